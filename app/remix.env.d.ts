@@ -1,0 +1,13 @@
+/// <reference types="@remix-run/dev" />
+
+import type { AppLoadContext as _AppLoadContext } from '@remix-run/node';
+
+declare module '@remix-run/node' {
+  interface AppLoadContext {
+    /** Per-request CSP nonce, set by the HTTP server. */
+    nonce: string;
+  }
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

@@ -1,0 +1,56 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { requireStaff } from '../modules/staff/auth.server';
+import { LanguageSwitch } from '../ui/language-switch';
+import { useT } from '../utils/i18n/react';
+
+export const meta: MetaFunction = () => [{ title: 'Voldaan backoffice' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request);
+  return {
+    staff: { name: staff.name, email: staff.email, role: staff.role, organizationName: staff.organizationName },
+  };
+}
+
+export default function BackOffice() {
+  const { staff } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="topbar">
+        <div className="container">
+          <a className="brand" href="/app">
+            <span className="brand-mark" aria-hidden="true">
+              V
+            </span>
+            <span>{staff.organizationName}</span>
+          </a>
+          <nav className="nav" aria-label={t('app.name')}>
+            <NavLink to="/app" end>
+              {t('app.dashboard')}
+            </NavLink>
+            {staff.role === 'admin' ? <NavLink to="/app/settings">{t('app.settings')}</NavLink> : null}
+          </nav>
+          <div className="nav">
+            <span className="small muted" data-testid="signed-in-as">
+              {t('app.signedInAs', { name: staff.name, role: t(`role.${staff.role}` as const) })}
+            </span>
+            <LanguageSwitch />
+            <Form method="post" action="/logout" className="inline-form">
+              <button type="submit" className="secondary">
+                {t('app.logout')}
+              </button>
+            </Form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="container">
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { DEV_SESSION_SECRET, EnvError, parseEnv } from './env.server';
+
+describe('environment', () => {
+  it('fills development defaults and derives APP_URL from PORT', () => {
+    const env = parseEnv({ PORT: '4000' });
+    expect(env.APP_URL).toBe('http://localhost:4000');
+    expect(env.SESSION_SECRET).toBe(DEV_SESSION_SECRET);
+    expect(env.RUN_WORKER).toBe(true);
+  });
+
+  it('names a malformed variable and what it expects, one line each', () => {
+    expect(() => parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrowError(EnvError);
+    try {
+      parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x' });
+    } catch (error) {
+      const lines = (error as Error).message.split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines.find((l) => l.startsWith('PORT is invalid: expected'))).toBeDefined();
+      expect(
+        lines.find((l) => l.startsWith('DATABASE_URL is invalid: expected a postgres:// connection URL')),
+      ).toBeDefined();
+    }
+  });
+
+  it('refuses to run production on development secrets', () => {
+    expect(() =>
+      parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', APP_URL: 'https://pay.example' }),
+    ).toThrow(/SESSION_SECRET is missing: expected a secret of your own in production/);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const env = parseEnv({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/x',
+      APP_URL: 'https://pay.example/',
+      SESSION_SECRET: 'x'.repeat(40),
+      APP_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      PORTAL_SIGNING_KEYS: '{"keys":[]}',
+    });
+    expect(env.APP_URL).toBe('https://pay.example');
+  });
+});

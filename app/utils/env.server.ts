@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** Values that make development easy and production unsafe; production refuses them. */
+export const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-0123456789';
+export const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// connection URL')
+      .optional(),
+    DATA_DIR: z.string().default('.data'),
+    SESSION_SECRET: z.string().min(32, 'at least 32 characters').default(DEV_SESSION_SECRET),
+    APP_ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, '32 bytes, base64-encoded')
+      .default(DEV_ENCRYPTION_KEY),
+    PORTAL_SIGNING_KEYS: z.string().optional(),
+    RUN_WORKER: bool.default(true),
+    RESEND_API_KEY: z.string().optional(),
+    RESEND_WEBHOOK_SECRET: z.string().optional(),
+    EMAIL_FROM: z.string().default('Voldaan <noreply@voldaan.local>'),
+    STRIPE_SECRET_KEY: z.string().optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().optional(),
+    MOLLIE_API_KEY: z.string().optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (env.SESSION_SECRET === DEV_SESSION_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'a secret of your own in production' });
+    if (env.APP_ENCRYPTION_KEY === DEV_ENCRYPTION_KEY)
+      ctx.addIssue({ code: 'custom', path: ['APP_ENCRYPTION_KEY'], message: 'a key of your own in production' });
+    if (!env.PORTAL_SIGNING_KEYS)
+      ctx.addIssue({ code: 'custom', path: ['PORTAL_SIGNING_KEYS'], message: 'a JWK set in production' });
+    if (!env.DATABASE_URL)
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'a database URL in production' });
+    if (!env.APP_URL)
+      ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'the public https URL in production' });
+  });
+
+export type Env = z.infer<typeof schema> & { APP_URL: string };
+
+export class EnvError extends Error {}
+
+/** Parses the environment; the error message is one line per problem, naming the variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const got = cleaned[name] === undefined ? 'missing' : 'invalid';
+      return `${name} is ${got}: expected ${issue.message}`;
+    });
+    throw new EnvError(lines.join('\n'));
+  }
+  const env = result.data;
+  return { ...env, APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '') };
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests and the start script, after process.env changed. */
+export function resetEnv() {
+  cached = undefined;
+}

@@ -1,0 +1,56 @@
+import * as common from './catalog/common';
+
+/**
+ * Message catalogs, one file per area under ./catalog, each exporting `nl` (the source)
+ * and `en` typed against it, so a missing translation is a type error.
+ */
+const catalogs = [common];
+type AllMessages = typeof common.nl;
+
+export const LOCALES = ['nl', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'nl';
+
+type Messages = Record<string, string>;
+const messages: Record<Locale, Messages> = {
+  nl: Object.assign({}, ...catalogs.map((c) => c.nl)),
+  en: Object.assign({}, ...catalogs.map((c) => c.en)),
+};
+
+export type MessageKey = keyof AllMessages;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+export type Params = Record<string, string | number>;
+
+export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+  const template = messages[locale][key] ?? messages.nl[key];
+  if (template === undefined) {
+    if (process.env.NODE_ENV !== 'production') throw new Error(`missing message: ${key}`);
+    return key;
+  }
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+export const localeTags: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
+
+export function formatDate(day: string | Date, locale: Locale, style: 'short' | 'long' = 'long') {
+  const date = typeof day === 'string' ? new Date(`${day.slice(0, 10)}T12:00:00Z`) : day;
+  return new Intl.DateTimeFormat(localeTags[locale], {
+    timeZone: 'Europe/Amsterdam',
+    day: 'numeric',
+    month: style === 'long' ? 'long' : 'short',
+    year: 'numeric',
+  }).format(date);
+}
+
+export function formatDateTime(at: Date | string, locale: Locale) {
+  return new Intl.DateTimeFormat(localeTags[locale], {
+    timeZone: 'Europe/Amsterdam',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(at));
+}

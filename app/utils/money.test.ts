@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { centsToDecimalString, formatMoney, parseAmountToCents, splitCents } from './money';
+
+const NBSP = '\u00a0';
+
+describe('formatMoney', () => {
+  it('formats euros in Dutch notation by default', () => {
+    expect(formatMoney(123456)).toBe(`€${NBSP}1.234,56`);
+    expect(formatMoney(5)).toBe(`€${NBSP}0,05`);
+    expect(formatMoney(0)).toBe(`€${NBSP}0,00`);
+  });
+
+  it('formats in British English notation', () => {
+    expect(formatMoney(123456, 'EUR', 'en')).toBe('€1,234.56');
+    expect(formatMoney(50, 'GBP', 'en')).toBe('£0.50');
+  });
+
+  it('formats negative amounts', () => {
+    expect(formatMoney(-123456, 'EUR', 'nl')).toBe(`€${NBSP}-1.234,56`);
+    expect(formatMoney(-123456, 'EUR', 'en')).toBe('-€1,234.56');
+  });
+
+  it('formats large amounts exactly', () => {
+    expect(formatMoney(999_999_999_999_99, 'EUR', 'en')).toBe('€999,999,999,999.99');
+    expect(formatMoney(1_000_000_000_000_01, 'EUR', 'en')).toBe('€1,000,000,000,000.01');
+  });
+
+  it('refuses fractional cents and currencies without two minor units', () => {
+    expect(() => formatMoney(1.5)).toThrow(RangeError);
+    expect(() => formatMoney(Number.NaN)).toThrow(RangeError);
+    expect(() => formatMoney(100, 'JPY')).toThrow(/2 minor units/);
+  });
+});
+
+describe('centsToDecimalString', () => {
+  it.each([
+    [1000, '10.00'],
+    [1, '0.01'],
+    [10, '0.10'],
+    [0, '0.00'],
+    [123456, '1234.56'],
+    [-5, '-0.05'],
+    [-123456, '-1234.56'],
+    [Number.MAX_SAFE_INTEGER, '90071992547409.91'],
+  ])('%i -> %s', (cents, text) => {
+    expect(centsToDecimalString(cents)).toBe(text);
+  });
+
+  it('refuses non-integers', () => {
+    expect(() => centsToDecimalString(10.5)).toThrow(RangeError);
+    expect(() => centsToDecimalString(Infinity)).toThrow(RangeError);
+  });
+});
+
+describe('parseAmountToCents', () => {
+  it.each([
+    ['1234.56', 123456],
+    ['1.234,56', 123456],
+    ['1234,56', 123456],
+    ['1,234.56', 123456],
+    ['12', 1200],
+    ['€ 12,50', 1250],
+    ['€12,50', 1250],
+    ['EUR 12.50', 1250],
+    ['eur 12.50', 1250],
+    ['12,50 €', 1250],
+    ['  7  ', 700],
+    ['0', 0],
+    ['0,05', 5],
+    ['12,5', 1250],
+    ['12.5', 1250],
+    ['1.234,5', 123450],
+    ['1.234.567', 123456700],
+    ['1,234,567', 123456700],
+    ['1.234.567,89', 123456789],
+    ['1,234,567.89', 123456789],
+    ['12,345.60', 1234560],
+    ['90071992547409.91', Number.MAX_SAFE_INTEGER],
+  ])('accepts %j as %i cents', (input, cents) => {
+    expect(parseAmountToCents(input)).toEqual({ ok: true, cents });
+  });
+
+  it.each(['1,234', '1.234', '12,345', '123.456', '€ 1.234'])(
+    'refuses the ambiguous %j (thousands or decimals?)',
+    (input) => {
+      const result = parseAmountToCents(input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.reason).toMatch(/ambiguous/);
+    },
+  );
+
+  it.each([
+    ['', /enter an amount/],
+    ['   ', /enter an amount/],
+    ['€', /enter an amount/],
+    ['abc', /only digits/],
+    ['12a', /only digits/],
+    ['1 234,56', /only digits/],
+    ['-12,50', /sign/],
+    ['+12', /sign/],
+    [',50', /start and end with a digit/],
+    ['12,', /start and end with a digit/],
+    ['12.', /start and end with a digit/],
+    ['1,2345', /two decimals/],
+    ['1234,567', /two decimals/],
+    ['0,123', /two decimals/],
+    ['12.345.6', /thousands groups/],
+    ['1.23.456', /thousands groups/],
+    ['1,234.56.7', /more than once/],
+    ['1.234,56,7', /more than once/],
+    ['12.34,56', /thousands groups/],
+    ['0.123,45', /thousands groups/],
+    ['1,,234.00', /thousands groups/],
+    ['90071992547409.92', /too large/],
+    ['€ 12 €', /only digits/],
+    ['12e3', /only digits/],
+    ['١٢', /only digits/],
+  ])('refuses %j', (input, reason) => {
+    const result = parseAmountToCents(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});
+
+describe('splitCents', () => {
+  it('splits evenly when possible', () => {
+    expect(splitCents(900, 3, 'first')).toEqual([300, 300, 300]);
+    expect(splitCents(900, 3, 'last')).toEqual([300, 300, 300]);
+  });
+
+  it('puts the whole remainder on the first or last part', () => {
+    expect(splitCents(1001, 3, 'first')).toEqual([335, 333, 333]);
+    expect(splitCents(1001, 3, 'last')).toEqual([333, 333, 335]);
+    expect(splitCents(100, 7, 'last')).toEqual([14, 14, 14, 14, 14, 14, 16]);
+  });
+
+  it('handles a single part and the smallest possible total', () => {
+    expect(splitCents(12345, 1, 'first')).toEqual([12345]);
+    expect(splitCents(4, 4, 'last')).toEqual([1, 1, 1, 1]);
+  });
+
+  it('always sums exactly to the total', () => {
+    for (const total of [1, 7, 99, 100, 1001, 123457, 999_999_99, Number.MAX_SAFE_INTEGER]) {
+      for (const parts of [1, 2, 3, 6, 7, 12, 36]) {
+        if (total < parts) continue;
+        for (const side of ['first', 'last'] as const) {
+          const amounts = splitCents(total, parts, side);
+          expect(amounts).toHaveLength(parts);
+          expect(amounts.every(Number.isSafeInteger)).toBe(true);
+          expect(amounts.reduce((sum, part) => BigInt(part) + sum, 0n)).toBe(BigInt(total));
+        }
+      }
+    }
+  });
+
+  it('throws RangeError for impossible splits', () => {
+    expect(() => splitCents(100, 0, 'first')).toThrow(RangeError);
+    expect(() => splitCents(100, -1, 'first')).toThrow(RangeError);
+    expect(() => splitCents(100, 1.5, 'first')).toThrow(RangeError);
+    expect(() => splitCents(2, 3, 'last')).toThrow(RangeError);
+    expect(() => splitCents(0, 1, 'last')).toThrow(RangeError);
+    expect(() => splitCents(-100, 2, 'last')).toThrow(RangeError);
+    expect(() => splitCents(10.5, 2, 'last')).toThrow(RangeError);
+  });
+});

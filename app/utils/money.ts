@@ -1,0 +1,141 @@
+/**
+ * Money is integer cents (a `number` that is a safe integer). Every helper here
+ * refuses fractional or unsafe values instead of rounding them silently.
+ */
+
+export type MoneyLocale = 'nl' | 'en';
+
+export type ParseAmountResult = { ok: true; cents: number } | { ok: false; reason: string };
+
+const INTL_LOCALES: Record<MoneyLocale, string> = { nl: 'nl-NL', en: 'en-GB' };
+
+export function assertCents(value: number, name = 'cents'): void {
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`${name} must be a safe integer number of cents, got ${value}`);
+  }
+}
+
+export function formatMoney(cents: number, currency = 'EUR', locale: MoneyLocale = 'nl'): string {
+  assertCents(cents);
+  const formatter = new Intl.NumberFormat(INTL_LOCALES[locale], { style: 'currency', currency });
+  if (formatter.resolvedOptions().maximumFractionDigits !== 2) {
+    throw new RangeError(`${currency} does not have 2 minor units; cents cannot represent it`);
+  }
+  // Display only: for |cents| below 2^52 the nearest double to cents/100 rounds back
+  // to the exact two-decimal value, so the formatted text is exact.
+  return formatter.format(cents / 100);
+}
+
+/** "1234.5" style for APIs and the EPC QR payload: a dot, always two decimals. */
+export function centsToDecimalString(cents: number): string {
+  assertCents(cents);
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  const fraction = abs % 100;
+  const whole = (abs - fraction) / 100;
+  return `${sign}${whole}.${String(fraction).padStart(2, '0')}`;
+}
+
+const CURRENCY_PREFIX = /^(?:€|EUR)\s*/i;
+const CURRENCY_SUFFIX = /\s*(?:€|EUR)$/i;
+
+/**
+ * Reads an amount typed by a person, in Dutch ("1.234,56") or English ("1,234.56")
+ * notation. A single "." or "," followed by exactly three digits ("1.234") is
+ * refused: it could be a thousands separator or a decimal one, and guessing wrong
+ * changes the amount a thousandfold. Signs, spaces inside the number and more than
+ * two decimals are refused too.
+ */
+export function parseAmountToCents(input: string): ParseAmountResult {
+  const text = stripCurrency(input.trim());
+  if (text === '') return fail('enter an amount');
+  if (/^[-+]/.test(text)) return fail('enter the amount without a sign');
+  if (!/^[0-9.,]+$/.test(text)) return fail('use only digits, "." and ","');
+  if (!/^[0-9]/.test(text) || !/[0-9]$/.test(text)) {
+    return fail('the amount must start and end with a digit');
+  }
+
+  const split = splitWholeAndFraction(text);
+  if (!split.ok) return split;
+  return toCents(split.whole, split.fraction);
+}
+
+function stripCurrency(text: string): string {
+  const withoutPrefix = text.replace(CURRENCY_PREFIX, '');
+  if (withoutPrefix !== text) return withoutPrefix;
+  return text.replace(CURRENCY_SUFFIX, '');
+}
+
+type WholeAndFraction = { ok: true; whole: string; fraction: string } | { ok: false; reason: string };
+
+function splitWholeAndFraction(text: string): WholeAndFraction {
+  const dots = count(text, '.');
+  const commas = count(text, ',');
+  if (dots === 0 && commas === 0) return { ok: true, whole: text, fraction: '' };
+
+  if (dots > 0 && commas > 0) {
+    const decimal = text.lastIndexOf('.') > text.lastIndexOf(',') ? '.' : ',';
+    const thousands = decimal === '.' ? ',' : '.';
+    if (count(text, decimal) > 1) return fail(`"${decimal}" appears more than once`);
+    const [grouped, fraction] = text.split(decimal);
+    if (!isThousandsGrouped(grouped, thousands)) return fail('the thousands groups are malformed');
+    return decimalFraction(grouped.split(thousands).join(''), fraction);
+  }
+
+  const separator = dots > 0 ? '.' : ',';
+  if (count(text, separator) > 1) {
+    if (!isThousandsGrouped(text, separator)) return fail('the thousands groups are malformed');
+    return { ok: true, whole: text.split(separator).join(''), fraction: '' };
+  }
+
+  const [whole, fraction] = text.split(separator);
+  if (fraction.length === 3 && isThousandsGrouped(text, separator)) {
+    return fail(`ambiguous: "${text}" could mean thousands or decimals; write it with two decimals`);
+  }
+  return decimalFraction(whole, fraction);
+}
+
+function decimalFraction(whole: string, fraction: string): WholeAndFraction {
+  if (fraction.length > 2) return fail('use at most two decimals');
+  return { ok: true, whole, fraction };
+}
+
+function isThousandsGrouped(text: string, separator: string): boolean {
+  const [first, ...rest] = text.split(separator);
+  return /^[1-9][0-9]{0,2}$/.test(first) && rest.every((group) => /^[0-9]{3}$/.test(group));
+}
+
+function toCents(whole: string, fraction: string): ParseAmountResult {
+  const cents = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) return fail('the amount is too large');
+  return { ok: true, cents: Number(cents) };
+}
+
+function count(text: string, char: string): number {
+  return text.split(char).length - 1;
+}
+
+function fail(reason: string): { ok: false; reason: string } {
+  return { ok: false, reason };
+}
+
+/**
+ * Splits `total` into `parts` integer amounts that sum exactly to `total`. All parts
+ * get the same base amount; the whole remainder (at most parts - 1 cents) goes onto
+ * one part, the first or the last, so an installment plan reads as equal amounts
+ * with one visibly different.
+ */
+export function splitCents(total: number, parts: number, remainderOn: 'first' | 'last'): number[] {
+  assertCents(total, 'total');
+  if (!Number.isSafeInteger(parts) || parts < 1) {
+    throw new RangeError(`parts must be an integer of at least 1, got ${parts}`);
+  }
+  if (total < parts) {
+    throw new RangeError(`total (${total}) must be at least parts (${parts}): every part needs a cent`);
+  }
+  const remainder = total % parts;
+  const base = (total - remainder) / parts;
+  const amounts = Array.from({ length: parts }, () => base);
+  amounts[remainderOn === 'first' ? 0 : parts - 1] += remainder;
+  return amounts;
+}
