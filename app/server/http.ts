@@ -34,6 +34,10 @@ export function securityHeaders(env: Pick<Env, 'NODE_ENV'>): express.RequestHand
     res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    if (/^\/(portal|l|link-help)(\/|$)/.test(req.path)) {
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      res.setHeader('Cache-Control', 'no-store');
+    }
     if (env.NODE_ENV === 'production') {
       res.setHeader('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
     }

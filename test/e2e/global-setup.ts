@@ -44,7 +44,7 @@ export async function setup(project: TestProject) {
     timer.unref();
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Portal (demo debtor)') || output.includes('Back office:')) {
+      if (output.includes('Another debtor:')) {
         // Wait for the whole welcome block.
         setTimeout(() => {
           clearTimeout(timer);

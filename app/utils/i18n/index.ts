@@ -1,11 +1,20 @@
+import * as backoffice from './catalog/backoffice';
 import * as common from './catalog/common';
+import * as disputes from './catalog/disputes';
+import * as dunning from './catalog/dunning';
+import * as payments from './catalog/payments';
+import * as plans from './catalog/plans';
+import * as portal from './catalog/portal';
 
 /**
  * Message catalogs, one file per area under ./catalog, each exporting `nl` (the source)
- * and `en` typed against it, so a missing translation is a type error.
+ * and `en` typed against it, so a missing translation is a type error. Keys are
+ * namespaced by area (`portal.*`, `pay.*`, …) so catalogs never collide.
  */
-const catalogs = [common];
-type AllMessages = typeof common.nl;
+const catalogs = { common, portal, payments, dunning, plans, disputes, backoffice };
+type Catalog = (typeof catalogs)[keyof typeof catalogs];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type AllMessages = UnionToIntersection<Catalog['nl']>;
 
 export const LOCALES = ['nl', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -13,8 +22,8 @@ export const DEFAULT_LOCALE: Locale = 'nl';
 
 type Messages = Record<string, string>;
 const messages: Record<Locale, Messages> = {
-  nl: Object.assign({}, ...catalogs.map((c) => c.nl)),
-  en: Object.assign({}, ...catalogs.map((c) => c.en)),
+  nl: Object.assign({}, ...Object.values(catalogs).map((c) => c.nl)),
+  en: Object.assign({}, ...Object.values(catalogs).map((c) => c.en)),
 };
 
 export type MessageKey = keyof AllMessages;

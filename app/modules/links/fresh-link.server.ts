@@ -1,0 +1,107 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { debtors, invoices, organizations } from '../../../db/schema';
+import { systemClock, type Clock } from '../../utils/clock';
+import { getDb } from '../../utils/db.server';
+import { isLocale } from '../../utils/i18n';
+import { hit } from '../../utils/rate-limit.server';
+import { audit } from '../audit/audit.server';
+import { queueCommunication } from '../mail/outbox.server';
+import { issuePortalLink } from './links.server';
+
+export const FRESH_LINK_LIMIT_PER_ADDRESS = 3;
+export const FRESH_LINK_LIMIT_PER_IP = 10;
+const WINDOW_SECONDS = 3_600;
+
+export type FreshLinkRequest = { email: string; organizationId?: string; ip: string };
+
+/**
+ * "Email me a new link": sends a fresh link to every active debtor with this address (of the
+ * creditor the old link was for, when known). The answer never says whether the address was
+ * known; only the throttle shows, and it counts every request alike.
+ */
+export async function requestFreshLink(
+  { email, organizationId, ip }: FreshLinkRequest,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<'accepted' | 'throttled'> {
+  const db = getDb();
+  const address = email.trim().toLowerCase();
+  const now = clock.now();
+  const [byAddress, byIp] = await Promise.all([
+    hit(db, `fresh-link:email:${address}`, FRESH_LINK_LIMIT_PER_ADDRESS, WINDOW_SECONDS, now),
+    hit(db, `fresh-link:ip:${ip}`, FRESH_LINK_LIMIT_PER_IP, WINDOW_SECONDS, now),
+  ]);
+  if (!byAddress.allowed || !byIp.allowed) return 'throttled';
+
+  const matches = await db
+    .select({ debtor: debtors, organization: organizations })
+    .from(debtors)
+    .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
+    .where(
+      and(
+        sql`lower(${debtors.email}) = ${address}`,
+        eq(debtors.active, true),
+        isNull(debtors.deletedAt),
+        isNull(debtors.emailBlockedAt),
+        eq(organizations.active, true),
+        organizationId ? eq(debtors.organizationId, organizationId) : undefined,
+      ),
+    )
+    .limit(20);
+
+  for (const { debtor, organization } of matches) {
+    await db.transaction(async (tx) => {
+      const open = await tx
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.organizationId, organization.id), eq(invoices.debtorId, debtor.id), eq(invoices.status, 'open')))
+        .orderBy(asc(invoices.dueDate))
+        .limit(50);
+      const link = await issuePortalLink(tx, { organizationId: organization.id, debtorId: debtor.id, purpose: 'fresh_link' }, { clock });
+      const locale = isLocale(debtor.locale) ? debtor.locale : 'nl';
+      await queueCommunication(
+        tx,
+        {
+          organizationId: organization.id,
+          debtorId: debtor.id,
+          template: 'fresh_link',
+          toAddress: debtor.email,
+          locale,
+          invoiceIds: open.map((i) => i.id),
+          linkJti: link.jti,
+          props: {
+            locale,
+            organization: {
+              name: organization.name,
+              legalName: organization.legalName,
+              brandColor: organization.brandColor,
+              kvkNumber: organization.kvkNumber ?? undefined,
+              iban: organization.iban ?? undefined,
+              email: organization.email ?? undefined,
+            },
+            debtor: { name: debtor.name, kind: debtor.kind },
+            portalUrl: link.url,
+            invoices: open.map((i) => ({
+              number: i.number,
+              issueDate: i.issueDate,
+              dueDate: i.dueDate,
+              totalCents: i.totalCents,
+              openCents: i.openCents,
+              currency: i.currency,
+            })),
+            totals: { openCents: open.reduce((s, i) => s + i.openCents, 0) },
+          },
+        },
+        { clock },
+      );
+      await audit(tx, {
+        organizationId: organization.id,
+        actor: { type: 'debtor', id: debtor.id },
+        action: 'link.requested',
+        entityType: 'portal_link',
+        entityId: link.jti,
+        debtorId: debtor.id,
+      });
+    });
+  }
+  return 'accepted';
+}

@@ -1,0 +1,59 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { useActionData, useLoaderData } from '@remix-run/react';
+import { z } from 'zod';
+import { requestFreshLink } from '../modules/links/fresh-link.server';
+import { isUuid } from '../modules/portal/scope.server';
+import { FreshLinkForm } from '../ui/portal/fresh-link-form';
+import { LanguageSwitch } from '../ui/language-switch';
+import { portalHeaders } from '../utils/http.server';
+import { useT } from '../utils/i18n/react';
+import { clientIp } from '../utils/rate-limit.server';
+
+export const headers: HeadersFunction = () => portalHeaders;
+export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
+
+export function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const o = url.searchParams.get('o');
+  return { expired: url.searchParams.get('reason') === 'expired', organizationHint: isUuid(o) ? o : null };
+}
+
+const RequestSchema = z.object({ email: z.email().max(320), o: z.string().optional() });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = Object.fromEntries(await request.formData());
+  const parsed = RequestSchema.safeParse({ email: String(form.email ?? '').trim(), o: form.o });
+  if (!parsed.success) return data({ status: 'invalid' as const, email: String(form.email ?? '').slice(0, 320) }, { status: 400 });
+  const outcome = await requestFreshLink({
+    email: parsed.data.email,
+    organizationId: isUuid(parsed.data.o) ? parsed.data.o : undefined,
+    ip: clientIp(request),
+  });
+  if (outcome === 'throttled') return data({ status: 'throttled' as const }, { status: 429 });
+  return { status: 'sent' as const };
+}
+
+export default function LinkHelp() {
+  const { expired, organizationHint } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  const t = useT();
+  return (
+    <main className="centered-page" id="main">
+      <div className="card narrow stack">
+        {state ? (
+          <h1>{t('link.request.title')}</h1>
+        ) : (
+          <>
+            <h1>{t('link.invalid.title')}</h1>
+            <p>{expired ? t('link.invalid.expired') : t('link.invalid.other')}</p>
+          </>
+        )}
+        <FreshLinkForm organizationHint={organizationHint} state={state} />
+        <div className="small">
+          <LanguageSwitch />
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,152 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { getPortalInvoice } from '../modules/portal/portal.server';
+import { requireDebtor } from '../modules/portal/session.server';
+import { InvoiceActions } from '../ui/portal/actions';
+import { NextStepText } from '../ui/portal/next-step-text';
+import { StatusBadge } from '../ui/portal/status-badge';
+import { notFound } from '../utils/http.server';
+import { formatDate, formatDateTime } from '../utils/i18n';
+import { useLocale, useT } from '../utils/i18n/react';
+import { formatMoney } from '../utils/money';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.invoice.number} · ${data.organizationName}` : 'Voldaan' }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const session = await requireDebtor(request);
+  const found = await getPortalInvoice(session, params.id ?? '');
+  if (!found) notFound();
+  return { ...found, organizationName: session.organization.name };
+}
+
+const TEMPLATES = ['friendly_reminder', 'second_reminder', 'final_notice', 'collection_handover'] as const;
+
+export default function PortalInvoice() {
+  const { invoice, lines, history, organizationName } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  const money = (cents: number) => formatMoney(cents, 'EUR', locale);
+  return (
+    <div className="stack">
+      <p>
+        <Link to="/portal">← {t('portal.invoice.back')}</Link>
+      </p>
+      <div className="invoice-card-head">
+        <h1>{t('portal.invoice.number', { number: invoice.number })}</h1>
+        <StatusBadge invoice={invoice} />
+      </div>
+      {invoice.description ? <p className="muted">{invoice.description}</p> : null}
+      <section className="card">
+        <dl className="facts">
+          <dt>{t('portal.invoice.issued')}</dt>
+          <dd>{formatDate(invoice.issueDate, locale)}</dd>
+          <dt>{t('portal.invoice.due')}</dt>
+          <dd>{formatDate(invoice.dueDate, locale)}</dd>
+          <dt>{t('portal.invoice.total')}</dt>
+          <dd className="amount">{money(invoice.totalCents)}</dd>
+          {invoice.costsCents > 0 ? (
+            <>
+              <dt>{t('portal.invoice.costs')}</dt>
+              <dd className="amount">{money(invoice.costsCents)}</dd>
+            </>
+          ) : null}
+          {invoice.interestCents > 0 ? (
+            <>
+              <dt>{t('portal.invoice.interest')}</dt>
+              <dd className="amount">{money(invoice.interestCents)}</dd>
+            </>
+          ) : null}
+          <dt>{t('portal.invoice.open')}</dt>
+          <dd className="amount strong" data-testid="invoice-open">
+            {money(invoice.openCents + invoice.costsCents + invoice.interestCents)}
+          </dd>
+        </dl>
+        {invoice.status === 'open' ? (
+          <div className={`next-step next-${invoice.next.kind}`}>
+            <p className="next-label">{t('portal.next.heading')}</p>
+            <p>
+              <NextStepText next={invoice.next} organizationName={organizationName} />
+            </p>
+          </div>
+        ) : null}
+        <InvoiceActions invoice={invoice} />
+        {invoice.hasPdf ? (
+          <p className="spaced">
+            <a className="button secondary" href={`/portal/invoices/${invoice.id}/pdf`} download>
+              {t('portal.invoice.pdf')}
+            </a>
+          </p>
+        ) : null}
+      </section>
+      {lines.length > 0 ? (
+        <section className="card" aria-labelledby="lines-title">
+          <h2 id="lines-title">{t('portal.invoice.lines')}</h2>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('portal.invoice.line.description')}</th>
+                  <th scope="col" className="num">
+                    {t('portal.invoice.line.quantity')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('portal.invoice.line.price')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('portal.invoice.line.vat')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('portal.invoice.line.amount')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {lines.map((line, i) => (
+                  <tr key={i}>
+                    <td>{line.description}</td>
+                    <td className="num">{line.quantity}</td>
+                    <td className="num amount">{money(line.unitPriceCents)}</td>
+                    <td className="num">{line.vatRatePercent}%</td>
+                    <td className="num amount">{money(line.amountCents)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+      <section className="card" aria-labelledby="history-title">
+        <h2 id="history-title">{t('portal.invoice.history')}</h2>
+        <ol className="timeline">
+          {history.map((entry, i) => (
+            <li key={i}>
+              <span className="timeline-when">
+                {entry.kind === 'issued' ? formatDate(entry.at, locale) : formatDateTime(entry.at, locale)}
+              </span>
+              <span>
+                {entry.kind === 'issued'
+                  ? t('portal.history.issued')
+                  : entry.kind === 'reminder'
+                    ? t('portal.history.reminder', {
+                        template: t(
+                          (TEMPLATES as readonly string[]).includes(entry.template)
+                            ? (`portal.template.${entry.template as (typeof TEMPLATES)[number]}` as const)
+                            : 'portal.template.other',
+                        ),
+                      })
+                    : entry.kind === 'payment'
+                      ? t('portal.history.payment', {
+                          amount: money(entry.amountCents),
+                          status: t(`portal.paymentStatus.${entry.status}` as const),
+                        })
+                      : `${t('portal.history.pause', { reason: t(`portal.pauseReason.${entry.reason}` as const) })}${
+                          entry.liftedAt ? ` · ${t('portal.history.pauseLifted')} ${formatDateTime(entry.liftedAt, locale)}` : ''
+                        }`}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
+import { endDebtorSession } from '../modules/portal/session.server';
+
+export async function action({ request }: ActionFunctionArgs) {
+  return redirect('/portal/signed-out', { status: 303, headers: { 'Set-Cookie': await endDebtorSession(request) } });
+}
+
+export function loader() {
+  return redirect('/portal');
+}

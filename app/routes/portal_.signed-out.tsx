@@ -1,0 +1,24 @@
+import type { HeadersFunction, MetaFunction } from '@remix-run/node';
+import { FreshLinkForm } from '../ui/portal/fresh-link-form';
+import { LanguageSwitch } from '../ui/language-switch';
+import { portalHeaders } from '../utils/http.server';
+import { useT } from '../utils/i18n/react';
+
+export const headers: HeadersFunction = () => portalHeaders;
+export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
+
+export default function SignedOut() {
+  const t = useT();
+  return (
+    <main className="centered-page" id="main">
+      <div className="card narrow stack">
+        <h1>{t('portal.signedOut.title')}</h1>
+        <p>{t('portal.signedOut.body')}</p>
+        <FreshLinkForm state={undefined} />
+        <div className="small">
+          <LanguageSwitch />
+        </div>
+      </div>
+    </main>
+  );
+}
