@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
@@ -6,11 +6,10 @@ import { requestFreshLink } from '../modules/links/fresh-link.server';
 import { isUuid } from '../modules/portal/scope.server';
 import { FreshLinkForm } from '../ui/portal/fresh-link-form';
 import { LanguageSwitch } from '../ui/language-switch';
-import { portalHeaders } from '../utils/http.server';
+
 import { useT } from '../utils/i18n/react';
 import { clientIp } from '../utils/rate-limit.server';
 
-export const headers: HeadersFunction = () => portalHeaders;
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
 
 export function loader({ request }: LoaderFunctionArgs) {
@@ -24,7 +23,8 @@ const RequestSchema = z.object({ email: z.email().max(320), o: z.string().option
 export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   const parsed = RequestSchema.safeParse({ email: String(form.email ?? '').trim(), o: form.o });
-  if (!parsed.success) return data({ status: 'invalid' as const, email: String(form.email ?? '').slice(0, 320) }, { status: 400 });
+  if (!parsed.success)
+    return data({ status: 'invalid' as const, email: String(form.email ?? '').slice(0, 320) }, { status: 400 });
   const outcome = await requestFreshLink({
     email: parsed.data.email,
     organizationId: isUuid(parsed.data.o) ? parsed.data.o : undefined,

@@ -62,7 +62,9 @@ export default function PortalOverview() {
               </p>
             </div>
           </div>
-          {totals.creditCents > 0 ? <p className="alert info">{t('portal.total.credit', { amount: money(totals.creditCents) })}</p> : null}
+          {totals.creditCents > 0 ? (
+            <p className="alert info">{t('portal.total.credit', { amount: money(totals.creditCents) })}</p>
+          ) : null}
           <OverviewActions openCount={totals.openCount} overdueCount={totals.overdueCount} />
         </section>
       )}
@@ -74,7 +76,10 @@ export default function PortalOverview() {
               <li key={invoice.id} className="card invoice-card">
                 <div className="invoice-card-head">
                   <h3>
-                    <Link to={`/portal/invoices/${invoice.id}`} aria-label={t('portal.invoice.details', { number: invoice.number })}>
+                    <Link
+                      to={`/portal/invoices/${invoice.id}`}
+                      aria-label={t('portal.invoice.details', { number: invoice.number })}
+                    >
                       {t('portal.invoice.number', { number: invoice.number })}
                     </Link>
                   </h3>

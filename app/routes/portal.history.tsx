@@ -1,15 +1,22 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { getPortalHistory } from '../modules/portal/portal.server';
 import { requireDebtor } from '../modules/portal/session.server';
 import { StatusBadge } from '../ui/portal/status-badge';
-import { formatDate } from '../utils/i18n';
+import { formatDate, translate } from '../utils/i18n';
+import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';
 import { formatMoney } from '../utils/money';
 
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
-  return { invoices: await getPortalHistory(session) };
+  const locale = await getLocale(request);
+  return {
+    invoices: await getPortalHistory(session),
+    title: `${translate(locale, 'portal.paidHistory.title')} · ${session.organization.name}`,
+  };
 }
 
 export default function PortalHistory() {
@@ -27,14 +34,19 @@ export default function PortalHistory() {
             <li key={invoice.id} className="card invoice-card">
               <div className="invoice-card-head">
                 <h2 className="h3">
-                  <Link to={`/portal/invoices/${invoice.id}`}>{t('portal.invoice.number', { number: invoice.number })}</Link>
+                  <Link to={`/portal/invoices/${invoice.id}`}>
+                    {t('portal.invoice.number', { number: invoice.number })}
+                  </Link>
                 </h2>
                 <StatusBadge invoice={invoice} />
               </div>
               <p>
                 <span className="amount strong">{formatMoney(invoice.totalCents, 'EUR', locale)}</span>
                 {invoice.settledAt ? (
-                  <span className="muted"> · {t('portal.paidHistory.settledOn', { date: formatDate(new Date(invoice.settledAt), locale) })}</span>
+                  <span className="muted">
+                    {' '}
+                    · {t('portal.paidHistory.settledOn', { date: formatDate(new Date(invoice.settledAt), locale) })}
+                  </span>
                 ) : null}
               </p>
             </li>

@@ -10,7 +10,9 @@ import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 import { formatMoney } from '../utils/money';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.invoice.number} · ${data.organizationName}` : 'Voldaan' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.invoice.number} · ${data.organizationName}` : 'Voldaan' },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
@@ -26,6 +28,7 @@ export default function PortalInvoice() {
   const t = useT();
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
+  const net = lines.reduce((sum, line) => sum + line.amountCents, 0);
   return (
     <div className="stack">
       <p>
@@ -81,18 +84,18 @@ export default function PortalInvoice() {
       {lines.length > 0 ? (
         <section className="card" aria-labelledby="lines-title">
           <h2 id="lines-title">{t('portal.invoice.lines')}</h2>
-          <div className="table-wrap">
-            <table>
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="lines-title">
+            <table className="lines-table">
               <thead>
                 <tr>
                   <th scope="col">{t('portal.invoice.line.description')}</th>
-                  <th scope="col" className="num">
+                  <th scope="col" className="num hide-sm">
                     {t('portal.invoice.line.quantity')}
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" className="num hide-sm">
                     {t('portal.invoice.line.price')}
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" className="num hide-sm">
                     {t('portal.invoice.line.vat')}
                   </th>
                   <th scope="col" className="num">
@@ -103,14 +106,49 @@ export default function PortalInvoice() {
               <tbody>
                 {lines.map((line, i) => (
                   <tr key={i}>
-                    <td>{line.description}</td>
-                    <td className="num">{line.quantity}</td>
-                    <td className="num amount">{money(line.unitPriceCents)}</td>
-                    <td className="num">{line.vatRatePercent}%</td>
+                    <td>
+                      {line.description}
+                      <span className="line-detail">
+                        {line.quantity} × {money(line.unitPriceCents)} · {t('portal.invoice.line.vat')}{' '}
+                        {line.vatRatePercent}%
+                      </span>
+                    </td>
+                    <td className="num hide-sm">{line.quantity}</td>
+                    <td className="num amount hide-sm">{money(line.unitPriceCents)}</td>
+                    <td className="num hide-sm">{line.vatRatePercent}%</td>
                     <td className="num amount">{money(line.amountCents)}</td>
                   </tr>
                 ))}
               </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row" colSpan={4} className="num hide-sm">
+                    {t('portal.invoice.subtotal')}
+                  </th>
+                  <th scope="row" className="num show-sm">
+                    {t('portal.invoice.subtotal')}
+                  </th>
+                  <td className="num amount">{money(net)}</td>
+                </tr>
+                <tr>
+                  <th scope="row" colSpan={4} className="num hide-sm">
+                    {t('portal.invoice.vatTotal')}
+                  </th>
+                  <th scope="row" className="num show-sm">
+                    {t('portal.invoice.vatTotal')}
+                  </th>
+                  <td className="num amount">{money(invoice.totalCents - net)}</td>
+                </tr>
+                <tr>
+                  <th scope="row" colSpan={4} className="num hide-sm">
+                    {t('portal.invoice.total')}
+                  </th>
+                  <th scope="row" className="num show-sm">
+                    {t('portal.invoice.total')}
+                  </th>
+                  <td className="num amount strong">{money(invoice.totalCents)}</td>
+                </tr>
+              </tfoot>
             </table>
           </div>
         </section>
@@ -140,7 +178,9 @@ export default function PortalInvoice() {
                           status: t(`portal.paymentStatus.${entry.status}` as const),
                         })
                       : `${t('portal.history.pause', { reason: t(`portal.pauseReason.${entry.reason}` as const) })}${
-                          entry.liftedAt ? ` · ${t('portal.history.pauseLifted')} ${formatDateTime(entry.liftedAt, locale)}` : ''
+                          entry.liftedAt
+                            ? ` · ${t('portal.history.pauseLifted')} ${formatDateTime(entry.liftedAt, locale)}`
+                            : ''
                         }`}
               </span>
             </li>

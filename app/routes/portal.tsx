@@ -1,19 +1,17 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { requireDebtor } from '../modules/portal/session.server';
 import { LanguageSwitch } from '../ui/language-switch';
-import { portalHeaders } from '../utils/http.server';
+
 import { useT } from '../utils/i18n/react';
 import portalStyles from '../styles/portal.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: portalStyles }];
-export const headers: HeadersFunction = () => portalHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
   const org = session.organization;
   return {
-    debtor: { name: session.debtor.name },
     organization: {
       name: org.name,
       legalName: org.legalName,
@@ -38,7 +36,7 @@ function contrastText(hex: string) {
 }
 
 export default function PortalLayout() {
-  const { debtor, organization } = useLoaderData<typeof loader>();
+  const { organization } = useLoaderData<typeof loader>();
   const t = useT();
   const brandStyle = {
     '--brand': organization.brandColor,
@@ -78,7 +76,6 @@ export default function PortalLayout() {
         </nav>
       </header>
       <main id="main" className="container portal-main">
-        <p className="muted small portal-for">{t('portal.forDebtor', { name: debtor.name })}</p>
         <Outlet />
       </main>
       <footer className="site">

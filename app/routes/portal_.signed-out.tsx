@@ -1,10 +1,9 @@
-import type { HeadersFunction, MetaFunction } from '@remix-run/node';
+import type { MetaFunction } from '@remix-run/node';
 import { FreshLinkForm } from '../ui/portal/fresh-link-form';
 import { LanguageSwitch } from '../ui/language-switch';
-import { portalHeaders } from '../utils/http.server';
+
 import { useT } from '../utils/i18n/react';
 
-export const headers: HeadersFunction = () => portalHeaders;
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
 
 export default function SignedOut() {

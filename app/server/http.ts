@@ -34,6 +34,7 @@ export function securityHeaders(env: Pick<Env, 'NODE_ENV'>): express.RequestHand
     res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    // Portal pages hold financial data behind a bearer-like link: never cached, never leaked in a Referer.
     if (/^\/(portal|l|link-help)(\/|$)/.test(req.path)) {
       res.setHeader('Referrer-Policy', 'no-referrer');
       res.setHeader('Cache-Control', 'no-store');

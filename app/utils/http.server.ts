@@ -18,6 +18,3 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
   return to;
 }
-
-/** Portal pages hold financial data behind a bearer-like link: never cached, never leaked in a Referer. */
-export const portalHeaders = { 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' } as const;

@@ -34,7 +34,10 @@ describe('debtor portal', () => {
     await expectAccessible(page);
     await screenshot(page, 'portal-overview-phone');
 
-    await page.getByRole('link', { name: /Details van factuur/ }).first().click();
+    await page
+      .getByRole('link', { name: /Details van factuur/ })
+      .first()
+      .click();
     await page.waitForURL(/\/portal\/invoices\//);
     await expect.poll(() => page.getByRole('heading', { name: 'Geschiedenis' }).count()).toBe(1);
     await expect.poll(() => page.getByRole('heading', { name: 'Factuurregels' }).count()).toBe(1);

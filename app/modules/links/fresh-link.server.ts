@@ -53,10 +53,20 @@ export async function requestFreshLink(
       const open = await tx
         .select()
         .from(invoices)
-        .where(and(eq(invoices.organizationId, organization.id), eq(invoices.debtorId, debtor.id), eq(invoices.status, 'open')))
+        .where(
+          and(
+            eq(invoices.organizationId, organization.id),
+            eq(invoices.debtorId, debtor.id),
+            eq(invoices.status, 'open'),
+          ),
+        )
         .orderBy(asc(invoices.dueDate))
         .limit(50);
-      const link = await issuePortalLink(tx, { organizationId: organization.id, debtorId: debtor.id, purpose: 'fresh_link' }, { clock });
+      const link = await issuePortalLink(
+        tx,
+        { organizationId: organization.id, debtorId: debtor.id, purpose: 'fresh_link' },
+        { clock },
+      );
       const locale = isLocale(debtor.locale) ? debtor.locale : 'nl';
       await queueCommunication(
         tx,

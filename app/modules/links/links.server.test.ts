@@ -58,7 +58,14 @@ describe('portal link landing', () => {
 
   it('sends garbage, truncated and oversized tokens to the help page, never a 500', async () => {
     const { link } = await setup();
-    for (const bad of ['garbage', link.token.slice(0, 50), `${link.token}x`, 'a'.repeat(20_000), '%00%ff', '..%2f..%2fetc']) {
+    for (const bad of [
+      'garbage',
+      link.token.slice(0, 50),
+      `${link.token}x`,
+      'a'.repeat(20_000),
+      '%00%ff',
+      '..%2f..%2fetc',
+    ]) {
       const response = await land(bad);
       expect(response.status).toBe(303);
       expect(response.headers.get('Location')).toMatch(/^\/link-help\?reason=invalid/);
@@ -87,7 +94,8 @@ describe('portal link landing', () => {
     );
     const count = await getDb().transaction((tx) => revokeAllLinks(tx, org.id, debtor.id, { type: 'system' }));
     expect(count).toBe(2);
-    for (const token of [link.token, other.token]) expect((await land(token)).headers.get('Location')).toMatch(/^\/link-help/);
+    for (const token of [link.token, other.token])
+      expect((await land(token)).headers.get('Location')).toMatch(/^\/link-help/);
   });
 
   it('treats an expired link as expired and names the creditor for a fresh link', async () => {
@@ -138,7 +146,9 @@ describe('portal link landing', () => {
       .update(debtorSessions)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(debtorSessions.debtorId, debtor.id));
-    const expired = (await settle(() => portalLoader(routeArgs(getRequest('/portal', { cookie: again.cookie }))))) as Response;
+    const expired = (await settle(() =>
+      portalLoader(routeArgs(getRequest('/portal', { cookie: again.cookie }))),
+    )) as Response;
     expect(expired.headers.get('Location')).toBe('/portal/signed-out');
   });
 });

@@ -30,7 +30,8 @@ export async function issuePortalLink(tx: Tx, input: IssueLinkInput, { clock = s
   const jti = randomUUID();
   const issuedAt = clock.now();
   const expiresAt = new Date(issuedAt.getTime() + ttlDays * 86_400_000);
-  if (input.target !== undefined && !input.target.startsWith('/portal')) throw new Error('link target must be a portal path');
+  if (input.target !== undefined && !input.target.startsWith('/portal'))
+    throw new Error('link target must be a portal path');
   await tx.insert(portalLinks).values({
     jti,
     organizationId: input.organizationId,
@@ -45,7 +46,13 @@ export async function issuePortalLink(tx: Tx, input: IssueLinkInput, { clock = s
   return { url: `${getEnv().APP_URL}/l/${token}`, token, jti, expiresAt };
 }
 
-export async function revokeLink(tx: Tx, organizationId: string, jti: string, actor: Actor, { clock = systemClock } = {}) {
+export async function revokeLink(
+  tx: Tx,
+  organizationId: string,
+  jti: string,
+  actor: Actor,
+  { clock = systemClock } = {},
+) {
   const rows = await tx
     .update(portalLinks)
     .set({ revokedAt: clock.now() })
@@ -69,12 +76,24 @@ export async function revokeLink(tx: Tx, organizationId: string, jti: string, ac
 }
 
 /** Revokes every link of a debtor and ends their portal sessions. */
-export async function revokeAllLinks(tx: Tx, organizationId: string, debtorId: string, actor: Actor, { clock = systemClock } = {}) {
+export async function revokeAllLinks(
+  tx: Tx,
+  organizationId: string,
+  debtorId: string,
+  actor: Actor,
+  { clock = systemClock } = {},
+) {
   const now = clock.now();
   const rows = await tx
     .update(portalLinks)
     .set({ revokedAt: now })
-    .where(and(eq(portalLinks.organizationId, organizationId), eq(portalLinks.debtorId, debtorId), isNull(portalLinks.revokedAt)))
+    .where(
+      and(
+        eq(portalLinks.organizationId, organizationId),
+        eq(portalLinks.debtorId, debtorId),
+        isNull(portalLinks.revokedAt),
+      ),
+    )
     .returning({ jti: portalLinks.jti });
   await tx
     .update(debtorSessions)
@@ -106,7 +125,11 @@ export type RedeemResult =
  * Checks a token against its record: genuine, not expired, not revoked, debtor and creditor
  * still active. Counts the use. Changes nothing when any check fails.
  */
-export async function redeemLinkToken(tx: Tx, token: string, { clock = systemClock }: { clock?: Clock } = {}): Promise<RedeemResult> {
+export async function redeemLinkToken(
+  tx: Tx,
+  token: string,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<RedeemResult> {
   const now = clock.now();
   const verified = await verifyLinkToken(token, now);
   if (!verified.ok) return verified;
@@ -140,5 +163,11 @@ export async function redeemLinkToken(tx: Tx, token: string, { clock = systemClo
       useCount: sql`${portalLinks.useCount} + 1`,
     })
     .where(eq(portalLinks.jti, claims.jti));
-  return { ok: true, organizationId: claims.org, debtorId: claims.sub, jti: claims.jti, target: row.link.target ?? '/portal' };
+  return {
+    ok: true,
+    organizationId: claims.org,
+    debtorId: claims.sub,
+    jti: claims.jti,
+    target: row.link.target ?? '/portal',
+  };
 }

@@ -26,14 +26,37 @@ describe('link tokens', () => {
     const result = await verifyLinkToken(token, now, r);
     expect(result).toEqual({
       ok: true,
-      claims: expect.objectContaining({ sub: debtorId, org: organizationId, jti, purpose: 'reminder', iss: 'voldaan', aud: 'voldaan-portal' }),
+      claims: expect.objectContaining({
+        sub: debtorId,
+        org: organizationId,
+        jti,
+        purpose: 'reminder',
+        iss: 'voldaan',
+        aud: 'voldaan-portal',
+      }),
     });
   });
 
   it('refuses garbage, truncated, oversized and alg:none tokens as malformed', async () => {
     const r = await ring(await generateSigningJwk('a'));
-    const token = await signLinkToken({ debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' }, now, in30Days, r);
-    for (const bad of ['', 'hello', 'a.b', token.slice(0, token.length - 20).split('.').slice(0, 2).join('.'), 'x'.repeat(5000), `${token}.extra`]) {
+    const token = await signLinkToken(
+      { debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' },
+      now,
+      in30Days,
+      r,
+    );
+    for (const bad of [
+      '',
+      'hello',
+      'a.b',
+      token
+        .slice(0, token.length - 20)
+        .split('.')
+        .slice(0, 2)
+        .join('.'),
+      'x'.repeat(5000),
+      `${token}.extra`,
+    ]) {
       expect(await verifyLinkToken(bad, now, r)).toMatchObject({ ok: false, reason: 'malformed' });
     }
     const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: debtorId, org: organizationId })}.`;
@@ -42,7 +65,12 @@ describe('link tokens', () => {
 
   it('refuses a truncated signature and a tampered payload', async () => {
     const r = await ring(await generateSigningJwk('a'));
-    const token = await signLinkToken({ debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' }, now, in30Days, r);
+    const token = await signLinkToken(
+      { debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' },
+      now,
+      in30Days,
+      r,
+    );
     const [h, p, s] = token.split('.');
     expect(await verifyLinkToken(`${h}.${p}.${s.slice(0, 40)}`, now, r)).toMatchObject({ ok: false });
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
@@ -53,10 +81,20 @@ describe('link tokens', () => {
   it('refuses a token signed with a key outside the ring, even under a known kid', async () => {
     const ours = await ring(await generateSigningJwk('a'));
     const theirs = await ring(await generateSigningJwk('a'));
-    const forged = await signLinkToken({ debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' }, now, in30Days, theirs);
+    const forged = await signLinkToken(
+      { debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' },
+      now,
+      in30Days,
+      theirs,
+    );
     expect(await verifyLinkToken(forged, now, ours)).toMatchObject({ ok: false, reason: 'bad_signature' });
     const other = await ring(await generateSigningJwk('z'));
-    const unknownKid = await signLinkToken({ debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' }, now, in30Days, other);
+    const unknownKid = await signLinkToken(
+      { debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' },
+      now,
+      in30Days,
+      other,
+    );
     expect(await verifyLinkToken(unknownKid, now, ours)).toMatchObject({ ok: false, reason: 'unknown_key' });
   });
 
@@ -78,7 +116,12 @@ describe('link tokens', () => {
 
   it('reports an expired token as expired and still names its creditor', async () => {
     const r = await ring(await generateSigningJwk('a'));
-    const token = await signLinkToken({ debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' }, now, in30Days, r);
+    const token = await signLinkToken(
+      { debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' },
+      now,
+      in30Days,
+      r,
+    );
     const later = new Date(in30Days.getTime() + 1000);
     expect(await verifyLinkToken(token, later, r)).toEqual({ ok: false, reason: 'expired', organizationId });
   });
@@ -87,12 +130,22 @@ describe('link tokens', () => {
     const oldKey = await generateSigningJwk('old');
     const newKey = await generateSigningJwk('new');
     const before = await ring(oldKey);
-    const token = await signLinkToken({ debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' }, now, in30Days, before);
+    const token = await signLinkToken(
+      { debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' },
+      now,
+      in30Days,
+      before,
+    );
 
     const rotated = await ring(newKey, oldKey);
     expect(rotated.signing.kid).toBe('new');
     expect((await verifyLinkToken(token, now, rotated)).ok).toBe(true);
-    const fresh = await signLinkToken({ debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' }, now, in30Days, rotated);
+    const fresh = await signLinkToken(
+      { debtorId, organizationId, jti: randomUUID(), purpose: 'reminder' },
+      now,
+      in30Days,
+      rotated,
+    );
     expect(JSON.parse(Buffer.from(fresh.split('.')[0], 'base64url').toString()).kid).toBe('new');
 
     const removed = await ring(newKey);

@@ -35,7 +35,8 @@ export async function signLinkToken(
 }
 
 export type VerifyFailure = 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' | 'bad_claims';
-export type VerifyResult = { ok: true; claims: LinkClaims } | { ok: false; reason: VerifyFailure; organizationId?: string };
+export type VerifyResult =
+  { ok: true; claims: LinkClaims } | { ok: false; reason: VerifyFailure; organizationId?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,7 +46,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * page that offers a fresh link can scope its lookup.
  */
 export async function verifyLinkToken(token: string, now: Date, ring?: KeyRing): Promise<VerifyResult> {
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
+  if (
+    typeof token !== 'string' ||
+    token.length === 0 ||
+    token.length > MAX_TOKEN_LENGTH ||
+    !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)
+  ) {
     return { ok: false, reason: 'malformed' };
   }
   try {
@@ -69,7 +75,11 @@ export async function verifyLinkToken(token: string, now: Date, ring?: KeyRing):
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
       const org = error.payload?.org;
-      return { ok: false, reason: 'expired', organizationId: typeof org === 'string' && UUID.test(org) ? org : undefined };
+      return {
+        ok: false,
+        reason: 'expired',
+        organizationId: typeof org === 'string' && UUID.test(org) ? org : undefined,
+      };
     }
     if (error instanceof errors.JWKSNoMatchingKey) return { ok: false, reason: 'unknown_key' };
     if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'bad_signature' };

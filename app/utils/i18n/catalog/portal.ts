@@ -41,10 +41,12 @@ export const nl = {
   'portal.next.collection_handover':
     'Op {date} dragen we de vordering over aan een incassopartner. Er komen dan {costs} incassokosten bij.',
   'portal.next.soon': 'binnenkort',
-  'portal.next.end': 'Alle herinneringen zijn verstuurd. Neem contact op met {organization} als u er samen uit wilt komen.',
+  'portal.next.end':
+    'Alle herinneringen zijn verstuurd. Neem contact op met {organization} als u er samen uit wilt komen.',
   'portal.next.settled': 'Deze factuur is afgehandeld.',
   'portal.paused.payment_pending': 'U bent een betaling gestart. We wachten op de bevestiging van de bank.',
-  'portal.paused.payment_plan': 'U hebt een betalingsregeling. Zolang u zich eraan houdt, sturen we geen herinneringen.',
+  'portal.paused.payment_plan':
+    'U hebt een betalingsregeling. Zolang u zich eraan houdt, sturen we geen herinneringen.',
   'portal.paused.promise_to_pay': 'U hebt toegezegd te betalen. Tot die datum sturen we geen herinneringen.',
   'portal.paused.dispute': 'U hebt bezwaar gemaakt. We sturen geen herinneringen zolang we het bekijken.',
   'portal.paused.manual': '{organization} heeft de herinneringen tijdelijk stopgezet.',
@@ -57,6 +59,8 @@ export const nl = {
   'portal.invoice.line.vat': 'Btw',
   'portal.invoice.line.amount': 'Bedrag',
   'portal.invoice.pdf': 'Download factuur (PDF)',
+  'portal.invoice.subtotal': 'Totaal exclusief btw',
+  'portal.invoice.vatTotal': 'Btw',
   'portal.invoice.history': 'Geschiedenis',
   'portal.invoice.back': 'Terug naar het overzicht',
   'portal.history.issued': 'Factuur verstuurd',
@@ -92,10 +96,13 @@ export const nl = {
   'portal.signedOut.body':
     'Voor uw veiligheid sluiten we het portaal na 30 minuten zonder activiteit. Open de link in uw e-mail opnieuw, of vraag hieronder een nieuwe link aan.',
   'link.invalid.title': 'Deze link werkt niet (meer)',
-  'link.invalid.expired': 'De link is verlopen. Links in onze e-mails zijn een beperkte tijd geldig, zodat niemand anders er later mee bij uw gegevens kan.',
-  'link.invalid.other': 'De link is niet (meer) geldig. Misschien is hij niet helemaal gekopieerd, of is hij ingetrokken.',
+  'link.invalid.expired':
+    'De link is verlopen. Links in onze e-mails zijn een beperkte tijd geldig, zodat niemand anders er later mee bij uw gegevens kan.',
+  'link.invalid.other':
+    'De link is niet (meer) geldig. Misschien is hij niet helemaal gekopieerd, of is hij ingetrokken.',
   'link.request.title': 'Stuur mij een nieuwe link',
-  'link.request.intro': 'Vul het e-mailadres in waarop u de herinnering hebt ontvangen. Als we het adres kennen, sturen we u meteen een nieuwe link.',
+  'link.request.intro':
+    'Vul het e-mailadres in waarop u de herinnering hebt ontvangen. Als we het adres kennen, sturen we u meteen een nieuwe link.',
   'link.request.email': 'E-mailadres',
   'link.request.submit': 'Stuur nieuwe link',
   'link.request.invalidEmail': 'Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.',
@@ -163,6 +170,8 @@ export const en: Record<keyof typeof nl, string> = {
   'portal.invoice.line.vat': 'VAT',
   'portal.invoice.line.amount': 'Amount',
   'portal.invoice.pdf': 'Download invoice (PDF)',
+  'portal.invoice.subtotal': 'Total excluding VAT',
+  'portal.invoice.vatTotal': 'VAT',
   'portal.invoice.history': 'History',
   'portal.invoice.back': 'Back to the overview',
   'portal.history.issued': 'Invoice sent',
@@ -198,10 +207,12 @@ export const en: Record<keyof typeof nl, string> = {
   'portal.signedOut.body':
     'For your safety the portal closes after 30 minutes without activity. Open the link in your email again, or ask for a new link below.',
   'link.invalid.title': 'This link does not work (any more)',
-  'link.invalid.expired': 'The link has expired. Links in our emails are valid for a limited time, so nobody else can use them later to see your details.',
+  'link.invalid.expired':
+    'The link has expired. Links in our emails are valid for a limited time, so nobody else can use them later to see your details.',
   'link.invalid.other': 'The link is not valid (any more). Perhaps it was not copied completely, or it was withdrawn.',
   'link.request.title': 'Email me a new link',
-  'link.request.intro': 'Enter the email address the reminder was sent to. If we know the address, we will send you a new link straight away.',
+  'link.request.intro':
+    'Enter the email address the reminder was sent to. If we know the address, we will send you a new link straight away.',
   'link.request.email': 'Email address',
   'link.request.submit': 'Send new link',
   'link.request.invalidEmail': 'Enter a valid email address, for example name@example.com.',
