@@ -23,13 +23,16 @@ export function fixedClock(
 export const LEGAL_TIME_ZONE = 'Europe/Amsterdam';
 
 /** The calendar day (YYYY-MM-DD) of an instant in Europe/Amsterdam. */
+const dayFormatter = new Intl.DateTimeFormat('en-CA', {
+  timeZone: LEGAL_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const hourFormatter = new Intl.DateTimeFormat('en-GB', { timeZone: LEGAL_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
+
 export function amsterdamDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: LEGAL_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  return dayFormatter.format(at);
 }
 
 /** Whole days from calendar day a to calendar day b (YYYY-MM-DD), b - a. */
@@ -46,11 +49,7 @@ export function addDays(day: string, days: number): string {
 /** The instant that begins calendar day `day` in Europe/Amsterdam, at the given local hour. */
 export function amsterdamInstant(day: string, hour = 9): Date {
   const guess = new Date(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
-  const local = new Intl.DateTimeFormat('en-GB', {
-    timeZone: LEGAL_TIME_ZONE,
-    hour: '2-digit',
-    hourCycle: 'h23',
-  }).format(guess);
+  const local = hourFormatter.format(guess);
   const offsetHours = Number(local) - hour;
   return new Date(guess.getTime() - offsetHours * 3_600_000);
 }

@@ -15,9 +15,21 @@ export function assertCents(value: number, name = 'cents'): void {
   }
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+/** Intl formatters are costly to build and safe to share: one per locale and currency. */
+function currencyFormatter(locale: MoneyLocale, currency: string) {
+  const key = `${locale}:${currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(INTL_LOCALES[locale], { style: 'currency', currency });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatMoney(cents: number, currency = 'EUR', locale: MoneyLocale = 'nl'): string {
   assertCents(cents);
-  const formatter = new Intl.NumberFormat(INTL_LOCALES[locale], { style: 'currency', currency });
+  const formatter = currencyFormatter(locale, currency);
   if (formatter.resolvedOptions().maximumFractionDigits !== 2) {
     throw new RangeError(`${currency} does not have 2 minor units; cents cannot represent it`);
   }

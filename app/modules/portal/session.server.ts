@@ -110,9 +110,17 @@ export async function getDebtorSession(request: Request, { clock = systemClock }
   return { sessionId: id, organizationId: row.organization.id, debtorId: row.debtor.id, debtor: row.debtor, organization: row.organization };
 }
 
+const perRequest = new WeakMap<Request, Promise<DebtorSession | null>>();
+
 /** Ensures a debtor session; without one the visitor lands on the page that explains how to get back in. */
 export async function requireDebtor(request: Request, options: { clock?: Clock } = {}): Promise<DebtorSession> {
-  const session = await getDebtorSession(request, options);
+  // The layout and the page loaders of one request share one lookup.
+  let pending = perRequest.get(request);
+  if (!pending || options.clock) {
+    pending = getDebtorSession(request, options);
+    if (!options.clock) perRequest.set(request, pending);
+  }
+  const session = await pending;
   if (!session) throw redirect('/portal/signed-out');
   return session;
 }

@@ -46,20 +46,28 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
 
 export const localeTags: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
 
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Intl formatters are costly to build and safe to share: one per locale and style. */
+function dateFormatter(locale: Locale, style: 'short' | 'long' | 'datetime') {
+  const key = `${locale}:${style}`;
+  let formatter = dateFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(
+      localeTags[locale],
+      style === 'datetime'
+        ? { timeZone: 'Europe/Amsterdam', dateStyle: 'medium', timeStyle: 'short' }
+        : { timeZone: 'Europe/Amsterdam', day: 'numeric', month: style, year: 'numeric' },
+    );
+    dateFormatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatDate(day: string | Date, locale: Locale, style: 'short' | 'long' = 'long') {
   const date = typeof day === 'string' ? new Date(`${day.slice(0, 10)}T12:00:00Z`) : day;
-  return new Intl.DateTimeFormat(localeTags[locale], {
-    timeZone: 'Europe/Amsterdam',
-    day: 'numeric',
-    month: style === 'long' ? 'long' : 'short',
-    year: 'numeric',
-  }).format(date);
+  return dateFormatter(locale, style).format(date);
 }
 
 export function formatDateTime(at: Date | string, locale: Locale) {
-  return new Intl.DateTimeFormat(localeTags[locale], {
-    timeZone: 'Europe/Amsterdam',
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(at));
+  return dateFormatter(locale, 'datetime').format(new Date(at));
 }
