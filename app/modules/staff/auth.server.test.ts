@@ -3,7 +3,7 @@ import { createOrganization, createStaff, TEST_PASSWORD } from '../../../test/fa
 import { cookieFrom, formRequest, getRequest, routeArgs, settle } from '../../../test/http';
 import { action as loginAction } from '../../routes/login';
 import { loader as appLoader } from '../../routes/app';
-import { loader as settingsLoader } from '../../routes/app.settings';
+import { loader as settingsLoader } from '../../routes/app.settings._index';
 import { LOGIN_LIMIT_PER_EMAIL } from './auth.server';
 
 async function signIn(email: string, password = TEST_PASSWORD) {

@@ -1,0 +1,161 @@
+import type { z } from 'zod';
+import { authenticateApiKey, type ApiPrincipal } from '../staff/api-keys.server';
+import { IntakeError } from './intake.server';
+import { JSON_BODY_LIMIT_BYTES } from './limits';
+
+export type ApiIssue = { path: string; message: string };
+
+/** An error the API answers with `{"error":{"code","message","issues"?}}` and the given status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: ApiIssue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export function apiJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
+}
+
+function errorResponse(error: ApiError): Response {
+  return apiJson(
+    { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } },
+    error.status,
+    error.headers,
+  );
+}
+
+const INTAKE_STATUS: Record<IntakeError['kind'], number> = { not_found: 404, conflict: 409, invalid: 400 };
+
+/**
+ * Runs an API handler and turns whatever it throws into a JSON error: ApiError and
+ * IntakeError by their status, thrown Responses (the 401 from authentication) as they are,
+ * anything else as a 500 that reveals nothing.
+ */
+export async function apiHandler(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error);
+    if (error instanceof IntakeError) {
+      const issues = error.path ? [{ path: error.path, message: error.message }] : undefined;
+      return errorResponse(new ApiError(INTAKE_STATUS[error.kind], error.code, error.message, issues));
+    }
+    if (error instanceof Response) return error;
+    console.error('api: unexpected error', error);
+    return errorResponse(new ApiError(500, 'internal_error', 'Something went wrong on our side.'));
+  }
+}
+
+export function authenticate(request: Request): Promise<ApiPrincipal> {
+  return authenticateApiKey(request);
+}
+
+export function methodNotAllowed(allowed: string[]): never {
+  throw new ApiError(405, 'method_not_allowed', `Use ${allowed.join(' or ')} here.`, undefined, {
+    Allow: allowed.join(', '),
+  });
+}
+
+export function notFound(message: string): never {
+  throw new ApiError(404, 'not_found', message);
+}
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError(413, 'payload_too_large', `The body is larger than ${limit} bytes.`);
+}
+
+/**
+ * Reads the body, refusing it (413) as soon as Content-Length or the bytes actually read
+ * pass `limit`, so an oversized or lying client never makes us buffer more than that.
+ */
+export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = request.headers.get('Content-Length');
+  if (declared !== null && (!/^[0-9]+$/.test(declared) || Number(declared) > limit)) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function mediaType(request: Request): string {
+  return (request.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
+}
+
+export function requireMediaType(request: Request, accepted: (type: string) => boolean, expected: string) {
+  if (!accepted(mediaType(request))) {
+    throw new ApiError(415, 'unsupported_media_type', `Send the body as ${expected}.`);
+  }
+}
+
+/** Reads a JSON body of at most 1 MB: 415 for another media type, 413 too large, 400 malformed. */
+export async function readJson(request: Request): Promise<unknown> {
+  requireMediaType(request, (type) => type === 'application/json' || type.endsWith('+json'), 'application/json');
+  const bytes = await readBodyLimited(request, JSON_BODY_LIMIT_BYTES);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The body is not valid UTF-8.');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const detail = error instanceof SyntaxError ? `: ${error.message}` : '';
+    throw new ApiError(400, 'invalid_json', `The body is not valid JSON${detail}.`);
+  }
+}
+
+/** Dotted path as clients write it: `invoices.0.dueDate`; the root is `(body)`. */
+export function issuePath(path: ReadonlyArray<PropertyKey>, prefix: string[] = []): string {
+  const parts = [...prefix, ...path.map((part) => String(part))];
+  return parts.length > 0 ? parts.join('.') : '(body)';
+}
+
+export function zodIssues(error: z.ZodError, prefix: string[] = []): ApiIssue[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: issuePath([...issue.path, key], prefix),
+        message: 'Unknown field.',
+      }));
+    }
+    return [{ path: issuePath(issue.path, prefix), message: issue.message }];
+  });
+}
+
+/** Validates with a zod schema; 400 `validation_failed` with every issue's path otherwise. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix: string[] = []): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ApiError(
+      400,
+      'validation_failed',
+      'Some fields are missing or invalid.',
+      zodIssues(result.error, prefix),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,30 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import {
+  apiHandler,
+  apiJson,
+  authenticate,
+  methodNotAllowed,
+  parseOrThrow,
+  readJson,
+} from '../modules/invoices/api-http.server';
+import { InvoiceInput, InvoiceNumber } from '../modules/invoices/api-schemas';
+import { getInvoiceForApi, putInvoiceForApi } from '../modules/invoices/api.server';
+
+const ALLOWED = ['GET', 'PUT'];
+
+export const loader = ({ request, params }: LoaderFunctionArgs) =>
+  apiHandler(async () => {
+    const principal = await authenticate(request);
+    const number = parseOrThrow(InvoiceNumber, params.number, ['number']);
+    return apiJson(await getInvoiceForApi(principal, number));
+  });
+
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  apiHandler(async () => {
+    if (request.method !== 'PUT') methodNotAllowed(ALLOWED);
+    const principal = await authenticate(request);
+    const number = parseOrThrow(InvoiceNumber, params.number, ['number']);
+    const input = parseOrThrow(InvoiceInput, await readJson(request));
+    const { status, body } = await putInvoiceForApi(principal, number, input);
+    return apiJson(body, status);
+  });

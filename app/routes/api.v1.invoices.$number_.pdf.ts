@@ -1,0 +1,32 @@
+import type { ActionFunctionArgs } from '@remix-run/node';
+import {
+  ApiError,
+  apiHandler,
+  apiJson,
+  authenticate,
+  methodNotAllowed,
+  parseOrThrow,
+  readBodyLimited,
+  requireMediaType,
+} from '../modules/invoices/api-http.server';
+import { InvoiceNumber } from '../modules/invoices/api-schemas';
+import { putInvoicePdfForApi } from '../modules/invoices/api.server';
+import { looksLikePdf } from '../modules/invoices/intake.server';
+import { PDF_BODY_LIMIT_BYTES } from '../modules/invoices/limits';
+
+const ALLOWED = ['PUT'];
+
+export const loader = () => apiHandler(async () => methodNotAllowed(ALLOWED));
+
+export const action = ({ request, params }: ActionFunctionArgs) =>
+  apiHandler(async () => {
+    if (request.method !== 'PUT') methodNotAllowed(ALLOWED);
+    const principal = await authenticate(request);
+    const number = parseOrThrow(InvoiceNumber, params.number, ['number']);
+    requireMediaType(request, (type) => type === 'application/pdf', 'application/pdf');
+    const bytes = await readBodyLimited(request, PDF_BODY_LIMIT_BYTES);
+    if (!looksLikePdf(bytes))
+      throw new ApiError(400, 'invalid_pdf', 'The body is not a PDF (it must start with "%PDF-").');
+    const { status, body } = await putInvoicePdfForApi(principal, number, bytes);
+    return apiJson(body, status);
+  });

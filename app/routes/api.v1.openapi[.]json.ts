@@ -1,0 +1,11 @@
+import { apiHandler, apiJson, methodNotAllowed } from '../modules/invoices/api-http.server';
+import { openApiDocument } from '../modules/invoices/openapi';
+import { getEnv } from '../utils/env.server';
+
+/** Public: the document describes the API and holds no data. */
+export const loader = () =>
+  apiHandler(async () =>
+    apiJson(openApiDocument(`${getEnv().APP_URL}/api/v1`), 200, { 'Cache-Control': 'public, max-age=300' }),
+  );
+
+export const action = () => apiHandler(async () => methodNotAllowed(['GET']));
