@@ -38,6 +38,8 @@ export async function setup(project: TestProject) {
     await admin.end();
   }
   await runMigrations(withDatabase(serverUrl, template));
+  // graphile-worker's own schema, so graphile_worker.add_job works in every cloned test database.
+  await (await import('graphile-worker')).runMigrations({ connectionString: withDatabase(serverUrl, template) });
   project.provide('testDbServerUrl', serverUrl);
   project.provide('testDbTemplate', template);
   return async () => {

@@ -37,6 +37,7 @@ async function main() {
   }
 
   let server: Server | undefined;
+  let worker: { stop: () => Promise<void> } | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -48,6 +49,7 @@ async function main() {
       server.closeIdleConnections();
       setTimeout(() => server?.closeAllConnections(), 3_000).unref();
     });
+    await worker?.stop().catch((error: unknown) => console.error(error));
     await closeDb().catch(() => {});
     await embedded?.stop().catch(() => {});
     process.exit(0);
@@ -58,6 +60,10 @@ async function main() {
   try {
     await runMigrations(env.DATABASE_URL!);
     const seeded = await seedDemo({ onlyIfEmpty: true });
+    // The job queue's schema is needed to enqueue (in the web process too), not only to work.
+    const { migrateJobQueue, startWorker } = await import('../modules/jobs/worker.server');
+    await migrateJobQueue(env.DATABASE_URL!);
+    if (env.RUN_WORKER) worker = await startWorker({ logLevel: env.LOG_LEVEL });
 
     const build = await loadBuild();
     const app = createApp(build, env);

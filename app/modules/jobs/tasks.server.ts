@@ -1,0 +1,13 @@
+/**
+ * Every module that contributes jobs is imported here, so a worker (in the web process or
+ * `npm run worker`) knows all tasks, crontab lines and send checks before it starts.
+ *
+ * To add one: in your module, call `registerTask(name, fn)` / `registerCron(line)` from
+ * ./registry.server (and `registerSendCheck` from ../mail/outbox.server) at the top level of a
+ * `*.server.ts` file, then import that file below.
+ */
+import './send-communication.task.server';
+import '../dunning/tasks.server';
+import '../payments/tasks.server';
+
+export { registerCron, registerTask, registeredCrontab, registeredTaskList } from './registry.server';

@@ -1,0 +1,30 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { previewTemplate, requireDevelopment } from '../modules/mail/dev.server';
+
+/**
+ * A template rendered with its preview props: /dev/mail/preview/final_notice?locale=en&kind=business,
+ * `&format=text` for the plain-text part. Stands in for `email dev`, whose preview server
+ * cannot be installed for this react-email version.
+ */
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  requireDevelopment();
+  const url = new URL(request.url);
+  const rendered = await previewTemplate(params.template, {
+    locale: url.searchParams.get('locale'),
+    kind: url.searchParams.get('kind'),
+  });
+  if (!rendered) throw new Response('Not Found', { status: 404 });
+  if (url.searchParams.get('format') === 'text') {
+    return new Response(`Subject: ${rendered.subject}\n\n${rendered.text}`, {
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+    });
+  }
+  return new Response(rendered.html, {
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'Cache-Control': 'no-store',
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import type { ReactNode } from 'react';
+import { textFor, type EmailMessageKey } from '../messages';
+import { CallToAction, EmailShell, P, SignOff, Title } from './layout';
+import type { DebtorEmailProps } from './types';
+
+/** The frame of every email to a debtor: greeting, body, call to action with the portal link, sign-off. */
+export function DebtorEmail(props: {
+  base: DebtorEmailProps;
+  preview: string;
+  heading: string;
+  cta: EmailMessageKey;
+  children: ReactNode;
+  after?: ReactNode;
+}) {
+  const { base } = props;
+  const t = textFor(base.locale);
+  return (
+    <EmailShell locale={base.locale} organization={base.organization} preview={props.preview}>
+      <Title>{props.heading}</Title>
+      <P>{t('greeting', { name: base.debtor.name })}</P>
+      {props.children}
+      <CallToAction
+        locale={base.locale}
+        href={base.portalUrl}
+        label={t(props.cta)}
+        brandColor={base.organization.brandColor}
+      />
+      {props.after}
+      <SignOff locale={base.locale} organization={base.organization} />
+    </EmailShell>
+  );
+}
+
+/** "invoice 2026-0012" for one invoice, "3 outstanding invoices" for more. */
+export function countedSubject(
+  base: DebtorEmailProps,
+  one: EmailMessageKey,
+  other: EmailMessageKey,
+  extra: Record<string, string | number> = {},
+): string {
+  const t = textFor(base.locale);
+  const params = { org: base.organization.name, count: base.invoices.length, ...extra };
+  return base.invoices.length === 1 ? t(one, { ...params, number: base.invoices[0].number }) : t(other, params);
+}
