@@ -2,9 +2,9 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { debtors, invoices, organizations } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { isLocale } from '../../utils/i18n';
 import { hit } from '../../utils/rate-limit.server';
 import { audit } from '../audit/audit.server';
+import { debtorEmailPropsFrom } from '../mail/context.server';
 import { queueCommunication } from '../mail/outbox.server';
 import { issuePortalLink } from './links.server';
 
@@ -67,7 +67,7 @@ export async function requestFreshLink(
         { organizationId: organization.id, debtorId: debtor.id, purpose: 'fresh_link' },
         { clock },
       );
-      const locale = isLocale(debtor.locale) ? debtor.locale : 'nl';
+      const props = debtorEmailPropsFrom({ organization, debtor, invoices: open, portalUrl: link.url });
       await queueCommunication(
         tx,
         {
@@ -75,31 +75,10 @@ export async function requestFreshLink(
           debtorId: debtor.id,
           template: 'fresh_link',
           toAddress: debtor.email,
-          locale,
+          locale: props.locale,
           invoiceIds: open.map((i) => i.id),
           linkJti: link.jti,
-          props: {
-            locale,
-            organization: {
-              name: organization.name,
-              legalName: organization.legalName,
-              brandColor: organization.brandColor,
-              kvkNumber: organization.kvkNumber ?? undefined,
-              iban: organization.iban ?? undefined,
-              email: organization.email ?? undefined,
-            },
-            debtor: { name: debtor.name, kind: debtor.kind },
-            portalUrl: link.url,
-            invoices: open.map((i) => ({
-              number: i.number,
-              issueDate: i.issueDate,
-              dueDate: i.dueDate,
-              totalCents: i.totalCents,
-              openCents: i.openCents,
-              currency: i.currency,
-            })),
-            totals: { openCents: open.reduce((s, i) => s + i.openCents, 0) },
-          },
+          props: { ...props, expiresAt: link.expiresAt.toISOString() },
         },
         { clock },
       );
