@@ -1,47 +1,51 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
-import { eq } from 'drizzle-orm';
-import { organizations } from '../../db/schema';
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { NavLink, Outlet } from '@remix-run/react';
 import { requireStaff } from '../modules/staff/auth.server';
-import { getDb } from '../utils/db.server';
+import backofficeStyles from '../styles/backoffice.css';
+import type { MessageKey } from '../utils/i18n';
 import { useT } from '../utils/i18n/react';
 
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
+export const meta: MetaFunction = () => [{ title: 'Voldaan · Instellingen' }];
+
+/** Settings are for admins only; every page below checks again, since actions skip this loader. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const staff = await requireStaff(request, 'admin');
-  const [org] = await getDb()
-    .select({
-      name: organizations.name,
-      legalName: organizations.legalName,
-      kvkNumber: organizations.kvkNumber,
-      vatNumber: organizations.vatNumber,
-      iban: organizations.iban,
-      paymentProvider: organizations.paymentProvider,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, staff.organizationId));
-  return { org };
+  await requireStaff(request, 'admin');
+  return null;
 }
 
-export default function Settings() {
-  const { org } = useLoaderData<typeof loader>();
+const SECTIONS: { to: string; label: MessageKey; end?: boolean }[] = [
+  { to: '/app/settings', label: 'bo.settings.nav.organization', end: true },
+  { to: '/app/settings/branding', label: 'bo.settings.nav.branding' },
+  { to: '/app/settings/dunning', label: 'bo.settings.nav.dunning' },
+  { to: '/app/settings/plans', label: 'bo.settings.nav.plans' },
+  { to: '/app/settings/disputes', label: 'bo.settings.nav.disputes' },
+  { to: '/app/settings/payments', label: 'bo.settings.nav.payments' },
+  { to: '/app/settings/team', label: 'bo.settings.nav.team' },
+  { to: '/app/settings/api-keys', label: 'bo.settings.nav.apiKeys' },
+];
+
+export default function SettingsLayout() {
   const t = useT();
   return (
-    <section className="stack">
+    <div className="bo-page">
       <h1>{t('app.settings')}</h1>
-      <div className="card">
-        <dl className="facts">
-          <dt>{t('settings.legalName')}</dt>
-          <dd>{org.legalName}</dd>
-          <dt>{t('settings.kvk')}</dt>
-          <dd>{org.kvkNumber ?? '—'}</dd>
-          <dt>{t('settings.vat')}</dt>
-          <dd>{org.vatNumber ?? '—'}</dd>
-          <dt>{t('settings.iban')}</dt>
-          <dd>{org.iban ?? '—'}</dd>
-          <dt>{t('settings.provider')}</dt>
-          <dd>{org.paymentProvider ?? t('settings.providerDemo')}</dd>
-        </dl>
+      <div className="bo-settings">
+        <nav className="bo-settings-nav" aria-label={t('bo.settings.navLabel')}>
+          <ul>
+            {SECTIONS.map((s) => (
+              <li key={s.to}>
+                <NavLink to={s.to} end={s.end} prefetch="intent">
+                  {t(s.label)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="bo-settings-body">
+          <Outlet />
+        </div>
       </div>
-    </section>
+    </div>
   );
 }

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { niceTicks } from '../../ui/backoffice/charts';
+import { contrastRatio, whiteTextContrast } from './contrast';
+import { checkDunningForm, type StageInput } from './dunning-policy';
+import { detectImageType } from './image-type';
+import { likePattern, pageFrom } from './search';
+import { parsePortalSettings } from './settings-forms';
+
+describe('brand colour contrast', () => {
+  it('computes WCAG ratios', () => {
+    expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 5);
+    expect(contrastRatio('#777777', '#ffffff')).toBeCloseTo(4.48, 2);
+    expect(whiteTextContrast('#0b5d4b')).toBeGreaterThan(7);
+    expect(whiteTextContrast('#ffcc00')).toBeLessThan(2);
+    expect(() => contrastRatio('green', '#fff')).toThrow(RangeError);
+  });
+});
+
+describe('logo type by magic bytes', () => {
+  it('knows PNG, JPEG and WebP, and nothing else', () => {
+    expect(detectImageType(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toBe('image/png');
+    expect(detectImageType(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('image/jpeg');
+    expect(detectImageType(new TextEncoder().encode('RIFF\x10\x00\x00\x00WEBPVP8 '))).toBe('image/webp');
+    expect(detectImageType(new TextEncoder().encode('RIFF\x10\x00\x00\x00WAVEfmt '))).toBeNull();
+    expect(detectImageType(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeNull();
+    expect(detectImageType(new TextEncoder().encode('GIF89a'))).toBeNull();
+    expect(detectImageType(new Uint8Array())).toBeNull();
+  });
+});
+
+describe('list helpers', () => {
+  it('escapes LIKE wildcards and reads page numbers defensively', () => {
+    expect(likePattern('  100%_off\\ ')).toBe('%100\\%\\_off\\\\%');
+    expect(likePattern('   ')).toBeNull();
+    expect(likePattern('x'.repeat(300))?.length).toBe(102);
+    expect([pageFrom('3'), pageFrom('0'), pageFrom('-1'), pageFrom('1.5'), pageFrom('abc'), pageFrom(null)]).toEqual([
+      3, 1, 1, 1, 1, 1,
+    ]);
+  });
+});
+
+describe('chart ticks', () => {
+  it('rounds the axis to 1, 2, 2.5 or 5 times a power of ten', () => {
+    expect(niceTicks(0)).toEqual([0, 1]);
+    expect(niceTicks(100)).toEqual([0, 25, 50, 75, 100]);
+    expect(niceTicks(109.3)).toEqual([0, 50, 100, 150]);
+    expect(niceTicks(1_234_567)).toEqual([0, 500_000, 1_000_000, 1_500_000]);
+  });
+});
+
+describe('dunning policy form', () => {
+  const stage = (row: number, key: string, offsetDays: string, template: string, addsCosts = false): StageInput => ({
+    row,
+    key,
+    offsetDays,
+    template,
+    addsCosts,
+  });
+
+  it('orders rows by days before the dunning rules see them, and points errors at the typed rows', () => {
+    const ok = checkDunningForm({
+      consumer: [stage(0, 'final', '35', 'final_notice', true), stage(5, 'friendly', '7', 'friendly_reminder')],
+      business: [stage(0, 'friendly', '7', 'friendly_reminder')],
+    });
+    expect(ok.ok && ok.policy.consumer.map((s) => s.key)).toEqual(['friendly', 'final']);
+
+    const bad = checkDunningForm({
+      consumer: [],
+      business: [stage(3, 'a', 'zeven', 'friendly_reminder'), stage(1, 'b', '10', 'mystery')],
+    });
+    expect(bad.ok ? null : bad.errors).toEqual({
+      consumer: { key: 'bo.dunning.problem.flow_empty' },
+      'business.3.offsetDays': { key: 'bo.dunning.problem.offset_invalid', params: { max: 730 } },
+      'business.1.template': { key: 'bo.dunning.problem.template_missing' },
+    });
+  });
+});
+
+describe('portal settings form', () => {
+  it('reads amounts in Dutch or English notation and refuses ambiguous ones', () => {
+    const form = (min: string) => {
+      const f = new FormData();
+      f.set('linkTtlDays', '30');
+      f.set('disputeResponseHours', '48');
+      f.set('disputeRejectGraceDays', '7');
+      f.set('minPartialPaymentCents', min);
+      return f;
+    };
+    expect(parsePortalSettings(form('10,00'))).toMatchObject({ ok: true, value: { minPartialPaymentCents: 1_000 } });
+    expect(parsePortalSettings(form('12.50'))).toMatchObject({ ok: true, value: { minPartialPaymentCents: 1_250 } });
+    expect(parsePortalSettings(form('1.000'))).toMatchObject({
+      ok: false,
+      errors: { minPartialPaymentCents: { key: 'bo.form.error.amount' } },
+    });
+    expect(parsePortalSettings(form('0,50'))).toMatchObject({
+      ok: false,
+      errors: { minPartialPaymentCents: { key: 'bo.form.error.amountRange' } },
+    });
+  });
+});

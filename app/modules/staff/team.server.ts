@@ -1,0 +1,329 @@
+/**
+ * The team: staff of one organisation, invitations, roles and deactivation. Invitations are a
+ * random token in a link; only its sha256 is stored, it works once and for 7 days. No change
+ * may leave the organisation without an active admin.
+ */
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { organizations, staffInvitations, staffSessions, staffUsers } from '../../../db/schema';
+import { systemClock, type Clock } from '../../utils/clock';
+import { getDb, type Tx } from '../../utils/db.server';
+import { getEnv } from '../../utils/env.server';
+import { randomToken, sha256 } from '../../utils/token.server';
+import { audit } from '../audit/audit.server';
+import { isUuid } from '../portal/scope.server';
+import { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES } from '../backoffice/team';
+import type { StaffRole } from './auth.server';
+import { hashPassword } from './password.server';
+
+export { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES };
+
+type Admin = { id: string; organizationId: string };
+const actorOf = (admin: Admin) => ({ type: 'staff' as const, id: admin.id });
+
+export async function listTeam(organizationId: string, { clock = systemClock }: { clock?: Clock } = {}) {
+  const db = getDb();
+  const now = clock.now();
+  const [members, invitations] = await Promise.all([
+    db
+      .select({
+        id: staffUsers.id,
+        name: staffUsers.name,
+        email: staffUsers.email,
+        role: staffUsers.role,
+        active: staffUsers.active,
+        lastLoginAt: staffUsers.lastLoginAt,
+        createdAt: staffUsers.createdAt,
+      })
+      .from(staffUsers)
+      .where(eq(staffUsers.organizationId, organizationId))
+      .orderBy(desc(staffUsers.active), asc(staffUsers.name)),
+    db
+      .select({
+        id: staffInvitations.id,
+        email: staffInvitations.email,
+        role: staffInvitations.role,
+        expiresAt: staffInvitations.expiresAt,
+        createdAt: staffInvitations.createdAt,
+        invitedBy: staffUsers.name,
+      })
+      .from(staffInvitations)
+      .leftJoin(staffUsers, eq(staffUsers.id, staffInvitations.invitedBy))
+      .where(and(eq(staffInvitations.organizationId, organizationId), isNull(staffInvitations.acceptedAt)))
+      .orderBy(desc(staffInvitations.createdAt)),
+  ]);
+  return {
+    members: members.map((m) => ({
+      ...m,
+      lastLoginAt: m.lastLoginAt?.toISOString() ?? null,
+      createdAt: m.createdAt.toISOString(),
+    })),
+    invitations: invitations.map((i) => ({
+      ...i,
+      expired: i.expiresAt <= now,
+      expiresAt: i.expiresAt.toISOString(),
+      createdAt: i.createdAt.toISOString(),
+    })),
+  };
+}
+
+export type InviteResult =
+  { ok: true; url: string; expiresAt: string; invitationId: string } | { ok: false; error: 'exists' };
+
+/**
+ * Invites someone by email for a role. Returns the link (shown once to the admin to pass on).
+ * Inviting the same address again replaces the earlier, unused invitation.
+ */
+export async function inviteStaff(
+  admin: Admin,
+  input: { email: string; role: StaffRole },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<InviteResult> {
+  const email = input.email.trim().toLowerCase();
+  return getDb().transaction(async (tx) => {
+    const [existing] = await tx
+      .select({ id: staffUsers.id })
+      .from(staffUsers)
+      .where(sql`lower(${staffUsers.email}) = ${email}`)
+      .limit(1);
+    if (existing) return { ok: false, error: 'exists' } as const;
+    const now = clock.now();
+    await tx
+      .delete(staffInvitations)
+      .where(
+        and(
+          eq(staffInvitations.organizationId, admin.organizationId),
+          sql`lower(${staffInvitations.email}) = ${email}`,
+          isNull(staffInvitations.acceptedAt),
+        ),
+      );
+    const token = randomToken(32);
+    const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * 86_400_000);
+    const [invitation] = await tx
+      .insert(staffInvitations)
+      .values({
+        organizationId: admin.organizationId,
+        email,
+        role: input.role,
+        tokenHash: sha256(token),
+        invitedBy: admin.id,
+        expiresAt,
+        createdAt: now,
+      })
+      .returning({ id: staffInvitations.id });
+    await audit(tx, {
+      organizationId: admin.organizationId,
+      actor: actorOf(admin),
+      action: 'staff.invited',
+      entityType: 'staff_invitation',
+      entityId: invitation.id,
+      data: { email, role: input.role, expiresAt: expiresAt.toISOString() },
+      at: now,
+    });
+    return {
+      ok: true,
+      url: `${getEnv().APP_URL}/invite/${token}`,
+      expiresAt: expiresAt.toISOString(),
+      invitationId: invitation.id,
+    };
+  });
+}
+
+export async function revokeInvitation(
+  admin: Admin,
+  invitationId: string,
+  { clock = systemClock }: { clock?: Clock } = {},
+) {
+  if (!isUuid(invitationId)) return false;
+  return getDb().transaction(async (tx) => {
+    const [gone] = await tx
+      .delete(staffInvitations)
+      .where(
+        and(
+          eq(staffInvitations.id, invitationId),
+          eq(staffInvitations.organizationId, admin.organizationId),
+          isNull(staffInvitations.acceptedAt),
+        ),
+      )
+      .returning({ email: staffInvitations.email });
+    if (!gone) return false;
+    await audit(tx, {
+      organizationId: admin.organizationId,
+      actor: actorOf(admin),
+      action: 'staff.invitation_revoked',
+      entityType: 'staff_invitation',
+      entityId: invitationId,
+      data: { email: gone.email },
+      at: clock.now(),
+    });
+    return true;
+  });
+}
+
+export type InvitationLookup =
+  { ok: true; email: string; role: StaffRole; organizationName: string } | { ok: false; reason: 'invalid' | 'expired' };
+
+/** What the invitation page shows; an unknown, used or revoked token all read as invalid. */
+export async function findInvitation(
+  token: string,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<InvitationLookup> {
+  if (!token || token.length > 100) return { ok: false, reason: 'invalid' };
+  const [row] = await getDb()
+    .select({
+      email: staffInvitations.email,
+      role: staffInvitations.role,
+      expiresAt: staffInvitations.expiresAt,
+      acceptedAt: staffInvitations.acceptedAt,
+      organizationName: organizations.name,
+    })
+    .from(staffInvitations)
+    .innerJoin(organizations, eq(organizations.id, staffInvitations.organizationId))
+    .where(and(eq(staffInvitations.tokenHash, sha256(token)), eq(organizations.active, true)));
+  if (!row || row.acceptedAt) return { ok: false, reason: 'invalid' };
+  if (row.expiresAt <= clock.now()) return { ok: false, reason: 'expired' };
+  return { ok: true, email: row.email, role: row.role, organizationName: row.organizationName };
+}
+
+export type AcceptResult = { ok: true; email: string } | { ok: false; reason: 'invalid' | 'expired' | 'exists' };
+
+/** Creates the staff account of an invitation, once. */
+export async function acceptInvitation(
+  token: string,
+  input: { name: string; password: string },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<AcceptResult> {
+  if (!token || token.length > 100) return { ok: false, reason: 'invalid' };
+  const passwordHash = await hashPassword(input.password);
+  return getDb().transaction(async (tx) => {
+    const now = clock.now();
+    const [invitation] = await tx
+      .select()
+      .from(staffInvitations)
+      .where(eq(staffInvitations.tokenHash, sha256(token)))
+      .for('update');
+    if (!invitation || invitation.acceptedAt) return { ok: false, reason: 'invalid' } as const;
+    if (invitation.expiresAt <= now) return { ok: false, reason: 'expired' } as const;
+    const [taken] = await tx
+      .select({ id: staffUsers.id })
+      .from(staffUsers)
+      .where(sql`lower(${staffUsers.email}) = ${invitation.email.toLowerCase()}`);
+    if (taken) return { ok: false, reason: 'exists' } as const;
+    const [user] = await tx
+      .insert(staffUsers)
+      .values({
+        organizationId: invitation.organizationId,
+        email: invitation.email,
+        name: input.name.trim(),
+        role: invitation.role,
+        passwordHash,
+        createdAt: now,
+      })
+      .returning({ id: staffUsers.id });
+    await tx.update(staffInvitations).set({ acceptedAt: now }).where(eq(staffInvitations.id, invitation.id));
+    await audit(tx, {
+      organizationId: invitation.organizationId,
+      actor: { type: 'staff', id: user.id },
+      action: 'staff.invitation_accepted',
+      entityType: 'staff_user',
+      entityId: user.id,
+      data: { invitationId: invitation.id, role: invitation.role, invitedBy: invitation.invitedBy },
+      at: now,
+    });
+    return { ok: true, email: invitation.email } as const;
+  });
+}
+
+export type TeamChangeResult = { ok: true; changed: boolean } | { ok: false; error: 'not_found' | 'last_admin' };
+
+/**
+ * Locks the organisation's active admins and the target, and says whether the change would
+ * leave no active admin (the target being the only one).
+ */
+async function lockForChange(tx: Tx, admin: Admin, userId: string) {
+  if (!isUuid(userId)) return null;
+  const admins = await tx
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(
+      and(
+        eq(staffUsers.organizationId, admin.organizationId),
+        eq(staffUsers.role, 'admin'),
+        eq(staffUsers.active, true),
+      ),
+    )
+    .orderBy(asc(staffUsers.id))
+    .for('update');
+  const [target] = await tx
+    .select()
+    .from(staffUsers)
+    .where(and(eq(staffUsers.id, userId), eq(staffUsers.organizationId, admin.organizationId)))
+    .for('update');
+  if (!target) return null;
+  const isOnlyAdmin = admins.length === 1 && admins[0].id === target.id;
+  return { target, isOnlyAdmin };
+}
+
+export async function setStaffRole(
+  admin: Admin,
+  userId: string,
+  role: StaffRole,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<TeamChangeResult> {
+  return getDb().transaction(async (tx) => {
+    const locked = await lockForChange(tx, admin, userId);
+    if (!locked) return { ok: false, error: 'not_found' } as const;
+    const { target, isOnlyAdmin } = locked;
+    if (target.role === role) return { ok: true, changed: false } as const;
+    if (isOnlyAdmin && role !== 'admin') return { ok: false, error: 'last_admin' } as const;
+    await tx.update(staffUsers).set({ role }).where(eq(staffUsers.id, target.id));
+    await audit(tx, {
+      organizationId: admin.organizationId,
+      actor: actorOf(admin),
+      action: 'staff.role_changed',
+      entityType: 'staff_user',
+      entityId: target.id,
+      data: { from: target.role, to: role, email: target.email },
+      at: clock.now(),
+    });
+    return { ok: true, changed: true } as const;
+  });
+}
+
+/** Deactivates (and signs out everywhere) or reactivates a staff member. */
+export async function setStaffActive(
+  admin: Admin,
+  userId: string,
+  active: boolean,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<TeamChangeResult> {
+  return getDb().transaction(async (tx) => {
+    const locked = await lockForChange(tx, admin, userId);
+    if (!locked) return { ok: false, error: 'not_found' } as const;
+    const { target, isOnlyAdmin } = locked;
+    if (target.active === active) return { ok: true, changed: false } as const;
+    if (!active && isOnlyAdmin) return { ok: false, error: 'last_admin' } as const;
+    await tx.update(staffUsers).set({ active }).where(eq(staffUsers.id, target.id));
+    if (!active) await tx.delete(staffSessions).where(eq(staffSessions.staffUserId, target.id));
+    await audit(tx, {
+      organizationId: admin.organizationId,
+      actor: actorOf(admin),
+      action: active ? 'staff.reactivated' : 'staff.deactivated',
+      entityType: 'staff_user',
+      entityId: target.id,
+      data: { email: target.email, role: target.role },
+      at: clock.now(),
+    });
+    return { ok: true, changed: true } as const;
+  });
+}
+
+/** Active admins of an organisation (for the team page's "last admin" hint). */
+export async function activeAdminCount(organizationId: string) {
+  const [row] = await getDb()
+    .select({ n: sql<number>`count(*)::int` })
+    .from(staffUsers)
+    .where(
+      and(eq(staffUsers.organizationId, organizationId), eq(staffUsers.role, 'admin'), eq(staffUsers.active, true)),
+    );
+  return row?.n ?? 0;
+}

@@ -1,0 +1,528 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import {
+  clearDebtorFlag,
+  getDebtorDetail,
+  liftManualHold,
+  placeManualHold,
+  revokeDebtorLinks,
+  sendFreshLink,
+} from '../modules/backoffice/debtors.server';
+import type { FieldError } from '../modules/backoffice/dunning-policy';
+import { DEBTOR_INTENT } from '../modules/backoffice/intents';
+import { templateLabel, TIMELINE_LIMIT } from '../modules/backoffice/timeline';
+import { requireStaff } from '../modules/staff/auth.server';
+import backofficeStyles from '../styles/backoffice.css';
+import {
+  CommStatusBadge,
+  Empty,
+  errorProps,
+  FieldMessage,
+  flagReasonKey,
+  InvoiceStatusBadge,
+  PauseBadges,
+  Section,
+  useMoney,
+} from '../ui/backoffice/parts';
+import { Timeline } from '../ui/backoffice/timeline';
+import { addDays, amsterdamDate, amsterdamInstant, systemClock } from '../utils/clock';
+import { notFound } from '../utils/http.server';
+import { formatDate, formatDateTime } from '../utils/i18n';
+import { useLocale, useT } from '../utils/i18n/react';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.debtor.name} · Voldaan` : 'Voldaan' },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request);
+  const detail = await getDebtorDetail(staff.organizationId, params.id ?? '');
+  if (!detail) notFound();
+  return { ...detail, canAct: staff.role === 'admin' || staff.role === 'finance' };
+}
+
+const INTENT = DEBTOR_INTENT;
+
+type ActionResult =
+  | { done: 'link_sent'; url: string; expiresAt: string; queued: boolean }
+  | { done: 'links_revoked'; count: number }
+  | { done: 'held'; count: number }
+  | { done: 'lifted'; count: number }
+  | { done: 'flag_cleared' }
+  | { done: null; errors: Record<string, FieldError> };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const staff = await requireStaff(request, 'finance');
+  const id = params.id ?? '';
+  const form = await request.formData();
+  const intent = form.get('intent');
+  const missing = () => notFound();
+  switch (intent) {
+    case INTENT.sendLink: {
+      const result = await sendFreshLink(staff, id);
+      if (!result) return missing();
+      return {
+        done: 'link_sent',
+        url: result.url,
+        expiresAt: result.expiresAt,
+        queued: result.queued,
+      } satisfies ActionResult;
+    }
+    case INTENT.revokeLinks: {
+      const count = await revokeDebtorLinks(staff, id);
+      if (count === null) return missing();
+      return { done: 'links_revoked', count } satisfies ActionResult;
+    }
+    case INTENT.hold: {
+      const errors: Record<string, FieldError> = {};
+      const untilText = String(form.get('until') ?? '').trim();
+      const note = String(form.get('note') ?? '').trim();
+      const today = amsterdamDate(systemClock.now());
+      let until: Date | null = null;
+      if (untilText) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(untilText) || Number.isNaN(Date.parse(`${untilText}T00:00:00Z`))) {
+          errors.until = { key: 'bo.form.error.date' };
+        } else if (untilText <= today || untilText > addDays(today, 365)) {
+          errors.until = { key: 'bo.debtor.hold.untilRange' };
+        } else {
+          // The hold ends when that day begins in Amsterdam.
+          until = amsterdamInstant(untilText, 0);
+        }
+      }
+      if (note.length > 500) errors.note = { key: 'bo.form.error.tooLong', params: { max: 500 } };
+      if (Object.keys(errors).length > 0) return data({ done: null, errors } satisfies ActionResult, { status: 400 });
+      const result = await placeManualHold(staff, id, { until, note: note || null });
+      if (!result) return missing();
+      return { done: 'held', count: result.held } satisfies ActionResult;
+    }
+    case INTENT.liftHold: {
+      const result = await liftManualHold(staff, id);
+      if (!result) return missing();
+      return { done: 'lifted', count: result.lifted } satisfies ActionResult;
+    }
+    case INTENT.clearFlag: {
+      const result = await clearDebtorFlag(staff, id);
+      if (result === null) return missing();
+      return { done: 'flag_cleared' } satisfies ActionResult;
+    }
+    default:
+      return data({ done: null, errors: { intent: { key: 'bo.form.error.unknownAction' } } } satisfies ActionResult, {
+        status: 400,
+      });
+  }
+}
+
+export default function DebtorPage() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const t = useT();
+  const locale = useLocale();
+  const money = useMoney();
+  const busy = useNavigation().state === 'submitting';
+  const errors = result && result.done === null ? result.errors : {};
+  const { debtor } = d;
+  const address = [debtor.addressLine, [debtor.postalCode, debtor.city].filter(Boolean).join(' '), debtor.country]
+    .filter(Boolean)
+    .join(', ');
+  const canHold = d.totals.openCount > d.totals.manualHolds;
+
+  return (
+    <div className="stack bo-page">
+      <p className="small">
+        <Link to="/app/debtors">← {t('bo.debtors.title')}</Link>
+      </p>
+      <header className="bo-page-head">
+        <div>
+          <h1>{debtor.name}</h1>
+          <p className="bo-badges">
+            <span className="badge neutral">{t(`bo.kind.${debtor.kind}`)}</span>
+            {debtor.externalRef ? <span className="badge neutral">{debtor.externalRef}</span> : null}
+            {debtor.flaggedAt ? <span className="badge warn">{t(flagReasonKey(debtor.flaggedReason))}</span> : null}
+            {debtor.emailBlockedAt ? <span className="badge bad">{t('bo.debtor.emailBlocked')}</span> : null}
+            {d.totals.manualHolds > 0 ? (
+              <span className="badge info">{t('bo.debtor.onHold', { count: d.totals.manualHolds })}</span>
+            ) : null}
+            {!debtor.active ? <span className="badge neutral">{t('bo.debtor.inactive')}</span> : null}
+          </p>
+        </div>
+      </header>
+
+      {result && result.done !== null ? <ActionNotice result={result} /> : null}
+      {errors.intent ? (
+        <div className="alert error" role="alert">
+          {t(errors.intent.key)}
+        </div>
+      ) : null}
+
+      <div className="grid cols-4 bo-kpis">
+        <div className="stat">
+          <div className="label">{t('bo.debtor.open')}</div>
+          <div className="value amount">{money(d.totals.openCents)}</div>
+          <div className="small muted">
+            {d.totals.openCount === 1
+              ? t('bo.dashboard.invoiceCountOne')
+              : t('bo.dashboard.invoiceCount', { count: d.totals.openCount })}
+          </div>
+        </div>
+        <div className="stat">
+          <div className="label">{t('bo.debtor.overdue')}</div>
+          <div className={`value amount${d.totals.overdueCents > 0 ? ' bo-bad' : ''}`}>
+            {money(d.totals.overdueCents)}
+          </div>
+        </div>
+        <div className="stat">
+          <div className="label">{t('bo.debtor.extras')}</div>
+          <div className="value amount">{money(d.totals.extrasCents)}</div>
+        </div>
+        <div className="stat">
+          <div className="label">{t('bo.debtor.links')}</div>
+          <div className="value">{d.links.active}</div>
+          <div className="small muted">
+            {d.links.lastUsedAt
+              ? t('bo.debtor.linkLastUsed', { date: formatDateTime(d.links.lastUsedAt, locale) })
+              : t('bo.debtor.linkNeverUsed')}
+          </div>
+        </div>
+      </div>
+
+      <div className="grid cols-2">
+        <Section title={t('bo.debtor.contact')} id="contact-title">
+          <dl className="facts">
+            {debtor.contactName ? (
+              <>
+                <dt>{t('bo.debtor.contactName')}</dt>
+                <dd>{debtor.contactName}</dd>
+              </>
+            ) : null}
+            <dt>{t('bo.debtor.email')}</dt>
+            <dd>
+              <a href={`mailto:${debtor.email}`}>{debtor.email}</a>
+            </dd>
+            <dt>{t('bo.debtor.phone')}</dt>
+            <dd>{debtor.phone ?? '—'}</dd>
+            <dt>{t('bo.debtor.address')}</dt>
+            <dd>{address || '—'}</dd>
+            {debtor.vatNumber ? (
+              <>
+                <dt>{t('bo.debtor.vat')}</dt>
+                <dd>{debtor.vatNumber}</dd>
+              </>
+            ) : null}
+            <dt>{t('bo.debtor.language')}</dt>
+            <dd>{debtor.locale === 'en' ? 'English' : 'Nederlands'}</dd>
+            {debtor.creditCents > 0 ? (
+              <>
+                <dt>{t('bo.debtor.credit')}</dt>
+                <dd className="amount">{money(debtor.creditCents)}</dd>
+              </>
+            ) : null}
+            <dt>{t('bo.debtor.since')}</dt>
+            <dd>{formatDate(debtor.createdAt, locale)}</dd>
+          </dl>
+        </Section>
+
+        <Section title={t('bo.debtor.actions')} id="actions-title">
+          {d.canAct ? (
+            <div className="bo-action-list">
+              <Form method="post" className="bo-action">
+                <input type="hidden" name="intent" value={INTENT.sendLink} />
+                <div>
+                  <strong>{t('bo.debtor.sendLink')}</strong>
+                  <p className="small muted">
+                    {debtor.emailBlockedAt
+                      ? t('bo.debtor.sendLinkBlocked')
+                      : t('bo.debtor.sendLinkHint', { email: debtor.email })}
+                  </p>
+                </div>
+                <button type="submit" disabled={busy}>
+                  {t('bo.debtor.sendLinkButton')}
+                </button>
+              </Form>
+              <Form method="post" className="bo-action">
+                <input type="hidden" name="intent" value={INTENT.revokeLinks} />
+                <div>
+                  <strong>{t('bo.debtor.revokeLinks')}</strong>
+                  <p className="small muted">{t('bo.debtor.revokeLinksHint')}</p>
+                </div>
+                <button type="submit" className="secondary" disabled={busy || d.links.active === 0}>
+                  {t('bo.debtor.revokeLinksButton')}
+                </button>
+              </Form>
+              {canHold ? (
+                <Form method="post" className="bo-action bo-action-form">
+                  <input type="hidden" name="intent" value={INTENT.hold} />
+                  <div>
+                    <strong>{t('bo.debtor.hold')}</strong>
+                    <p className="small muted">{t('bo.debtor.holdHint')}</p>
+                  </div>
+                  <div className="bo-inline-fields">
+                    <div className="field">
+                      <label htmlFor="hold-until">{t('bo.debtor.holdUntil')}</label>
+                      <input
+                        id="hold-until"
+                        name="until"
+                        type="date"
+                        {...errorProps('hold-until', errors.until, 'hold-until-hint')}
+                      />
+                      <span className="hint" id="hold-until-hint">
+                        {t('bo.debtor.holdUntilHint')}
+                      </span>
+                      <FieldMessage id="hold-until-error" error={errors.until} />
+                    </div>
+                    <div className="field">
+                      <label htmlFor="hold-note">{t('bo.debtor.holdNote')}</label>
+                      <input
+                        id="hold-note"
+                        name="note"
+                        type="text"
+                        maxLength={500}
+                        {...errorProps('hold-note', errors.note)}
+                      />
+                      <FieldMessage id="hold-note-error" error={errors.note} />
+                    </div>
+                  </div>
+                  <button type="submit" className="secondary" disabled={busy}>
+                    {t('bo.debtor.holdButton')}
+                  </button>
+                </Form>
+              ) : null}
+              {d.totals.manualHolds > 0 ? (
+                <Form method="post" className="bo-action">
+                  <input type="hidden" name="intent" value={INTENT.liftHold} />
+                  <div>
+                    <strong>{t('bo.debtor.liftHold')}</strong>
+                    <p className="small muted">{t('bo.debtor.liftHoldHint')}</p>
+                  </div>
+                  <button type="submit" className="secondary" disabled={busy}>
+                    {t('bo.debtor.liftHoldButton')}
+                  </button>
+                </Form>
+              ) : null}
+              {debtor.flaggedAt ? (
+                <Form method="post" className="bo-action">
+                  <input type="hidden" name="intent" value={INTENT.clearFlag} />
+                  <div>
+                    <strong>{t('bo.debtor.clearFlag')}</strong>
+                    <p className="small muted">{t('bo.debtor.clearFlagHint')}</p>
+                  </div>
+                  <button type="submit" className="secondary" disabled={busy}>
+                    {t('bo.debtor.clearFlagButton')}
+                  </button>
+                </Form>
+              ) : null}
+            </div>
+          ) : (
+            <p className="muted">{t('bo.debtor.readOnly')}</p>
+          )}
+        </Section>
+      </div>
+
+      <Section title={t('bo.debtor.invoices')} id="invoices-title">
+        {d.invoices.length === 0 ? (
+          <Empty>{t('bo.debtor.noInvoices')}</Empty>
+        ) : (
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.debtor.invoices')}>
+            <table className="bo-table" data-testid="debtor-invoices">
+              <thead>
+                <tr>
+                  <th scope="col">{t('bo.invoices.col.number')}</th>
+                  <th scope="col">{t('bo.invoices.col.due')}</th>
+                  <th scope="col" className="num">
+                    {t('bo.invoices.col.total')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('bo.invoices.col.open')}
+                  </th>
+                  <th scope="col">{t('bo.invoices.col.status')}</th>
+                  <th scope="col">{t('bo.invoices.col.stage')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.invoices.map((i) => (
+                  <tr key={i.id}>
+                    <td>
+                      <Link to={`/app/invoices/${i.id}`} className="bo-strong-link">
+                        {i.number}
+                      </Link>
+                    </td>
+                    <td>{formatDate(i.dueDate, locale, 'short')}</td>
+                    <td className="num amount">{money(i.totalCents)}</td>
+                    <td className="num amount">{money(i.openCents)}</td>
+                    <td className="bo-badges">
+                      <InvoiceStatusBadge status={i.status} overdueDays={i.overdueDays} />
+                      <PauseBadges reasons={i.pauses.map((p) => p.reason)} />
+                    </td>
+                    <td>{i.dunningStage}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      <div className="grid cols-2 bo-split">
+        <Section title={t('bo.timeline.title')} id="timeline-title">
+          <Timeline events={d.timeline} linkInvoices limit={TIMELINE_LIMIT} />
+        </Section>
+        <div className="stack">
+          <Section title={t('bo.debtor.communications')} id="comms-title">
+            {d.communications.length === 0 ? (
+              <Empty>{t('bo.debtor.noCommunications')}</Empty>
+            ) : (
+              <ul className="bo-list" data-testid="debtor-communications">
+                {d.communications.map((c) => (
+                  <li key={c.id}>
+                    <div>
+                      <strong>{templateLabel(c.template, locale)}</strong>
+                      <div className="small muted">
+                        {formatDateTime(c.createdAt, locale)} · {c.toAddress}
+                      </div>
+                      {c.error && (c.status === 'failed' || c.status === 'bounced' || c.status === 'complained') ? (
+                        <div className="small bo-bad">{c.error}</div>
+                      ) : null}
+                    </div>
+                    <CommStatusBadge status={c.status} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+          <Section title={t('bo.debtor.payments')} id="payments-title">
+            {d.payments.length === 0 ? (
+              <Empty>{t('bo.debtor.noPayments')}</Empty>
+            ) : (
+              <ul className="bo-list">
+                {d.payments.map((p) => (
+                  <li key={p.id}>
+                    <div>
+                      <strong className="amount">{money(p.amountCents)}</strong>
+                      <div className="small muted">
+                        {formatDateTime(p.paidAt ?? p.createdAt, locale)} · {t(`bo.provider.${p.provider}`)}
+                        {p.invoiceNumbers.length > 0 ? ` · ${p.invoiceNumbers.join(', ')}` : ''}
+                      </div>
+                    </div>
+                    <span
+                      className={`badge ${p.status === 'paid' ? 'ok' : p.status === 'failed' || p.status === 'charged_back' ? 'bad' : 'neutral'}`}
+                    >
+                      {t(`bo.paymentStatus.${p.status}`)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+          <Section title={t('bo.debtor.plans')} id="plans-title">
+            {d.plans.length === 0 && d.promises.length === 0 ? (
+              <Empty>{t('bo.debtor.noPlans')}</Empty>
+            ) : (
+              <ul className="bo-list">
+                {d.plans.map((p) => (
+                  <li key={p.id}>
+                    <div>
+                      <strong>{t('bo.debtor.plan', { count: p.installmentCount, amount: money(p.totalCents) })}</strong>
+                      <div className="small muted">
+                        {t('bo.debtor.planFrom', { date: formatDate(p.firstDueDate, locale, 'short') })} ·{' '}
+                        {t(`bo.frequency.${p.frequency}`)}
+                      </div>
+                    </div>
+                    <span
+                      className={`badge ${p.status === 'active' || p.status === 'completed' ? 'ok' : p.status === 'proposed' ? 'info' : p.status === 'defaulted' ? 'bad' : 'neutral'}`}
+                    >
+                      {t(`bo.planStatus.${p.status}`)}
+                    </span>
+                  </li>
+                ))}
+                {d.promises.map((p) => (
+                  <li key={p.id}>
+                    <div>
+                      <strong>
+                        {t('bo.debtor.promise', {
+                          amount: money(p.totalCents),
+                          date: formatDate(p.promisedDate, locale, 'short'),
+                        })}
+                      </strong>
+                      <div className="small muted">{formatDateTime(p.createdAt, locale)}</div>
+                    </div>
+                    <span
+                      className={`badge ${p.status === 'kept' ? 'ok' : p.status === 'broken' ? 'bad' : p.status === 'active' ? 'info' : 'neutral'}`}
+                    >
+                      {t(`bo.promiseStatus.${p.status}`)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+          <Section title={t('bo.debtor.disputes')} id="disputes-title">
+            {d.disputes.length === 0 ? (
+              <Empty>{t('bo.debtor.noDisputes')}</Empty>
+            ) : (
+              <ul className="bo-list">
+                {d.disputes.map((x) => (
+                  <li key={x.id}>
+                    <div>
+                      <Link to={`/app/disputes/${x.id}`}>{t('bo.debtor.dispute', { number: x.invoiceNumber })}</Link>
+                      <div className="small muted">
+                        {t(`bo.disputeReason.${x.reason}`)} · {money(x.disputedCents)} ·{' '}
+                        {formatDate(x.createdAt, locale, 'short')}
+                      </div>
+                    </div>
+                    <span
+                      className={`badge ${x.status === 'resolved' ? 'ok' : x.status === 'withdrawn' ? 'neutral' : 'warn'}`}
+                    >
+                      {t(`bo.disputeStatus.${x.status}`)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function ActionNotice({ result }: { result: Exclude<ActionResult, { done: null }> }) {
+  const t = useT();
+  const locale = useLocale();
+  switch (result.done) {
+    case 'link_sent':
+      return (
+        <div className={`alert ${result.queued ? 'success' : 'warn'}`} role="status" data-testid="link-sent">
+          <p>{result.queued ? t('bo.debtor.linkQueued') : t('bo.debtor.linkNotQueued')}</p>
+          <label htmlFor="fresh-link">
+            {t('bo.debtor.linkToCopy', { date: formatDateTime(result.expiresAt, locale) })}
+          </label>
+          <input id="fresh-link" type="text" readOnly value={result.url} className="bo-copy" />
+        </div>
+      );
+    case 'links_revoked':
+      return (
+        <div className="alert success" role="status">
+          {result.count === 1 ? t('bo.debtor.linksRevokedOne') : t('bo.debtor.linksRevoked', { count: result.count })}
+        </div>
+      );
+    case 'held':
+      return (
+        <div className="alert success" role="status">
+          {result.count === 1 ? t('bo.debtor.heldOne') : t('bo.debtor.held', { count: result.count })}
+        </div>
+      );
+    case 'lifted':
+      return (
+        <div className="alert success" role="status">
+          {result.count === 1 ? t('bo.debtor.liftedOne') : t('bo.debtor.lifted', { count: result.count })}
+        </div>
+      );
+    case 'flag_cleared':
+      return (
+        <div className="alert success" role="status">
+          {t('bo.debtor.flagCleared')}
+        </div>
+      );
+  }
+}

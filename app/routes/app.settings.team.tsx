@@ -1,0 +1,268 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { TEAM_INTENT } from '../modules/backoffice/intents';
+import { isEmailAddress, type FormErrors } from '../modules/backoffice/settings-forms';
+import { requireStaff, type StaffRole } from '../modules/staff/auth.server';
+import { STAFF_ROLES } from '../modules/backoffice/team';
+import {
+  activeAdminCount,
+  inviteStaff,
+  listTeam,
+  revokeInvitation,
+  setStaffActive,
+  setStaffRole,
+} from '../modules/staff/team.server';
+import { errorProps, FieldMessage } from '../ui/backoffice/parts';
+import { formatDate, formatDateTime } from '../utils/i18n';
+import { useLocale, useT } from '../utils/i18n/react';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request, 'admin');
+  const [team, admins] = await Promise.all([listTeam(staff.organizationId), activeAdminCount(staff.organizationId)]);
+  return { ...team, me: staff.id, admins };
+}
+
+const isRole = (v: unknown): v is StaffRole => typeof v === 'string' && (STAFF_ROLES as readonly string[]).includes(v);
+
+type Result =
+  | { done: 'invited'; email: string; url: string; expiresAt: string }
+  | { done: 'invitation_revoked' | 'role_changed' | 'deactivated' | 'reactivated' | 'unchanged' }
+  | { done: null; errors: FormErrors; values?: { email: string; role: string }; userId?: string };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const staff = await requireStaff(request, 'admin');
+  const form = await request.formData();
+  const intent = form.get('intent');
+  const fail = (errors: FormErrors, extra: Partial<Extract<Result, { done: null }>> = {}) =>
+    data({ done: null, errors, ...extra } satisfies Result, { status: 400 });
+
+  if (intent === TEAM_INTENT.invite) {
+    const email = String(form.get('email') ?? '').trim();
+    const role = form.get('role');
+    const errors: FormErrors = {};
+    if (!isEmailAddress(email)) errors.email = { key: 'bo.form.error.email' };
+    if (!isRole(role)) errors.role = { key: 'bo.team.error.role' };
+    const values = { email: email.slice(0, 254), role: String(role ?? '') };
+    if (Object.keys(errors).length > 0 || !isRole(role)) return fail(errors, { values });
+    const result = await inviteStaff(staff, { email, role });
+    if (!result.ok) return fail({ email: { key: 'bo.team.error.exists' } }, { values });
+    return {
+      done: 'invited',
+      email: email.toLowerCase(),
+      url: result.url,
+      expiresAt: result.expiresAt,
+    } satisfies Result;
+  }
+  if (intent === TEAM_INTENT.revokeInvitation) {
+    const ok = await revokeInvitation(staff, String(form.get('invitationId') ?? ''));
+    if (!ok) throw new Response('Not found', { status: 404 });
+    return { done: 'invitation_revoked' } satisfies Result;
+  }
+  const userId = String(form.get('userId') ?? '');
+  if (intent === TEAM_INTENT.setRole) {
+    const role = form.get('role');
+    if (!isRole(role)) return fail({ role: { key: 'bo.team.error.role' } }, { userId });
+    const result = await setStaffRole(staff, userId, role);
+    if (!result.ok && result.error === 'not_found') throw new Response('Not found', { status: 404 });
+    if (!result.ok) return fail({ role: { key: 'bo.team.error.lastAdmin' } }, { userId });
+    return { done: result.changed ? 'role_changed' : 'unchanged' } satisfies Result;
+  }
+  if (intent === TEAM_INTENT.deactivate || intent === TEAM_INTENT.reactivate) {
+    const active = intent === TEAM_INTENT.reactivate;
+    const result = await setStaffActive(staff, userId, active);
+    if (!result.ok && result.error === 'not_found') throw new Response('Not found', { status: 404 });
+    if (!result.ok) return fail({ active: { key: 'bo.team.error.lastAdmin' } }, { userId });
+    return { done: !result.changed ? 'unchanged' : active ? 'reactivated' : 'deactivated' } satisfies Result;
+  }
+  return fail({ intent: { key: 'bo.form.error.unknownAction' } });
+}
+
+export default function Team() {
+  const { members, invitations, me, admins } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as Result | undefined;
+  const t = useT();
+  const locale = useLocale();
+  const busy = useNavigation().state === 'submitting';
+  const failed = result?.done === null ? result : null;
+  const inviteErrors = failed?.values ? failed.errors : {};
+  return (
+    <div className="stack">
+      {result?.done === 'invited' ? (
+        <div className="alert success" role="status" data-testid="invitation-link">
+          <p>{t('bo.team.invited', { email: result.email })}</p>
+          <label htmlFor="invite-link">
+            {t('bo.team.inviteLink', { date: formatDateTime(result.expiresAt, locale) })}
+          </label>
+          <input id="invite-link" type="text" readOnly value={result.url} className="bo-copy" />
+          <p className="small">{t('bo.team.inviteManual')}</p>
+        </div>
+      ) : null}
+      {result && result.done !== null && result.done !== 'invited' ? (
+        <div className="alert success" role="status">
+          {t(`bo.team.done.${result.done}`)}
+        </div>
+      ) : null}
+      {failed && !failed.values && !failed.userId ? (
+        <div className="alert error" role="alert">
+          {t('bo.form.error.unknownAction')}
+        </div>
+      ) : null}
+
+      <section className="card" aria-labelledby="team-title">
+        <h2 id="team-title">{t('bo.settings.nav.team')}</h2>
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.settings.nav.team')}>
+          <table className="bo-table" data-testid="team-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('bo.team.col.person')}</th>
+                <th scope="col">{t('bo.team.col.role')}</th>
+                <th scope="col">{t('bo.team.col.lastLogin')}</th>
+                <th scope="col">{t('bo.team.col.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((m) => {
+                const rowError = failed?.userId === m.id ? (failed.errors.role ?? failed.errors.active) : undefined;
+                const lastAdmin = m.role === 'admin' && m.active && admins <= 1;
+                return (
+                  <tr key={m.id} className={m.active ? undefined : 'bo-inactive'}>
+                    <td>
+                      <strong>{m.name}</strong>
+                      {m.id === me ? <span className="small muted"> ({t('bo.team.you')})</span> : null}
+                      <div className="small muted">{m.email}</div>
+                    </td>
+                    <td>
+                      <Form method="post" className="bo-role-form">
+                        <input type="hidden" name="intent" value={TEAM_INTENT.setRole} />
+                        <input type="hidden" name="userId" value={m.id} />
+                        <label className="visually-hidden" htmlFor={`role-${m.id}`}>
+                          {t('bo.team.roleOf', { name: m.name })}
+                        </label>
+                        <select
+                          id={`role-${m.id}`}
+                          name="role"
+                          defaultValue={m.role}
+                          {...errorProps(`role-${m.id}`, rowError)}
+                        >
+                          {STAFF_ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {t(`bo.team.role.${r}`)}
+                            </option>
+                          ))}
+                        </select>
+                        <button type="submit" className="secondary" disabled={busy}>
+                          {t('bo.team.setRole')}
+                          <span className="visually-hidden"> {m.name}</span>
+                        </button>
+                      </Form>
+                      <FieldMessage id={`role-${m.id}-error`} error={rowError} />
+                      {lastAdmin ? <p className="small muted">{t('bo.team.lastAdminHint')}</p> : null}
+                    </td>
+                    <td className="small">
+                      {m.lastLoginAt ? formatDateTime(m.lastLoginAt, locale) : t('bo.team.never')}
+                    </td>
+                    <td>
+                      <span className={`badge ${m.active ? 'ok' : 'neutral'}`}>
+                        {m.active ? t('bo.team.active') : t('bo.team.inactive')}
+                      </span>
+                      <Form method="post" className="bo-inline-action">
+                        <input
+                          type="hidden"
+                          name="intent"
+                          value={m.active ? TEAM_INTENT.deactivate : TEAM_INTENT.reactivate}
+                        />
+                        <input type="hidden" name="userId" value={m.id} />
+                        <button type="submit" className="quiet" disabled={busy}>
+                          {m.active ? t('bo.team.deactivate') : t('bo.team.reactivate')}
+                          <span className="visually-hidden"> {m.name}</span>
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <p className="small muted spaced">{t('bo.team.rolesExplained')}</p>
+      </section>
+
+      <section className="card" aria-labelledby="invite-title">
+        <h2 id="invite-title">{t('bo.team.invite')}</h2>
+        <Form
+          method="post"
+          noValidate
+          className="bo-invite-form"
+          key={result?.done === 'invited' ? result.url : 'invite'}
+        >
+          <input type="hidden" name="intent" value={TEAM_INTENT.invite} />
+          <div className="field">
+            <label htmlFor="invite-email">{t('bo.team.email')}</label>
+            <input
+              id="invite-email"
+              name="email"
+              type="email"
+              autoComplete="off"
+              defaultValue={failed?.values?.email ?? ''}
+              maxLength={254}
+              {...errorProps('invite-email', inviteErrors.email)}
+            />
+            <FieldMessage id="invite-email-error" error={inviteErrors.email} />
+          </div>
+          <div className="field">
+            <label htmlFor="invite-role">{t('bo.team.col.role')}</label>
+            <select
+              id="invite-role"
+              name="role"
+              defaultValue={failed?.values?.role || 'finance'}
+              {...errorProps('invite-role', inviteErrors.role)}
+            >
+              {STAFF_ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`bo.team.role.${r}`)}
+                </option>
+              ))}
+            </select>
+            <FieldMessage id="invite-role-error" error={inviteErrors.role} />
+          </div>
+          <div className="bo-filters-submit">
+            <button type="submit" disabled={busy}>
+              {t('bo.team.inviteButton')}
+            </button>
+          </div>
+        </Form>
+        <p className="small muted">{t('bo.team.inviteHint')}</p>
+        {invitations.length > 0 ? (
+          <>
+            <h3 className="spaced">{t('bo.team.pending')}</h3>
+            <ul className="bo-list" data-testid="invitations">
+              {invitations.map((i) => (
+                <li key={i.id}>
+                  <div>
+                    <strong>{i.email}</strong>
+                    <div className="small muted">
+                      {t(`bo.team.role.${i.role}`)} ·{' '}
+                      {i.expired
+                        ? t('bo.team.expired')
+                        : t('bo.team.expires', { date: formatDate(i.expiresAt, locale, 'short') })}
+                      {i.invitedBy ? ` · ${t('bo.team.invitedBy', { name: i.invitedBy })}` : ''}
+                    </div>
+                  </div>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value={TEAM_INTENT.revokeInvitation} />
+                    <input type="hidden" name="invitationId" value={i.id} />
+                    <button type="submit" className="quiet" disabled={busy}>
+                      {t('bo.team.revokeInvitation')}
+                      <span className="visually-hidden"> {i.email}</span>
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+    </div>
+  );
+}
