@@ -1,0 +1,671 @@
+/**
+ * The dunning pass: set-based and idempotent. Each batch, in ONE transaction:
+ *  1. locks a batch of debtors that have invoices due (FOR NO KEY UPDATE SKIP LOCKED), so two
+ *     passes (two worker processes) never work on the same debtor, and all of a debtor's due
+ *     invoices always land in the same batch;
+ *  2. reads (and row-locks) those debtors' invoices that are open, due and not paused;
+ *  3. groups them per debtor and stage, issues one signed link per message (one INSERT), queues
+ *     one communication per group (outbox, with a dedupe key), advances every invoice (one
+ *     UPDATE), flags debtors for staff (one UPDATE) and writes the audit events (one INSERT).
+ * Statements per batch are constant: database round trips grow with batches, not invoices.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
+import {
+  communications,
+  debtors,
+  dunningPauses,
+  invoices,
+  organizations,
+  type DunningStage,
+  type Organization,
+} from '../../../db/schema';
+import type { TemplateName, TemplateProps } from '../../../emails/render';
+import { addDays, amsterdamDate, amsterdamInstant, systemClock, type Clock } from '../../utils/clock';
+import { getDb, type Database, type Tx } from '../../utils/db.server';
+import type { Actor } from '../audit/audit.server';
+import { emailLocale, emailOrganization } from '../mail/context.server';
+import { queueCommunications, type QueueCommunicationInput } from '../mail/outbox.server';
+import { businessClaim } from './amounts';
+import { issueReminderLinks } from './links.server';
+import { buildDunningProps, type DunningItem, type DunningMeta, type StepBefore } from './message';
+import { pauseActiveAt } from './pauses.server';
+import { validateDunningPolicy, validateStatutoryRates, type DebtorKind } from './policy';
+import { consumerCostsOwedFrom, nextAfterStep, SEND_HOUR } from './schedule';
+import {
+  flagDebtors,
+  insertAuditEvents,
+  updateInvoiceSteps,
+  updateNextActions,
+  uuidArray,
+  type BulkAuditEvent,
+  type DebtorFlag,
+  type InvoiceStepUpdate,
+} from './sql.server';
+import { STATUTORY_RATES, type StatutoryRate } from './statutory-interest';
+
+export const DUNNING_ACTOR: Actor = { type: 'system', id: 'dunning' };
+/** Debtors per batch (all of their due invoices come along). */
+export const DEFAULT_BATCH_SIZE = 500;
+/** After the last stage (unless it hands over), the debtor gets this long before staff are asked to act. */
+export const END_GRACE_DAYS = 14;
+/** Messages per queueCommunications call: its multi-row INSERT binds 16 parameters per message. */
+const QUEUE_CHUNK = 1_000;
+
+export type DunningPassOptions = {
+  clock?: Clock;
+  batchSize?: number;
+  /** Only this creditor's invoices. */
+  organizationId?: string;
+  /** A database handle of its own (tests and benchmarks run passes on separate connections). */
+  db?: Database;
+  rateTable?: readonly StatutoryRate[];
+  /** How many message summaries the result keeps (for the CLI); counts are always complete. */
+  keepMessages?: number;
+};
+
+export type PassMessage = {
+  communicationId: string;
+  debtorId: string;
+  debtorName: string;
+  template: string;
+  stageKey: string;
+  invoiceNumbers: string[];
+  openCents: number;
+  costsCents: number;
+  interestCents: number;
+};
+
+export type PostponeReason = 'term_running' | 'final_notice_unsent' | 'email_blocked';
+
+export type DunningPassResult = {
+  asOf: string;
+  day: string;
+  batches: number;
+  debtors: number;
+  /** Invoices that took a step (a stage was carried out). */
+  steps: number;
+  /** Communications queued. */
+  messages: number;
+  messagesByTemplate: Record<string, number>;
+  postponed: Record<PostponeReason, number>;
+  /** Invoices whose sequence ended (staff flagged). */
+  ended: number;
+  handedOver: number;
+  costsAddedCents: number;
+  compensationClaimedCents: number;
+  interestClaimedCents: number;
+  flaggedDebtors: number;
+  warnings: string[];
+  samples: PassMessage[];
+  /** Where the time went, in ms summed over batches: reading, deciding, signing links, queueing, writing. */
+  timingsMs: Record<Phase, number>;
+  /** This process's CPU time per phase, in ms (the rest of the wall time is the database and waiting). */
+  cpuMs: Record<Phase, number>;
+};
+
+type Phase = 'select' | 'decide' | 'links' | 'queue' | 'write';
+
+type DueRow = {
+  id: string;
+  organizationId: string;
+  debtorId: string;
+  number: string;
+  issueDate: string;
+  dueDate: string;
+  currency: string;
+  totalCents: number;
+  openCents: number;
+  dunningStage: number;
+  nextActionAt: Date | null;
+  costsCents: number;
+  interestCents: number;
+  finalNoticeAt: Date | null;
+  collectionAt: Date | null;
+  kind: DebtorKind;
+  debtorName: string;
+  debtorEmail: string;
+  debtorLocale: string;
+  emailBlockedAt: Date | null;
+  flaggedAt: Date | null;
+};
+
+type OrgRow = Organization;
+
+type LetterRecord = {
+  communicationId: string;
+  status: string;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  announcedCostsCents: number;
+};
+
+type Step = {
+  row: DueRow;
+  stageIndex: number;
+  stage: DunningStage;
+  update: InvoiceStepUpdate;
+  item: DunningItem;
+  audit: Record<string, unknown>;
+  handover: boolean;
+};
+
+type Context = {
+  now: Date;
+  today: string;
+  organizationId?: string;
+  batchSize: number;
+  table: readonly StatutoryRate[];
+  keepMessages: number;
+  warnedOrgs: Set<string>;
+};
+
+export async function runDunningPass(options: DunningPassOptions = {}): Promise<DunningPassResult> {
+  const clock = options.clock ?? systemClock;
+  const db = options.db ?? getDb();
+  const now = clock.now();
+  const today = amsterdamDate(now);
+  const table = options.rateTable ?? STATUTORY_RATES;
+  const result: DunningPassResult = {
+    asOf: now.toISOString(),
+    day: today,
+    batches: 0,
+    debtors: 0,
+    steps: 0,
+    messages: 0,
+    messagesByTemplate: {},
+    postponed: { term_running: 0, final_notice_unsent: 0, email_blocked: 0 },
+    ended: 0,
+    handedOver: 0,
+    costsAddedCents: 0,
+    compensationClaimedCents: 0,
+    interestClaimedCents: 0,
+    flaggedDebtors: 0,
+    warnings: validateStatutoryRates(table, { asOf: today }).map((p) => `statutory rate table: ${p.message}`),
+    samples: [],
+    timingsMs: { select: 0, decide: 0, links: 0, queue: 0, write: 0 },
+    cpuMs: { select: 0, decide: 0, links: 0, queue: 0, write: 0 },
+  };
+  const ctx: Context = {
+    now,
+    today,
+    organizationId: options.organizationId,
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    table,
+    keepMessages: options.keepMessages ?? 100,
+    warnedOrgs: new Set(),
+  };
+  let after: string | null = null;
+  for (;;) {
+    const lastDebtor: string | null = await db.transaction((tx) => processBatch(tx, ctx, after, result));
+    if (lastDebtor === null) break;
+    after = lastDebtor;
+    result.batches += 1;
+  }
+  return result;
+}
+
+function dueCondition(tx: Tx, now: Date, organizationId?: string) {
+  return and(
+    eq(invoices.status, 'open'),
+    gt(invoices.openCents, 0),
+    isNotNull(invoices.nextActionAt),
+    lte(invoices.nextActionAt, now),
+    organizationId ? eq(invoices.organizationId, organizationId) : undefined,
+    notExists(
+      tx
+        .select({ one: sql`1` })
+        .from(dunningPauses)
+        .where(and(eq(dunningPauses.invoiceId, invoices.id), pauseActiveAt(now))),
+    ),
+  );
+}
+
+/** One batch in the caller's transaction. Returns the last debtor id handled, or null when nothing was due. */
+async function processBatch(
+  tx: Tx,
+  ctx: Context,
+  after: string | null,
+  result: DunningPassResult,
+): Promise<string | null> {
+  const { now, today } = ctx;
+  let phaseStart = performance.now();
+  let cpuStart = process.cpuUsage();
+  const phase = (name: Phase) => {
+    const t = performance.now();
+    const cpu = process.cpuUsage(cpuStart);
+    result.timingsMs[name] += t - phaseStart;
+    result.cpuMs[name] += (cpu.user + cpu.system) / 1000;
+    phaseStart = t;
+    cpuStart = process.cpuUsage();
+  };
+
+  // 1. Debtors with due invoices, locked for this pass; another pass skips them.
+  const dueDebtors = tx
+    .select({ debtorId: invoices.debtorId })
+    .from(invoices)
+    .innerJoin(organizations, and(eq(organizations.id, invoices.organizationId), eq(organizations.active, true)))
+    .where(dueCondition(tx, now, ctx.organizationId));
+  const locked = await tx
+    .select({
+      id: debtors.id,
+      kind: debtors.kind,
+      name: debtors.name,
+      email: debtors.email,
+      locale: debtors.locale,
+      emailBlockedAt: debtors.emailBlockedAt,
+      flaggedAt: debtors.flaggedAt,
+    })
+    .from(debtors)
+    .where(
+      and(
+        inArray(debtors.id, dueDebtors),
+        eq(debtors.active, true),
+        isNull(debtors.deletedAt),
+        after ? gt(debtors.id, after) : undefined,
+      ),
+    )
+    .orderBy(asc(debtors.id))
+    .limit(ctx.batchSize)
+    .for('no key update', { skipLocked: true });
+  if (locked.length === 0) return null;
+  const debtorIds = locked.map((d) => d.id);
+  const lockedDebtors = new Map(locked.map((d) => [d.id, d]));
+
+  // 2. Their invoices that are (still) due, in a fresh snapshot now that the debtors are ours.
+  const invoiceRows = await tx
+    .select({
+      id: invoices.id,
+      organizationId: invoices.organizationId,
+      debtorId: invoices.debtorId,
+      number: invoices.number,
+      issueDate: invoices.issueDate,
+      dueDate: invoices.dueDate,
+      currency: invoices.currency,
+      totalCents: invoices.totalCents,
+      openCents: invoices.openCents,
+      dunningStage: invoices.dunningStage,
+      nextActionAt: invoices.nextActionAt,
+      costsCents: invoices.costsCents,
+      interestCents: invoices.interestCents,
+      finalNoticeAt: invoices.finalNoticeAt,
+      collectionAt: invoices.collectionAt,
+    })
+    .from(invoices)
+    .where(
+      and(sql`${invoices.debtorId} = any(${uuidArray(debtorIds)}::uuid[])`, dueCondition(tx, now, ctx.organizationId)),
+    )
+    .orderBy(asc(invoices.debtorId), asc(invoices.dueDate), asc(invoices.number))
+    .for('no key update');
+  const rows: DueRow[] = invoiceRows.map((invoice) => {
+    const d = lockedDebtors.get(invoice.debtorId)!;
+    return {
+      ...invoice,
+      kind: d.kind,
+      debtorName: d.name,
+      debtorEmail: d.email,
+      debtorLocale: d.locale,
+      emailBlockedAt: d.emailBlockedAt,
+      flaggedAt: d.flaggedAt,
+    };
+  });
+  result.debtors += debtorIds.length;
+  if (rows.length === 0) return debtorIds[debtorIds.length - 1];
+
+  // 3. The creditors' policies and branding, as they are now.
+  const orgIds = [...new Set(rows.map((r) => r.organizationId))];
+  const orgRows: OrgRow[] = await tx.select().from(organizations).where(inArray(organizations.id, orgIds));
+  const orgs = new Map(orgRows.map((o) => [o.id, o]));
+  for (const org of orgRows) {
+    if (ctx.warnedOrgs.has(org.id)) continue;
+    ctx.warnedOrgs.add(org.id);
+    const problems = validateDunningPolicy(org.dunningPolicy);
+    if (problems.length > 0) {
+      result.warnings.push(
+        `organization ${org.id} has an invalid dunning policy: ${problems.map((p) => p.message).join('; ')}`,
+      );
+    }
+  }
+  const stagesOf = (row: DueRow): DunningStage[] => orgs.get(row.organizationId)?.dunningPolicy?.[row.kind] ?? [];
+
+  // 4. For consumers past their final notice: the letter as sent (delivery, announced costs).
+  const needLetter = rows.filter((r) => isAfterLetter(r, stagesOf(r)) && r.emailBlockedAt === null);
+  const letters = needLetter.length > 0 ? await findLetters(tx, needLetter) : new Map<string, LetterRecord>();
+
+  phase('select');
+
+  // 5. Decide per invoice: end, postpone, or take the next step.
+  const steps: Step[] = [];
+  const postponements: { row: DueRow; until: Date; reason: PostponeReason }[] = [];
+  const ended: DueRow[] = [];
+  const flags = new Map<string, DebtorFlag>();
+  /** A hand-over's flag (overwrite) outranks the others; otherwise the first reason stays. */
+  const flag = (id: string, reason: string, overwrite: boolean) => {
+    const existing = flags.get(id);
+    if (!existing || (overwrite && !existing.overwrite)) flags.set(id, { id, reason, overwrite });
+  };
+  const audits: BulkAuditEvent[] = [];
+  const tomorrow = amsterdamInstant(addDays(today, 1), SEND_HOUR);
+
+  for (const row of rows) {
+    const stages = stagesOf(row);
+    const s = row.dunningStage;
+    const stage = stages[s];
+    if (!stage) {
+      ended.push(row);
+      if (row.collectionAt === null) flag(row.debtorId, 'dunning_ended', false);
+      continue;
+    }
+    if (row.emailBlockedAt !== null) {
+      postponements.push({ row, until: tomorrow, reason: 'email_blocked' });
+      flag(row.debtorId, 'email_blocked', false);
+      continue;
+    }
+
+    const before: StepBefore = {
+      stage: s,
+      nextActionAt: row.nextActionAt?.toISOString() ?? null,
+      costsCents: row.costsCents,
+      interestCents: row.interestCents,
+      finalNoticeAt: row.finalNoticeAt?.toISOString() ?? null,
+      collectionAt: row.collectionAt?.toISOString() ?? null,
+    };
+    let costs = row.costsCents;
+    let interest = row.interestCents;
+    const audit: Record<string, unknown> = { stage: s + 1, stageKey: stage.key, template: stage.template };
+
+    if (isAfterLetter(row, stages)) {
+      const letter = letters.get(row.id);
+      if (letter?.status === 'queued') {
+        postponements.push({ row, until: tomorrow, reason: 'final_notice_unsent' });
+        continue;
+      }
+      const delivered = letter && ['sent', 'delivered', 'opened'].includes(letter.status) && letter.sentAt !== null;
+      if (letter && delivered) {
+        const owedFrom = consumerCostsOwedFrom(letter.sentAt!, letter.deliveredAt);
+        if (today < owedFrom) {
+          postponements.push({ row, until: amsterdamInstant(owedFrom, SEND_HOUR), reason: 'term_running' });
+          continue;
+        }
+        costs += letter.announcedCostsCents;
+        audit.costsAddedCents = letter.announcedCostsCents;
+        audit.finalNoticeId = letter.communicationId;
+        audit.costsOwedFrom = owedFrom;
+        result.costsAddedCents += letter.announcedCostsCents;
+      } else {
+        // No delivered 14-day letter: costs cannot be owed. The sequence goes on without them.
+        audit.costsWithheld = letter ? `final_notice_${letter.status}` : 'no_final_notice_on_record';
+      }
+    }
+
+    if (row.kind === 'business' && stage.addsCosts) {
+      const claim = businessClaim({ openCents: row.openCents, dueDate: row.dueDate, asOf: today, table: ctx.table });
+      const newCosts = Math.max(costs, claim.compensationCents);
+      const newInterest = Math.max(interest, claim.interestCents);
+      result.compensationClaimedCents += newCosts - costs;
+      result.interestClaimedCents += newInterest - interest;
+      audit.compensationCents = claim.compensationCents;
+      audit.interestCents = claim.interestCents;
+      audit.interestFrom = claim.interestFrom;
+      audit.interestUntil = today;
+      costs = newCosts;
+      interest = newInterest;
+    }
+
+    const handover = stage.template === 'collection_handover';
+    const isLast = s + 1 >= stages.length;
+    let next = nextAfterStep(stages, row.dueDate, s + 1, today, row.kind);
+    if (next === null && !handover) next = amsterdamInstant(addDays(today, END_GRACE_DAYS), SEND_HOUR);
+    audit.nextActionAt = next?.toISOString() ?? null;
+    if (isLast && !handover) audit.endCheckAt = next?.toISOString() ?? null;
+    if (handover) {
+      audit.collection = true;
+      flag(row.debtorId, 'collection_handover', true);
+    }
+
+    steps.push({
+      row,
+      stageIndex: s,
+      stage,
+      handover,
+      audit,
+      update: {
+        id: row.id,
+        expectedStage: s,
+        stage: s + 1,
+        nextActionAt: next,
+        costsCents: costs,
+        interestCents: interest,
+        finalNoticeAt: stage.template === 'final_notice' ? now : row.finalNoticeAt,
+        collectionAt: handover ? now : row.collectionAt,
+      },
+      item: {
+        invoiceId: row.id,
+        invoice: {
+          number: row.number,
+          issueDate: row.issueDate,
+          dueDate: row.dueDate,
+          totalCents: row.totalCents,
+          openCents: row.openCents,
+          currency: row.currency,
+        },
+        costsCents: costs,
+        interestCents: interest,
+        announcedCostsCents: 0,
+        before,
+      },
+    });
+  }
+
+  // 6. One message per debtor and stage: links in one INSERT, communications in one outbox call.
+  const groups = new Map<string, Step[]>();
+  for (const step of steps) {
+    const key = `${step.row.debtorId}:${step.stageIndex}`;
+    const list = groups.get(key);
+    if (list) list.push(step);
+    else groups.set(key, [step]);
+  }
+  const messages = [...groups.values()].map((group) => ({ group, communicationId: randomUUID() }));
+  phase('decide');
+  const links = await issueReminderLinks(
+    tx,
+    messages.map(({ group, communicationId }) => ({
+      organizationId: group[0].row.organizationId,
+      debtorId: group[0].row.debtorId,
+      communicationId,
+      ttlDays: orgs.get(group[0].row.organizationId)?.portalSettings?.linkTtlDays ?? 30,
+    })),
+    now,
+  );
+  phase('links');
+  const inputs: QueueCommunicationInput[] = messages.map(({ group, communicationId }, n) => {
+    const { row, stage, stageIndex } = group[0];
+    const org = orgs.get(row.organizationId)!;
+    const meta: DunningMeta = {
+      version: 1,
+      stage: stageIndex + 1,
+      stageKey: stage.key,
+      template: stage.template,
+      kind: row.kind,
+      letter: row.kind === 'consumer' && stage.addsCosts,
+      asOf: today,
+      items: group.map((g) => g.item),
+    };
+    const props = buildDunningProps({
+      locale: emailLocale({ locale: row.debtorLocale }, org),
+      organization: emailOrganization(org),
+      debtor: { name: row.debtorName, kind: row.kind },
+      portalUrl: links[n].url,
+      meta,
+    });
+    return {
+      id: communicationId,
+      organizationId: row.organizationId,
+      debtorId: row.debtorId,
+      template: stage.template,
+      props: props as unknown as TemplateProps[TemplateName],
+      toAddress: row.debtorEmail,
+      locale: props.locale,
+      invoiceIds: group.map((g) => g.row.id),
+      linkJti: links[n].jti,
+      dedupeKey: `dunning:${row.debtorId}:${stage.key}:${today}`,
+      stage: stageIndex + 1,
+    };
+  });
+  phase('decide');
+  await queueAll(tx, inputs, now);
+  phase('queue');
+
+  // 7. Advance the invoices, move the postponed and ended ones, flag, audit.
+  const changed = await updateInvoiceSteps(
+    tx,
+    now,
+    steps.map((s) => s.update),
+  );
+  if (changed.length !== steps.length)
+    throw new Error(`dunning: ${steps.length - changed.length} invoices changed under the pass`);
+  await updateNextActions(tx, now, [
+    ...postponements.map((p) => ({ id: p.row.id, nextActionAt: p.until })),
+    ...ended.map((row) => ({ id: row.id, nextActionAt: null })),
+  ]);
+  const firstRowOf = new Map<string, DueRow>();
+  for (const row of rows) if (!firstRowOf.has(row.debtorId)) firstRowOf.set(row.debtorId, row);
+  const newlyFlagged = [...flags.values()].filter((f) => f.overwrite || firstRowOf.get(f.id)?.flaggedAt === null);
+  await flagDebtors(tx, now, newlyFlagged);
+
+  messages.forEach(({ group, communicationId }, n) => {
+    const first = group[0];
+    result.messages += 1;
+    result.messagesByTemplate[first.stage.template] = (result.messagesByTemplate[first.stage.template] ?? 0) + 1;
+    if (result.samples.length < ctx.keepMessages) {
+      const totals = (
+        inputs[n].props as unknown as {
+          totals: { openCents: number; costsCents: number | null; interestCents: number | null };
+        }
+      ).totals;
+      result.samples.push({
+        communicationId,
+        debtorId: first.row.debtorId,
+        debtorName: first.row.debtorName,
+        template: first.stage.template,
+        stageKey: first.stage.key,
+        invoiceNumbers: group.map((g) => g.row.number),
+        openCents: totals.openCents,
+        costsCents: totals.costsCents ?? 0,
+        interestCents: totals.interestCents ?? 0,
+      });
+    }
+    for (const step of group) {
+      if (step.handover) result.handedOver += 1;
+      audits.push({
+        organizationId: step.row.organizationId,
+        action: 'dunning.step',
+        entityType: 'invoice',
+        entityId: step.row.id,
+        debtorId: step.row.debtorId,
+        invoiceId: step.row.id,
+        data: { ...step.audit, communicationId, linkJti: links[n].jti },
+      });
+    }
+  });
+  result.steps += steps.length;
+  for (const p of postponements) {
+    result.postponed[p.reason] += 1;
+    audits.push({
+      organizationId: p.row.organizationId,
+      action: 'dunning.postponed',
+      entityType: 'invoice',
+      entityId: p.row.id,
+      debtorId: p.row.debtorId,
+      invoiceId: p.row.id,
+      data: { reason: p.reason, stage: p.row.dunningStage + 1, until: p.until.toISOString() },
+    });
+  }
+  for (const row of ended) {
+    result.ended += 1;
+    audits.push({
+      organizationId: row.organizationId,
+      action: 'dunning.ended',
+      entityType: 'invoice',
+      entityId: row.id,
+      debtorId: row.debtorId,
+      invoiceId: row.id,
+      data: { stagesDone: row.dunningStage, openCents: row.openCents },
+    });
+  }
+  for (const f of newlyFlagged) {
+    const row = firstRowOf.get(f.id)!;
+    result.flaggedDebtors += 1;
+    audits.push({
+      organizationId: row.organizationId,
+      action: 'debtor.flagged',
+      entityType: 'debtor',
+      entityId: f.id,
+      debtorId: f.id,
+      data: { reason: f.reason },
+    });
+  }
+  await insertAuditEvents(tx, DUNNING_ACTOR, now, audits);
+  phase('write');
+  return debtorIds[debtorIds.length - 1];
+}
+
+/** A consumer invoice whose previous step was the final notice (the 14-day letter). */
+function isAfterLetter(row: DueRow, stages: DunningStage[]): boolean {
+  return row.kind === 'consumer' && row.dunningStage > 0 && stages[row.dunningStage - 1]?.addsCosts === true;
+}
+
+/** The latest final notice that covered each invoice, with its delivery and the costs it announced. */
+async function findLetters(tx: Tx, rows: DueRow[]): Promise<Map<string, LetterRecord>> {
+  const wanted = new Set(rows.map((r) => r.id));
+  const found = await tx
+    .select({
+      id: communications.id,
+      status: communications.status,
+      sentAt: communications.sentAt,
+      deliveredAt: communications.deliveredAt,
+      items: sql<
+        { invoiceId: string; announcedCostsCents: number }[] | null
+      >`${communications.props}->'dunning'->'items'`,
+    })
+    .from(communications)
+    .where(
+      and(
+        sql`${communications.debtorId} = any(${uuidArray([...new Set(rows.map((r) => r.debtorId))])}::uuid[])`,
+        eq(communications.template, 'final_notice'),
+        sql`${communications.invoiceIds} && ${uuidArray([...wanted])}::uuid[]`,
+      ),
+    )
+    .orderBy(asc(communications.createdAt));
+  const letters = new Map<string, LetterRecord>();
+  for (const c of found) {
+    for (const item of c.items ?? []) {
+      if (!wanted.has(item.invoiceId)) continue;
+      letters.set(item.invoiceId, {
+        communicationId: c.id,
+        status: c.status,
+        sentAt: c.sentAt,
+        deliveredAt: c.deliveredAt,
+        announcedCostsCents: Number(item.announcedCostsCents ?? 0),
+      });
+    }
+  }
+  return letters;
+}
+
+/** Queues the batch's messages; a dedupe key already used today (a second step the same day) gets a pass-unique key. */
+async function queueAll(tx: Tx, inputs: QueueCommunicationInput[], now: Date) {
+  for (let start = 0; start < inputs.length; start += QUEUE_CHUNK) {
+    const chunk = inputs.slice(start, start + QUEUE_CHUNK);
+    const queued = await queueCommunications(tx, chunk, { clock: { now: () => now } });
+    const clashed = chunk.filter((_, i) => queued[i] === null);
+    if (clashed.length === 0) continue;
+    const retried = await queueCommunications(
+      tx,
+      clashed.map((input) => ({ ...input, dedupeKey: `${input.dedupeKey}:${now.toISOString()}:${input.id}` })),
+      { clock: { now: () => now } },
+    );
+    const lost = retried.filter((c) => c === null).length;
+    if (lost > 0) throw new Error(`dunning: ${lost} reminders could not be queued`);
+  }
+}

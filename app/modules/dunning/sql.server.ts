@@ -1,0 +1,118 @@
+/**
+ * Set-based writes for the dunning engine: a whole batch travels as ONE jsonb parameter and is
+ * unpacked with jsonb_to_recordset, so a statement costs one round trip whatever the batch size
+ * (and stays far below PostgreSQL's 65,535 bind parameters).
+ */
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../utils/db.server';
+import type { Actor } from '../audit/audit.server';
+
+export function jsonRows(rows: readonly Record<string, unknown>[]): string {
+  return JSON.stringify(rows);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A uuid[] literal; refuses anything that is not a UUID, so it can never carry SQL. */
+export function uuidArray(ids: readonly string[]): string {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`not a UUID: ${id}`);
+  return `{${ids.join(',')}}`;
+}
+
+export type BulkAuditEvent = {
+  organizationId: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  debtorId?: string | null;
+  invoiceId?: string | null;
+  data?: Record<string, unknown>;
+};
+
+/** Audit events for a batch in one INSERT (same table and meaning as `audit()`). */
+export async function insertAuditEvents(tx: Tx, actor: Actor, at: Date, events: BulkAuditEvent[]) {
+  if (events.length === 0) return;
+  await tx.execute(sql`
+    insert into audit_events (organization_id, actor_type, actor_id, action, entity_type, entity_id, debtor_id, invoice_id, data, created_at)
+    select e.organization_id, ${actor.type}::actor_type, ${actor.id ?? null}::text, e.action, e.entity_type, e.entity_id,
+           e.debtor_id, e.invoice_id, e.data, ${at.toISOString()}::timestamptz
+    from jsonb_to_recordset(${jsonRows(
+      events.map((e) => ({
+        organization_id: e.organizationId,
+        action: e.action,
+        entity_type: e.entityType,
+        entity_id: e.entityId,
+        debtor_id: e.debtorId ?? null,
+        invoice_id: e.invoiceId ?? null,
+        data: e.data ?? null,
+      })),
+    )}::jsonb) as e(organization_id uuid, action text, entity_type text, entity_id text, debtor_id uuid, invoice_id uuid, data jsonb)`);
+}
+
+export type InvoiceStepUpdate = {
+  id: string;
+  /** Only rows still at this stage are changed (guards against a concurrent step). */
+  expectedStage: number;
+  stage: number;
+  nextActionAt: Date | string | null;
+  costsCents: number;
+  interestCents: number;
+  finalNoticeAt: Date | string | null;
+  collectionAt: Date | string | null;
+};
+
+/** Writes the dunning fields of many invoices in one UPDATE; returns the ids changed. */
+export async function updateInvoiceSteps(tx: Tx, now: Date, updates: InvoiceStepUpdate[]): Promise<string[]> {
+  if (updates.length === 0) return [];
+  const iso = (v: Date | string | null) => (v instanceof Date ? v.toISOString() : v);
+  const rows = await tx.execute<{ id: string }>(sql`
+    update invoices i set
+      dunning_stage = u.stage,
+      next_action_at = u.next_action_at,
+      costs_cents = u.costs_cents,
+      interest_cents = u.interest_cents,
+      final_notice_at = u.final_notice_at,
+      collection_at = u.collection_at,
+      updated_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${jsonRows(
+      updates.map((u) => ({
+        id: u.id,
+        expected_stage: u.expectedStage,
+        stage: u.stage,
+        next_action_at: iso(u.nextActionAt),
+        costs_cents: u.costsCents,
+        interest_cents: u.interestCents,
+        final_notice_at: iso(u.finalNoticeAt),
+        collection_at: iso(u.collectionAt),
+      })),
+    )}::jsonb) as u(id uuid, expected_stage int, stage int, next_action_at timestamptz, costs_cents bigint,
+                    interest_cents bigint, final_notice_at timestamptz, collection_at timestamptz)
+    where i.id = u.id and i.dunning_stage = u.expected_stage
+    returning i.id`);
+  return rows.map((r) => r.id);
+}
+
+/** Moves next_action_at of many invoices in one UPDATE (postponements, policy changes). */
+export async function updateNextActions(tx: Tx, now: Date, updates: { id: string; nextActionAt: Date | null }[]) {
+  if (updates.length === 0) return;
+  await tx.execute(sql`
+    update invoices i set next_action_at = u.next_action_at, updated_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${jsonRows(
+      updates.map((u) => ({ id: u.id, next_action_at: u.nextActionAt?.toISOString() ?? null })),
+    )}::jsonb) as u(id uuid, next_action_at timestamptz)
+    where i.id = u.id`);
+}
+
+export type DebtorFlag = { id: string; reason: string; /** Replace an earlier flag's reason. */ overwrite: boolean };
+
+/** Flags debtors for staff in one UPDATE. */
+export async function flagDebtors(tx: Tx, now: Date, flags: DebtorFlag[]) {
+  if (flags.length === 0) return;
+  await tx.execute(sql`
+    update debtors d set
+      flagged_at = case when f.overwrite or d.flagged_at is null then ${now.toISOString()}::timestamptz else d.flagged_at end,
+      flagged_reason = case when f.overwrite or d.flagged_at is null then f.reason else d.flagged_reason end,
+      updated_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${jsonRows(flags)}::jsonb) as f(id uuid, reason text, overwrite boolean)
+    where d.id = f.id`);
+}
