@@ -33,6 +33,17 @@ export default function BackOffice() {
             <NavLink to="/app" end>
               {t('app.dashboard')}
             </NavLink>
+            <NavLink to="/app/debtors">{t('bo.nav.debtors')}</NavLink>
+            <NavLink to="/app/invoices">{t('bo.nav.invoices')}</NavLink>
+            {staff.role === 'support' || staff.role === 'admin' ? (
+              <NavLink to="/app/disputes">{t('dispute.nav.backoffice')}</NavLink>
+            ) : null}
+            {staff.role === 'finance' || staff.role === 'admin' ? (
+              <NavLink to="/app/plans">{t('plan.bo.nav')}</NavLink>
+            ) : null}
+            {staff.role === 'finance' || staff.role === 'admin' ? (
+              <NavLink to="/app/imports">{t('bo.import.nav')}</NavLink>
+            ) : null}
             {staff.role === 'admin' ? <NavLink to="/app/settings">{t('app.settings')}</NavLink> : null}
           </nav>
           <div className="nav">

@@ -72,7 +72,9 @@ export default function PortalLayout() {
           <NavLink to="/portal" end>
             {t('portal.nav.overview')}
           </NavLink>
+          <NavLink to="/portal/plan">{t('plan.nav')}</NavLink>
           <NavLink to="/portal/history">{t('portal.nav.history')}</NavLink>
+          <NavLink to="/portal/disputes">{t('dispute.nav.portal')}</NavLink>
         </nav>
       </header>
       <main id="main" className="container portal-main">

@@ -46,6 +46,20 @@ export function securityHeaders(env: Pick<Env, 'NODE_ENV'>): express.RequestHand
   };
 }
 
+/**
+ * Portal pages send `Referrer-Policy: no-referrer`, so browsers post their forms with
+ * `Origin: null`, which Remix's CSRF check takes for a foreign origin. The browser's
+ * Sec-Fetch-Site header, which does not depend on the referrer policy, still tells a
+ * same-origin post apart: only then is the null Origin dropped. Cross-site posts keep it and
+ * are refused as before (and carry no session cookie anyway: SameSite=Lax).
+ */
+export const sameOriginNullOrigin: express.RequestHandler = (req, _res, next) => {
+  if (req.method !== 'GET' && req.headers.origin === 'null' && req.headers['sec-fetch-site'] === 'same-origin') {
+    delete req.headers.origin;
+  }
+  next();
+};
+
 export async function loadBuild(root = process.cwd()): Promise<ServerBuild> {
   return (await import(pathToFileURL(path.join(root, '.build/index.js')).href)) as ServerBuild;
 }
@@ -55,6 +69,7 @@ export function createApp(build: ServerBuild, env: Env, root = process.cwd()) {
   app.disable('x-powered-by');
   app.set('trust proxy', env.NODE_ENV === 'production' ? 1 : false);
   app.use(securityHeaders(env));
+  app.use(sameOriginNullOrigin);
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
   app.all(

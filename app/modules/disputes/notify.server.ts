@@ -1,0 +1,176 @@
+/**
+ * Emails of the dispute flow, queued in the caller's transaction: the debtor hears of every
+ * support reply and every outcome (with a fresh signed link to the thread); support staff
+ * hear of every new dispute and every debtor message.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import {
+  debtors,
+  invoices,
+  organizations,
+  staffUsers,
+  type Debtor,
+  type Dispute,
+  type Invoice,
+  type Organization,
+} from '../../../db/schema';
+import type { TemplateProps } from '../../../emails/render';
+import { systemClock, type Clock } from '../../utils/clock';
+import type { Tx } from '../../utils/db.server';
+import { getEnv } from '../../utils/env.server';
+import { isLocale, translate, type Locale } from '../../utils/i18n';
+import { formatMoney } from '../../utils/money';
+import { issuePortalLink } from '../links/links.server';
+import { debtorEmailPropsFrom, emailLocale, emailOrganization } from '../mail/context.server';
+import { queueCommunication } from '../mail/outbox.server';
+import { disputeReference, type DisputeOutcome } from './constants';
+
+export type DisputeContext = { dispute: Dispute; invoice: Invoice; debtor: Debtor; organization: Organization };
+
+/** The dispute with its invoice, debtor and creditor, as the emails need them. */
+export async function loadContext(tx: Tx, dispute: Dispute): Promise<DisputeContext> {
+  const [row] = await tx
+    .select({ invoice: invoices, debtor: debtors, organization: organizations })
+    .from(invoices)
+    .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+    .innerJoin(organizations, eq(organizations.id, invoices.organizationId))
+    .where(and(eq(invoices.id, dispute.invoiceId), eq(invoices.organizationId, dispute.organizationId)));
+  if (!row) throw new Error(`dispute ${dispute.id}: invoice missing`);
+  return { dispute, ...row };
+}
+
+type DebtorMail =
+  | { template: 'dispute_opened' }
+  | { template: 'dispute_reply'; message: string; staffName: string | null }
+  | { template: 'dispute_resolved'; outcome: DisputeOutcome; creditedCents: number; note: string | null };
+
+/** Queues one email to the debtor with a fresh link that lands on the dispute's thread. */
+export async function notifyDebtor(
+  tx: Tx,
+  ctx: DisputeContext,
+  mail: DebtorMail,
+  { clock = systemClock }: { clock?: Clock } = {},
+) {
+  const { dispute, invoice, debtor, organization } = ctx;
+  const locale = emailLocale(debtor, organization);
+  const communicationId = randomUUID();
+  const link = await issuePortalLink(
+    tx,
+    {
+      organizationId: organization.id,
+      debtorId: debtor.id,
+      purpose: 'dispute',
+      target: `/portal/disputes/${dispute.id}`,
+      communicationId,
+    },
+    { clock },
+  );
+  // The disputed invoice only; once credited or paid it shows nothing left open.
+  const shown = invoice.status === 'open' ? invoice : { ...invoice, openCents: 0, costsCents: 0, interestCents: 0 };
+  const base = debtorEmailPropsFrom({ organization, debtor, invoices: [shown], portalUrl: link.url, locale });
+  const info = { reference: disputeReference(dispute.id), invoiceNumber: invoice.number };
+  const common = {
+    id: communicationId,
+    organizationId: organization.id,
+    debtorId: debtor.id,
+    toAddress: debtor.email,
+    locale,
+    // Not listed under the invoice: the portal's invoice history reads every listed message as a reminder.
+    invoiceIds: [],
+    linkJti: link.jti,
+  };
+  if (mail.template === 'dispute_opened') {
+    const props: TemplateProps['dispute_opened'] = {
+      ...base,
+      dispute: { ...info, reason: dispute.reason },
+      responseHours: organization.portalSettings.disputeResponseHours,
+    };
+    return queueCommunication(tx, { ...common, template: 'dispute_opened', props }, { clock });
+  }
+  if (mail.template === 'dispute_reply') {
+    const props: TemplateProps['dispute_reply'] = {
+      ...base,
+      dispute: info,
+      message: mail.message,
+      staffName: mail.staffName,
+    };
+    return queueCommunication(tx, { ...common, template: 'dispute_reply', props }, { clock });
+  }
+  const props: TemplateProps['dispute_resolved'] = {
+    ...base,
+    dispute: info,
+    outcome: mail.outcome,
+    creditedCents: mail.creditedCents,
+    invoiceOpenCents: shown.openCents,
+    note: mail.note,
+  };
+  return queueCommunication(tx, { ...common, template: 'dispute_resolved', props }, { clock });
+}
+
+export type SupportEvent = 'opened' | 'debtor_replied' | 'withdrawn';
+
+const EXCERPT = 300;
+
+/** Queues a staff notification to every active support user of the organisation (admins when there are none). */
+export async function notifySupport(
+  tx: Tx,
+  ctx: DisputeContext,
+  event: SupportEvent,
+  { message, clock = systemClock }: { message?: string; clock?: Clock } = {},
+) {
+  const { dispute, invoice, debtor, organization } = ctx;
+  const staff = await tx
+    .select({ email: staffUsers.email, role: staffUsers.role })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.organizationId, organization.id), eq(staffUsers.active, true)));
+  const support = staff.filter((s) => s.role === 'support');
+  const recipients = support.length > 0 ? support : staff.filter((s) => s.role === 'admin');
+  if (recipients.length === 0) return [];
+
+  const locale: Locale = isLocale(organization.defaultLocale) ? organization.defaultLocale : 'nl';
+  const reference = disputeReference(dispute.id);
+  const amount = formatMoney(dispute.disputedCents, invoice.currency, locale);
+  const title = translate(locale, `dispute.staffMail.${event}`, { reference, debtor: debtor.name });
+  const lines = [
+    translate(locale, 'dispute.staffMail.invoiceLine', { debtor: debtor.name, number: invoice.number, amount }),
+    translate(locale, 'dispute.staffMail.reasonLine', {
+      reason: translate(locale, `dispute.reason.${dispute.reason}`),
+    }),
+  ];
+  if (message) {
+    const excerpt = message.length > EXCERPT ? `${message.slice(0, EXCERPT)}…` : message;
+    lines.push(translate(locale, 'dispute.staffMail.messageLine', { debtor: debtor.name, excerpt }));
+  }
+  if (event !== 'withdrawn') {
+    lines.push(
+      translate(locale, 'dispute.staffMail.responseLine', { hours: organization.portalSettings.disputeResponseHours }),
+    );
+  }
+  const props: TemplateProps['staff_notification'] = {
+    locale,
+    organization: emailOrganization(organization),
+    title,
+    lines,
+    backOfficeUrl: `${getEnv().APP_URL}/app/disputes/${dispute.id}`,
+  };
+  const queued = [];
+  for (const recipient of recipients) {
+    queued.push(
+      await queueCommunication(
+        tx,
+        {
+          organizationId: organization.id,
+          debtorId: debtor.id,
+          template: 'staff_notification',
+          props,
+          toAddress: recipient.email,
+          locale,
+          invoiceIds: [],
+        },
+        { clock },
+      ),
+    );
+  }
+  return queued;
+}

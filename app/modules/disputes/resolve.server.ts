@@ -1,0 +1,299 @@
+/**
+ * How disputes end: a credit note (full or partial), a rejection, the invoice being paid, or
+ * the debtor withdrawing. Each ends the dispute's dunning pause in the same transaction: a
+ * full credit settles the invoice, a partial credit or a rejection resumes dunning after the
+ * organisation's grace period, a withdrawal resumes it at once.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { disputes, invoices, organizations, paymentAllocations, payments, type Dispute } from '../../../db/schema';
+import { systemClock, type Clock } from '../../utils/clock';
+import { getDb, type Tx } from '../../utils/db.server';
+import { audit, type Actor } from '../audit/audit.server';
+import { liftPauses } from '../dunning/pauses.server';
+import { ACTIVE_STATUSES, isActiveStatus, type DisputeOutcome } from './constants';
+import type { DisputeErrorCode } from './forms.server';
+import { loadContext, notifyDebtor } from './notify.server';
+import { lockDispute } from './store.server';
+
+type Options = { clock?: Clock };
+export type StaffActor = { id: string; organizationId: string };
+type Refusal = { ok: false; error: DisputeErrorCode | 'not_found' };
+
+const DAY_MS = 86_400_000;
+
+/** One instant for everything a transaction records, so resolved_at and the resume moment agree. */
+export function frozenAt(at: Date): Clock {
+  return { now: () => new Date(at) };
+}
+
+/**
+ * Closes a locked, active dispute: status, outcome, the end of its pause (dunning resumes from
+ * `resumeAt` when nothing else holds the invoice), an audit event and the debtor's email.
+ */
+export async function closeDispute(
+  tx: Tx,
+  dispute: Dispute,
+  input: { outcome: DisputeOutcome; actor: Actor; note: string | null; resumeAt: Date; creditedCents?: number },
+  { clock = systemClock }: Options = {},
+) {
+  const now = clock.now();
+  const status = input.outcome === 'withdrawn' ? 'withdrawn' : 'resolved';
+  const [closed] = await tx
+    .update(disputes)
+    .set({
+      status,
+      outcome: input.outcome,
+      creditedCents: input.creditedCents ?? dispute.creditedCents,
+      resolutionNote: input.note,
+      resolvedAt: now,
+      updatedAt: now,
+    })
+    .where(eq(disputes.id, dispute.id))
+    .returning();
+  const lifted = await liftPauses(
+    tx,
+    {
+      organizationId: dispute.organizationId,
+      sourceId: dispute.id,
+      reason: 'dispute',
+      liftedReason: `dispute_${input.outcome}`,
+      actor: input.actor,
+      resumeAt: input.resumeAt,
+    },
+    { clock },
+  );
+  await audit(tx, {
+    organizationId: dispute.organizationId,
+    actor: input.actor,
+    action: input.outcome === 'withdrawn' ? 'dispute.withdrawn' : 'dispute.resolved',
+    entityType: 'dispute',
+    entityId: dispute.id,
+    debtorId: dispute.debtorId,
+    invoiceId: dispute.invoiceId,
+    data: {
+      from: dispute.status,
+      to: status,
+      outcome: input.outcome,
+      creditedCents: closed.creditedCents,
+      resumeAt: input.resumeAt.toISOString(),
+      resumedInvoices: lifted.resumed,
+      note: input.note,
+    },
+    at: now,
+  });
+  await notifyDebtor(
+    tx,
+    await loadContext(tx, closed),
+    { template: 'dispute_resolved', outcome: input.outcome, creditedCents: closed.creditedCents, note: input.note },
+    { clock },
+  );
+  return closed;
+}
+
+async function graceDays(tx: Tx, organizationId: string) {
+  const [org] = await tx
+    .select({ settings: organizations.portalSettings })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return org?.settings.disputeRejectGraceDays ?? 7;
+}
+
+/**
+ * Credits (part of) the disputed invoice with a credit note, recorded like a payment: a paid
+ * `credit_note` payment with its allocation lowers the open amount. Crediting everything still
+ * open settles the invoice (credited); a part resumes dunning on the rest after the grace period.
+ */
+export async function creditDispute(
+  staff: StaffActor,
+  disputeId: string,
+  input: { amountCents: number; note: string | null },
+  { clock = systemClock }: Options = {},
+): Promise<{ ok: true; outcome: DisputeOutcome; openCents: number } | Refusal> {
+  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) return { ok: false, error: 'amount_invalid' };
+  return getDb().transaction(async (tx) => {
+    const now = clock.now();
+    const at = frozenAt(now);
+    const dispute = await lockDispute(tx, disputeId, eq(disputes.organizationId, staff.organizationId));
+    if (!dispute) return { ok: false, error: 'not_found' } as const;
+    if (!isActiveStatus(dispute.status)) return { ok: false, error: 'not_active' } as const;
+    const [invoice] = await tx
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.id, dispute.invoiceId), eq(invoices.organizationId, staff.organizationId)))
+      .for('update');
+    if (!invoice || invoice.status !== 'open' || invoice.openCents <= 0)
+      return { ok: false, error: 'invoice_not_open' } as const;
+    if (input.amountCents > invoice.openCents) return { ok: false, error: 'credit_too_high' } as const;
+
+    const full = input.amountCents === invoice.openCents;
+    const openCents = invoice.openCents - input.amountCents;
+    const actor: Actor = { type: 'staff', id: staff.id };
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        organizationId: staff.organizationId,
+        debtorId: dispute.debtorId,
+        provider: 'credit_note',
+        // One credit note per dispute: a repeated submission hits the unique (provider, id) key.
+        providerPaymentId: `dispute:${dispute.id}`,
+        method: 'credit_note',
+        amountCents: input.amountCents,
+        currency: invoice.currency,
+        status: 'paid',
+        paidAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: payments.id });
+    await tx.insert(paymentAllocations).values({
+      organizationId: staff.organizationId,
+      paymentId: payment.id,
+      invoiceId: invoice.id,
+      amountCents: input.amountCents,
+      createdAt: now,
+    });
+    await tx
+      .update(invoices)
+      .set(
+        full
+          ? { openCents: 0, status: 'credited', settledAt: now, nextActionAt: null, updatedAt: now }
+          : { openCents: sql`${invoices.openCents} - ${input.amountCents}`, updatedAt: now },
+      )
+      .where(eq(invoices.id, invoice.id));
+    await audit(tx, {
+      organizationId: staff.organizationId,
+      actor,
+      action: full ? 'invoice.credited' : 'invoice.partially_credited',
+      entityType: 'invoice',
+      entityId: invoice.id,
+      debtorId: invoice.debtorId,
+      invoiceId: invoice.id,
+      data: {
+        disputeId: dispute.id,
+        paymentId: payment.id,
+        amountCents: input.amountCents,
+        openBefore: invoice.openCents,
+        openAfter: openCents,
+        status: full ? 'credited' : 'open',
+      },
+      at: now,
+    });
+    // A settled invoice is not chased for any reason any more: every pause on it ends.
+    if (full) {
+      await liftPauses(
+        tx,
+        { organizationId: staff.organizationId, invoiceIds: [invoice.id], liftedReason: 'invoice_credited', actor },
+        { clock: at },
+      );
+    }
+    const outcome: DisputeOutcome = full ? 'credited_full' : 'credited_partial';
+    const resumeAt = full ? now : new Date(now.getTime() + (await graceDays(tx, staff.organizationId)) * DAY_MS);
+    await closeDispute(
+      tx,
+      dispute,
+      { outcome, actor, note: input.note, resumeAt, creditedCents: input.amountCents },
+      { clock: at },
+    );
+    return { ok: true, outcome, openCents } as const;
+  });
+}
+
+/** Rejects the dispute with an explanation; dunning resumes after the organisation's grace period. */
+export async function rejectDispute(
+  staff: StaffActor,
+  disputeId: string,
+  input: { note: string },
+  { clock = systemClock }: Options = {},
+): Promise<{ ok: true; resumeAt: Date } | Refusal> {
+  return getDb().transaction(async (tx) => {
+    const dispute = await lockDispute(tx, disputeId, eq(disputes.organizationId, staff.organizationId));
+    if (!dispute) return { ok: false, error: 'not_found' } as const;
+    if (!isActiveStatus(dispute.status)) return { ok: false, error: 'not_active' } as const;
+    const at = frozenAt(clock.now());
+    const resumeAt = new Date(at.now().getTime() + (await graceDays(tx, staff.organizationId)) * DAY_MS);
+    await closeDispute(
+      tx,
+      dispute,
+      { outcome: 'rejected', actor: { type: 'staff', id: staff.id }, note: input.note, resumeAt },
+      { clock: at },
+    );
+    return { ok: true, resumeAt } as const;
+  });
+}
+
+/**
+ * For the payments ledger: call it in the transaction that settles invoices. Active disputes on
+ * those invoices that are now paid (or credited elsewhere) close with outcome "paid" (or
+ * "credited_full"), their pauses end and the debtor is told. Returns the closed dispute ids.
+ */
+export async function resolveDisputesForPaidInvoices(
+  tx: Tx,
+  input: { organizationId: string; invoiceIds: string[]; actor?: Actor },
+  { clock = systemClock }: Options = {},
+) {
+  if (input.invoiceIds.length === 0) return [];
+  const rows = await tx
+    .select({ dispute: disputes, invoiceStatus: invoices.status })
+    .from(disputes)
+    .innerJoin(invoices, and(eq(invoices.id, disputes.invoiceId), eq(invoices.organizationId, disputes.organizationId)))
+    .where(
+      and(
+        eq(disputes.organizationId, input.organizationId),
+        inArray(disputes.invoiceId, input.invoiceIds),
+        inArray(disputes.status, ACTIVE_STATUSES),
+        inArray(invoices.status, ['paid', 'credited']),
+      ),
+    )
+    .for('update', { of: disputes });
+  const closed: string[] = [];
+  const at = frozenAt(clock.now());
+  for (const { dispute, invoiceStatus } of rows) {
+    await closeDispute(
+      tx,
+      dispute,
+      {
+        outcome: invoiceStatus === 'paid' ? 'paid' : 'credited_full',
+        actor: input.actor ?? { type: 'system', id: 'disputes' },
+        note: null,
+        resumeAt: at.now(),
+      },
+      { clock: at },
+    );
+    closed.push(dispute.id);
+  }
+  return closed;
+}
+
+/**
+ * The safety net for pages that show disputes: any dispute still active on an invoice that is
+ * already paid (or credited) is closed before the page reads it. Reads only, unless there is
+ * something to close.
+ */
+export async function settleDisputesOfClosedInvoices(
+  scope: { organizationId: string; debtorId?: string; disputeId?: string },
+  { clock = systemClock }: Options = {},
+) {
+  const db = getDb();
+  const stale = await db
+    .select({ invoiceId: disputes.invoiceId })
+    .from(disputes)
+    .innerJoin(invoices, and(eq(invoices.id, disputes.invoiceId), eq(invoices.organizationId, disputes.organizationId)))
+    .where(
+      and(
+        eq(disputes.organizationId, scope.organizationId),
+        scope.debtorId ? eq(disputes.debtorId, scope.debtorId) : undefined,
+        scope.disputeId ? eq(disputes.id, scope.disputeId) : undefined,
+        inArray(disputes.status, ACTIVE_STATUSES),
+        inArray(invoices.status, ['paid', 'credited']),
+      ),
+    )
+    .limit(100);
+  if (stale.length === 0) return [];
+  return db.transaction((tx) =>
+    resolveDisputesForPaidInvoices(
+      tx,
+      { organizationId: scope.organizationId, invoiceIds: stale.map((s) => s.invoiceId) },
+      { clock },
+    ),
+  );
+}

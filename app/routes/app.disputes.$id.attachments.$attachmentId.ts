@@ -1,0 +1,13 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { attachmentResponse } from '../modules/disputes/attachments.server';
+import { getStaffAttachment } from '../modules/disputes/staff.server';
+import { requireStaff } from '../modules/staff/auth.server';
+import { notFound } from '../utils/http.server';
+
+/** An attachment of one of the organisation's disputes, as a download for support staff. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request, 'support');
+  const file = await getStaffAttachment(staff, params.id ?? '', params.attachmentId ?? '');
+  if (!file) notFound();
+  return attachmentResponse(file);
+}
