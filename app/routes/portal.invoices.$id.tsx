@@ -165,13 +165,11 @@ export default function PortalInvoice() {
                 {entry.kind === 'issued'
                   ? t('portal.history.issued')
                   : entry.kind === 'reminder'
-                    ? t('portal.history.reminder', {
-                        template: t(
-                          (TEMPLATES as readonly string[]).includes(entry.template)
-                            ? (`portal.template.${entry.template as (typeof TEMPLATES)[number]}` as const)
-                            : 'portal.template.other',
-                        ),
-                      })
+                    ? (TEMPLATES as readonly string[]).includes(entry.template)
+                      ? t('portal.history.reminder', {
+                          template: t(`portal.template.${entry.template as (typeof TEMPLATES)[number]}` as const),
+                        })
+                      : t('portal.history.email')
                     : entry.kind === 'payment'
                       ? t('portal.history.payment', {
                           amount: money(entry.amountCents),
