@@ -71,7 +71,9 @@ export function createApp(build: ServerBuild, env: Env, root = process.cwd()) {
   app.use(securityHeaders(env));
   app.use(sameOriginNullOrigin);
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
-  app.use(express.static(path.join(root, 'public'), { maxAge: '1h', index: false }));
+  // Only paths that name a file (favicon.svg, robots.txt) touch the disk; pages go straight to Remix.
+  const publicFiles = express.static(path.join(root, 'public'), { maxAge: '1h', index: false });
+  app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
   app.all(
     '*',
     createRequestHandler({

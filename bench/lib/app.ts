@@ -16,7 +16,11 @@ export type BenchApp = { baseUrl: string; databaseUrl: string; env: NodeJS.Proce
 export async function startBenchApp(extraEnv: Record<string, string> = {}): Promise<BenchApp> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'voldaan-bench-'));
   await fs.chmod(dir, 0o755);
-  const db: EmbeddedDb = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), database: 'voldaan', fast: true });
+  const db: EmbeddedDb = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    database: 'voldaan',
+    fast: true,
+  });
   await runMigrations(db.url);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -34,7 +38,11 @@ export async function startBenchApp(extraEnv: Record<string, string> = {}): Prom
     PORTAL_SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('bench')] }),
     ...extraEnv,
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts'], {
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server for the run.
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+    : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'app/server/main.ts'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
