@@ -1,0 +1,332 @@
+import { eq, inArray } from 'drizzle-orm';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dunningPauses, invoices, paymentAllocations, payments } from '../../../db/schema';
+import { createDebtor, createInvoice } from '../../../test/factories';
+import { debtorWithOverdue, MOLLIE_TEST_KEY, STRIPE_TEST_KEY, withProvider } from '../../../test/factories-payments';
+import { formRequest, routeArgs, settle } from '../../../test/http';
+import { mollieMock } from '../../../test/msw/mollie';
+import { stripeMock } from '../../../test/msw/stripe';
+import { openPortal } from '../../../test/portal-session';
+import { action as payAction } from '../../routes/portal.pay._index';
+import { getDb } from '../../utils/db.server';
+import { activePauses } from '../dunning/pauses.server';
+import { getDebtorSession } from '../portal/session.server';
+import { startCheckout } from './checkout.server';
+
+const stripe = stripeMock();
+const mollie = mollieMock();
+const server = setupServer(...stripe.handlers, ...mollie.handlers);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  stripe.control.fail = null;
+  mollie.control.fail = null;
+  stripe.calls.length = 0;
+  mollie.calls.length = 0;
+});
+afterAll(() => server.close());
+
+const db = () => getDb();
+
+async function post(cookie: string, fields: Record<string, string | string[]>) {
+  return (await settle(() => payAction(routeArgs(formRequest('/portal/pay', fields, { cookie }))))) as
+    Response | { data: unknown; init: ResponseInit };
+}
+
+/** A redirect the action threw, or the data() it returned. */
+function outcome(result: unknown) {
+  if (result instanceof Response)
+    return { status: result.status, location: result.headers.get('Location'), data: null };
+  const d = result as { data: { errors: Record<string, string> }; init: { status: number } };
+  return { status: d.init?.status ?? 200, location: null, data: d.data };
+}
+
+async function paymentsOf(debtorId: string) {
+  return db().select().from(payments).where(eq(payments.debtorId, debtorId));
+}
+
+describe('starting a checkout with Stripe', () => {
+  it('creates one Checkout Session line per invoice, with metadata, expiry and an idempotency key, and pauses dunning', async () => {
+    const setup = await debtorWithOverdue([12_100, 4_950]);
+    const org = await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    const before = Date.now();
+    const result = outcome(await post(cookie, { scope: 'overdue', method: 'ideal' }));
+    expect(result.status).toBe(302);
+    expect(result.location).toMatch(/^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+
+    const [payment] = await paymentsOf(setup.debtor.id);
+    expect(payment).toMatchObject({
+      provider: 'stripe',
+      status: 'open',
+      amountCents: 17_050,
+      method: 'ideal',
+      checkoutUrl: result.location,
+    });
+    expect(payment.intent).toEqual(setup.invoices.map((i) => ({ invoiceId: i.id, amountCents: i.openCents })));
+    expect(payment.providerPaymentId).toMatch(/^cs_test_/);
+
+    expect(stripe.calls).toHaveLength(1);
+    const { body, idempotencyKey, authorization } = stripe.calls[0];
+    expect(authorization).toBe(`Bearer ${STRIPE_TEST_KEY}`);
+    expect(idempotencyKey).toBe(`voldaan-${payment.id}`);
+    expect(body).toMatchObject({
+      mode: 'payment',
+      currency: 'eur',
+      allowed_payment_method_types: ['card', 'ideal'],
+      client_reference_id: payment.id,
+      metadata: { paymentId: payment.id, organizationId: org.id, debtorId: setup.debtor.id },
+      payment_intent_data: { metadata: { paymentId: payment.id, organizationId: org.id, debtorId: setup.debtor.id } },
+      locale: 'nl',
+      customer_email: setup.debtor.email,
+      cancel_url: `http://voldaan.test/portal/pay/return?payment=${payment.id}`,
+    });
+    expect(body.success_url).toBe(
+      `http://voldaan.test/portal/pay/return?payment=${payment.id}&session_id={CHECKOUT_SESSION_ID}`,
+    );
+    expect(body.line_items).toEqual(
+      setup.invoices.map((i) => ({
+        quantity: '1',
+        price_data: {
+          currency: 'eur',
+          unit_amount: String(i.openCents),
+          product_data: { name: `Factuur ${i.number}` },
+        },
+      })),
+    );
+    const expiresAt = Number(body.expires_at) * 1000;
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 30 * 60_000 - 2_000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 30 * 60_000 + 2_000);
+
+    const pauses = await db().select().from(dunningPauses).where(eq(dunningPauses.sourceId, payment.id));
+    expect(pauses).toHaveLength(2);
+    for (const pause of pauses) {
+      expect(pause.reason).toBe('payment_pending');
+      expect(pause.until!.getTime()).toBe(payment.expiresAt!.getTime() + 15 * 60_000);
+    }
+    const rows = await db()
+      .select()
+      .from(invoices)
+      .where(
+        inArray(
+          invoices.id,
+          setup.invoices.map((i) => i.id),
+        ),
+      );
+    expect(rows.every((r) => r.status === 'open' && r.openCents > 0)).toBe(true);
+  });
+
+  it('a double click opens one payment and one session, and both clicks go to it', async () => {
+    const setup = await debtorWithOverdue([8_000]);
+    await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    const [first, second] = (
+      await Promise.all([
+        post(cookie, { scope: 'overdue', method: 'ideal' }),
+        post(cookie, { scope: 'overdue', method: 'ideal' }),
+      ])
+    ).map(outcome);
+    expect(first.status).toBe(302);
+    expect(second.location).toBe(first.location);
+    expect(await paymentsOf(setup.debtor.id)).toHaveLength(1);
+    expect(stripe.calls).toHaveLength(1);
+  });
+
+  it('provider down: a clear message, the payment failed, nothing paused, nothing paid; trying again later works', async () => {
+    const setup = await debtorWithOverdue([6_600]);
+    await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    stripe.control.fail = 'error';
+    const failed = outcome(await post(cookie, { scope: 'overdue', method: 'creditcard' }));
+    expect(failed.status).toBe(503);
+    expect(failed.data).toMatchObject({ errors: { form: 'provider_unavailable' } });
+    const [payment] = await paymentsOf(setup.debtor.id);
+    expect(payment).toMatchObject({ status: 'failed', idempotencyKey: null });
+    expect(payment.failureReason).toMatch(/stripe/);
+    expect((await activePauses(db(), [setup.invoices[0].id])).size).toBe(0);
+    expect(
+      await db().select().from(paymentAllocations).where(eq(paymentAllocations.paymentId, payment.id)),
+    ).toHaveLength(0);
+    const [invoice] = await db().select().from(invoices).where(eq(invoices.id, setup.invoices[0].id));
+    expect(invoice).toMatchObject({ status: 'open', openCents: 6_600 });
+
+    stripe.control.fail = null;
+    const retried = outcome(await post(cookie, { scope: 'overdue', method: 'creditcard' }));
+    expect(retried.status).toBe(302);
+    const all = await paymentsOf(setup.debtor.id);
+    expect(all.map((p) => p.status).sort()).toEqual(['failed', 'open']);
+  });
+
+  it('a provider that does not answer in time is treated the same way', async () => {
+    const setup = await debtorWithOverdue([2_500]);
+    await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    const session = (await getDebtorSession(formRequest('/portal/pay', {}, { cookie })))!;
+    stripe.control.fail = 'hang';
+    const started = Date.now();
+    const result = await startCheckout(
+      session,
+      { selection: { kind: 'overdue' }, method: 'ideal' },
+      { timeoutMs: 300 },
+    );
+    expect(result).toMatchObject({ ok: false, error: 'provider_unavailable' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const [payment] = await paymentsOf(setup.debtor.id);
+    expect(payment.status).toBe('failed');
+    expect((await activePauses(db(), [setup.invoices[0].id])).size).toBe(0);
+  });
+});
+
+describe('starting a checkout with Mollie', () => {
+  it('creates the payment with the amount as a decimal string, both methods, locale, URLs and an idempotency key', async () => {
+    const setup = await debtorWithOverdue([12_345, 100]);
+    await withProvider(setup.org, 'mollie');
+    const { cookie } = await openPortal(setup.debtor);
+    const result = outcome(await post(cookie, { scope: 'overdue', method: 'ideal' }));
+    expect(result.status).toBe(302);
+    expect(result.location).toMatch(/^https:\/\/www\.mollie\.com\/checkout\/select-method\//);
+    const [payment] = await paymentsOf(setup.debtor.id);
+    expect(payment.providerPaymentId).toMatch(/^tr_/);
+    const { body, idempotencyKey, authorization } = mollie.calls[0];
+    expect(authorization).toBe(`Bearer ${MOLLIE_TEST_KEY}`);
+    expect(idempotencyKey).toBe(`voldaan-${payment.id}`);
+    expect(body).toMatchObject({
+      amount: { currency: 'EUR', value: '124.45' },
+      method: ['ideal', 'creditcard'],
+      locale: 'nl_NL',
+      redirectUrl: `http://voldaan.test/portal/pay/return?payment=${payment.id}`,
+      webhookUrl: `http://voldaan.test/webhooks/mollie?payment=${payment.id}`,
+      metadata: { paymentId: payment.id },
+    });
+    expect(String(body.description)).toContain(setup.invoices[0].number);
+    // Mollie's own expiry (15 minutes for this mock) shortens the pause.
+    const [pause] = await db().select().from(dunningPauses).where(eq(dunningPauses.sourceId, payment.id));
+    expect(pause.until!.getTime()).toBe(payment.expiresAt!.getTime() + 15 * 60_000);
+    expect(payment.expiresAt!.getTime()).toBeLessThan(Date.now() + 16 * 60_000);
+  });
+
+  it('a network failure at Mollie leaves nothing paused and nothing paid', async () => {
+    const setup = await debtorWithOverdue([3_000]);
+    await withProvider(setup.org, 'mollie');
+    const { cookie } = await openPortal(setup.debtor);
+    mollie.control.fail = 'network';
+    const result = outcome(await post(cookie, { scope: 'overdue', method: 'ideal' }));
+    expect(result.status).toBe(503);
+    const [payment] = await paymentsOf(setup.debtor.id);
+    expect(payment.status).toBe('failed');
+    expect((await activePauses(db(), [setup.invoices[0].id])).size).toBe(0);
+  });
+});
+
+describe('what is charged comes from the database', () => {
+  it('a part payment of one invoice: at least the minimum, never more than open', async () => {
+    const setup = await debtorWithOverdue([20_000]);
+    await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    const [invoice] = setup.invoices;
+    const low = outcome(
+      await post(cookie, { scope: 'single', invoice: invoice.id, amountMode: 'part', amount: '5,00', method: 'ideal' }),
+    );
+    expect(low).toMatchObject({ status: 400, data: { errors: { amount: 'amount_below_minimum' } } });
+    const high = outcome(
+      await post(cookie, {
+        scope: 'single',
+        invoice: invoice.id,
+        amountMode: 'part',
+        amount: '200,01',
+        method: 'ideal',
+      }),
+    );
+    expect(high).toMatchObject({ status: 400, data: { errors: { amount: 'amount_above_open' } } });
+    const junk = outcome(
+      await post(cookie, {
+        scope: 'single',
+        invoice: invoice.id,
+        amountMode: 'part',
+        amount: '1.234',
+        method: 'ideal',
+      }),
+    );
+    expect(junk).toMatchObject({ status: 400, data: { errors: { amount: 'amount_invalid' } } });
+    expect(await paymentsOf(setup.debtor.id)).toHaveLength(0);
+
+    const ok = outcome(
+      await post(cookie, {
+        scope: 'single',
+        invoice: invoice.id,
+        amountMode: 'part',
+        amount: '75,50',
+        method: 'ideal',
+      }),
+    );
+    expect(ok.status).toBe(302);
+    const [payment] = await paymentsOf(setup.debtor.id);
+    expect(payment.intent).toEqual([{ invoiceId: invoice.id, amountCents: 7_550 }]);
+    expect(stripe.calls[0].body.line_items).toEqual([
+      {
+        quantity: '1',
+        price_data: {
+          currency: 'eur',
+          unit_amount: '7550',
+          product_data: { name: `Factuur ${invoice.number} (deelbetaling)` },
+        },
+      },
+    ]);
+  });
+
+  it('ignores any amount or status the client sends along with a selection', async () => {
+    const setup = await debtorWithOverdue([9_000, 1_000]);
+    await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    const result = outcome(
+      await post(cookie, {
+        scope: 'invoices',
+        invoice: setup.invoices.map((i) => i.id),
+        method: 'ideal',
+        amount: '1,00',
+        amountCents: '1',
+        status: 'paid',
+      }),
+    );
+    expect(result.status).toBe(302);
+    const [payment] = await paymentsOf(setup.debtor.id);
+    expect(payment).toMatchObject({ amountCents: 10_000, status: 'open' });
+  });
+
+  it("debtor A cannot pay debtor B's invoice: refused, nothing stored, nothing paused", async () => {
+    const a = await debtorWithOverdue([5_000]);
+    await withProvider(a.org, 'stripe');
+    const b = await createDebtor(a.org);
+    const theirs = await createInvoice(a.org, b, { totalCents: 7_000, dueDate: '2026-09-01' });
+    const { cookie } = await openPortal(a.debtor);
+    for (const fields of [
+      { scope: 'invoices', invoice: [theirs.id], method: 'ideal' },
+      { scope: 'invoices', invoice: [a.invoices[0].id, theirs.id], method: 'ideal' },
+      { scope: 'single', invoice: theirs.id, method: 'creditcard' },
+      { scope: 'single', invoice: 'not-a-uuid', method: 'creditcard' },
+    ]) {
+      const result = outcome(await post(cookie, fields));
+      expect(result.status).toBe(400);
+      expect(result.data).toMatchObject({
+        errors: { invoice: expect.stringMatching(/invoice_not_found|nothing_due/) },
+      });
+    }
+    expect(await paymentsOf(a.debtor.id)).toHaveLength(0);
+    expect(await paymentsOf(b.id)).toHaveLength(0);
+    expect((await activePauses(db(), [theirs.id])).size).toBe(0);
+    expect(stripe.calls).toHaveLength(0);
+  });
+
+  it('bank transfer opens no payment: it goes to the transfer page for the chosen invoices', async () => {
+    const setup = await debtorWithOverdue([4_000, 2_000]);
+    await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    const result = outcome(await post(cookie, { scope: 'overdue', method: 'banktransfer' }));
+    expect(result.status).toBe(302);
+    const url = new URL(result.location!, 'http://voldaan.test');
+    expect(url.pathname).toBe('/portal/pay/transfer');
+    expect(url.searchParams.getAll('invoice').sort()).toEqual(setup.invoices.map((i) => i.id).sort());
+    expect(await paymentsOf(setup.debtor.id)).toHaveLength(0);
+    expect(stripe.calls).toHaveLength(0);
+  });
+});

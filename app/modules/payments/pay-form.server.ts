@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { parseAmountToCents } from '../../utils/money';
+import type { PaySelection } from './checkout.server';
+import type { OnlineMethod } from './provider';
+
+/** The /portal/pay form, read on the server. The client names invoices and (for one invoice) an amount; never a total. */
+
+export const PAY_METHODS = ['ideal', 'creditcard', 'banktransfer'] as const;
+export type PayMethod = (typeof PAY_METHODS)[number];
+
+const uuid = z.uuid();
+const FormSchema = z.object({
+  scope: z.enum(['overdue', 'all', 'invoices', 'single']),
+  invoice: z.array(uuid).max(200),
+  amountMode: z.enum(['full', 'part']).optional(),
+  amount: z.string().max(40).optional(),
+  method: z.enum(PAY_METHODS),
+});
+
+export type PayFormField = 'scope' | 'invoice' | 'amount' | 'method';
+export type PayFormResult =
+  | { ok: true; selection: PaySelection; method: PayMethod }
+  | {
+      ok: false;
+      errors: Partial<Record<PayFormField, 'nothing_due' | 'invoice_not_found' | 'amount_invalid' | 'method'>>;
+    };
+
+export function parsePayForm(form: FormData): PayFormResult {
+  const raw = {
+    scope: form.get('scope') ?? undefined,
+    invoice: form
+      .getAll('invoice')
+      .map(String)
+      .filter((v) => v !== ''),
+    amountMode: form.get('amountMode') ?? undefined,
+    amount: form.get('amount') ?? undefined,
+    method: form.get('method') ?? undefined,
+  };
+  const parsed = FormSchema.safeParse(raw);
+  if (!parsed.success) {
+    const errors: Extract<PayFormResult, { ok: false }>['errors'] = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if (field === 'method') errors.method = 'method';
+      else if (field === 'invoice') errors.invoice = 'invoice_not_found';
+      else if (field === 'amount') errors.amount = 'amount_invalid';
+      else errors.scope = 'nothing_due';
+    }
+    return { ok: false, errors };
+  }
+  const { scope, invoice, amountMode, amount, method } = parsed.data;
+  switch (scope) {
+    case 'overdue':
+    case 'all':
+      return { ok: true, selection: { kind: scope }, method };
+    case 'invoices':
+      if (invoice.length === 0) return { ok: false, errors: { invoice: 'nothing_due' } };
+      return { ok: true, selection: { kind: 'invoices', invoiceIds: [...new Set(invoice)] }, method };
+    case 'single': {
+      if (invoice.length !== 1) return { ok: false, errors: { invoice: 'invoice_not_found' } };
+      if (amountMode !== 'part') return { ok: true, selection: { kind: 'single', invoiceId: invoice[0] }, method };
+      const cents = parseAmountToCents(amount ?? '');
+      if (!cents.ok || cents.cents <= 0) return { ok: false, errors: { amount: 'amount_invalid' } };
+      return { ok: true, selection: { kind: 'single', invoiceId: invoice[0], amountCents: cents.cents }, method };
+    }
+  }
+}
+
+export function isOnline(method: PayMethod): method is OnlineMethod {
+  return method !== 'banktransfer';
+}

@@ -1,0 +1,253 @@
+/**
+ * What the portal's payment pages show: the choice of what to pay, bank-transfer details with
+ * an EPC QR code, and the outcome of a payment (asking the provider, never the query string).
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { invoices, paymentAllocations, payments, type Payment } from '../../../db/schema';
+import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
+import { getDb } from '../../utils/db.server';
+import { isValidRfReference } from '../invoices/payment-reference';
+import { getPortalOverview } from '../portal/portal.server';
+import { isUuid, ownInvoices, ownRows } from '../portal/scope.server';
+import type { DebtorSession } from '../portal/session.server';
+import { epcPayload, epcQrSvg } from './epc-qr';
+import { formatIban, isValidIban } from './iban';
+import type { PaySelection } from './checkout.server';
+import { applyProviderSnapshot, isFinalStatus, owedCents } from './ledger.server';
+import { ProviderUnavailableError, type ProviderName } from './provider';
+import { adapterFor, providerConfigFor, resolveProviderConfig } from './providers.server';
+
+type Options = { clock?: Clock };
+
+export type PayableInvoice = {
+  id: string;
+  number: string;
+  description: string | null;
+  dueDate: string;
+  owedCents: number;
+  overdueDays: number;
+  /** A payment for it was started and is not final yet. */
+  paymentPending: boolean;
+};
+
+export async function getPayPage(session: DebtorSession, { clock = systemClock }: Options = {}) {
+  const [overview, config] = await Promise.all([
+    getPortalOverview(session, { clock }),
+    resolveProviderConfig(session.organizationId),
+  ]);
+  const list: PayableInvoice[] = overview.invoices
+    .map((i) => ({
+      id: i.id,
+      number: i.number,
+      description: i.description,
+      dueDate: i.dueDate,
+      owedCents: i.openCents + i.costsCents + i.interestCents,
+      overdueDays: i.overdueDays,
+      paymentPending: i.next.kind === 'paused' && i.next.reason === 'payment_pending',
+    }))
+    .filter((i) => i.owedCents > 0);
+  const overdue = list.filter((i) => i.overdueDays > 0);
+  const sum = (rows: PayableInvoice[]) => rows.reduce((s, i) => s + i.owedCents, 0);
+  const iban = session.organization.iban;
+  return {
+    invoices: list,
+    overdue: { count: overdue.length, cents: sum(overdue) },
+    all: { count: list.length, cents: sum(list) },
+    minPartialCents: session.organization.portalSettings.minPartialPaymentCents,
+    online: config ? { provider: config.provider as ProviderName } : null,
+    bankTransfer: Boolean(iban && isValidIban(iban)),
+    creditCents: session.debtor.creditCents,
+  };
+}
+
+export type TransferInstruction = {
+  invoiceId: string;
+  number: string;
+  amountCents: number;
+  reference: string;
+  /** Whether `reference` is a structured reference the bank should get exactly (vs. free text). */
+  structured: boolean;
+  qrSvg: string;
+};
+
+/**
+ * Bank-transfer instructions for the given invoices (all open ones when none are given), one
+ * transfer per invoice so each carries its own payment reference. `amountCents` (one invoice
+ * only) pays part of it. Null when the creditor has no valid IBAN.
+ */
+export async function getTransferDetails(
+  session: DebtorSession,
+  { invoiceIds, amountCents }: { invoiceIds: string[]; amountCents?: number },
+): Promise<{
+  iban: string;
+  ibanDisplay: string;
+  bic: string | null;
+  beneficiary: string;
+  transfers: TransferInstruction[];
+} | null> {
+  const iban = session.organization.iban;
+  if (!iban || !isValidIban(iban)) return null;
+  const ids = invoiceIds.filter(isUuid);
+  const rows = await getDb()
+    .select()
+    .from(invoices)
+    .where(ownInvoices(session, eq(invoices.status, 'open'), ids.length ? inArray(invoices.id, ids) : undefined))
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  const beneficiary = session.organization.legalName.slice(0, 70);
+  const transfers: TransferInstruction[] = [];
+  for (const row of rows) {
+    const owed = owedCents(row);
+    if (owed <= 0) continue;
+    const amount = rows.length === 1 && amountCents !== undefined ? Math.min(Math.max(amountCents, 1), owed) : owed;
+    const reference = row.paymentReference?.replace(/\s+/g, '') || row.number;
+    const structured = Boolean(row.paymentReference);
+    const rf = structured && isValidRfReference(reference);
+    let bic: string | undefined = session.organization.bic ?? undefined;
+    let payload: string;
+    try {
+      payload = epcPayload({
+        bic,
+        name: beneficiary,
+        iban,
+        amountCents: amount,
+        ...(rf ? { structuredReference: reference } : { text: reference.slice(0, 140) }),
+      });
+    } catch {
+      // A malformed stored BIC must not cost the debtor the QR code: the BIC is optional in version 002.
+      bic = undefined;
+      payload = epcPayload({
+        name: beneficiary,
+        iban,
+        amountCents: amount,
+        ...(rf ? { structuredReference: reference } : { text: reference.slice(0, 140) }),
+      });
+    }
+    transfers.push({
+      invoiceId: row.id,
+      number: row.number,
+      amountCents: amount,
+      reference,
+      structured,
+      qrSvg: await epcQrSvg(payload),
+    });
+  }
+  return { iban, ibanDisplay: formatIban(iban), bic: session.organization.bic, beneficiary, transfers };
+}
+
+export type PaymentOutcome = {
+  id: string;
+  status: Payment['status'];
+  final: boolean;
+  amountCents: number;
+  creditedCents: number;
+  provider: Payment['provider'];
+  /** The provider could not be asked just now; the status is what we last knew. */
+  checkFailed: boolean;
+  invoices: { id: string; number: string; allocatedCents: number; owedCents: number; status: string }[];
+  remainingCents: number;
+};
+
+/**
+ * The debtor's own payment, brought up to date: while it is not final we ask the provider
+ * (the webhook may come after the debtor returns) and apply the answer through the ledger.
+ * Null when the id is not this debtor's payment.
+ */
+export async function getPaymentOutcome(
+  session: DebtorSession,
+  paymentId: string,
+  { clock = systemClock }: Options = {},
+): Promise<PaymentOutcome | null> {
+  if (!isUuid(paymentId)) return null;
+  const db = getDb();
+  const load = async () =>
+    (
+      await db
+        .select()
+        .from(payments)
+        .where(ownRows(payments, session, eq(payments.id, paymentId)))
+    )[0];
+  let payment = await load();
+  if (!payment) return null;
+  let checkFailed = false;
+  if (
+    !isFinalStatus(payment.status) &&
+    payment.providerPaymentId &&
+    (payment.provider === 'mollie' || payment.provider === 'stripe' || payment.provider === 'demo')
+  ) {
+    try {
+      const config = await providerConfigFor(payment.organizationId, payment.provider);
+      const snapshot = config ? await adapterFor(config, { clock }).fetchStatus(payment.providerPaymentId) : null;
+      if (snapshot) {
+        await applyProviderSnapshot(payment.id, snapshot, { clock, actor: { type: 'provider', id: payment.provider } });
+        payment = (await load())!;
+      }
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailableError)) throw error;
+      checkFailed = true;
+    }
+  }
+  const intentIds = payment.intent?.map((i) => i.invoiceId) ?? [];
+  const allocated = await db
+    .select({ invoiceId: paymentAllocations.invoiceId, amountCents: paymentAllocations.amountCents })
+    .from(paymentAllocations)
+    .where(
+      and(eq(paymentAllocations.paymentId, payment.id), eq(paymentAllocations.organizationId, session.organizationId)),
+    );
+  const ids = [...new Set([...intentIds, ...allocated.map((a) => a.invoiceId)])];
+  const rows = ids.length
+    ? await db
+        .select()
+        .from(invoices)
+        .where(ownInvoices(session, inArray(invoices.id, ids)))
+        .orderBy(asc(invoices.dueDate), asc(invoices.number))
+    : [];
+  const open = await db
+    .select()
+    .from(invoices)
+    .where(ownInvoices(session, eq(invoices.status, 'open')));
+  return {
+    id: payment.id,
+    status: payment.status,
+    final: isFinalStatus(payment.status),
+    amountCents: payment.amountCents,
+    creditedCents: payment.creditedCents,
+    provider: payment.provider,
+    checkFailed,
+    invoices: rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      allocatedCents: allocated.filter((a) => a.invoiceId === r.id).reduce((s, a) => s + a.amountCents, 0),
+      owedCents: owedCents(r),
+      status: r.status,
+    })),
+    remainingCents: open.reduce((s, r) => s + owedCents(r), 0),
+  };
+}
+
+/** Where a bank-transfer choice goes: the transfer page for the chosen invoices (ids resolved here, on the server). */
+export async function transferPathFor(
+  session: DebtorSession,
+  selection: PaySelection,
+  { clock = systemClock }: Options = {},
+) {
+  const rows = await getDb()
+    .select()
+    .from(invoices)
+    .where(ownInvoices(session, eq(invoices.status, 'open')));
+  const todayDate = amsterdamDate(clock.now());
+  const payable = rows.filter((r) => owedCents(r) > 0);
+  const params = new URLSearchParams();
+  const ids =
+    selection.kind === 'overdue'
+      ? payable.filter((r) => r.dueDate < todayDate).map((r) => r.id)
+      : selection.kind === 'all'
+        ? payable.map((r) => r.id)
+        : selection.kind === 'invoices'
+          ? payable.filter((r) => selection.invoiceIds.includes(r.id)).map((r) => r.id)
+          : payable.filter((r) => r.id === selection.invoiceId).map((r) => r.id);
+  if (ids.length === 0) return null;
+  for (const id of ids) params.append('invoice', id);
+  if (selection.kind === 'single' && selection.amountCents !== undefined)
+    params.set('amount', String(selection.amountCents));
+  return `/portal/pay/transfer?${params}`;
+}

@@ -1,0 +1,317 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { startCheckout, type CheckoutError } from '../modules/payments/checkout.server';
+import { isOnline, parsePayForm, type PayFormField } from '../modules/payments/pay-form.server';
+import { getPayPage, transferPathFor, type PayableInvoice } from '../modules/payments/portal-pay.server';
+import { isUuid } from '../modules/portal/scope.server';
+import { requireDebtor } from '../modules/portal/session.server';
+import payStyles from '../styles/pay.css';
+import { formatDate, translate, type MessageKey } from '../utils/i18n';
+import { getLocale } from '../utils/i18n/locale.server';
+import { useLocale, useT } from '../utils/i18n/react';
+import { formatMoney } from '../utils/money';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: payStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await requireDebtor(request);
+  const url = new URL(request.url);
+  const page = await getPayPage(session);
+  const invoiceParam = url.searchParams.get('invoice');
+  let single: PayableInvoice | null = null;
+  if (invoiceParam !== null) {
+    single = page.invoices.find((i) => i.id === invoiceParam) ?? null;
+    // Another debtor's id, a paid invoice or a malformed one: the plain payment page, revealing nothing.
+    if (!isUuid(invoiceParam) || !single) throw redirect('/portal/pay');
+  }
+  const locale = await getLocale(request);
+  return {
+    ...page,
+    mode: single
+      ? ('single' as const)
+      : url.searchParams.get('choose') === '1' || page.overdue.count === 0
+        ? ('choose' as const)
+        : ('quick' as const),
+    single,
+    organizationName: session.organization.name,
+    title: `${translate(locale, 'pay.title')} · ${session.organization.name}`,
+  };
+}
+
+type ActionErrors = Partial<
+  Record<PayFormField | 'form', CheckoutError | 'nothing_due' | 'invoice_not_found' | 'amount_invalid' | 'method'>
+>;
+
+export async function action({ request }: ActionFunctionArgs) {
+  const session = await requireDebtor(request);
+  const form = await request.formData();
+  const parsed = parsePayForm(form);
+  const amount = String(form.get('amount') ?? '').slice(0, 40);
+  if (!parsed.ok) return data({ errors: parsed.errors as ActionErrors, amount }, { status: 400 });
+  if (!isOnline(parsed.method)) {
+    const path = await transferPathFor(session, parsed.selection);
+    if (!path) return data({ errors: { invoice: 'nothing_due' } as ActionErrors, amount }, { status: 400 });
+    throw redirect(path);
+  }
+  const result = await startCheckout(
+    session,
+    { selection: parsed.selection, method: parsed.method },
+    { locale: await getLocale(request) },
+  );
+  if (result.ok) throw redirect(result.checkoutUrl);
+  const field: keyof ActionErrors =
+    result.error === 'amount_below_minimum' || result.error === 'amount_above_open'
+      ? 'amount'
+      : result.error === 'invoice_not_found' || result.error === 'nothing_due'
+        ? 'invoice'
+        : 'form';
+  return data(
+    { errors: { [field]: result.error } as ActionErrors, amount },
+    { status: result.error === 'provider_unavailable' ? 503 : 400 },
+  );
+}
+
+function errorKey(code: string): MessageKey {
+  return `pay.error.${code}` as MessageKey;
+}
+
+export default function PayPage() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const t = useT();
+  const locale = useLocale();
+  const money = (cents: number) => formatMoney(cents, 'EUR', locale);
+  const errors: ActionErrors = result?.errors ?? {};
+  const busy = navigation.state !== 'idle';
+  const single = page.single;
+  const limits = { min: money(page.minPartialCents), max: money(single?.owedCents ?? 0) };
+  const message = (code: string | undefined) => (code ? t(errorKey(code), limits) : null);
+  const scopeCount = (count: number) => (count === 1 ? t('pay.scope.countOne') : t('pay.scope.count', { count }));
+
+  if (page.invoices.length === 0) {
+    return (
+      <div className="stack pay">
+        <h1>{t('pay.title')}</h1>
+        <p className="alert success">{t('pay.nothing')}</p>
+        <p>
+          <Link to="/portal">← {t('pay.back')}</Link>
+        </p>
+      </div>
+    );
+  }
+
+  const quickScopes = [
+    ...(page.overdue.count > 0 ? [{ value: 'overdue', label: t('pay.scope.overdue'), ...page.overdue }] : []),
+    ...(page.all.count > page.overdue.count ? [{ value: 'all', label: t('pay.scope.all'), ...page.all }] : []),
+  ];
+  const submitLabel =
+    page.mode === 'single' && single && !(single.owedCents > page.minPartialCents)
+      ? t('pay.submitAmount', { amount: money(single.owedCents) })
+      : page.mode === 'quick' && quickScopes.length === 1
+        ? t('pay.submitAmount', { amount: money(quickScopes[0].cents) })
+        : t('pay.submit');
+
+  return (
+    <div className="stack pay">
+      <p>
+        <Link to="/portal">← {t('pay.back')}</Link>
+      </p>
+      <h1>{single ? t('pay.single.title', { number: single.number }) : t('pay.title')}</h1>
+      <p className="muted">{t('pay.intro')}</p>
+      {errors.form ? (
+        <div className="alert error" role="alert">
+          <strong>{t('pay.error.title')}</strong> {message(errors.form)}
+        </div>
+      ) : null}
+      {page.creditCents > 0 ? (
+        <p className="alert info">
+          {t('pay.credit', { amount: money(page.creditCents), organization: page.organizationName })}
+        </p>
+      ) : null}
+
+      <Form method="post" className="stack" noValidate>
+        <section className="card" aria-labelledby="pay-what">
+          {page.mode === 'quick' ? (
+            <fieldset className="options" aria-describedby={errors.scope ? 'scope-error' : undefined}>
+              <legend id="pay-what" className="h2">
+                {t('pay.what')}
+              </legend>
+              {quickScopes.map((scope, index) => (
+                <label key={scope.value} className="option">
+                  <input type="radio" name="scope" value={scope.value} defaultChecked={index === 0} />
+                  <span className="option-text">
+                    <span className="option-title">{scope.label}</span>
+                    <span className="muted small">{scopeCount(scope.count)}</span>
+                  </span>
+                  <span className="amount option-amount">{money(scope.cents)}</span>
+                </label>
+              ))}
+              {errors.scope || errors.invoice ? (
+                <p className="field-error" id="scope-error">
+                  {message(errors.scope ?? errors.invoice)}
+                </p>
+              ) : null}
+              <p className="spaced">
+                <Link to="/portal/pay?choose=1">{t('pay.choose.link')}</Link>
+              </p>
+            </fieldset>
+          ) : null}
+
+          {page.mode === 'choose' ? (
+            <fieldset className="options" aria-describedby={errors.invoice ? 'invoice-error' : undefined}>
+              <legend id="pay-what" className="h2">
+                {t('pay.choose.title')}
+              </legend>
+              <input type="hidden" name="scope" value="invoices" />
+              {errors.invoice ? (
+                <p className="field-error" id="invoice-error">
+                  {message(errors.invoice)}
+                </p>
+              ) : null}
+              <ul className="choose-list">
+                {page.invoices.map((invoice) => (
+                  <li key={invoice.id}>
+                    <label className="option">
+                      <input
+                        type="checkbox"
+                        name="invoice"
+                        value={invoice.id}
+                        defaultChecked={invoice.overdueDays > 0 || page.overdue.count === 0}
+                      />
+                      <span className="option-text">
+                        <span className="option-title">{t('pay.line.invoice', { number: invoice.number })}</span>
+                        <span className="muted small">
+                          {invoice.overdueDays > 0
+                            ? invoice.overdueDays === 1
+                              ? t('pay.choose.overdueOne')
+                              : t('pay.choose.overdue', { days: invoice.overdueDays })
+                            : t('pay.choose.due', { date: formatDate(invoice.dueDate, locale) })}
+                          {invoice.paymentPending ? ` · ${t('pay.choose.pending')}` : ''}
+                        </span>
+                      </span>
+                      <span className="amount option-amount">{money(invoice.owedCents)}</span>
+                    </label>
+                    <Link className="small partial-link" to={`/portal/pay?invoice=${invoice.id}`}>
+                      {t('pay.choose.partial', { number: invoice.number })}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+              {page.overdue.count > 0 ? (
+                <p className="spaced">
+                  <Link to="/portal/pay">{t('pay.quick.link')}</Link>
+                </p>
+              ) : null}
+            </fieldset>
+          ) : null}
+
+          {page.mode === 'single' && single ? (
+            <fieldset className="options" aria-describedby={errors.amount ? 'amount-error' : undefined}>
+              <legend id="pay-what" className="h2">
+                {t('pay.what')}
+              </legend>
+              <input type="hidden" name="scope" value="single" />
+              <input type="hidden" name="invoice" value={single.id} />
+              <label className="option">
+                <input type="radio" name="amountMode" value="full" defaultChecked={!errors.amount} />
+                <span className="option-text">
+                  <span className="option-title">{t('pay.single.full')}</span>
+                </span>
+                <span className="amount option-amount">{money(single.owedCents)}</span>
+              </label>
+              {single.owedCents > page.minPartialCents ? (
+                <>
+                  <label className="option">
+                    <input type="radio" name="amountMode" value="part" defaultChecked={Boolean(errors.amount)} />
+                    <span className="option-text">
+                      <span className="option-title">{t('pay.single.part')}</span>
+                    </span>
+                  </label>
+                  <div className="field partial-amount">
+                    <label htmlFor="amount">{t('pay.single.amount')}</label>
+                    <input
+                      id="amount"
+                      name="amount"
+                      type="text"
+                      inputMode="decimal"
+                      autoComplete="off"
+                      defaultValue={result?.amount ?? ''}
+                      aria-invalid={errors.amount ? true : undefined}
+                      aria-describedby={errors.amount ? 'amount-hint amount-error' : 'amount-hint'}
+                    />
+                    <p className="hint" id="amount-hint">
+                      {t('pay.single.amountHint', limits)}
+                    </p>
+                    {errors.amount ? (
+                      <p className="field-error" id="amount-error">
+                        {message(errors.amount)}
+                      </p>
+                    ) : null}
+                  </div>
+                </>
+              ) : (
+                <p className="hint">{t('pay.single.noPart', limits)}</p>
+              )}
+              {errors.invoice ? <p className="field-error">{message(errors.invoice)}</p> : null}
+              <p className="spaced">
+                <Link to="/portal/pay?choose=1">{t('pay.single.other')}</Link>
+              </p>
+            </fieldset>
+          ) : null}
+        </section>
+
+        <section className="card" aria-labelledby="pay-how">
+          <fieldset className="options" aria-describedby={errors.method ? 'method-error' : undefined}>
+            <legend id="pay-how" className="h2">
+              {t('pay.how')}
+            </legend>
+            {page.online ? (
+              <>
+                <label className="option">
+                  <input type="radio" name="method" value="ideal" defaultChecked />
+                  <span className="option-text">
+                    <span className="option-title">{t('pay.method.ideal')}</span>
+                    <span className="muted small">{t('pay.method.idealHint')}</span>
+                  </span>
+                </label>
+                <label className="option">
+                  <input type="radio" name="method" value="creditcard" />
+                  <span className="option-text">
+                    <span className="option-title">{t('pay.method.creditcard')}</span>
+                    <span className="muted small">{t('pay.method.creditcardHint')}</span>
+                  </span>
+                </label>
+              </>
+            ) : (
+              <p className="alert info">{t('pay.onlineUnavailable', { organization: page.organizationName })}</p>
+            )}
+            {page.bankTransfer ? (
+              <label className="option">
+                <input type="radio" name="method" value="banktransfer" defaultChecked={!page.online} />
+                <span className="option-text">
+                  <span className="option-title">{t('pay.method.banktransfer')}</span>
+                  <span className="muted small">{t('pay.method.banktransferHint')}</span>
+                </span>
+              </label>
+            ) : null}
+            {errors.method ? (
+              <p className="field-error" id="method-error">
+                {message(errors.method)}
+              </p>
+            ) : null}
+          </fieldset>
+        </section>
+
+        <div className="pay-submit">
+          <button type="submit" className="block" disabled={busy}>
+            {submitLabel}
+          </button>
+        </div>
+        {page.online ? <p className="hint small">{t('pay.securityNote')}</p> : null}
+      </Form>
+    </div>
+  );
+}
