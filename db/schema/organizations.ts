@@ -21,6 +21,8 @@ export type PlanPolicy = {
   minDownPaymentPercent: number;
   promiseMaxDays: number;
   graceDays: number;
+  /** A debtor's proposed first payment may be at most this many days ahead (default 30). */
+  firstPaymentMaxDays?: number;
 };
 
 export type PortalSettings = {

@@ -9,5 +9,6 @@
 import './send-communication.task.server';
 import '../dunning/tasks.server';
 import '../payments/tasks.server';
+import '../plans/maintenance.server';
 
 export { registerCron, registerTask, registeredCrontab, registeredTaskList } from './registry.server';

@@ -1,0 +1,221 @@
+/**
+ * Paying the next installment online. The payment flow is the payments module's: its provider
+ * adapters, checkout lifetime, pause margin, webhooks, return page and ledger. What differs
+ * from paying invoices is only how the payment row is made: its amount is the installment's
+ * unpaid part, its intent spreads that over the plan's open invoices (oldest due first), and
+ * `installment_id` is set, so the ledger's settlement reaches this module's listener.
+ */
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { invoices, payments, planInvoices, type Payment } from '../../../db/schema';
+import { systemClock, type Clock } from '../../utils/clock';
+import { getDb } from '../../utils/db.server';
+import { getEnv } from '../../utils/env.server';
+import { translate, type Locale } from '../../utils/i18n';
+import { audit } from '../audit/audit.server';
+import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
+import {
+  CHECKOUT_TTL_MS,
+  PAUSE_MARGIN_MS,
+  PROVIDER_TIMEOUT_MS,
+  type StartCheckoutResult,
+} from '../payments/checkout.server';
+import {
+  ProviderUnavailableError,
+  withTimeout,
+  type OnlineMethod,
+  type PaymentProviderAdapter,
+} from '../payments/provider';
+import { adapterFor, resolveProviderConfig, webhookUrl } from '../payments/providers.server';
+import type { DebtorSession } from '../portal/session.server';
+import { installmentPaymentIntent } from './installments.server';
+
+type Options = { clock?: Clock; timeoutMs?: number; locale?: Locale; adapter?: PaymentProviderAdapter };
+
+/**
+ * Opens a checkout for the plan's next installment. A second tap while a checkout for the same
+ * installment is still open returns that checkout instead of opening another.
+ */
+export async function startInstallmentCheckout(
+  session: Pick<DebtorSession, 'organizationId' | 'debtorId' | 'debtor' | 'organization'>,
+  { planId, installmentId, method }: { planId: string; installmentId: string; method: OnlineMethod },
+  { clock = systemClock, timeoutMs = PROVIDER_TIMEOUT_MS, locale = 'nl', adapter: givenAdapter }: Options = {},
+): Promise<StartCheckoutResult> {
+  const config = givenAdapter ? null : await resolveProviderConfig(session.organizationId);
+  if (!givenAdapter && !config) return { ok: false, error: 'no_provider' };
+  const adapter = givenAdapter ?? adapterFor(config!, { clock });
+  const now = clock.now();
+  const expiresAt = new Date(now.getTime() + CHECKOUT_TTL_MS);
+  const actor = { type: 'debtor' as const, id: session.debtorId };
+  const scope = { organizationId: session.organizationId, debtorId: session.debtorId };
+
+  const prepared = await getDb().transaction(async (tx) => {
+    // The plan's invoices are locked in id order, as every ledger path locks them.
+    const planInvoiceIds = tx
+      .select({ id: planInvoices.invoiceId })
+      .from(planInvoices)
+      .where(eq(planInvoices.planId, planId));
+    await tx
+      .select({ id: invoices.id })
+      .from(invoices)
+      .where(
+        and(
+          eq(invoices.organizationId, scope.organizationId),
+          eq(invoices.debtorId, scope.debtorId),
+          inArray(invoices.id, planInvoiceIds),
+        ),
+      )
+      .orderBy(asc(invoices.id))
+      .for('update');
+    const due = await installmentPaymentIntent(tx, scope, planId, installmentId);
+    if (!due) return { ok: false as const, error: 'nothing_due' as const };
+    const [open] = await tx
+      .select()
+      .from(payments)
+      .where(
+        and(
+          eq(payments.organizationId, scope.organizationId),
+          eq(payments.debtorId, scope.debtorId),
+          eq(payments.installmentId, due.installmentId),
+          inArray(payments.status, ['open', 'pending']),
+          gt(payments.expiresAt, now),
+        ),
+      )
+      .limit(1);
+    if (open) return { ok: true as const, reused: open as Payment };
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        organizationId: scope.organizationId,
+        debtorId: scope.debtorId,
+        provider: adapter.name,
+        method,
+        amountCents: due.amountCents,
+        currency: 'EUR',
+        status: 'open',
+        intent: due.intent,
+        installmentId: due.installmentId,
+        idempotencyKey: `installment:${due.installmentId}:${now.getTime()}`,
+        expiresAt,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await pauseInvoices(
+      tx,
+      {
+        ...scope,
+        invoiceIds: due.intent.map((i) => i.invoiceId),
+        reason: 'payment_pending',
+        sourceId: payment.id,
+        until: new Date(expiresAt.getTime() + PAUSE_MARGIN_MS),
+        actor,
+      },
+      { clock },
+    );
+    await audit(tx, {
+      ...scope,
+      actor,
+      action: 'payment.started',
+      entityType: 'payment',
+      entityId: payment.id,
+      data: {
+        provider: adapter.name,
+        method,
+        amountCents: due.amountCents,
+        intent: due.intent,
+        planId,
+        installmentId: due.installmentId,
+        seq: due.seq,
+      },
+      at: now,
+    });
+    return { ok: true as const, payment, due };
+  });
+
+  if (!prepared.ok) return prepared;
+  if ('reused' in prepared && prepared.reused) {
+    const { reused } = prepared;
+    return reused.checkoutUrl
+      ? { ok: true, paymentId: reused.id, checkoutUrl: reused.checkoutUrl, reused: true }
+      : { ok: false, error: 'busy', paymentId: reused.id };
+  }
+  const { payment, due } = prepared;
+  const base = getEnv().APP_URL;
+  const label = translate(locale, 'plan.checkout.line', { number: due.seq });
+  try {
+    const result = await withTimeout(
+      adapter.createCheckout({
+        paymentId: payment.id,
+        organizationId: scope.organizationId,
+        debtorId: scope.debtorId,
+        amountCents: payment.amountCents,
+        description: translate(locale, 'plan.checkout.description', {
+          organization: session.organization.name,
+          number: due.seq,
+        }),
+        lines: due.intent.map((i, n) => ({
+          invoiceId: i.invoiceId,
+          label: `${label} · ${due.invoiceNumbers[n]}`,
+          amountCents: i.amountCents,
+        })),
+        method,
+        locale,
+        customerEmail: session.debtor.email,
+        returnUrl: `${base}/portal/pay/return?payment=${payment.id}`,
+        cancelUrl: `${base}/portal/pay/return?payment=${payment.id}`,
+        webhookUrl:
+          adapter.name === 'mollie'
+            ? `${webhookUrl('mollie')}?payment=${payment.id}`
+            : webhookUrl(adapter.name, config?.source === 'organization' ? scope.organizationId : undefined),
+        expiresAt,
+        idempotencyKey: `voldaan-${payment.id}`,
+      }),
+      timeoutMs,
+      adapter.name,
+    );
+    await getDb()
+      .update(payments)
+      .set({ providerPaymentId: result.providerPaymentId, checkoutUrl: result.checkoutUrl, updatedAt: clock.now() })
+      .where(eq(payments.id, payment.id));
+    return { ok: true, paymentId: payment.id, checkoutUrl: result.checkoutUrl, reused: false };
+  } catch (error) {
+    await abandon(payment, error, clock);
+    return { ok: false, error: 'provider_unavailable', paymentId: payment.id };
+  }
+}
+
+/** The provider did not open the checkout: the payment failed before it began; dunning goes on as before. */
+async function abandon(payment: Payment, error: unknown, clock: Clock) {
+  const reason = error instanceof ProviderUnavailableError ? error.message : `checkout failed: ${String(error)}`;
+  await getDb().transaction(async (tx) => {
+    const now = clock.now();
+    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
+    if (!locked || locked.status !== 'open') return;
+    await tx
+      .update(payments)
+      .set({ status: 'failed', failureReason: reason.slice(0, 500), idempotencyKey: null, updatedAt: now })
+      .where(eq(payments.id, payment.id));
+    const actor = { type: 'system' as const, id: 'payments' };
+    await liftPauses(
+      tx,
+      {
+        organizationId: payment.organizationId,
+        sourceId: payment.id,
+        reason: 'payment_pending',
+        liftedReason: 'checkout_failed',
+        actor,
+      },
+      { clock },
+    );
+    await audit(tx, {
+      organizationId: payment.organizationId,
+      actor,
+      action: 'payment.checkout_failed',
+      entityType: 'payment',
+      entityId: payment.id,
+      debtorId: payment.debtorId,
+      data: { provider: payment.provider, reason: reason.slice(0, 500), installmentId: payment.installmentId },
+      at: now,
+    });
+  });
+}
