@@ -9,23 +9,18 @@ import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import { invoices, payments, planInvoices, type Payment } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
 import { translate, type Locale } from '../../utils/i18n';
 import { audit } from '../audit/audit.server';
-import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
+import { pauseInvoices } from '../dunning/pauses.server';
 import {
   CHECKOUT_TTL_MS,
   PAUSE_MARGIN_MS,
   PROVIDER_TIMEOUT_MS,
+  openProviderCheckout,
   type StartCheckoutResult,
 } from '../payments/checkout.server';
-import {
-  ProviderUnavailableError,
-  withTimeout,
-  type OnlineMethod,
-  type PaymentProviderAdapter,
-} from '../payments/provider';
-import { adapterFor, resolveProviderConfig, webhookUrl } from '../payments/providers.server';
+import type { OnlineMethod, PaymentProviderAdapter } from '../payments/provider';
+import { adapterFor, resolveProviderConfig } from '../payments/providers.server';
 import type { DebtorSession } from '../portal/session.server';
 import { installmentPaymentIntent } from './installments.server';
 
@@ -140,82 +135,25 @@ export async function startInstallmentCheckout(
       : { ok: false, error: 'busy', paymentId: reused.id };
   }
   const { payment, due } = prepared;
-  const base = getEnv().APP_URL;
   const label = translate(locale, 'plan.checkout.line', { number: due.seq });
-  try {
-    const result = await withTimeout(
-      adapter.createCheckout({
-        paymentId: payment.id,
-        organizationId: scope.organizationId,
-        debtorId: scope.debtorId,
-        amountCents: payment.amountCents,
-        description: translate(locale, 'plan.checkout.description', {
-          organization: session.organization.name,
-          number: due.seq,
-        }),
-        lines: due.intent.map((i, n) => ({
-          invoiceId: i.invoiceId,
-          label: `${label} · ${due.invoiceNumbers[n]}`,
-          amountCents: i.amountCents,
-        })),
-        method,
-        locale,
-        customerEmail: session.debtor.email,
-        returnUrl: `${base}/portal/pay/return?payment=${payment.id}`,
-        cancelUrl: `${base}/portal/pay/return?payment=${payment.id}`,
-        webhookUrl:
-          adapter.name === 'mollie'
-            ? `${webhookUrl('mollie')}?payment=${payment.id}`
-            : webhookUrl(adapter.name, config?.source === 'organization' ? scope.organizationId : undefined),
-        expiresAt,
-        idempotencyKey: `voldaan-${payment.id}`,
+  return openProviderCheckout(
+    payment,
+    {
+      adapter,
+      organizationScoped: config?.source === 'organization',
+      description: translate(locale, 'plan.checkout.description', {
+        organization: session.organization.name,
+        number: due.seq,
       }),
-      timeoutMs,
-      adapter.name,
-    );
-    await getDb()
-      .update(payments)
-      .set({ providerPaymentId: result.providerPaymentId, checkoutUrl: result.checkoutUrl, updatedAt: clock.now() })
-      .where(eq(payments.id, payment.id));
-    return { ok: true, paymentId: payment.id, checkoutUrl: result.checkoutUrl, reused: false };
-  } catch (error) {
-    await abandon(payment, error, clock);
-    return { ok: false, error: 'provider_unavailable', paymentId: payment.id };
-  }
-}
-
-/** The provider did not open the checkout: the payment failed before it began; dunning goes on as before. */
-async function abandon(payment: Payment, error: unknown, clock: Clock) {
-  const reason = error instanceof ProviderUnavailableError ? error.message : `checkout failed: ${String(error)}`;
-  await getDb().transaction(async (tx) => {
-    const now = clock.now();
-    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
-    if (!locked || locked.status !== 'open') return;
-    await tx
-      .update(payments)
-      .set({ status: 'failed', failureReason: reason.slice(0, 500), idempotencyKey: null, updatedAt: now })
-      .where(eq(payments.id, payment.id));
-    const actor = { type: 'system' as const, id: 'payments' };
-    await liftPauses(
-      tx,
-      {
-        organizationId: payment.organizationId,
-        sourceId: payment.id,
-        reason: 'payment_pending',
-        liftedReason: 'checkout_failed',
-        actor,
-      },
-      { clock },
-    );
-    await audit(tx, {
-      organizationId: payment.organizationId,
-      actor,
-      action: 'payment.checkout_failed',
-      entityType: 'payment',
-      entityId: payment.id,
-      debtorId: payment.debtorId,
-      data: { provider: payment.provider, reason: reason.slice(0, 500), installmentId: payment.installmentId },
-      at: now,
-    });
-  });
+      lines: due.intent.map((i, n) => ({
+        invoiceId: i.invoiceId,
+        label: `${label} · ${due.invoiceNumbers[n]}`,
+        amountCents: i.amountCents,
+      })),
+      method,
+      locale,
+      customerEmail: session.debtor.email,
+    },
+    { clock, timeoutMs },
+  );
 }
