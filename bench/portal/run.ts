@@ -11,7 +11,6 @@ import { issuePortalLink } from '../../app/modules/links/links.server';
 import { resetEnv } from '../../app/utils/env.server';
 import { seedDemo } from '../../db/seed';
 import { debtors, invoices, organizations } from '../../db/schema';
-import { DEFAULT_DUNNING_POLICY } from '../../app/modules/dunning/default-policy';
 import { machine, startBenchApp } from '../lib/app';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
