@@ -85,18 +85,20 @@ export async function pausesAt(invoiceIds: string[], now: Date) {
 }
 
 export async function mailsTo(debtorId: string) {
-  return getDb()
-    .select({
-      template: communications.template,
-      toAddress: communications.toAddress,
-      props: communications.props,
-      linkJti: communications.linkJti,
-      locale: communications.locale,
-    })
-    .from(communications)
-    .where(eq(communications.debtorId, debtorId))
-    // Messages written in one transaction share created_at: the template name breaks the tie.
-    .orderBy(communications.createdAt, communications.template);
+  return (
+    getDb()
+      .select({
+        template: communications.template,
+        toAddress: communications.toAddress,
+        props: communications.props,
+        linkJti: communications.linkJti,
+        locale: communications.locale,
+      })
+      .from(communications)
+      .where(eq(communications.debtorId, debtorId))
+      // Messages written in one transaction share created_at: the template name breaks the tie.
+      .orderBy(communications.createdAt, communications.template)
+  );
 }
 
 export async function linkTarget(jti: string | null) {

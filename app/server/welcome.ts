@@ -19,7 +19,13 @@ export async function printWelcome(env: Env, { seeded }: { seeded: boolean }) {
     const link = await getDb().transaction((tx) =>
       issuePortalLink(tx, { organizationId: demo.organizationId, debtorId: demo.id, purpose: 'staff' }),
     );
-    lines.push('', `  Portal (demo debtor ${demo.name}):`, `     ${link.url}`, '', '  Another debtor: npm run link -- <email or id>');
+    lines.push(
+      '',
+      `  Portal (demo debtor ${demo.name}):`,
+      `     ${link.url}`,
+      '',
+      '  Another debtor: npm run link -- <email or id>',
+    );
   }
   console.log(lines.join('\n'));
 }

@@ -29,7 +29,11 @@ const dayFormatter = new Intl.DateTimeFormat('en-CA', {
   month: '2-digit',
   day: '2-digit',
 });
-const hourFormatter = new Intl.DateTimeFormat('en-GB', { timeZone: LEGAL_TIME_ZONE, hour: '2-digit', hourCycle: 'h23' });
+const hourFormatter = new Intl.DateTimeFormat('en-GB', {
+  timeZone: LEGAL_TIME_ZONE,
+  hour: '2-digit',
+  hourCycle: 'h23',
+});
 
 export function amsterdamDate(at: Date): string {
   return dayFormatter.format(at);

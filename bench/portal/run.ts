@@ -17,7 +17,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function load(url: string, connections: number, cookie?: string) {
   const result = await autocannon({ url, connections, duration: DURATION, headers: cookie ? { cookie } : {} });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -34,7 +35,13 @@ async function main() {
     const [org] = await db.select().from(organizations).limit(1);
     const [debtor] = await db
       .insert(debtors)
-      .values({ organizationId: org.id, kind: 'consumer', name: 'Bench Debtor', email: 'bench@example.nl', externalRef: 'BENCH-1' })
+      .values({
+        organizationId: org.id,
+        kind: 'consumer',
+        name: 'Bench Debtor',
+        email: 'bench@example.nl',
+        externalRef: 'BENCH-1',
+      })
       .returning();
     await db.insert(invoices).values(
       Array.from({ length: 20 }, (_, i) => ({
@@ -47,10 +54,14 @@ async function main() {
         openCents: 10_000 + i * 123,
         dunningStage: 1,
         nextActionAt: new Date(Date.now() + 86_400_000),
-        lines: [{ description: 'Onderhoud', quantity: 1, unitPriceCents: 10_000, vatRatePercent: 21, amountCents: 10_000 }],
+        lines: [
+          { description: 'Onderhoud', quantity: 1, unitPriceCents: 10_000, vatRatePercent: 21, amountCents: 10_000 },
+        ],
       })),
     );
-    const link = await db.transaction((tx) => issuePortalLink(tx, { organizationId: org.id, debtorId: debtor.id, purpose: 'staff' }));
+    const link = await db.transaction((tx) =>
+      issuePortalLink(tx, { organizationId: org.id, debtorId: debtor.id, purpose: 'staff' }),
+    );
     const landing = await fetch(link.url, { redirect: 'manual' });
     const cookie = landing.headers.get('set-cookie')?.split(';')[0];
     if (landing.status !== 303 || !cookie) throw new Error(`landing failed: ${landing.status}`);
@@ -82,7 +93,9 @@ async function main() {
     console.log('| page | connections | requests/s | p50 | p99 |\n| --- | --- | --- | --- | --- |');
     console.log(rows.join('\n'));
     console.log(`\n${ratios.join('\n')}`);
-    console.log(`first-load JavaScript of /portal: ${(jsGzip / 1024).toFixed(1)} KB gzip in ${new Set(scripts).size} files`);
+    console.log(
+      `first-load JavaScript of /portal: ${(jsGzip / 1024).toFixed(1)} KB gzip in ${new Set(scripts).size} files`,
+    );
   } finally {
     await closeDb();
     await app.stop();

@@ -17,27 +17,50 @@ describe('dunning pauses', () => {
     const sourceId = crypto.randomUUID();
     const rows = await pauseInvoices(
       db,
-      { organizationId: org.id, invoiceIds: [a.id, paid.id], reason: 'payment_plan', sourceId, actor: { type: 'system' } },
+      {
+        organizationId: org.id,
+        invoiceIds: [a.id, paid.id],
+        reason: 'payment_plan',
+        sourceId,
+        actor: { type: 'system' },
+      },
       { clock },
     );
     expect(rows.map((r) => r.invoiceId)).toEqual([a.id]);
-    await pauseInvoices(db, { organizationId: org.id, invoiceIds: [a.id], reason: 'dispute', actor: { type: 'system' } }, { clock });
+    await pauseInvoices(
+      db,
+      { organizationId: org.id, invoiceIds: [a.id], reason: 'dispute', actor: { type: 'system' } },
+      { clock },
+    );
     expect((await activePauses(db, [a.id], { clock })).get(a.id)?.sort()).toEqual(['dispute', 'payment_plan']);
 
     clock.advanceDays(30);
-    const first = await liftPauses(db, { organizationId: org.id, sourceId, liftedReason: 'plan_rejected', actor: { type: 'system' } }, { clock });
+    const first = await liftPauses(
+      db,
+      { organizationId: org.id, sourceId, liftedReason: 'plan_rejected', actor: { type: 'system' } },
+      { clock },
+    );
     expect(first).toEqual({ lifted: 1, resumed: [] });
 
     const second = await liftPauses(
       db,
-      { organizationId: org.id, invoiceIds: [a.id], reason: 'dispute', liftedReason: 'dispute_rejected', actor: { type: 'system' } },
+      {
+        organizationId: org.id,
+        invoiceIds: [a.id],
+        reason: 'dispute',
+        liftedReason: 'dispute_rejected',
+        actor: { type: 'system' },
+      },
       { clock },
     );
     expect(second.resumed).toEqual([a.id]);
     const [after] = await db.select().from(invoices).where(eq(invoices.id, a.id));
     // The second reminder fell due during the pause (2026-10-22): it moves to the resume moment, not earlier.
     expect(after.nextActionAt?.toISOString()).toBe('2026-12-10T10:00:00.000Z');
-    const events = await db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.invoiceId, a.id));
+    const events = await db
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(eq(auditEvents.invoiceId, a.id));
     expect(events.map((e) => e.action).sort()).toEqual(['dunning.paused', 'dunning.paused', 'dunning.resumed']);
   });
 
@@ -49,7 +72,13 @@ describe('dunning pauses', () => {
     const a = await createInvoice(org, debtor);
     await pauseInvoices(
       db,
-      { organizationId: org.id, invoiceIds: [a.id], reason: 'promise_to_pay', until: new Date('2026-11-20T00:00:00Z'), actor: { type: 'debtor', id: debtor.id } },
+      {
+        organizationId: org.id,
+        invoiceIds: [a.id],
+        reason: 'promise_to_pay',
+        until: new Date('2026-11-20T00:00:00Z'),
+        actor: { type: 'debtor', id: debtor.id },
+      },
       { clock },
     );
     expect((await activePauses(db, [a.id], { clock })).get(a.id)).toEqual(['promise_to_pay']);

@@ -34,7 +34,11 @@ export async function pauseInvoices(
     .select({ id: invoices.id, debtorId: invoices.debtorId })
     .from(invoices)
     .where(
-      and(eq(invoices.organizationId, input.organizationId), inArray(invoices.id, input.invoiceIds), eq(invoices.status, 'open')),
+      and(
+        eq(invoices.organizationId, input.organizationId),
+        inArray(invoices.id, input.invoiceIds),
+        eq(invoices.status, 'open'),
+      ),
     );
   if (open.length === 0) return [];
   const rows = await tx
@@ -112,7 +116,9 @@ export async function liftPauses(
   const resumable = invoiceIds.filter((id) => !paused.has(id));
   const resumeAt = input.resumeAt ?? now;
   // Not before the resume moment, and at the usual sending hour when that is later the same day.
-  const earliest = new Date(Math.max(resumeAt.getTime(), amsterdamInstant(amsterdamDate(resumeAt), SEND_HOUR).getTime()));
+  const earliest = new Date(
+    Math.max(resumeAt.getTime(), amsterdamInstant(amsterdamDate(resumeAt), SEND_HOUR).getTime()),
+  );
   const resumed = resumable.length
     ? await tx
         .update(invoices)

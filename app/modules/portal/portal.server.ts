@@ -1,5 +1,12 @@
 import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
-import { communications, dunningPauses, invoices, paymentAllocations, payments, type Payment } from '../../../db/schema';
+import {
+  communications,
+  dunningPauses,
+  invoices,
+  paymentAllocations,
+  payments,
+  type Payment,
+} from '../../../db/schema';
 
 type PaymentStatus = Payment['status'];
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
@@ -103,11 +110,18 @@ export type HistoryEntry =
   | { kind: 'pause'; at: string; reason: PauseReason; liftedAt: string | null };
 
 /** One invoice of this debtor with its lines and history; null when it is not theirs (the route answers 404). */
-export async function getPortalInvoice(session: DebtorSession, id: string, { clock = systemClock }: { clock?: Clock } = {}) {
+export async function getPortalInvoice(
+  session: DebtorSession,
+  id: string,
+  { clock = systemClock }: { clock?: Clock } = {},
+) {
   if (!isUuid(id)) return null;
   const now = clock.now();
   const db = getDb();
-  const [row] = await db.select().from(invoices).where(ownInvoices(session, eq(invoices.id, id)));
+  const [row] = await db
+    .select()
+    .from(invoices)
+    .where(ownInvoices(session, eq(invoices.id, id)));
   if (!row) return null;
   const [pauses, reminders, allocations, pauseHistory] = await Promise.all([
     activePauses([row.id], now),
@@ -132,7 +146,9 @@ export async function getPortalInvoice(session: DebtorSession, id: string, { clo
       })
       .from(paymentAllocations)
       .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
-      .where(and(eq(paymentAllocations.invoiceId, row.id), eq(paymentAllocations.organizationId, session.organizationId))),
+      .where(
+        and(eq(paymentAllocations.invoiceId, row.id), eq(paymentAllocations.organizationId, session.organizationId)),
+      ),
     db
       .select({ at: dunningPauses.startedAt, reason: dunningPauses.reason, liftedAt: dunningPauses.liftedAt })
       .from(dunningPauses)
@@ -140,7 +156,12 @@ export async function getPortalInvoice(session: DebtorSession, id: string, { clo
   ]);
   const history: HistoryEntry[] = [
     { kind: 'issued' as const, at: `${row.issueDate}T12:00:00.000Z` },
-    ...reminders.map((r) => ({ kind: 'reminder' as const, at: r.at.toISOString(), template: r.template, status: r.status })),
+    ...reminders.map((r) => ({
+      kind: 'reminder' as const,
+      at: r.at.toISOString(),
+      template: r.template,
+      status: r.status,
+    })),
     ...allocations.map((a) => ({
       kind: 'payment' as const,
       at: (a.paidAt ?? a.at).toISOString(),
@@ -155,7 +176,12 @@ export async function getPortalInvoice(session: DebtorSession, id: string, { clo
       liftedAt: p.liftedAt?.toISOString() ?? null,
     })),
   ].sort((a, b) => b.at.localeCompare(a.at));
-  return { invoice: shape(session, row, pauses, amsterdamDate(now)), lines: row.lines ?? [], pdfFileId: row.pdfFileId, history };
+  return {
+    invoice: shape(session, row, pauses, amsterdamDate(now)),
+    lines: row.lines ?? [],
+    pdfFileId: row.pdfFileId,
+    history,
+  };
 }
 
 /** Paid, credited and written-off invoices, newest first. */

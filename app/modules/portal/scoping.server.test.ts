@@ -25,12 +25,18 @@ describe('portal scoping', () => {
   it("answers 404 for another debtor's invoice, for any id format, and for its PDF", async () => {
     const { a, invoiceA, invoiceB } = await twoDebtors();
     const { cookie } = await openPortal(a);
-    const own = await invoiceLoader(routeArgs(getRequest(`/portal/invoices/${invoiceA.id}`, { cookie }), { id: invoiceA.id }));
+    const own = await invoiceLoader(
+      routeArgs(getRequest(`/portal/invoices/${invoiceA.id}`, { cookie }), { id: invoiceA.id }),
+    );
     expect(own.invoice.number).toBe(invoiceA.number);
     for (const id of [invoiceB.id, randomUUID(), 'not-a-uuid', '1', "' or 1=1 --", invoiceB.number]) {
-      const response = (await settle(() => invoiceLoader(routeArgs(getRequest(`/portal/invoices/x`, { cookie }), { id })))) as Response;
+      const response = (await settle(() =>
+        invoiceLoader(routeArgs(getRequest(`/portal/invoices/x`, { cookie }), { id })),
+      )) as Response;
       expect(response.status).toBe(404);
-      const pdf = (await settle(() => pdfLoader(routeArgs(getRequest(`/portal/invoices/x/pdf`, { cookie }), { id })))) as Response;
+      const pdf = (await settle(() =>
+        pdfLoader(routeArgs(getRequest(`/portal/invoices/x/pdf`, { cookie }), { id })),
+      )) as Response;
       expect(pdf.status).toBe(404);
     }
   });
@@ -65,7 +71,14 @@ describe('portal scoping', () => {
     const pdf = Buffer.from('%PDF-1.4\n%test\n');
     const [file] = await getDb()
       .insert(files)
-      .values({ organizationId: org.id, filename: 'f.pdf', contentType: 'application/pdf', sizeBytes: pdf.length, sha256: 'x', data: pdf })
+      .values({
+        organizationId: org.id,
+        filename: 'f.pdf',
+        contentType: 'application/pdf',
+        sizeBytes: pdf.length,
+        sha256: 'x',
+        data: pdf,
+      })
       .returning();
     await getDb().update(invoices).set({ pdfFileId: file.id }).where(eq(invoices.id, invoiceA.id));
     const { cookie } = await openPortal(a);
@@ -95,7 +108,12 @@ describe('portal overview', () => {
     await getDb().insert(dunningPauses).values({ organizationId: org.id, invoiceId: paused.id, reason: 'dispute' });
     const { cookie } = await openPortal(debtor);
     const overview = await overviewLoader(routeArgs(getRequest('/portal', { cookie })));
-    expect(overview.totals).toMatchObject({ outstandingCents: 17_500, overdueCents: 15_000, overdueCount: 2, openCount: 3 });
+    expect(overview.totals).toMatchObject({
+      outstandingCents: 17_500,
+      overdueCents: 15_000,
+      overdueCount: 2,
+      openCount: 3,
+    });
     const byId = new Map(overview.invoices.map((i) => [i.id, i]));
     expect(byId.get(overdue.id)!.next).toMatchObject({ kind: 'reminder', template: 'second_reminder' });
     expect(byId.get(paused.id)!.next).toMatchObject({ kind: 'paused', reason: 'dispute' });

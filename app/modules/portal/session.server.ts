@@ -29,8 +29,22 @@ export type DebtorSession = {
   debtor: Pick<Debtor, 'id' | 'name' | 'email' | 'kind' | 'locale' | 'creditCents'>;
   organization: Pick<
     Organization,
-    'id' | 'name' | 'legalName' | 'brandColor' | 'logoFileId' | 'iban' | 'bic' | 'kvkNumber' | 'email' | 'phone' | 'website'
-  > & { portalSettings: Organization['portalSettings']; planPolicy: Organization['planPolicy']; dunningPolicy: Organization['dunningPolicy'] };
+    | 'id'
+    | 'name'
+    | 'legalName'
+    | 'brandColor'
+    | 'logoFileId'
+    | 'iban'
+    | 'bic'
+    | 'kvkNumber'
+    | 'email'
+    | 'phone'
+    | 'website'
+  > & {
+    portalSettings: Organization['portalSettings'];
+    planPolicy: Organization['planPolicy'];
+    dunningPolicy: Organization['dunningPolicy'];
+  };
 };
 
 /** Opens a portal session for a debtor (after a link was redeemed); returns the Set-Cookie value. */
@@ -55,7 +69,10 @@ export async function createDebtorSession(
 }
 
 /** The debtor session of this request, or null (expired, idle too long, revoked, debtor inactive). */
-export async function getDebtorSession(request: Request, { clock = systemClock }: { clock?: Clock } = {}): Promise<DebtorSession | null> {
+export async function getDebtorSession(
+  request: Request,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<DebtorSession | null> {
   const token = await portalCookie().parse(request.headers.get('Cookie'));
   if (typeof token !== 'string' || token.length > 100) return null;
   const id = sha256(token);
@@ -90,7 +107,10 @@ export async function getDebtorSession(request: Request, { clock = systemClock }
       },
     })
     .from(debtorSessions)
-    .innerJoin(debtors, and(eq(debtors.id, debtorSessions.debtorId), eq(debtors.organizationId, debtorSessions.organizationId)))
+    .innerJoin(
+      debtors,
+      and(eq(debtors.id, debtorSessions.debtorId), eq(debtors.organizationId, debtorSessions.organizationId)),
+    )
     .innerJoin(organizations, eq(organizations.id, debtorSessions.organizationId))
     .where(
       and(
@@ -107,7 +127,13 @@ export async function getDebtorSession(request: Request, { clock = systemClock }
   if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     await db.update(debtorSessions).set({ lastSeenAt: now }).where(eq(debtorSessions.id, id));
   }
-  return { sessionId: id, organizationId: row.organization.id, debtorId: row.debtor.id, debtor: row.debtor, organization: row.organization };
+  return {
+    sessionId: id,
+    organizationId: row.organization.id,
+    debtorId: row.debtor.id,
+    debtor: row.debtor,
+    organization: row.organization,
+  };
 }
 
 const perRequest = new WeakMap<Request, Promise<DebtorSession | null>>();
@@ -128,7 +154,10 @@ export async function requireDebtor(request: Request, options: { clock?: Clock }
 export async function endDebtorSession(request: Request) {
   const token = await portalCookie().parse(request.headers.get('Cookie'));
   if (typeof token === 'string') {
-    await getDb().update(debtorSessions).set({ revokedAt: new Date() }).where(eq(debtorSessions.id, sha256(token)));
+    await getDb()
+      .update(debtorSessions)
+      .set({ revokedAt: new Date() })
+      .where(eq(debtorSessions.id, sha256(token)));
   }
   return portalCookie().serialize('', { maxAge: 0 });
 }

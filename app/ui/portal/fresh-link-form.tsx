@@ -4,7 +4,13 @@ import { useT } from '../../utils/i18n/react';
 export type FreshLinkFormState = { status: 'sent' | 'throttled' } | { status: 'invalid'; email: string } | undefined;
 
 /** "Email me a new link": a plain form, so it works without JavaScript. */
-export function FreshLinkForm({ organizationHint, state }: { organizationHint?: string | null; state: FreshLinkFormState }) {
+export function FreshLinkForm({
+  organizationHint,
+  state,
+}: {
+  organizationHint?: string | null;
+  state: FreshLinkFormState;
+}) {
   const t = useT();
   const busy = useNavigation().state === 'submitting';
   if (state?.status === 'sent') {

@@ -25,9 +25,17 @@ export function NextStepText({ next, organizationName }: { next: NextStep; organ
     case 'reminder': {
       const costs = formatMoney(next.costsCents, 'EUR', locale);
       if (next.template === 'final_notice') {
-        return <>{t(next.claimsInterest ? 'portal.next.final_notice_business' : 'portal.next.final_notice_consumer', { date: when(next.at), costs })}</>;
+        return (
+          <>
+            {t(next.claimsInterest ? 'portal.next.final_notice_business' : 'portal.next.final_notice_consumer', {
+              date: when(next.at),
+              costs,
+            })}
+          </>
+        );
       }
-      if (next.template === 'collection_handover') return <>{t('portal.next.collection_handover', { date: when(next.at), costs })}</>;
+      if (next.template === 'collection_handover')
+        return <>{t('portal.next.collection_handover', { date: when(next.at), costs })}</>;
       return <>{t(`portal.next.${next.template}`, { date: when(next.at) })}</>;
     }
   }

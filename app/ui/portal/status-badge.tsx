@@ -4,13 +4,19 @@ import { useT } from '../../utils/i18n/react';
 export function StatusBadge({ invoice }: { invoice: Pick<PortalInvoice, 'status' | 'overdueDays' | 'next'> }) {
   const t = useT();
   if (invoice.status !== 'open') {
-    return <span className={`badge ${invoice.status === 'paid' ? 'ok' : 'neutral'}`}>{t(`portal.status.${invoice.status}`)}</span>;
+    return (
+      <span className={`badge ${invoice.status === 'paid' ? 'ok' : 'neutral'}`}>
+        {t(`portal.status.${invoice.status}`)}
+      </span>
+    );
   }
   if (invoice.next.kind === 'paused') return <span className="badge info">{t('portal.status.paused')}</span>;
   if (invoice.overdueDays > 0) {
     return (
       <span className={`badge ${invoice.overdueDays > 30 ? 'bad' : 'warn'}`}>
-        {invoice.overdueDays === 1 ? t('portal.status.overdueOne') : t('portal.status.overdue', { days: invoice.overdueDays })}
+        {invoice.overdueDays === 1
+          ? t('portal.status.overdueOne')
+          : t('portal.status.overdue', { days: invoice.overdueDays })}
       </span>
     );
   }
