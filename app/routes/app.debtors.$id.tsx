@@ -12,13 +12,13 @@ import {
 import type { FieldError } from '../modules/backoffice/dunning-policy';
 import { DEBTOR_INTENT } from '../modules/backoffice/intents';
 import { templateLabel, TIMELINE_LIMIT } from '../modules/backoffice/timeline';
+import { parseHoldForm } from '../modules/backoffice/hold-form';
 import { requireStaff } from '../modules/staff/auth.server';
 import backofficeStyles from '../styles/backoffice.css';
 import {
   CommStatusBadge,
   Empty,
-  errorProps,
-  FieldMessage,
+  HoldFields,
   flagReasonKey,
   InvoiceStatusBadge,
   PauseBadges,
@@ -26,7 +26,7 @@ import {
   useMoney,
 } from '../ui/backoffice/parts';
 import { Timeline } from '../ui/backoffice/timeline';
-import { addDays, amsterdamDate, amsterdamInstant, systemClock } from '../utils/clock';
+import { amsterdamDate, systemClock } from '../utils/clock';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
@@ -76,24 +76,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return { done: 'links_revoked', count } satisfies ActionResult;
     }
     case INTENT.hold: {
-      const errors: Record<string, FieldError> = {};
-      const untilText = String(form.get('until') ?? '').trim();
-      const note = String(form.get('note') ?? '').trim();
-      const today = amsterdamDate(systemClock.now());
-      let until: Date | null = null;
-      if (untilText) {
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(untilText) || Number.isNaN(Date.parse(`${untilText}T00:00:00Z`))) {
-          errors.until = { key: 'bo.form.error.date' };
-        } else if (untilText <= today || untilText > addDays(today, 365)) {
-          errors.until = { key: 'bo.debtor.hold.untilRange' };
-        } else {
-          // The hold ends when that day begins in Amsterdam.
-          until = amsterdamInstant(untilText, 0);
-        }
-      }
-      if (note.length > 500) errors.note = { key: 'bo.form.error.tooLong', params: { max: 500 } };
-      if (Object.keys(errors).length > 0) return data({ done: null, errors } satisfies ActionResult, { status: 400 });
-      const result = await placeManualHold(staff, id, { until, note: note || null });
+      const hold = parseHoldForm(form, amsterdamDate(systemClock.now()));
+      if (!hold.ok) return data({ done: null, errors: hold.errors } satisfies ActionResult, { status: 400 });
+      const result = await placeManualHold(staff, id, { until: hold.until, note: hold.note });
       if (!result) return missing();
       return { done: 'held', count: result.held } satisfies ActionResult;
     }
@@ -257,32 +242,7 @@ export default function DebtorPage() {
                     <strong>{t('bo.debtor.hold')}</strong>
                     <p className="small muted">{t('bo.debtor.holdHint')}</p>
                   </div>
-                  <div className="bo-inline-fields">
-                    <div className="field">
-                      <label htmlFor="hold-until">{t('bo.debtor.holdUntil')}</label>
-                      <input
-                        id="hold-until"
-                        name="until"
-                        type="date"
-                        {...errorProps('hold-until', errors.until, 'hold-until-hint')}
-                      />
-                      <span className="hint" id="hold-until-hint">
-                        {t('bo.debtor.holdUntilHint')}
-                      </span>
-                      <FieldMessage id="hold-until-error" error={errors.until} />
-                    </div>
-                    <div className="field">
-                      <label htmlFor="hold-note">{t('bo.debtor.holdNote')}</label>
-                      <input
-                        id="hold-note"
-                        name="note"
-                        type="text"
-                        maxLength={500}
-                        {...errorProps('hold-note', errors.note)}
-                      />
-                      <FieldMessage id="hold-note-error" error={errors.note} />
-                    </div>
-                  </div>
+                  <HoldFields errors={errors} />
                   <button type="submit" className="secondary" disabled={busy}>
                     {t('bo.debtor.holdButton')}
                   </button>

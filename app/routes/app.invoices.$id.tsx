@@ -6,20 +6,20 @@ import type { FieldError } from '../modules/backoffice/dunning-policy';
 import { INVOICE_INTENT } from '../modules/backoffice/intents';
 import { getInvoiceDetail, invoiceDebtorId } from '../modules/backoffice/invoices.server';
 import { pauseReasonLabel, templateLabel, TIMELINE_LIMIT } from '../modules/backoffice/timeline';
+import { parseHoldForm } from '../modules/backoffice/hold-form';
 import { requireStaff } from '../modules/staff/auth.server';
 import backofficeStyles from '../styles/backoffice.css';
 import {
   CommStatusBadge,
   Empty,
-  errorProps,
-  FieldMessage,
+  HoldFields,
   InvoiceStatusBadge,
   PauseBadges,
   Section,
   useMoney,
 } from '../ui/backoffice/parts';
 import { Timeline } from '../ui/backoffice/timeline';
-import { addDays, amsterdamDate, amsterdamInstant, systemClock } from '../utils/clock';
+import { amsterdamDate, systemClock } from '../utils/clock';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
@@ -49,23 +49,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const intent = form.get('intent');
   if (intent === INVOICE_INTENT.hold) {
-    const errors: Record<string, FieldError> = {};
-    const untilText = String(form.get('until') ?? '').trim();
-    const note = String(form.get('note') ?? '').trim();
-    const today = amsterdamDate(systemClock.now());
-    let until: Date | null = null;
-    if (untilText) {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(untilText) || Number.isNaN(Date.parse(`${untilText}T00:00:00Z`))) {
-        errors.until = { key: 'bo.form.error.date' };
-      } else if (untilText <= today || untilText > addDays(today, 365)) {
-        errors.until = { key: 'bo.debtor.hold.untilRange' };
-      } else {
-        until = amsterdamInstant(untilText, 0);
-      }
-    }
-    if (note.length > 500) errors.note = { key: 'bo.form.error.tooLong', params: { max: 500 } };
-    if (Object.keys(errors).length > 0) return data({ done: null, errors } satisfies ActionResult, { status: 400 });
-    const result = await placeManualHold(staff, debtorId, { invoiceIds: [invoiceId], until, note: note || null });
+    const hold = parseHoldForm(form, amsterdamDate(systemClock.now()));
+    if (!hold.ok) return data({ done: null, errors: hold.errors } satisfies ActionResult, { status: 400 });
+    const result = await placeManualHold(staff, debtorId, {
+      invoiceIds: [invoiceId],
+      until: hold.until,
+      note: hold.note,
+    });
     return { done: 'held', count: result?.held ?? 0 } satisfies ActionResult;
   }
   if (intent === INVOICE_INTENT.liftHold) {
@@ -232,32 +222,7 @@ export default function InvoicePage() {
             ) : (
               <Form method="post" className="spaced bo-action-form">
                 <input type="hidden" name="intent" value={INVOICE_INTENT.hold} />
-                <div className="bo-inline-fields">
-                  <div className="field">
-                    <label htmlFor="hold-until">{t('bo.debtor.holdUntil')}</label>
-                    <input
-                      id="hold-until"
-                      name="until"
-                      type="date"
-                      {...errorProps('hold-until', errors.until, 'hold-until-hint')}
-                    />
-                    <span className="hint" id="hold-until-hint">
-                      {t('bo.debtor.holdUntilHint')}
-                    </span>
-                    <FieldMessage id="hold-until-error" error={errors.until} />
-                  </div>
-                  <div className="field">
-                    <label htmlFor="hold-note">{t('bo.debtor.holdNote')}</label>
-                    <input
-                      id="hold-note"
-                      name="note"
-                      type="text"
-                      maxLength={500}
-                      {...errorProps('hold-note', errors.note)}
-                    />
-                    <FieldMessage id="hold-note-error" error={errors.note} />
-                  </div>
-                </div>
+                <HoldFields errors={errors} />
                 <button type="submit" className="secondary" disabled={busy}>
                   {t('bo.invoice.holdButton')}
                 </button>

@@ -199,3 +199,30 @@ export function centsInput(cents: number, locale: 'nl' | 'en') {
   const text = centsToDecimalString(cents);
   return locale === 'nl' ? text.replace('.', ',') : text;
 }
+
+/** The end day and note of a manual hold (debtor and invoice pages); the form around it is the page's. */
+export function HoldFields({ errors }: { errors: Partial<Record<'until' | 'note', FieldError>> }) {
+  const t = useT();
+  return (
+    <div className="bo-inline-fields">
+      <div className="field">
+        <label htmlFor="hold-until">{t('bo.debtor.holdUntil')}</label>
+        <input
+          id="hold-until"
+          name="until"
+          type="date"
+          {...errorProps('hold-until', errors.until, 'hold-until-hint')}
+        />
+        <span className="hint" id="hold-until-hint">
+          {t('bo.debtor.holdUntilHint')}
+        </span>
+        <FieldMessage id="hold-until-error" error={errors.until} />
+      </div>
+      <div className="field">
+        <label htmlFor="hold-note">{t('bo.debtor.holdNote')}</label>
+        <input id="hold-note" name="note" type="text" maxLength={500} {...errorProps('hold-note', errors.note)} />
+        <FieldMessage id="hold-note-error" error={errors.note} />
+      </div>
+    </div>
+  );
+}
