@@ -34,11 +34,14 @@ export async function createPayment(
     provider?: 'mollie' | 'stripe' | 'demo' | 'bank_transfer' | 'external' | 'credit_note';
     status?: 'open' | 'pending' | 'paid' | 'failed' | 'canceled' | 'expired' | 'refunded' | 'charged_back';
     paidAt?: Date | null;
+    /** When the payment was started; default its paidAt, else the day the factories' invoices are issued. */
+    createdAt?: Date;
     refundedCents?: number;
     allocations?: { invoice: Pick<Invoice, 'id'>; amountCents: number; createdAt?: Date }[];
   },
 ) {
   const db = getDb();
+  const createdAt = input.createdAt ?? input.paidAt ?? new Date('2026-10-15T10:00:00Z');
   const [payment] = await db
     .insert(payments)
     .values({
@@ -50,7 +53,7 @@ export async function createPayment(
       refundedCents: input.refundedCents ?? 0,
       status: input.status ?? 'paid',
       paidAt: input.paidAt ?? null,
-      createdAt: input.paidAt ?? new Date(),
+      createdAt,
     })
     .returning();
   for (const a of input.allocations ?? []) {
@@ -59,7 +62,7 @@ export async function createPayment(
       paymentId: payment.id,
       invoiceId: a.invoice.id,
       amountCents: a.amountCents,
-      createdAt: a.createdAt ?? input.paidAt ?? new Date(),
+      createdAt: a.createdAt ?? createdAt,
     });
   }
   return payment;

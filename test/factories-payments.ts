@@ -29,12 +29,16 @@ export async function withProvider(org: Organization, provider: 'stripe' | 'moll
   return updated;
 }
 
-/** An organization and a debtor with invoices due `daysOverdue` days before `today` (stage 1 done, next reminder planned). */
+/**
+ * An organization and a debtor with invoices due `daysOverdue` days before `today` (stage 1 done,
+ * next reminder planned). `today` defaults to the system's today in Amsterdam, for tests that go
+ * through the portal's routes (which read the system clock); tests on a fixed clock pass its day.
+ */
 export async function debtorWithOverdue(
   amounts: number[],
   {
     org,
-    today = amsterdamDate(new Date()),
+    today = amsterdamDate(systemClock.now()),
     daysOverdue = 20,
     debtor,
   }: { org?: Organization; today?: string; daysOverdue?: number; debtor?: Debtor } = {},

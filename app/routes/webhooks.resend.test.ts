@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, communications, debtors, webhookEvents } from '../../db/schema';
 import { communication, queuedReminder } from '../../test/factories-mail';
 import { resendEvent, signWebhook, TEST_WEBHOOK_SECRET } from '../../test/msw/resend';
+import { systemClock } from '../utils/clock';
 import { getDb } from '../utils/db.server';
 import { resetEnv } from '../utils/env.server';
 import { action, loader } from './webhooks.resend';
@@ -35,7 +36,7 @@ async function sentReminder() {
   const emailId = randomUUID();
   await getDb()
     .update(communications)
-    .set({ status: 'sent', providerMessageId: emailId, sentAt: new Date() })
+    .set({ status: 'sent', providerMessageId: emailId, sentAt: new Date('2026-11-08T09:00:00Z') })
     .where(eq(communications.id, setup.comm!.id));
   return { ...setup, emailId };
 }
@@ -74,7 +75,8 @@ describe('POST /webhooks/resend', () => {
       secret: `whsec_${Buffer.from('someone-else-entirely-0123456789').toString('base64')}`,
     });
     const tampered = signWebhook(payload.replace('No such user', 'Something else'));
-    const stale = signWebhook(payload, { timestamp: Math.floor(Date.now() / 1000) - 3_600 });
+    // An hour old by the clock the route's signature check reads (the system's).
+    const stale = signWebhook(payload, { timestamp: Math.floor(systemClock.now().getTime() / 1000) - 3_600 });
 
     for (const headers of [forged, tampered, stale, { 'svix-id': 'msg_1' }]) {
       const response = await post(payload, headers);

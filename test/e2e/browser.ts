@@ -18,6 +18,7 @@ export async function launch(): Promise<{ browser: Browser; close: () => Promise
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    env: withoutFaketime(process.env),
     args: [
       '--headless',
       '--no-sandbox',
@@ -33,6 +34,23 @@ export async function launch(): Promise<{ browser: Browser; close: () => Promise
     browser,
     close: () => browser.close(),
   };
+}
+
+/**
+ * test/at-hours.sh moves the clock of every process with libfaketime (LD_PRELOAD). Chromium under
+ * it is some twenty times slower (pages take seconds to load), so the browser keeps the real clock:
+ * no page reads the browser's clock, and the app's cookies carry Max-Age, so the app's (moved) clock
+ * is the one that decides.
+ */
+function withoutFaketime(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const rest: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('FAKETIME')));
+  const preload = (env.LD_PRELOAD ?? '')
+    .split(/[\s:]+/)
+    .filter((lib) => lib && !lib.includes('faketime'))
+    .join(':');
+  if (preload) rest.LD_PRELOAD = preload;
+  else delete rest.LD_PRELOAD;
+  return rest;
 }
 
 export async function newContext(browser: Browser, viewport = DESKTOP): Promise<BrowserContext> {

@@ -6,12 +6,12 @@ import { communicationsOf, invoiceById, linkTokenIn, sendJobsFor, sendQueued } f
 import { cookieFrom, getRequest, routeArgs } from '../../../test/http';
 import { loader as landing } from '../../routes/l.$token';
 import { loader as portalInvoice } from '../../routes/portal.invoices.$id';
-import { addDays, amsterdamDate, amsterdamInstant, fixedClock } from '../../utils/clock';
+import { addDays, amsterdamDate, amsterdamInstant, fixedClock, systemClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { redeemLinkToken } from '../links/links.server';
 import { bikCosts } from './collection-costs';
 import { runDunningPass } from './pass.server';
-import { nextActionFor } from './schedule';
+import { nextActionFor, SEND_HOUR } from './schedule';
 
 /** Runs the engine day by day at 09:00 Amsterdam, sending what each pass queued; returns the messages per day. */
 async function simulate(organizationId: string, debtorId: string, from: string, days: number) {
@@ -229,13 +229,15 @@ describe('dunning pass: messages', () => {
   it('shows the claimed compensation and interest as separate lines on the portal the link opens', async () => {
     const org = await createOrganization();
     const debtor = await createDebtor(org, { kind: 'business' });
-    const today = amsterdamDate(new Date());
+    // The link and the portal below read the system clock (as in production), so the pass runs on
+    // the system's today, at a fixed hour inside the sending hours: the same at any hour of the day.
+    const today = amsterdamDate(systemClock.now());
     const invoice = await createInvoice(org, debtor, {
       dueDate: addDays(today, -35),
       totalCents: 250_000,
       dunningStage: 2,
     });
-    const clock = fixedClock(new Date());
+    const clock = fixedClock(amsterdamInstant(today, SEND_HOUR + 1));
     await runDunningPass({ clock, organizationId: org.id });
     await sendQueued(clock, org.id);
     const [notice] = await communicationsOf(debtor.id);

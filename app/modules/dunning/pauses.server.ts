@@ -1,9 +1,9 @@
 import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { dunningPauses, invoices, type DunningPause } from '../../../db/schema';
-import { amsterdamDate, amsterdamInstant, systemClock, type Clock } from '../../utils/clock';
+import { systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
-import { SEND_HOUR } from './schedule';
+import { notBeforeSendHour } from './schedule';
 
 export type PauseReason = DunningPause['reason'];
 
@@ -114,11 +114,8 @@ export async function liftPauses(
     .where(and(inArray(dunningPauses.invoiceId, invoiceIds), pauseActiveAt(now)));
   const paused = new Set(stillPaused.map((p) => p.invoiceId));
   const resumable = invoiceIds.filter((id) => !paused.has(id));
-  const resumeAt = input.resumeAt ?? now;
   // Not before the resume moment, and at the usual sending hour when that is later the same day.
-  const earliest = new Date(
-    Math.max(resumeAt.getTime(), amsterdamInstant(amsterdamDate(resumeAt), SEND_HOUR).getTime()),
-  );
+  const earliest = notBeforeSendHour(input.resumeAt ?? now);
   const resumed = resumable.length
     ? await tx
         .update(invoices)

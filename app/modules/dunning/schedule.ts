@@ -17,6 +17,14 @@ export const CONSUMER_TERM_DAYS = 14;
 export const CONSUMER_COSTS_WAIT_DAYS = 1 + CONSUMER_TERM_DAYS + 1;
 
 /**
+ * The earliest moment dunning may go on after `at`: `at` itself, or the sending hour of that day
+ * in Amsterdam when that is later (so a pause lifted at night resumes in the morning).
+ */
+export function notBeforeSendHour(at: Date): Date {
+  return new Date(Math.max(at.getTime(), amsterdamInstant(amsterdamDate(at), SEND_HOUR).getTime()));
+}
+
+/**
  * When the stage after `stagesDone` falls due for an invoice with this due date, or null
  * when the sequence is finished.
  */

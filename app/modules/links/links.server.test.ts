@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { debtors, organizations, portalLinks } from '../../../db/schema';
 import { createDebtor, createOrganization } from '../../../test/factories';
@@ -111,7 +111,10 @@ describe('portal link landing', () => {
 
   it('refuses links of a deleted or deactivated debtor, and of an inactive creditor', async () => {
     const deleted = await setup();
-    await getDb().update(debtors).set({ deletedAt: new Date() }).where(eq(debtors.id, deleted.debtor.id));
+    await getDb()
+      .update(debtors)
+      .set({ deletedAt: new Date('2026-11-01T10:00:00Z') })
+      .where(eq(debtors.id, deleted.debtor.id));
     expect((await land(deleted.link.token)).headers.get('Location')).toMatch(/^\/link-help\?reason=invalid/);
 
     const inactive = await setup();
@@ -134,9 +137,10 @@ describe('portal link landing', () => {
     const debtor = await createDebtor(org);
     const { cookie } = await openPortal(debtor);
     const { debtorSessions } = await import('../../../db/schema');
+    // The portal reads the system clock, so the session is aged relative to when it was opened.
     await getDb()
       .update(debtorSessions)
-      .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
+      .set({ lastSeenAt: sql`${debtorSessions.lastSeenAt} - interval '31 minutes'` })
       .where(eq(debtorSessions.debtorId, debtor.id));
     const idle = (await settle(() => portalLoader(routeArgs(getRequest('/portal', { cookie }))))) as Response;
     expect(idle.headers.get('Location')).toBe('/portal/signed-out');
@@ -144,7 +148,7 @@ describe('portal link landing', () => {
     const again = await openPortal(debtor);
     await getDb()
       .update(debtorSessions)
-      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .set({ expiresAt: sql`${debtorSessions.lastSeenAt} - interval '1 second'` })
       .where(eq(debtorSessions.debtorId, debtor.id));
     const expired = (await settle(() =>
       portalLoader(routeArgs(getRequest('/portal', { cookie: again.cookie }))),

@@ -118,7 +118,7 @@ describe('queueCommunication', () => {
   it('queues a batch in a few statements and lines the results up with the inputs', async () => {
     const org = await createOrganization();
     const open = await createDebtor(org);
-    const blocked = await createDebtor(org, { emailBlockedAt: new Date() });
+    const blocked = await createDebtor(org, { emailBlockedAt: new Date('2026-11-01T10:00:00Z') });
     const base = { organizationId: org.id, template: 'fresh_link' as const, locale: 'nl' as const };
     const props = (
       await getDb().transaction((tx) =>
@@ -193,7 +193,10 @@ describe('sendCommunication without a Resend key (local outbox)', () => {
 
   it('cancels a message whose debtor was blocked after it was queued', async () => {
     const { comm, debtor } = await queuedReminder();
-    await getDb().update(debtors).set({ emailBlockedAt: new Date() }).where(eq(debtors.id, debtor.id));
+    await getDb()
+      .update(debtors)
+      .set({ emailBlockedAt: new Date('2026-11-01T10:00:00Z') })
+      .where(eq(debtors.id, debtor.id));
     expect(await sendCommunication(comm!.id)).toEqual({ status: 'cancelled', reason: 'email_blocked' });
     expect((await communication(comm!.id)).status).toBe('cancelled');
     expect((await auditActions(comm!.id)).map((a) => a.action)).toEqual(['communication.cancelled']);

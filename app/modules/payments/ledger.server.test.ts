@@ -11,6 +11,7 @@ import {
 } from '../../../db/schema';
 import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
 import { debtorWithOverdue, startedPayment } from '../../../test/factories-payments';
+import { amsterdamDate, fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { activePauses } from '../dunning/pauses.server';
 import {
@@ -24,6 +25,8 @@ import {
 } from './ledger.server';
 
 const db = () => getDb();
+/** A Friday, 11:00 in Amsterdam: inside the sending hours. */
+const FRIDAY_MORNING = '2026-11-20T10:00:00Z';
 
 async function invoiceRow(id: string) {
   const [row] = await db().select().from(invoices).where(eq(invoices.id, id));
@@ -186,23 +189,26 @@ describe('applyPaymentStatus: unsuccessful and out of order', () => {
   it.each(['failed', 'canceled', 'expired'] as const)(
     '%s lifts the payment pause; dunning goes on at the same stage',
     async (status) => {
+      const clock = fixedClock(FRIDAY_MORNING);
       const {
         org,
         debtor,
         invoices: [a],
-      } = await debtorWithOverdue([9_900]);
+      } = await debtorWithOverdue([9_900], { today: amsterdamDate(clock.now()) });
       // The next reminder fell due while the payment was pending.
       await db()
         .update(invoices)
-        .set({ nextActionAt: new Date(Date.now() - 3_600_000) })
+        .set({ nextActionAt: new Date(clock.now().getTime() - 3_600_000) })
         .where(eq(invoices.id, a.id));
-      const payment = await startedPayment(org, debtor, [{ invoiceId: a.id, amountCents: 9_900 }]);
-      const result = await applyPaymentStatus(payment.id, status, { providerData: { reason: 'declined' } });
+      const payment = await startedPayment(org, debtor, [{ invoiceId: a.id, amountCents: 9_900 }], { clock });
+      expect((await activePauses(db(), [a.id], { clock })).size).toBe(1);
+      const result = await applyPaymentStatus(payment.id, status, { providerData: { reason: 'declined' }, clock });
       expect(result.changed).toBe(true);
       const row = await invoiceRow(a.id);
       expect(row).toMatchObject({ status: 'open', openCents: 9_900, dunningStage: 1 });
-      expect(row.nextActionAt!.getTime()).toBeGreaterThanOrEqual(Date.now() - 60_000);
-      expect((await activePauses(db(), [a.id])).size).toBe(0);
+      // Due while paused, so it goes out now (inside the sending hours), not an hour ago.
+      expect(row.nextActionAt).toEqual(clock.now());
+      expect((await activePauses(db(), [a.id], { clock })).size).toBe(0);
       expect(await allocationsOf(payment.id)).toHaveLength(0);
       expect(await paymentRow(payment.id)).toMatchObject({ status });
     },
@@ -262,29 +268,36 @@ describe('applyPaymentStatus: unsuccessful and out of order', () => {
 
 describe('refunds and chargebacks', () => {
   it('a refund re-opens the last invoice paid first, reschedules its dunning and is idempotent by total', async () => {
+    const clock = fixedClock(FRIDAY_MORNING);
     const {
       org,
       debtor,
       invoices: [a, b],
-    } = await debtorWithOverdue([5_000, 3_000]);
-    const payment = await startedPayment(org, debtor, [
-      { invoiceId: a.id, amountCents: 5_000 },
-      { invoiceId: b.id, amountCents: 3_000 },
-    ]);
-    await applyPaymentStatus(payment.id, 'paid');
-    const partial = await recordReversal(payment.id, { kind: 'refund', totalCents: 2_000 });
+    } = await debtorWithOverdue([5_000, 3_000], { today: amsterdamDate(clock.now()) });
+    const payment = await startedPayment(
+      org,
+      debtor,
+      [
+        { invoiceId: a.id, amountCents: 5_000 },
+        { invoiceId: b.id, amountCents: 3_000 },
+      ],
+      { clock },
+    );
+    await applyPaymentStatus(payment.id, 'paid', { clock });
+    clock.set('2026-11-23T10:00:00Z');
+    const partial = await recordReversal(payment.id, { kind: 'refund', totalCents: 2_000 }, { clock });
     expect(partial.allocations).toEqual([{ invoiceId: b.id, amountCents: -2_000, costsCents: 0, interestCents: 0 }]);
     expect(partial.reopenedInvoiceIds).toEqual([b.id]);
     const reopened = await invoiceRow(b.id);
     expect(reopened).toMatchObject({ status: 'open', openCents: 2_000, settledAt: null });
-    expect(reopened.nextActionAt!.getTime()).toBeGreaterThanOrEqual(Date.now() - 60_000);
+    expect(reopened.nextActionAt!.getTime()).toBeGreaterThanOrEqual(clock.now().getTime());
     expect((await invoiceRow(a.id)).status).toBe('paid');
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'paid', refundedCents: 2_000 });
 
     // The same total again (a duplicate or reordered report) changes nothing.
-    expect((await recordReversal(payment.id, { kind: 'refund', totalCents: 2_000 })).changed).toBe(false);
+    expect((await recordReversal(payment.id, { kind: 'refund', totalCents: 2_000 }, { clock })).changed).toBe(false);
 
-    const full = await recordReversal(payment.id, { kind: 'refund', totalCents: 8_000 });
+    const full = await recordReversal(payment.id, { kind: 'refund', totalCents: 8_000 }, { clock });
     expect(full.amountCents).toBe(6_000);
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'refunded', refundedCents: 8_000 });
     expect(await invoiceRow(a.id)).toMatchObject({ status: 'open', openCents: 5_000 });

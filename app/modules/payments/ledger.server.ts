@@ -32,13 +32,13 @@ import {
   type Payment,
   type PaymentAllocation,
 } from '../../../db/schema';
-import { amsterdamDate, amsterdamInstant, systemClock, type Clock } from '../../utils/clock';
+import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { audit, type Actor } from '../audit/audit.server';
 import { resolveDisputesForPaidInvoices } from '../disputes/resolve.server';
 import { liftPauses } from '../dunning/pauses.server';
-import { nextActionFor, SEND_HOUR } from '../dunning/schedule';
+import { nextActionFor, notBeforeSendHour } from '../dunning/schedule';
 import { issuePortalLink } from '../links/links.server';
 import { debtorEmailPropsFrom, emailLocale } from '../mail/context.server';
 import { queueCommunication } from '../mail/outbox.server';
@@ -564,7 +564,7 @@ export function resumedNextAction(
 ): Date | null {
   const planned = nextActionFor(policy[kind], invoice.dueDate, invoice.dunningStage);
   if (!planned) return null;
-  const earliest = new Date(Math.max(now.getTime(), amsterdamInstant(amsterdamDate(now), SEND_HOUR).getTime()));
+  const earliest = notBeforeSendHour(now);
   return planned > earliest ? planned : earliest;
 }
 

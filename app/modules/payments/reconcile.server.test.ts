@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { invoices, payments } from '../../../db/schema';
 import { debtorWithOverdue, startedPayment, withProvider } from '../../../test/factories-payments';
 import { stripeMock } from '../../../test/msw/stripe';
-import { fixedClock } from '../../utils/clock';
+import { amsterdamDate, fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { activePauses } from '../dunning/pauses.server';
 import { reconcileStalePayments } from './reconcile.server';
@@ -16,6 +16,10 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
+/** When the checkouts were started, and an hour later, when the reconciler looks. */
+const STARTED = new Date('2026-11-20T10:00:00Z');
+const AN_HOUR_LATER = new Date(STARTED.getTime() + 60 * 60_000);
+
 async function status(id: string) {
   const [row] = await getDb().select({ status: payments.status }).from(payments).where(eq(payments.id, id));
   return row.status;
@@ -23,12 +27,14 @@ async function status(id: string) {
 
 describe('reconciling payments whose webhook never came', () => {
   it('asks the provider about stale checkouts and settles, expires or fails them; fresh ones are left alone', async () => {
-    const setup = await debtorWithOverdue([5_000, 3_000, 2_000, 1_000]);
+    const started = fixedClock(STARTED);
+    const setup = await debtorWithOverdue([5_000, 3_000, 2_000, 1_000], { today: amsterdamDate(STARTED) });
     await withProvider(setup.org, 'stripe');
     const [a, b, c, d] = setup.invoices;
     // Paid at Stripe, webhook lost.
     const created = await startedPayment(setup.org, setup.debtor, [{ invoiceId: a.id, amountCents: 5_000 }], {
       providerPaymentId: 'pending',
+      clock: started,
     });
     const session = await fetch('https://api.stripe.com/v1/checkout/sessions', {
       method: 'POST',
@@ -44,11 +50,14 @@ describe('reconciling payments whose webhook never came', () => {
     // Unknown at Stripe.
     const unknown = await startedPayment(setup.org, setup.debtor, [{ invoiceId: b.id, amountCents: 3_000 }], {
       providerPaymentId: 'cs_test_gone',
+      clock: started,
     });
     // The checkout was never opened (the process died between the two steps).
-    const orphan = await startedPayment(setup.org, setup.debtor, [{ invoiceId: c.id, amountCents: 2_000 }]);
+    const orphan = await startedPayment(setup.org, setup.debtor, [{ invoiceId: c.id, amountCents: 2_000 }], {
+      clock: started,
+    });
     await getDb().update(payments).set({ providerPaymentId: null }).where(eq(payments.id, orphan.id));
-    const clock = fixedClock(new Date(Date.now() + 60 * 60_000));
+    const clock = fixedClock(AN_HOUR_LATER);
     // Still within its checkout: not looked at.
     const fresh = await startedPayment(setup.org, setup.debtor, [{ invoiceId: d.id, amountCents: 1_000 }], { clock });
 
@@ -68,13 +77,16 @@ describe('reconciling payments whose webhook never came', () => {
   });
 
   it('leaves payments alone while the provider cannot be reached', async () => {
-    const setup = await debtorWithOverdue([5_000]);
+    const setup = await debtorWithOverdue([5_000], { today: amsterdamDate(STARTED) });
     await withProvider(setup.org, 'stripe');
-    const payment = await startedPayment(setup.org, setup.debtor, [
-      { invoiceId: setup.invoices[0].id, amountCents: 5_000 },
-    ]);
+    const payment = await startedPayment(
+      setup.org,
+      setup.debtor,
+      [{ invoiceId: setup.invoices[0].id, amountCents: 5_000 }],
+      { clock: fixedClock(STARTED) },
+    );
     server.use(http.get('https://api.stripe.com/v1/checkout/sessions/:id', () => HttpResponse.error()));
-    const summary = await reconcileStalePayments({ clock: fixedClock(new Date(Date.now() + 60 * 60_000)) });
+    const summary = await reconcileStalePayments({ clock: fixedClock(AN_HOUR_LATER) });
     expect(summary).toMatchObject({ unreachable: 1, settled: 0, closed: 0 });
     expect(await status(payment.id)).toBe('open');
   });

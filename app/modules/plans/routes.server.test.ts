@@ -12,7 +12,7 @@ import { action as planDetailAction, loader as planDetailLoader } from '../../ro
 import { action as planAction, loader as planLoader } from '../../routes/portal.plan._index';
 import { action as promiseAction } from '../../routes/portal.promise';
 import { invoiceActions } from '../../ui/portal/actions/plan';
-import { addDays, amsterdamDate } from '../../utils/clock';
+import { addDays, amsterdamDate, systemClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { translate } from '../../utils/i18n';
 import { registeredCrontab, registeredTaskList } from '../jobs/registry.server';
@@ -33,7 +33,11 @@ function dataOf<T>(result: T): T extends { data: infer D } ? D : T {
   ) as never;
 }
 
-const today = () => amsterdamDate(new Date());
+/**
+ * The routes read the system clock, as in production, so the dates the debtor types are whole days
+ * from the system's today in Amsterdam: the same at any hour of the day.
+ */
+const today = () => amsterdamDate(systemClock.now());
 
 async function world() {
   const w = await planWorld();

@@ -9,7 +9,7 @@ import { loader as overviewLoader } from '../../routes/portal._index';
 import { loader as invoiceLoader } from '../../routes/portal.invoices.$id';
 import { loader as pdfLoader } from '../../routes/portal.invoices.$id.pdf';
 import { loader as historyLoader } from '../../routes/portal.history';
-import { amsterdamDate } from '../../utils/clock';
+import { addDays, amsterdamDate, systemClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 
 async function twoDebtors() {
@@ -99,8 +99,9 @@ describe('portal overview', () => {
   it('totals what is open and overdue, and explains pauses and next steps', async () => {
     const org = await createOrganization();
     const debtor = await createDebtor(org);
-    const today = amsterdamDate(new Date());
-    const future = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    // The portal reads the system clock, as in production: dates are whole days from its today in Amsterdam.
+    const today = amsterdamDate(systemClock.now());
+    const future = addDays(today, 10);
     const overdue = await createInvoice(org, debtor, { dueDate: '2026-01-05', totalCents: 10_000, dunningStage: 1 });
     const paused = await createInvoice(org, debtor, { dueDate: '2026-02-05', totalCents: 5_000 });
     const notDue = await createInvoice(org, debtor, { dueDate: future, totalCents: 2_500 });
