@@ -69,7 +69,11 @@ const invoiceBody = (overrides: Json = {}) => ({
   dueDate: '2026-03-31',
   totalCents: 60_500,
   description: 'Onderhoud maart',
-  lines: [{ description: 'Onderhoud', quantity: 1, unitPriceCents: 50_000, vatRatePercent: 21, amountCents: 50_000 }],
+  // Lines must add up to the total: a body with another total leaves them out.
+  lines:
+    'totalCents' in overrides
+      ? null
+      : [{ description: 'Onderhoud', quantity: 1, unitPriceCents: 50_000, vatRatePercent: 21, amountCents: 50_000 }],
   ...overrides,
 });
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../modules/staff/api-keys.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import { formatDateTime, type MessageKey } from '../utils/i18n';
+import { hasForbiddenControlChars } from '../utils/limits';
 import { useLocale, useT } from '../utils/i18n/react';
 
 const PATH = '/app/settings/api-keys';
@@ -40,7 +41,8 @@ const CreateForm = z.object({
     .string()
     .trim()
     .min(1, { message: 'bo.apiKeys.nameRequired' })
-    .max(100, { message: 'bo.apiKeys.nameTooLong' }),
+    .max(100, { message: 'bo.apiKeys.nameTooLong' })
+    .refine((name) => !hasForbiddenControlChars(name), { message: 'bo.form.error.controlChars' }),
 });
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -8,6 +8,7 @@ import { acceptInvitation, findInvitation } from '../modules/staff/team.server';
 import { LanguageSwitch } from '../ui/language-switch';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { useT } from '../utils/i18n/react';
+import { hasForbiddenControlChars } from '../utils/limits';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }, { name: 'referrer', content: 'no-referrer' }];
 
@@ -25,6 +26,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const confirm = String(form.get('confirm') ?? '');
   const errors: FormErrors = {};
   if (name.length < 1 || name.length > 100) errors.name = { key: 'bo.invite.error.name' };
+  else if (hasForbiddenControlChars(name)) errors.name = { key: 'bo.form.error.controlChars' };
   if (password.length < PASSWORD_MIN_LENGTH || password.length > 200) {
     errors.password = { key: 'bo.invite.error.password', params: { min: PASSWORD_MIN_LENGTH } };
   } else if (password !== confirm) errors.confirm = { key: 'bo.invite.error.confirm' };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_AMOUNT_CENTS } from './limits';
 import { centsToDecimalString, formatMoney, parseAmountToCents, splitCents } from './money';
 
 const NBSP = '\u00a0';
@@ -25,10 +26,16 @@ describe('formatMoney', () => {
     expect(formatMoney(1_000_000_000_000_01, 'EUR', 'en')).toBe('€1,000,000,000,000.01');
   });
 
-  it('refuses fractional cents and currencies without two minor units', () => {
-    expect(() => formatMoney(1.5)).toThrow(RangeError);
-    expect(() => formatMoney(Number.NaN)).toThrow(RangeError);
+  it('refuses currencies without two minor units', () => {
     expect(() => formatMoney(100, 'JPY')).toThrow(/2 minor units/);
+  });
+
+  it('shows a marker instead of throwing for amounts it cannot display exactly', () => {
+    for (const cents of [1.5, Number.NaN, Infinity, Number.MAX_SAFE_INTEGER, 2 ** 60, -(2 ** 60), 2 ** 52]) {
+      expect(formatMoney(cents, 'EUR', 'nl')).toBe('bedrag buiten bereik');
+      expect(formatMoney(cents, 'EUR', 'en')).toBe('amount out of range');
+    }
+    expect(formatMoney(2 ** 52 - 1, 'EUR', 'en')).toBe('€45,035,996,273,704.95');
   });
 });
 
@@ -75,7 +82,7 @@ describe('parseAmountToCents', () => {
     ['1.234.567,89', 123456789],
     ['1,234,567.89', 123456789],
     ['12,345.60', 1234560],
-    ['90071992547409.91', Number.MAX_SAFE_INTEGER],
+    ['100000000.00', MAX_AMOUNT_CENTS],
   ])('accepts %j as %i cents', (input, cents) => {
     expect(parseAmountToCents(input)).toEqual({ ok: true, cents });
   });
@@ -112,6 +119,8 @@ describe('parseAmountToCents', () => {
     ['0.123,45', /thousands groups/],
     ['1,,234.00', /thousands groups/],
     ['90071992547409.92', /too large/],
+    ['100000000.01', /too large \(at most 100000000\.00\)/],
+    ['100.000.000,01', /too large/],
     ['€ 12 €', /only digits/],
     ['12e3', /only digits/],
     ['١٢', /only digits/],
@@ -119,6 +128,13 @@ describe('parseAmountToCents', () => {
     const result = parseAmountToCents(input);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});
+
+describe('parseAmountToCents at the limit', () => {
+  it('accepts exactly MAX_AMOUNT_CENTS and says "tooLarge" with the limit one cent above', () => {
+    expect(parseAmountToCents('100.000.000,00')).toEqual({ ok: true, cents: MAX_AMOUNT_CENTS });
+    expect(parseAmountToCents('100000000.01')).toMatchObject({ ok: false, code: 'tooLarge', max: '100000000.00' });
   });
 });
 

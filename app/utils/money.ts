@@ -1,11 +1,15 @@
 /**
  * Money is integer cents (a `number` that is a safe integer). Every helper here
- * refuses fractional or unsafe values instead of rounding them silently.
+ * refuses fractional or unsafe values instead of rounding them silently; only
+ * formatMoney, which pages call on stored data, shows a marker instead of refusing.
  */
+import { MAX_AMOUNT_CENTS, MAX_AMOUNT_TEXT } from './limits';
 
 export type MoneyLocale = 'nl' | 'en';
 
-export type ParseAmountResult = { ok: true; cents: number } | { ok: false; reason: string };
+/** `tooLarge`: above MAX_AMOUNT_CENTS, so forms can name the limit; other refusals carry only a reason. */
+export type ParseAmountResult =
+  { ok: true; cents: number } | { ok: false; reason: string; code?: 'tooLarge'; max?: string };
 
 const INTL_LOCALES: Record<MoneyLocale, string> = { nl: 'nl-NL', en: 'en-GB' };
 
@@ -27,14 +31,31 @@ function currencyFormatter(locale: MoneyLocale, currency: string) {
   return formatter;
 }
 
+/** Shown instead of an amount that cannot be displayed exactly (see formatMoney). */
+export const AMOUNT_OUT_OF_RANGE: Record<MoneyLocale, string> = {
+  nl: 'bedrag buiten bereik',
+  en: 'amount out of range',
+};
+
+/** For |cents| below 2^52 the nearest double to cents/100 rounds back to the exact two-decimal value. */
+const EXACT_DISPLAY_LIMIT = 2 ** 52;
+
+export function isDisplayableCents(cents: number): boolean {
+  return Number.isSafeInteger(cents) && Math.abs(cents) < EXACT_DISPLAY_LIMIT;
+}
+
+/**
+ * An amount for people to read. Inputs are bounded (MAX_AMOUNT_CENTS in limits.ts), but a
+ * page must never fail on a stored amount that is somehow out of range, or on a sum of such
+ * amounts: anything that is not a safe integer, or too large to display exactly, renders as
+ * a visible marker ("bedrag buiten bereik") instead of a wrong figure or an error.
+ */
 export function formatMoney(cents: number, currency = 'EUR', locale: MoneyLocale = 'nl'): string {
-  assertCents(cents);
   const formatter = currencyFormatter(locale, currency);
   if (formatter.resolvedOptions().maximumFractionDigits !== 2) {
     throw new RangeError(`${currency} does not have 2 minor units; cents cannot represent it`);
   }
-  // Display only: for |cents| below 2^52 the nearest double to cents/100 rounds back
-  // to the exact two-decimal value, so the formatted text is exact.
+  if (!isDisplayableCents(cents)) return AMOUNT_OUT_OF_RANGE[locale] ?? AMOUNT_OUT_OF_RANGE.nl;
   return formatter.format(cents / 100);
 }
 
@@ -119,7 +140,14 @@ function isThousandsGrouped(text: string, separator: string): boolean {
 
 function toCents(whole: string, fraction: string): ParseAmountResult {
   const cents = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
-  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) return fail('the amount is too large');
+  if (cents > BigInt(MAX_AMOUNT_CENTS)) {
+    return {
+      ok: false,
+      reason: `the amount is too large (at most ${MAX_AMOUNT_TEXT})`,
+      code: 'tooLarge',
+      max: MAX_AMOUNT_TEXT,
+    };
+  }
   return { ok: true, cents: Number(cents) };
 }
 

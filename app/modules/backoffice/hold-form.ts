@@ -1,4 +1,5 @@
 import { addDays, amsterdamInstant } from '../../utils/clock';
+import { hasForbiddenControlChars } from '../../utils/limits';
 import type { FieldError } from './dunning-policy';
 
 export type HoldForm =
@@ -24,6 +25,7 @@ export function parseHoldForm(form: FormData, today: string): HoldForm {
     }
   }
   if (note.length > 500) errors.note = { key: 'bo.form.error.tooLong', params: { max: 500 } };
+  else if (hasForbiddenControlChars(note, 'multiline')) errors.note = { key: 'bo.form.error.controlChars' };
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, until, note: note || null };
 }

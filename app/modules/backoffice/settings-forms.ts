@@ -4,6 +4,7 @@
  * with the errors next to their fields.
  */
 import type { PlanPolicy, PortalSettings } from '../../../db/schema';
+import { hasForbiddenControlChars } from '../../utils/limits';
 import { centsToDecimalString, parseAmountToCents } from '../../utils/money';
 import { MAX_INSTALLMENTS_HARD, MIN_INSTALLMENTS } from '../plans/schedule';
 import { HEX_COLOR } from './contrast';
@@ -94,13 +95,14 @@ export function parseBranding(form: FormData): FormResult<BrandingFields> {
   // No line breaks or angle brackets: the name goes into a From header.
   if (senderName.length > 70 || /[<>\r\n"]/.test(senderName))
     errors.senderName = { key: 'bo.branding.error.senderName' };
+  else if (hasForbiddenControlChars(senderName)) errors.senderName = { key: 'bo.form.error.controlChars' };
   const replyTo = text(form, 'replyTo');
-  if (replyTo && (replyTo.length > 254 || !EMAIL.test(replyTo))) errors.replyTo = { key: 'bo.form.error.email' };
+  if (replyTo && (replyTo.length > 254 || !isEmailAddress(replyTo))) errors.replyTo = { key: 'bo.form.error.email' };
   return Object.keys(errors).length > 0
     ? { ok: false, errors }
     : { ok: true, value: { brandColor, senderName: senderName || null, replyTo: replyTo || null } };
 }
 
 export function isEmailAddress(value: string) {
-  return value.length <= 254 && EMAIL.test(value);
+  return value.length <= 254 && EMAIL.test(value) && !hasForbiddenControlChars(value);
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { hasForbiddenControlChars } from '../../utils/limits';
 import { parseAmountToCents } from '../../utils/money';
 import { DISPUTE_REASONS, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, MAX_MESSAGE_LENGTH } from './constants';
 import { detectFileType, safeFilename, type AllowedType } from './file-type';
@@ -16,6 +17,8 @@ export type DisputeErrorCode =
   | 'scope_invalid'
   | 'amount_invalid'
   | 'amount_too_high'
+  | 'amount_too_large'
+  | 'control_chars'
   | 'file_type'
   | 'note_required'
   | 'note_too_long'
@@ -35,15 +38,27 @@ export function normalizeText(value: string): string {
   return value.replace(/\r\n?/g, '\n').trim();
 }
 
+/** Messages and notes are multi-line: tab and line breaks pass, other control characters (NUL) do not. */
+const noControlChars = (value: string) => !hasForbiddenControlChars(value, 'multiline');
+
 const messageField = z
   .string({ error: 'message_empty' })
   .transform(normalizeText)
-  .pipe(z.string().min(1, { error: 'message_empty' }).max(MAX_MESSAGE_LENGTH, { error: 'message_too_long' }));
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'message_empty' })
+      .max(MAX_MESSAGE_LENGTH, { error: 'message_too_long' })
+      .refine(noControlChars, { error: 'control_chars' }),
+  );
 
 const amountField = z.string({ error: 'amount_invalid' }).transform((value, ctx) => {
   const parsed = parseAmountToCents(value);
   if (!parsed.ok || parsed.cents <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'amount_invalid' });
+    ctx.addIssue({
+      code: 'custom',
+      message: !parsed.ok && parsed.code === 'tooLarge' ? 'amount_too_large' : 'amount_invalid',
+    });
     return z.NEVER;
   }
   return parsed.cents;
@@ -60,7 +75,7 @@ export const openDisputeSchema = z
     if (value.scope === 'full') return { ...value, amountCents: null };
     const amount = amountField.safeParse(value.amount ?? '');
     if (!amount.success) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'amount_invalid' });
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: amount.error.issues[0]?.message ?? 'amount_invalid' });
       return z.NEVER;
     }
     return { ...value, amountCents: amount.data };
@@ -74,14 +89,22 @@ export const creditSchema = z.object({
     .string()
     .optional()
     .transform((v) => normalizeText(v ?? ''))
-    .pipe(z.string().max(MAX_MESSAGE_LENGTH, { error: 'note_too_long' })),
+    .pipe(
+      z.string().max(MAX_MESSAGE_LENGTH, { error: 'note_too_long' }).refine(noControlChars, { error: 'control_chars' }),
+    ),
 });
 
 export const rejectSchema = z.object({
   note: z
     .string({ error: 'note_required' })
     .transform(normalizeText)
-    .pipe(z.string().min(1, { error: 'note_required' }).max(MAX_MESSAGE_LENGTH, { error: 'note_too_long' })),
+    .pipe(
+      z
+        .string()
+        .min(1, { error: 'note_required' })
+        .max(MAX_MESSAGE_LENGTH, { error: 'note_too_long' })
+        .refine(noControlChars, { error: 'control_chars' }),
+    ),
 });
 
 export const withdrawSchema = z.object({ confirm: z.literal('yes', { error: 'confirm_withdraw' }) });

@@ -47,6 +47,10 @@ export async function apiHandler(run: () => Promise<Response>): Promise<Response
       return errorResponse(new ApiError(INTAKE_STATUS[error.kind], error.code, error.message, issues));
     }
     if (error instanceof Response) return error;
+    // The HTTP server's body limit (app/server/body-limit.ts) cut the body off and answered 413 itself.
+    if (error instanceof Error && error.name === 'BodyTooLargeError') {
+      return errorResponse(new ApiError(413, 'payload_too_large', 'The request body is too large.'));
+    }
     console.error('api: unexpected error', error);
     return errorResponse(new ApiError(500, 'internal_error', 'Something went wrong on our side.'));
   }

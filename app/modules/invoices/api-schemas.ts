@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  hasForbiddenControlChars,
+  isDateWithinLimits,
+  MAX_AMOUNT_CENTS,
+  MAX_AMOUNT_TEXT,
+  MAX_DATE,
+  MIN_DATE,
+  type TextKind,
+} from '../../utils/limits';
 
 /**
  * The REST API's request and response shapes. Requests are validated with these schemas
@@ -6,8 +15,31 @@ import { z } from 'zod';
  * the document cannot drift from what the server accepts.
  */
 
-/** Identifiers end up in URLs, CSV cells and emails: no control characters. */
-const withoutControlChars = (value: string) => !/\p{Cc}/u.test(value);
+/** Identifiers end up in URLs, CSV cells and emails: no control characters (the rule is in utils/limits.ts). */
+const withoutControlChars = (value: string) => !hasForbiddenControlChars(value, 'line');
+const CONTROL_CHARS_MESSAGE = 'No control characters (such as NUL).';
+const CONTROL_CHARS_MULTILINE_MESSAGE = 'No control characters (such as NUL); tab and line breaks are fine.';
+
+/** Text from the client: trimmed, bounded, and without control characters (multi-line text may hold tab and line breaks). */
+const text = (max: number, kind: TextKind = 'line') =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((value) => !hasForbiddenControlChars(value, kind), {
+      message: kind === 'line' ? CONTROL_CHARS_MESSAGE : CONTROL_CHARS_MULTILINE_MESSAGE,
+    });
+
+const AMOUNT_LIMIT_MESSAGE = `At most ${MAX_AMOUNT_CENTS} cents (EUR ${MAX_AMOUNT_TEXT}).`;
+/** Any amount in cents, bounded by the one limit Voldaan has (utils/limits.ts). */
+// The limit first, so a huge number is reported against it rather than as an unsafe integer.
+const cents = () =>
+  z
+    .number()
+    .max(MAX_AMOUNT_CENTS, { message: AMOUNT_LIMIT_MESSAGE })
+    .min(-MAX_AMOUNT_CENTS, { message: `At least -${MAX_AMOUNT_CENTS} cents.` })
+    .int();
+const positiveCents = () => z.number().max(MAX_AMOUNT_CENTS, { message: AMOUNT_LIMIT_MESSAGE }).int().positive();
 
 export const ExternalRef = z
   .string()
@@ -25,14 +57,20 @@ export const InvoiceNumber = z
   .refine(withoutControlChars, 'No control characters.')
   .meta({ description: 'The invoice number, unique within your organization. URL-encode it in paths.' });
 
-export const IsoDate = z.iso.date({ message: 'A real calendar date as YYYY-MM-DD.' });
+export const IsoDate = z.iso
+  .date({ message: 'A real calendar date as YYYY-MM-DD.' })
+  // Only for the YYYY-MM-DD shape: a malformed date already has its issue, one per field is enough.
+  .refine((value) => !/^\d{4}-\d{2}-\d{2}$/.test(value) || isDateWithinLimits(value), {
+    message: `A date from ${MIN_DATE} to ${MAX_DATE}.`,
+  })
+  .meta({ description: `A calendar date as YYYY-MM-DD, from ${MIN_DATE} to ${MAX_DATE}.` });
 
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+const optionalText = (max: number, kind: TextKind = 'line') => text(max, kind).nullable().optional();
 
 const DebtorKind = z
   .enum(['consumer', 'business'])
   .meta({ description: 'Consumers and businesses get different dunning.' });
-const DebtorName = z.string().trim().min(1).max(200);
+const DebtorName = text(200).pipe(z.string().min(1));
 const Email = z.email().max(320);
 const Locale = z.enum(['nl', 'en']);
 const Country = z.string().regex(/^[A-Z]{2}$/, 'An ISO 3166 two-letter country code.');
@@ -100,13 +138,52 @@ export const InvoiceDebtor = z
     ),
   });
 
-export const InvoiceLineInput = z.strictObject({
-  description: z.string().trim().min(1).max(500),
-  quantity: z.number().min(-1_000_000_000).max(1_000_000_000),
-  unitPriceCents: z.number().int(),
-  vatRatePercent: z.number().min(0).max(100),
-  amountCents: z.number().int(),
-});
+/**
+ * An invoice line: `amountCents` is the line's net amount (excluding VAT). A line may be
+ * negative (a discount or a returned item, as UBL allows), but the lines together must add up
+ * to the invoice's total, see InvoiceInput.
+ */
+export const InvoiceLineInput = z
+  .strictObject({
+    description: text(500, 'multiline').pipe(z.string().min(1)),
+    quantity: z.number().min(-1_000_000_000).max(1_000_000_000),
+    unitPriceCents: cents(),
+    vatRatePercent: z.number().min(0).max(100),
+    amountCents: cents().meta({
+      description: 'Net amount of the line (excluding VAT), in cents; negative for a discount.',
+    }),
+  })
+  .meta({ description: 'An invoice line. Net amounts; negative lines (discounts) are allowed.' });
+
+type LineForTotal = { amountCents: number; vatRatePercent: number };
+
+/**
+ * What lines add up to: per VAT rate, the net amount plus the VAT on it rounded to the cent
+ * (as Dutch invoices compute VAT per rate), summed over the rates.
+ */
+export function linesTotalCents(lines: LineForTotal[]): { netCents: number; vatCents: number; totalCents: number } {
+  const netByRate = new Map<number, number>();
+  for (const line of lines)
+    netByRate.set(line.vatRatePercent, (netByRate.get(line.vatRatePercent) ?? 0) + line.amountCents);
+  let netCents = 0;
+  let vatCents = 0;
+  for (const [rate, net] of netByRate) {
+    netCents += net;
+    vatCents += Math.round((net * rate) / 100);
+  }
+  return { netCents, vatCents, totalCents: netCents + vatCents };
+}
+
+/**
+ * Lines given with an invoice must add up to its total. Rounding VAT per line instead of per
+ * rate may differ by half a cent a line, so one cent per line is tolerated.
+ */
+export function linesMismatch(lines: LineForTotal[], totalCents: number): string | null {
+  if (lines.length === 0) return null;
+  const sum = linesTotalCents(lines);
+  if (Math.abs(sum.totalCents - totalCents) <= lines.length) return null;
+  return `The lines add up to ${sum.totalCents} cents (net ${sum.netCents} + VAT ${sum.vatCents}), not to totalCents ${totalCents}.`;
+}
 
 export const InvoiceInput = z
   .strictObject({
@@ -114,14 +191,16 @@ export const InvoiceInput = z
     issueDate: IsoDate,
     dueDate: IsoDate,
     currency: z.literal('EUR', { message: 'Only EUR is supported.' }).default('EUR'),
-    totalCents: z.number().int().positive().meta({ description: 'Total including VAT, in cents.' }),
-    lines: z.array(InvoiceLineInput).max(1000).nullable().optional(),
-    description: optionalText(1000),
-    paymentReference: z
-      .string()
-      .trim()
-      .min(1)
-      .max(35)
+    totalCents: positiveCents().meta({
+      description: `Total including VAT, in cents; at most ${MAX_AMOUNT_CENTS} (EUR ${MAX_AMOUNT_TEXT}).`,
+    }),
+    lines: z.array(InvoiceLineInput).max(1000).nullable().optional().meta({
+      description:
+        'When given, the lines must add up to totalCents: per VAT rate the net amounts plus the VAT rounded to the cent, with one cent per line of tolerance.',
+    }),
+    description: optionalText(1000, 'multiline'),
+    paymentReference: text(35)
+      .pipe(z.string().min(1))
       .nullable()
       .optional()
       .meta({ description: 'Structured payment reference; a betalingskenmerk is generated when left out.' }),
@@ -131,6 +210,10 @@ export const InvoiceInput = z
     path: ['dueDate'],
     message: 'The due date cannot be before the issue date.',
   })
+  .superRefine((invoice, ctx) => {
+    const mismatch = invoice.lines ? linesMismatch(invoice.lines, invoice.totalCents) : null;
+    if (mismatch) ctx.addIssue({ code: 'custom', path: ['lines'], message: mismatch });
+  })
   .meta({
     description: 'An invoice. PUT is idempotent by invoice number: sending the same invoice twice changes nothing.',
   });
@@ -139,20 +222,15 @@ export const SettleInput = z.strictObject({
   outcome: z.enum(['paid', 'credited']).meta({
     description: '`paid`: paid outside the portal (e.g. bank transfer); `credited`: a credit note.',
   }),
-  amountCents: z.number().int().positive().optional().meta({ description: 'Defaults to the whole open amount.' }),
-  reference: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
+  amountCents: positiveCents().optional().meta({ description: 'Defaults to the whole open amount.' }),
+  reference: text(200)
+    .pipe(z.string().min(1))
     .optional()
     .meta({ description: 'Your reference (bank transaction, credit note number); repeating it repeats nothing.' }),
 });
 
 export const PaymentsQuery = z.strictObject({
-  since: z
-    .string()
-    .max(200)
+  since: text(200)
     .optional()
     .meta({ description: 'The `next_cursor` of the previous page; leave out to start at the beginning.' }),
   limit: z.coerce.number().int().min(1).max(100).default(100),

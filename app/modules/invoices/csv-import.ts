@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { hasForbiddenControlChars, MAX_AMOUNT_TEXT, MAX_DATE, MIN_DATE } from '../../utils/limits';
 import { parseAmountToCents } from '../../utils/money';
 import { parseImportDate } from './import-dates';
 
@@ -38,14 +39,17 @@ export type ImportIssueCode =
   | 'cellCount'
   | 'required'
   | 'tooLong'
+  | 'controlChars'
   | 'emailInvalid'
   | 'kindInvalid'
   | 'dateFormat'
   | 'dateImpossible'
+  | 'dateOutOfRange'
   | 'dueBeforeIssue'
   | 'amountAmbiguous'
   | 'amountInvalid'
   | 'amountNotPositive'
+  | 'amountTooLarge'
   | 'currencyUnsupported'
   | 'duplicateNumber'
   | 'debtorConflict'
@@ -118,7 +122,8 @@ export function detectDelimiter(text: string): ',' | ';' {
 }
 
 const Email = z.email();
-const hasControlChars = (value: string) => /\p{Cc}/u.test(value);
+/** Line breaks and tabs are fine in a description (a quoted cell may span lines); elsewhere no control characters. */
+const MULTILINE_COLUMNS: readonly CsvColumn[] = ['description'];
 const LIMITS: Partial<Record<CsvColumn, number>> = {
   invoice_number: 100,
   debtor_ref: 200,
@@ -197,9 +202,13 @@ function parseRow(columns: CsvColumn[], record: string[], row: number): ParsedCs
       if (required) add(column, 'required');
       return null;
     }
+    if (hasForbiddenControlChars(value, MULTILINE_COLUMNS.includes(column) ? 'multiline' : 'line')) {
+      add(column, 'controlChars');
+      return null;
+    }
     const max = LIMITS[column];
-    if ((max && value.length > max) || hasControlChars(value)) {
-      add(column, 'tooLong', { max: max ?? 0 });
+    if (max && value.length > max) {
+      add(column, 'tooLong', { max });
       return null;
     }
     return value;
@@ -225,7 +234,8 @@ function parseRow(columns: CsvColumn[], record: string[], row: number): ParsedCs
     }
     const parsed = parseImportDate(value);
     if (parsed.ok) return parsed.date;
-    add(column, parsed.reason === 'format' ? 'dateFormat' : 'dateImpossible', { value });
+    if (parsed.reason === 'range') add(column, 'dateOutOfRange', { value, min: MIN_DATE, max: MAX_DATE });
+    else add(column, parsed.reason === 'format' ? 'dateFormat' : 'dateImpossible', { value });
     return null;
   };
   const issueDate = date('issue_date');
@@ -237,7 +247,9 @@ function parseRow(columns: CsvColumn[], record: string[], row: number): ParsedCs
   if (amountText === '') add('amount', 'required');
   else {
     const parsed = parseAmountToCents(amountText);
-    if (!parsed.ok) {
+    if (!parsed.ok && parsed.code === 'tooLarge')
+      add('amount', 'amountTooLarge', { value: amountText, max: MAX_AMOUNT_TEXT });
+    else if (!parsed.ok) {
       add('amount', parsed.reason.startsWith('ambiguous') ? 'amountAmbiguous' : 'amountInvalid', { value: amountText });
     } else if (parsed.cents <= 0) add('amount', 'amountNotPositive', { value: amountText });
     else amountCents = parsed.cents;

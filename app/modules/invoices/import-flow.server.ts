@@ -14,6 +14,8 @@ import {
 } from './csv-import';
 import { importCsvRows, ImportRowError, importUblInvoice, type ImportSummary } from './import.server';
 import type { UpsertOutcome } from './intake.server';
+import { IMPORT_FORM_LIMIT_BYTES } from './limits';
+import { hasForbiddenControlChars } from '../../utils/limits';
 import { decodeUblUpload, parseUblInvoice, type UblIssue, type UblWarning } from './ubl-import';
 
 /**
@@ -23,7 +25,7 @@ import { decodeUblUpload, parseUblInvoice, type UblIssue, type UblWarning } from
  * re-validates everything: a tampered field can only be an upload like any other.
  */
 
-export const IMPORT_FORM_LIMIT_BYTES = 25 * 1024 * 1024;
+export { IMPORT_FORM_LIMIT_BYTES };
 /** A preview lists every row with an error and at most this many good ones. */
 const PREVIEW_GOOD_ROWS = 100;
 
@@ -100,14 +102,26 @@ export async function readImportForm(request: Request): Promise<FormData | null>
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > IMPORT_FORM_LIMIT_BYTES) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
+    // Past the limit the rest is read and dropped, not cancelled: cancelling would reset the
+    // connection before the browser sees our answer. The HTTP server's body limit
+    // (app/server/body-limit.ts) stops a body that goes on much longer.
+    if (size > IMPORT_FORM_LIMIT_BYTES) chunks.length = 0;
+    else chunks.push(value);
   }
+  if (size > IMPORT_FORM_LIMIT_BYTES) return null;
   const body = Buffer.concat(chunks);
   return new Request(request.url, { method: 'POST', headers: request.headers, body }).formData();
+}
+
+/**
+ * The uploaded file's name is only a label (shown, and kept in the audit log): one the
+ * browser or a client sent with control characters in it is replaced by a neutral name
+ * rather than refusing the file, and long names are cut.
+ */
+export function uploadLabel(filename: string, source: 'csv' | 'ubl'): string {
+  const name = filename.trim();
+  if (name === '' || hasForbiddenControlChars(name)) return source === 'csv' ? 'upload.csv' : 'upload.xml';
+  return name.slice(0, 200);
 }
 
 export function encodePayload(text: string): string {
@@ -218,15 +232,16 @@ function validRows(rows: ParsedCsvRow[]) {
 export async function previewCsvUpload(staff: Actor, file: File): Promise<CsvPreview | ImportFailure> {
   const decoded = decodeCsvUpload(new Uint8Array(await file.arrayBuffer()));
   if (!decoded.ok) return { kind: 'failure', source: 'csv', messages: [csvMessage(decoded.issue)] };
-  return csvPreviewOf(staff, decoded.text, file.name);
+  return csvPreviewOf(staff, decoded.text, uploadLabel(file.name, 'csv'));
 }
 
 /** Parses the carried text again and imports it in one transaction; any problem and nothing is stored. */
 export async function confirmCsvImport(
   staff: Actor,
   payload: string,
-  filename: string,
+  rawFilename: string,
 ): Promise<ImportDone | CsvPreview | ImportFailure> {
+  const filename = uploadLabel(rawFilename, 'csv');
   const text = decodePayload(payload);
   if (text === null) return { kind: 'failure', source: 'csv', messages: [{ key: 'bo.import.error.badPayload' }] };
   const parsed = parseInvoiceCsv(text);
@@ -301,14 +316,15 @@ async function ublPreviewOf(staff: Actor, text: string, filename: string): Promi
 export async function previewUblUpload(staff: Actor, file: File): Promise<UblPreview | ImportFailure> {
   const decoded = decodeUblUpload(new Uint8Array(await file.arrayBuffer()));
   if (!decoded.ok) return { kind: 'failure', source: 'ubl', messages: [ublMessage(decoded.issue)] };
-  return ublPreviewOf(staff, decoded.text, file.name);
+  return ublPreviewOf(staff, decoded.text, uploadLabel(file.name, 'ubl'));
 }
 
 export async function confirmUblImport(
   staff: Actor,
   payload: string,
-  filename: string,
+  rawFilename: string,
 ): Promise<ImportDone | UblPreview | ImportFailure> {
+  const filename = uploadLabel(rawFilename, 'ubl');
   const text = decodePayload(payload);
   if (text === null) return { kind: 'failure', source: 'ubl', messages: [{ key: 'bo.import.error.badPayload' }] };
   const parsed = parseUblInvoice(text);

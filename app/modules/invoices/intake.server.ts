@@ -17,6 +17,14 @@ import {
   type Payment,
 } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
+import {
+  hasForbiddenControlChars,
+  isAmountWithinLimit,
+  isDateWithinLimits,
+  MAX_AMOUNT_CENTS,
+  MAX_DATE,
+  MIN_DATE,
+} from '../../utils/limits';
 import type { Tx } from '../../utils/db.server';
 import { audit, type Actor, type AuditInput } from '../audit/audit.server';
 import { nextActionFor } from '../dunning/schedule';
@@ -134,6 +142,21 @@ function newDebtorValues(ctx: IntakeContext, externalRef: string, patch: DebtorP
   };
 }
 
+/** The last guard against control characters in a debtor's text (the doors refuse them with their own messages). */
+function checkDebtorText(externalRef: string, patch: DebtorPatch) {
+  const fields: [string, string | null | undefined][] = [
+    ['externalRef', externalRef],
+    ...DEBTOR_PATCH_FIELDS.filter((field) => field !== 'kind').map(
+      (field) => [field, patch[field]] as [string, string | null | undefined],
+    ),
+  ];
+  for (const [field, value] of fields) {
+    if (value && hasForbiddenControlChars(value, 'line')) {
+      throw new IntakeError('invalid', 'control_characters', 'No control characters (such as NUL).', field);
+    }
+  }
+}
+
 function debtorCreatedEvent(ctx: IntakeContext, debtor: Debtor): AuditInput {
   return {
     organizationId: ctx.organizationId,
@@ -153,6 +176,7 @@ export async function upsertDebtor(
   externalRef: string,
   patch: DebtorPatch,
 ): Promise<{ debtor: Debtor; outcome: UpsertOutcome }> {
+  checkDebtorText(externalRef, patch);
   for (let attempt = 0; ; attempt++) {
     const existing = await findDebtor(tx, ctx.organizationId, externalRef, true);
     if (existing) return updateDebtor(tx, ctx, existing, patch);
@@ -190,6 +214,7 @@ export async function upsertDebtors(
   ctx: IntakeContext,
   items: { externalRef: string; patch: DebtorPatch }[],
 ): Promise<Map<string, { debtor: Debtor; outcome: UpsertOutcome }>> {
+  for (const item of items) checkDebtorText(item.externalRef, item.patch);
   const results = new Map<string, { debtor: Debtor; outcome: UpsertOutcome }>();
   const existing = new Map<string, Debtor>();
   for (const refs of chunk(
@@ -338,6 +363,50 @@ function checkInvoicePatch(patch: InvoicePatch) {
   }
   if (!Number.isSafeInteger(patch.totalCents) || patch.totalCents <= 0) {
     throw new IntakeError('invalid', 'invalid_total', 'The total must be a positive number of cents.', 'totalCents');
+  }
+  // The doors (API schema, CSV and UBL parsers) check these with their own messages; this is
+  // the last guard, so no door can store what pages and sums cannot handle.
+  if (patch.totalCents > MAX_AMOUNT_CENTS) {
+    throw new IntakeError(
+      'invalid',
+      'amount_too_large',
+      `The total is above the limit of ${MAX_AMOUNT_CENTS} cents.`,
+      'totalCents',
+    );
+  }
+  for (const field of ['issueDate', 'dueDate'] as const) {
+    if (!isDateWithinLimits(patch[field])) {
+      throw new IntakeError('invalid', 'date_out_of_range', `The date must be from ${MIN_DATE} to ${MAX_DATE}.`, field);
+    }
+  }
+  patch.lines?.forEach((line, i) => {
+    for (const field of ['amountCents', 'unitPriceCents'] as const) {
+      if (!isAmountWithinLimit(line[field])) {
+        throw new IntakeError(
+          'invalid',
+          'amount_too_large',
+          `The amount is above the limit of ${MAX_AMOUNT_CENTS} cents.`,
+          `lines.${i}.${field}`,
+        );
+      }
+    }
+    if (hasForbiddenControlChars(line.description, 'multiline')) {
+      throw new IntakeError(
+        'invalid',
+        'control_characters',
+        'No control characters (such as NUL).',
+        `lines.${i}.description`,
+      );
+    }
+  });
+  for (const field of ['paymentReference', 'externalRef'] as const) {
+    const value = patch[field];
+    if (value && hasForbiddenControlChars(value, 'line')) {
+      throw new IntakeError('invalid', 'control_characters', 'No control characters (such as NUL).', field);
+    }
+  }
+  if (patch.description && hasForbiddenControlChars(patch.description, 'multiline')) {
+    throw new IntakeError('invalid', 'control_characters', 'No control characters (such as NUL).', 'description');
   }
 }
 

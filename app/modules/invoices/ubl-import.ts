@@ -2,6 +2,15 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { InvoiceLine } from '../../../db/schema';
 import { addDays } from '../../utils/clock';
+import {
+  hasForbiddenControlChars,
+  isAmountWithinLimit,
+  MAX_AMOUNT_TEXT,
+  MAX_DATE,
+  MIN_DATE,
+  type TextKind,
+} from '../../utils/limits';
+import { centsToDecimalString } from '../../utils/money';
 import { isoDate } from './import-dates';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 
@@ -35,7 +44,11 @@ export type UblIssueCode =
   | 'creditNote'
   | 'missingField'
   | 'invalidDate'
+  | 'dateOutOfRange'
   | 'invalidAmount'
+  | 'amountTooLarge'
+  | 'controlChars'
+  | 'linesMismatch'
   | 'currencyUnsupported'
   | 'nothingPayable'
   | 'dueBeforeIssue'
@@ -186,13 +199,29 @@ function decimalToRoundedCents(value: string): number | null {
   return match[1] === '-' ? -cents : cents;
 }
 
-function ublDate(value: string | null): string | null | 'invalid' {
+function ublDate(value: string | null): string | null | 'invalid' | 'range' {
   if (value === null) return null;
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return 'invalid';
   const parsed = isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
-  return parsed.ok ? parsed.date : 'invalid';
+  return parsed.ok ? parsed.date : parsed.reason === 'range' ? 'range' : 'invalid';
 }
+
+function dateIssue(field: string, value: 'invalid' | 'range'): UblIssue {
+  return value === 'range'
+    ? { code: 'dateOutOfRange', params: { field, min: MIN_DATE, max: MAX_DATE } }
+    : { code: 'invalidDate', params: { field } };
+}
+
+/** Amounts beyond the one limit (utils/limits.ts) are refused like unreadable ones, with the limit named. */
+function amountIssue(field: string, value: string, cents: number | null): UblIssue | null {
+  if (cents === null) return { code: 'invalidAmount', params: { field, value } };
+  if (!isAmountWithinLimit(cents)) return { code: 'amountTooLarge', params: { field, value, max: MAX_AMOUNT_TEXT } };
+  return null;
+}
+
+type DateValue = string | null | 'invalid' | 'range';
+const isDate = (value: DateValue): value is string => value !== null && value !== 'invalid' && value !== 'range';
 
 /** "Payment within 30 days", "Betaling binnen 14 dagen": the number of days, if stated. */
 function termDays(note: string | null): number | null {
@@ -247,20 +276,21 @@ export function parseUblInvoice(xml: string): UblParseResult {
   const number = text(root, 'cbc:ID');
   if (!number) missing('cbc:ID');
 
-  const issueDate = ublDate(text(root, 'cbc:IssueDate'));
+  const issueDate: DateValue = ublDate(text(root, 'cbc:IssueDate'));
   if (issueDate === null) missing('cbc:IssueDate');
-  if (issueDate === 'invalid') issues.push({ code: 'invalidDate', params: { field: 'cbc:IssueDate' } });
+  if (issueDate === 'invalid' || issueDate === 'range') issues.push(dateIssue('cbc:IssueDate', issueDate));
 
-  let dueDate = ublDate(text(root, 'cbc:DueDate') ?? text(root, 'cac:PaymentMeans/cbc:PaymentDueDate'));
-  if (dueDate === 'invalid') issues.push({ code: 'invalidDate', params: { field: 'cbc:DueDate' } });
-  if (dueDate === null && issueDate && issueDate !== 'invalid') {
+  let dueDate: DateValue = ublDate(text(root, 'cbc:DueDate') ?? text(root, 'cac:PaymentMeans/cbc:PaymentDueDate'));
+  if (dueDate === 'invalid' || dueDate === 'range') issues.push(dateIssue('cbc:DueDate', dueDate));
+  if (dueDate === null && isDate(issueDate)) {
     const days = termDays(text(root, 'cac:PaymentTerms/cbc:Note'));
     if (days !== null) {
       dueDate = addDays(issueDate, days);
+      if (dueDate > MAX_DATE) issues.push(dateIssue('cac:PaymentTerms/cbc:Note', 'range'));
       warnings.push({ code: 'dueDateFromTerms', params: { days } });
     } else issues.push({ code: 'missingDueDate' });
   }
-  if (issueDate && issueDate !== 'invalid' && dueDate && dueDate !== 'invalid' && dueDate < issueDate) {
+  if (isDate(issueDate) && isDate(dueDate) && dueDate < issueDate) {
     issues.push({ code: 'dueBeforeIssue' });
   }
 
@@ -270,33 +300,93 @@ export function parseUblInvoice(xml: string): UblParseResult {
 
   const payableText = text(root, 'cac:LegalMonetaryTotal/cbc:PayableAmount');
   const payableCents = payableText === null ? null : decimalToCents(payableText);
+  const payableIssue = payableText === null ? null : amountIssue('cbc:PayableAmount', payableText, payableCents);
   if (payableText === null) missing('cac:LegalMonetaryTotal/cbc:PayableAmount');
-  else if (payableCents === null) {
-    issues.push({ code: 'invalidAmount', params: { field: 'cbc:PayableAmount', value: payableText } });
-  } else if (payableCents <= 0) issues.push({ code: 'nothingPayable' });
+  else if (payableIssue) issues.push(payableIssue);
+  else if (payableCents! <= 0) issues.push({ code: 'nothingPayable' });
 
   const customer = readCustomer(first(root, 'cac:AccountingCustomerParty/cac:Party'), issues, warnings);
   const lines = readLines(root, issues);
+  checkLineTotal(root, lines, issues);
   const pdf = readPdf(root, issues);
 
-  if (issues.length > 0) return { ok: false, issues };
-  return {
-    ok: true,
-    warnings,
-    invoice: {
-      number: number!,
-      issueDate: issueDate as string,
-      dueDate: dueDate as string,
-      currency: currency!,
-      payableCents: payableCents!,
-      customizationId,
-      paymentReference: text(root, 'cac:PaymentMeans/cbc:PaymentID')?.slice(0, 35) ?? null,
-      description: text(root, 'cbc:Note')?.slice(0, 1000) ?? null,
-      customer: customer!,
-      lines,
-      pdf,
-    },
-  };
+  const invoice: UblInvoice | null =
+    issues.length > 0
+      ? null
+      : {
+          number: number!,
+          issueDate: issueDate as string,
+          dueDate: dueDate as string,
+          currency: currency!,
+          payableCents: payableCents!,
+          customizationId,
+          paymentReference: text(root, 'cac:PaymentMeans/cbc:PaymentID')?.slice(0, 35) ?? null,
+          description: text(root, 'cbc:Note')?.slice(0, 1000) ?? null,
+          customer: customer!,
+          lines,
+          pdf,
+        };
+  if (invoice) checkControlChars(invoice, issues);
+  if (!invoice || issues.length > 0) return { ok: false, issues };
+  return { ok: true, warnings, invoice };
+}
+
+/**
+ * BR-CO-10 of EN 16931: the line net amounts add up to the document's LineExtensionAmount.
+ * (The payable amount also holds VAT, allowances and prepaid amounts, so the lines are
+ * checked against this sum, not against it.)
+ */
+function checkLineTotal(root: XmlNode, lines: InvoiceLine[], issues: UblIssue[]) {
+  const field = 'cac:LegalMonetaryTotal/cbc:LineExtensionAmount';
+  const totalText = text(root, field);
+  if (
+    lines.length === 0 ||
+    totalText === null ||
+    issues.some((issue) => issue.code === 'invalidAmount' || issue.code === 'amountTooLarge')
+  )
+    return;
+  const totalCents = decimalToCents(totalText);
+  const problem = amountIssue(field, totalText, totalCents);
+  if (problem) {
+    issues.push(problem);
+    return;
+  }
+  const sum = lines.reduce((acc, line) => acc + line.amountCents, 0);
+  if (sum !== totalCents) {
+    issues.push({
+      code: 'linesMismatch',
+      params: { field, sum: centsToDecimalString(sum), total: centsToDecimalString(totalCents!) },
+    });
+  }
+}
+
+/** Every text taken from the document, by the rule in utils/limits.ts; the field is named in the issue. */
+function checkControlChars(invoice: UblInvoice, issues: UblIssue[]) {
+  const { customer } = invoice;
+  const fields: [string, string | null, TextKind][] = [
+    ['cbc:ID', invoice.number, 'line'],
+    ['cbc:PaymentID', invoice.paymentReference, 'line'],
+    ['cbc:Note', invoice.description, 'multiline'],
+    ['cac:AccountingCustomerParty (identifier)', customer.externalRef, 'line'],
+    ['cac:AccountingCustomerParty/cac:Party (name)', customer.name, 'line'],
+    ['cac:Contact/cbc:ElectronicMail', customer.email, 'line'],
+    ['cac:Contact/cbc:Name', customer.contactName, 'line'],
+    ['cac:PostalAddress/cbc:StreetName', customer.addressLine, 'line'],
+    ['cac:PostalAddress/cbc:PostalZone', customer.postalCode, 'line'],
+    ['cac:PostalAddress/cbc:CityName', customer.city, 'line'],
+    ['cac:Country/cbc:IdentificationCode', customer.country, 'line'],
+    ['cac:PartyTaxScheme/cbc:CompanyID', customer.vatNumber, 'line'],
+    ['cac:EmbeddedDocumentBinaryObject/@filename', invoice.pdf?.filename ?? null, 'line'],
+    ...invoice.lines.map((line, i): [string, string, TextKind] => [
+      `cac:InvoiceLine ${i + 1} cbc:Name`,
+      line.description,
+      'multiline',
+    ]),
+  ];
+  for (const [field, value, kind] of fields) {
+    if (value !== null && hasForbiddenControlChars(value, kind))
+      issues.push({ code: 'controlChars', params: { field } });
+  }
 }
 
 function readCustomer(party: XmlNode | null, issues: UblIssue[], warnings: UblWarning[]): UblCustomer | null {
@@ -347,16 +437,22 @@ function readLines(root: XmlNode, issues: UblIssue[]): InvoiceLine[] {
     const position = text(line, 'cbc:ID') ?? String(index + 1);
     const amountText = text(line, 'cbc:LineExtensionAmount') ?? '';
     const amountCents = decimalToCents(amountText);
-    if (amountCents === null) {
-      issues.push({ code: 'invalidAmount', params: { field: `cac:InvoiceLine ${position}`, value: amountText } });
-    }
+    const problem = amountIssue(`cac:InvoiceLine ${position}`, amountText, amountCents);
+    if (problem) issues.push(problem);
     const priceText = text(line, 'cac:Price/cbc:PriceAmount');
+    const priceCents = priceText === null ? null : decimalToRoundedCents(priceText);
+    if (priceText !== null && priceCents !== null && !isAmountWithinLimit(priceCents)) {
+      issues.push({
+        code: 'amountTooLarge',
+        params: { field: `cac:InvoiceLine ${position} cac:Price`, value: priceText, max: MAX_AMOUNT_TEXT },
+      });
+    }
     const quantity = Number(text(line, 'cbc:InvoicedQuantity') ?? '1');
     const percent = Number(text(line, 'cac:Item/cac:ClassifiedTaxCategory/cbc:Percent') ?? '0');
     return {
       description: (text(line, 'cac:Item/cbc:Name') ?? text(line, 'cac:Item/cbc:Description') ?? '').slice(0, 500),
       quantity: Number.isFinite(quantity) ? quantity : 1,
-      unitPriceCents: (priceText === null ? null : decimalToRoundedCents(priceText)) ?? 0,
+      unitPriceCents: priceCents ?? 0,
       vatRatePercent: Number.isFinite(percent) ? percent : 0,
       amountCents: amountCents ?? 0,
     };

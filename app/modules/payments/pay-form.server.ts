@@ -22,7 +22,9 @@ export type PayFormResult =
   | { ok: true; selection: PaySelection; method: PayMethod }
   | {
       ok: false;
-      errors: Partial<Record<PayFormField, 'nothing_due' | 'invoice_not_found' | 'amount_invalid' | 'method'>>;
+      errors: Partial<
+        Record<PayFormField, 'nothing_due' | 'invoice_not_found' | 'amount_invalid' | 'amount_too_large' | 'method'>
+      >;
     };
 
 export function parsePayForm(form: FormData): PayFormResult {
@@ -60,6 +62,7 @@ export function parsePayForm(form: FormData): PayFormResult {
       if (invoice.length !== 1) return { ok: false, errors: { invoice: 'invoice_not_found' } };
       if (amountMode !== 'part') return { ok: true, selection: { kind: 'single', invoiceId: invoice[0] }, method };
       const cents = parseAmountToCents(amount ?? '');
+      if (!cents.ok && cents.code === 'tooLarge') return { ok: false, errors: { amount: 'amount_too_large' } };
       if (!cents.ok || cents.cents <= 0) return { ok: false, errors: { amount: 'amount_invalid' } };
       return { ok: true, selection: { kind: 'single', invoiceId: invoice[0], amountCents: cents.cents }, method };
     }

@@ -16,6 +16,7 @@ import {
   type PlanPolicy,
 } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
+import { hasForbiddenControlChars } from '../../utils/limits';
 import { getDb, type Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
 import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
@@ -281,6 +282,8 @@ export async function rejectPlan(
   if (note.length === 0) return { ok: false, errors: { reason: { key: 'plan.error.reasonRequired' } } };
   if (note.length > REASON_MAX_LENGTH)
     return { ok: false, errors: { reason: { key: 'plan.error.reasonTooLong', params: { max: REASON_MAX_LENGTH } } } };
+  if (hasForbiddenControlChars(note, 'multiline'))
+    return { ok: false, errors: { reason: { key: 'plan.error.reasonControlChars' } } };
   return getDb().transaction(async (tx) => {
     const locked = await lockProposal(tx, staff, id);
     if ('error' in locked) return { ok: false as const, errors: { form: locked.error } };

@@ -3,6 +3,7 @@
  * the portal's live preview reads its form with the same code the server uses.
  */
 import { z } from 'zod';
+import { hasForbiddenControlChars } from '../../utils/limits';
 import { parseAmountToCents } from '../../utils/money';
 import { FREQUENCIES, REASON_MAX_LENGTH, type FieldErrors, type Frequency } from './schedule';
 
@@ -72,11 +73,18 @@ export function parsePlanValues(values: PlanFormValues):
     if (parsed.ok) downPaymentCents = parsed.cents;
     else
       errors.downPayment = {
-        key: /sign/.test(parsed.reason) ? 'plan.error.downPaymentNegative' : 'plan.error.downPaymentInvalid',
+        key:
+          parsed.code === 'tooLarge'
+            ? 'plan.error.downPaymentTooLarge'
+            : /sign/.test(parsed.reason)
+              ? 'plan.error.downPaymentNegative'
+              : 'plan.error.downPaymentInvalid',
       };
   }
   if (values.reason.length > REASON_MAX_LENGTH) {
     errors.reason = { key: 'plan.error.reasonTooLong', params: { max: REASON_MAX_LENGTH } };
+  } else if (hasForbiddenControlChars(values.reason, 'multiline')) {
+    errors.reason = { key: 'plan.error.reasonControlChars' };
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {

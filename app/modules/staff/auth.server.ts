@@ -3,6 +3,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { organizations, staffSessions, staffUsers, type StaffUser } from '../../../db/schema';
 import { getDb } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
+import { hasForbiddenControlChars } from '../../utils/limits';
 import { clearLimit, clientIp, hit } from '../../utils/rate-limit.server';
 import { randomToken, sha256 } from '../../utils/token.server';
 import { audit } from '../audit/audit.server';
@@ -40,6 +41,11 @@ export type LoginResult =
 export async function login(email: string, password: string, request: Request): Promise<LoginResult> {
   const db = getDb();
   const normalized = email.trim().toLowerCase();
+  // No address has control characters (and PostgreSQL cannot even compare a NUL): a wrong login, same work.
+  if (hasForbiddenControlChars(normalized)) {
+    await burnPasswordCheck(password);
+    return { ok: false, reason: 'invalid' };
+  }
   const emailKey = `login:email:${normalized}`;
   const ipKey = `login:ip:${clientIp(request)}`;
   const [byEmail, byIp] = await Promise.all([

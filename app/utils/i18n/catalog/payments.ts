@@ -48,6 +48,7 @@ export const nl = {
   'pay.error.amount_below_minimum': 'Het bedrag is te laag: een deelbetaling is minimaal {min}.',
   'pay.error.amount_above_open': 'Het bedrag is hoger dan wat er nog openstaat ({max}).',
   'pay.error.amount_invalid': 'Vul een bedrag in, bijvoorbeeld 25,00.',
+  'pay.error.amount_too_large': 'Dit bedrag is te hoog: hooguit € 100.000.000,00 per betaling.',
   'pay.error.method': 'Kies hoe u wilt betalen.',
   'pay.error.no_provider': 'Online betalen is nu niet mogelijk. Betaal per bankoverschrijving.',
   'pay.error.provider_unavailable':
@@ -167,6 +168,7 @@ export const en: Record<keyof typeof nl, string> = {
   'pay.error.amount_below_minimum': 'The amount is too low: a part payment is at least {min}.',
   'pay.error.amount_above_open': 'The amount is more than what is still open ({max}).',
   'pay.error.amount_invalid': 'Enter an amount, for example 25.00.',
+  'pay.error.amount_too_large': 'This amount is too high: at most €100,000,000.00 per payment.',
   'pay.error.method': 'Choose how you would like to pay.',
   'pay.error.no_provider': 'Paying online is not possible right now. Please pay by bank transfer.',
   'pay.error.provider_unavailable':

@@ -135,6 +135,7 @@ export const nl = {
   'plan.error.downPaymentTooHigh':
     'De aanbetaling moet lager zijn dan het totaal; anders is er niets meer te verdelen.',
   'plan.error.downPaymentInvalid': 'Vul een bedrag in, bijvoorbeeld 50,00.',
+  'plan.error.downPaymentTooLarge': 'Dit bedrag is te hoog: hooguit € 100.000.000,00.',
   'plan.error.countInvalid': 'Vul een heel aantal termijnen in.',
   'plan.error.countTooLow':
     'Kies minstens {min} termijnen. Wilt u in één keer later betalen? Doe dan een betaalbelofte.',
@@ -165,6 +166,7 @@ export const nl = {
     'Een factuur in dit voorstel is intussen (deels) afgehandeld. Doe een tegenvoorstel of wijs het af.',
   'plan.error.reasonRequired': 'Schrijf een reden; de debiteur leest die.',
   'plan.error.reasonTooLong': 'Gebruik hoogstens {max} tekens.',
+  'plan.error.reasonControlChars': 'De tekst bevat stuurtekens (zoals NUL). Haal die weg.',
   'promise.error.dateInvalid': 'Vul een geldige datum in.',
   'promise.error.datePast': 'Deze datum ligt in het verleden. Kies vandaag of later.',
   'promise.error.dateTooFar': 'U kunt hoogstens {days} dagen vooruit beloven, uiterlijk {last}.',
@@ -395,6 +397,7 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.error.downPaymentTooHigh':
     'The down payment must be less than the total; otherwise there is nothing left to spread.',
   'plan.error.downPaymentInvalid': 'Enter an amount, for example 50.00.',
+  'plan.error.downPaymentTooLarge': 'This amount is too high: at most €100,000,000.00.',
   'plan.error.countInvalid': 'Enter a whole number of instalments.',
   'plan.error.countTooLow':
     'Choose at least {min} instalments. Want to pay everything later in one go? Make a promise to pay.',
@@ -424,6 +427,7 @@ export const en: Record<keyof typeof nl, string> = {
     'An invoice in this proposal has since been (partly) settled. Make a counter-proposal or reject it.',
   'plan.error.reasonRequired': 'Write a reason; the debtor reads it.',
   'plan.error.reasonTooLong': 'Use at most {max} characters.',
+  'plan.error.reasonControlChars': 'The text contains control characters (such as NUL). Remove them.',
   'promise.error.dateInvalid': 'Enter a valid date.',
   'promise.error.datePast': 'This date is in the past. Choose today or later.',
   'promise.error.dateTooFar': 'You can promise at most {days} days ahead, by {last} at the latest.',
