@@ -1,11 +1,42 @@
 import { PassThrough } from 'node:stream';
-import type { AppLoadContext, EntryContext } from '@remix-run/node';
-import { RemixServer } from '@remix-run/react';
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node';
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
+import { isConnectionError } from './server/db-health';
 import { NonceProvider } from './utils/nonce';
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
+
+/**
+ * Hands the error to the HTTP server (app/server/remix-handler.ts), which answers 503 instead of
+ * 500 when the database could not be reached, and logs it as Remix would: a lost database in one
+ * line rather than a stack per request.
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  context.errors?.push(error);
+  // A body cut off by the body-limit layer (app/server/body-limit.ts) was answered 413 already.
+  if (request.signal.aborted || bodyWasRefused(error)) return;
+  if (isConnectionError(error)) {
+    console.error(`${request.method} ${new URL(request.url).pathname}: database unreachable (${describe(error)})`);
+    return;
+  }
+  console.error(
+    isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error,
+  );
+};
+
+function bodyWasRefused(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if (e.name === 'BodyTooLargeError') return true;
+  return false;
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error
+    ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}`
+    : String(cause);
+}
 
 /**
  * Renders the whole document before answering. No page suspends (loaders return their data

@@ -61,11 +61,13 @@ export function ErrorBoundary() {
       ? translate(locale, 'error.notFound')
       : status === 403
         ? translate(locale, 'error.forbidden')
-        : translate(locale, 'error.body');
+        : status === 503
+          ? translate(locale, 'error.unavailable.body')
+          : translate(locale, 'error.body');
   return (
     <main className="centered-page" id="main">
       <div className="card narrow">
-        <h1>{translate(locale, 'error.title')}</h1>
+        <h1>{translate(locale, status === 503 ? 'error.unavailable.title' : 'error.title')}</h1>
         <p>{message}</p>
         <p>
           <a href="/">{translate(locale, 'error.back')}</a>

@@ -23,6 +23,22 @@ describe('environment', () => {
     }
   });
 
+  it('has database and worker limits with defaults, and refuses a lease shorter than three heartbeats', () => {
+    expect(parseEnv({})).toMatchObject({
+      DB_POOL_MAX: 10,
+      DB_CONNECT_TIMEOUT_MS: 2_000,
+      DB_STATEMENT_TIMEOUT_MS: 15_000,
+      WORKER_HEARTBEAT_MS: 15_000,
+      WORKER_LEASE_MS: 120_000,
+    });
+    expect(parseEnv({ WORKER_HEARTBEAT_MS: '1000', WORKER_LEASE_MS: '3000' }).WORKER_LEASE_MS).toBe(3_000);
+    expect(() => parseEnv({ WORKER_HEARTBEAT_MS: '1000', WORKER_LEASE_MS: '2000' })).toThrow(
+      /^WORKER_LEASE_MS is invalid: expected at least three times WORKER_HEARTBEAT_MS \(3000\)$/,
+    );
+    expect(() => parseEnv({ DB_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/^DB_STATEMENT_TIMEOUT_MS is invalid/);
+    expect(() => parseEnv({ DB_POOL_MAX: '0' })).toThrow(/^DB_POOL_MAX is invalid/);
+  });
+
   it('refuses to run production on development secrets', () => {
     expect(() =>
       parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', APP_URL: 'https://pay.example' }),

@@ -31,8 +31,25 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: z.string().optional(),
     MOLLIE_API_KEY: z.string().optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    // A request waits at most this long for a new database connection before it answers 503.
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    // The longest statement a web request may run; the slowest legitimate one (a batch of a
+    // 5,000-row CSV import) takes well under a second.
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+    // A worker renews its lease this often, and is taken for dead when its lease is this old:
+    // the jobs it held are then unlocked for the others (see app/modules/jobs/worker-leases.server.ts).
+    WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    WORKER_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
   })
   .superRefine((env, ctx) => {
+    // Two missed heartbeats must not yet look like a dead worker.
+    if (env.WORKER_LEASE_MS < 3 * env.WORKER_HEARTBEAT_MS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKER_LEASE_MS'],
+        message: `at least three times WORKER_HEARTBEAT_MS (${3 * env.WORKER_HEARTBEAT_MS})`,
+      });
     if (env.NODE_ENV !== 'production') return;
     if (env.SESSION_SECRET === DEV_SESSION_SECRET)
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'a secret of your own in production' });

@@ -7,4 +7,5 @@ export * from './dunning';
 export * from './plans';
 export * from './disputes';
 export * from './audit';
+export * from './jobs';
 export * from './relations';

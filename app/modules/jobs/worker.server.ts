@@ -1,6 +1,9 @@
-import { Logger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
+import { getEnv } from '../../utils/env.server';
 import { registeredCrontab, registeredTaskList } from './tasks.server';
+import { keepLease, leaseHolderBase, type LeaseHolder, type LeaseSettings } from './worker-leases.server';
 
 export type StartWorkerOptions = {
   /** Jobs run at once in this process. */
@@ -12,6 +15,8 @@ export type StartWorkerOptions = {
   connectionString?: string;
   pollInterval?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Lease timing for crashed-worker recovery; WORKER_HEARTBEAT_MS and WORKER_LEASE_MS by default. */
+  lease?: Partial<LeaseSettings>;
 };
 
 export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
@@ -53,7 +58,13 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   // Our own pool, so its error listeners outlive the runner: at shutdown the database may go
   // away first (the embedded one stops on the same signal), and an unhandled pool error would
   // crash the process mid-shutdown.
-  const pgPool = new pg.Pool({ connectionString, max: concurrency + 2 });
+  // A connect that hangs (a database gone silent) fails after 10 s and is retried by graphile-worker.
+  const pgPool = new pg.Pool({
+    connectionString,
+    max: concurrency + 3,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
   let warned = false;
   const onError = (error: Error) => {
     if (!warned) logger.warn(`database connection lost: ${error.message}`);
@@ -61,6 +72,13 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
   };
   pgPool.on('error', onError);
   pgPool.on('connect', (client) => client.on('error', onError));
+  // The ids this pool locks jobs under, for its lease (worker-leases.server.ts).
+  const events: WorkerEvents = new EventEmitter();
+  let holder: LeaseHolder | undefined;
+  events.on('pool:create', ({ workerPool }) => {
+    holder = { id: workerPool.id, workerIds: [], ...leaseHolderBase() };
+  });
+  events.on('worker:create', ({ worker }) => holder?.workerIds.push(worker.workerId));
   let runner: Runner;
   try {
     runner = await run({
@@ -71,11 +89,23 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
       taskList: { ...registeredTaskList(), ...options.taskList },
       crontab,
       logger,
+      events,
     });
   } catch (error) {
     await pgPool.end().catch(() => {});
     throw error;
   }
+  const env = getEnv();
+  const lease = keepLease(
+    pgPool,
+    () => holder,
+    {
+      heartbeatMs: options.lease?.heartbeatMs ?? env.WORKER_HEARTBEAT_MS,
+      leaseMs: options.lease?.leaseMs ?? env.WORKER_LEASE_MS,
+    },
+    { info: (line) => logger.info(line), warn: (line) => logger.warn(line) },
+  );
+  await lease.beat();
   let stopped: Promise<void> | undefined;
   return {
     runner,
@@ -84,6 +114,9 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Wor
         try {
           await runner.stop();
         } finally {
+          // After the runner: its jobs are finished or released by now. Should it not have got
+          // there, the lease goes anyway and another pool unlocks what is left.
+          await lease.release();
           await pgPool.end().catch(() => {});
         }
       })();

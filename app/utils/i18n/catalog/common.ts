@@ -8,6 +8,9 @@ export const nl = {
   'error.notFound': 'Deze pagina bestaat niet (meer).',
   'error.forbidden': 'U hebt geen toegang tot deze pagina.',
   'error.back': 'Terug naar het begin',
+  'error.unavailable.title': 'We werken eraan',
+  'error.unavailable.body':
+    'Deze dienst is even niet bereikbaar. Probeer het over een minuut opnieuw; deze pagina doet dat ook vanzelf.',
   'login.title': 'Inloggen',
   'login.intro': 'Log in op de backoffice van Voldaan.',
   'login.email': 'E-mailadres',
@@ -43,6 +46,9 @@ export const en: Record<keyof typeof nl, string> = {
   'error.notFound': 'This page does not exist (any more).',
   'error.forbidden': 'You do not have access to this page.',
   'error.back': 'Back to the start',
+  'error.unavailable.title': 'We are working on it',
+  'error.unavailable.body':
+    'This service cannot be reached for a moment. Please try again in a minute; this page does so by itself too.',
   'login.title': 'Sign in',
   'login.intro': 'Sign in to the Voldaan back office.',
   'login.email': 'Email address',
