@@ -2,18 +2,16 @@
  * `npm run dunning -- --now 2026-12-15 [--org <id>] [--batch 500] [--send] [--json]`: runs one
  * dunning pass as of a day (09:00 Europe/Amsterdam, when reminders go out) or an exact instant,
  * and prints what it did. Uses DATABASE_URL; otherwise the embedded database under DATA_DIR:
- * the one `npm start` is running, or it starts it itself. Messages are only queued; the worker
+ * the one `npm start` is running (found through DATA_DIR/voldaan.json), or it starts it itself. Messages are only queued; the worker
  * (inside `npm start`, or `npm run worker`) sends them, or `--send` sends them right away with
  * the same clock.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { runMigrations as runWorkerMigrations } from 'graphile-worker';
 import { runMigrations } from '../../../db/migrate';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../../server/embedded-db';
+import { openDatabase, runCommand } from '../../server/instance';
 import { amsterdamInstant, fixedClock } from '../../utils/clock';
 import { closeDb } from '../../utils/db.server';
-import { getEnv, resetEnv } from '../../utils/env.server';
 import { formatMoney } from '../../utils/money';
 import { sendCommunication } from '../mail/outbox.server';
 import { runDunningPass, type DunningPassResult } from './pass.server';
@@ -52,20 +50,6 @@ export function parseArgs(argv: string[]): Args | string {
   const org = value('--org');
   if (args.includes('--org') && !org) return '--org expects an organization id';
   return { now, org, batch, send: args.includes('--send'), json: args.includes('--json') };
-}
-
-/** The embedded server `npm start` runs on DATA_DIR, if it is up: its port is in postmaster.pid. */
-function runningEmbeddedUrl(dataDir: string): string | undefined {
-  const file = path.join(dataDir, 'postmaster.pid');
-  if (!fs.existsSync(file)) return undefined;
-  const [pid, , , port] = fs.readFileSync(file, 'utf8').split('\n');
-  try {
-    process.kill(Number(pid), 0);
-  } catch {
-    return undefined;
-  }
-  // The user and password embedded-db.ts gives every embedded server.
-  return `postgres://postgres:voldaan@127.0.0.1:${Number(port)}/voldaan`;
 }
 
 function money(cents: number) {
@@ -119,19 +103,9 @@ async function main() {
     console.error(`${args}\n${USAGE}`);
     process.exit(2);
   }
-  let embedded: EmbeddedDb | undefined;
-  if (!getEnv().DATABASE_URL) {
-    const dataDir = path.join(getEnv().DATA_DIR, 'postgres');
-    const running = runningEmbeddedUrl(dataDir);
-    if (running) process.env.DATABASE_URL = running;
-    else {
-      embedded = await startEmbeddedPostgres({ dataDir, database: 'voldaan' });
-      process.env.DATABASE_URL = embedded.url;
-    }
-    resetEnv();
-  }
+  const database = await openDatabase('dunning', { startEmbedded: true });
   try {
-    const url = getEnv().DATABASE_URL!;
+    const url = database.url;
     await runMigrations(url);
     await runWorkerMigrations({ connectionString: url });
     const clock = fixedClock(args.now);
@@ -152,13 +126,10 @@ async function main() {
     console.log(args.json ? JSON.stringify({ ...result, sent }, null, 2) : report(result, sent));
   } finally {
     await closeDb();
-    await embedded?.stop();
+    await database.close();
   }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('dunning', 'cli.ts'))) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  runCommand('npm run dunning failed', main);
 }

@@ -1,11 +1,11 @@
 /**
  * `npm run link -- <debtor email or id>`: prints a fresh portal URL for a debtor.
- * Uses DATABASE_URL, or the embedded database under DATA_DIR when it is unset.
+ * Uses DATABASE_URL; otherwise the embedded database of the Voldaan running on DATA_DIR, or
+ * it starts that database itself (and stops it after). Links use APP_URL, or when that is
+ * not set, the URL of the app running on DATA_DIR.
  */
-import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../../server/embedded-db';
+import { openDatabase, runCommand } from '../../server/instance';
 import { closeDb, getDb } from '../../utils/db.server';
-import { getEnv, resetEnv } from '../../utils/env.server';
 import { findDebtorsByIdOrEmail } from './debtor-lookup.server';
 import { issuePortalLink } from './links.server';
 
@@ -15,12 +15,7 @@ async function main() {
     console.error('usage: npm run link -- <debtor email or id>');
     process.exit(2);
   }
-  let embedded: EmbeddedDb | undefined;
-  if (!getEnv().DATABASE_URL) {
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(getEnv().DATA_DIR, 'postgres'), database: 'voldaan' });
-    process.env.DATABASE_URL = embedded.url;
-    resetEnv();
-  }
+  const database = await openDatabase('link', { startEmbedded: true });
   try {
     const found = await findDebtorsByIdOrEmail(getDb(), query);
     if (found.length === 0) {
@@ -35,8 +30,8 @@ async function main() {
     }
   } finally {
     await closeDb();
-    await embedded?.stop();
+    await database.close();
   }
 }
 
-void main();
+runCommand('npm run link failed', main);
