@@ -40,6 +40,7 @@ export function unavailablePage(locale: Locale): string {
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f5f6f4;color:#1d2621}
 main{max-width:32rem;margin:12vh auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 h1{font-size:1.5rem;margin:0 0 1rem}p{line-height:1.5;margin:0}
+@media (max-width:34rem){main{margin:8vh 1rem;padding:1.5rem}}
 </style>
 </head>
 <body>
