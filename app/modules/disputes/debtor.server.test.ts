@@ -118,6 +118,19 @@ describe('opening a dispute', () => {
     );
   });
 
+  it('keeps an attachment whose browser-sent name holds control characters, under a storable name', async () => {
+    const ctx = await setup();
+    const id = disputeIdFrom(
+      await submit(ctx, ctx.invoice.id, valid, [
+        { name: 'pak\u0000bon\u0007.pdf', data: SAMPLE.pdf, type: 'application/pdf' },
+      ]),
+    );
+    const [dispute] = await getDb().select().from(disputes).where(eq(disputes.id, id));
+    expect(dispute.status).toBe('open');
+    const stored = await getDb().select().from(files).where(eq(files.organizationId, ctx.org.id));
+    expect(stored.map((f) => f.filename)).toEqual(['pakbon.pdf']);
+  });
+
   it('accepts part of the amount, typed the Dutch way', async () => {
     const ctx = await setup();
     const id = disputeIdFrom(
