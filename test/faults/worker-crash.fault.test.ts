@@ -17,6 +17,7 @@ import { runMigrations } from '../../db/migrate';
 import { startEmbeddedPostgres, type EmbeddedDb } from '../../app/server/embedded-db';
 import { closeDb, getDb, getSql } from '../../app/utils/db.server';
 import { resetEnv } from '../../app/utils/env.server';
+import { waitFor } from '../wait';
 
 const HEARTBEAT_MS = 1_000;
 const LEASE_MS = 15_000;
@@ -65,18 +66,8 @@ function startWorker(env: NodeJS.ProcessEnv) {
   return { child, output: () => output };
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 60_000,
-) {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000) {
+  return waitFor(what, probe, { timeoutMs: ms });
 }
 
 let tmp: string;

@@ -10,6 +10,7 @@ import { getDb, getSql } from '../../utils/db.server';
 import { resetEnv } from '../../utils/env.server';
 import { releaseLease, renewLease, sweepDeadWorkers } from './worker-leases.server';
 import { startWorker } from './worker.server';
+import { waitFor } from '../../../test/wait';
 
 const resend = mockResend();
 let pool: pg.Pool;
@@ -28,16 +29,6 @@ afterAll(async () => {
   resend.server.close();
   await pool.end();
 });
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A job of some task, locked by `lockedBy` `lockedSecondsAgo` seconds ago (by the database's clock). */
 async function lockedJob(lockedBy: string, lockedSecondsAgo: number, task = 'test_noop'): Promise<string> {
@@ -131,7 +122,7 @@ describe('worker leases', () => {
       expect(lease.worker_ids).toContain(lease.id);
       expect(lease.worker_ids).toHaveLength(3);
       await worker.runner.addJob('test_block', {});
-      await until(async () => started);
+      await waitFor('condition', async () => started);
       const [locked] = await getSql()<{ locked_by: string }[]>`
         select locked_by from graphile_worker._private_jobs where locked_by is not null`;
       expect(lease.worker_ids).toContain(locked.locked_by);
@@ -159,7 +150,7 @@ describe('worker leases', () => {
       lease: { heartbeatMs: 200, leaseMs: 1_000 },
     });
     try {
-      await until(async () => (await sendJobsFor(comm!.id)).length === 0);
+      await waitFor('condition', async () => (await sendJobsFor(comm!.id)).length === 0);
     } finally {
       await worker.stop();
     }
@@ -189,8 +180,8 @@ describe('worker leases', () => {
       lease: { heartbeatMs: 200, leaseMs: 1_000 },
     });
     try {
-      await until(async () => (await communication(comm!.id)).status === 'sent');
-      await until(async () => (await sendJobsFor(comm!.id)).length === 0);
+      await waitFor('condition', async () => (await communication(comm!.id)).status === 'sent');
+      await waitFor('condition', async () => (await sendJobsFor(comm!.id)).length === 0);
     } finally {
       await worker.stop();
     }

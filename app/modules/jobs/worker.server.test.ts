@@ -6,6 +6,7 @@ import { getDb } from '../../utils/db.server';
 import { resetEnv } from '../../utils/env.server';
 import { registerCron, registerTask, registeredCrontab, registeredTaskList } from './tasks.server';
 import { startWorker, type WorkerHandle } from './worker.server';
+import { waitFor } from '../../../test/wait';
 
 const resend = mockResend();
 beforeAll(() => resend.server.listen({ onUnhandledRequest: 'error' }));
@@ -15,16 +16,6 @@ afterEach(() => {
   resetEnv();
 });
 afterAll(() => resend.server.close());
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** PostgreSQL's clock, which graphile-worker schedules jobs by: run_at is compared with it, not with business time. */
 async function databaseNow(): Promise<number> {
@@ -49,7 +40,7 @@ describe('the worker', () => {
   it('sends a queued communication through the local outbox', async () => {
     const { comm } = await queuedReminder();
     await withWorker(async () => {
-      const sent = await until(async () => {
+      const sent = await waitFor('condition', async () => {
         const row = await communication(comm!.id);
         return row.status === 'sent' ? row : undefined;
       });
@@ -69,7 +60,7 @@ describe('the worker', () => {
 
     await withWorker(async (worker) => {
       await worker.runner.addJob('test_echo', { hello: 'world' });
-      await until(async () => seen.length > 0);
+      await waitFor('condition', async () => seen.length > 0);
     });
     expect(seen).toEqual([{ hello: 'world' }]);
   });
@@ -80,7 +71,7 @@ describe('the worker', () => {
     resend.reply(resendReplies.serverError());
     const { comm } = await queuedReminder();
     await withWorker(async () => {
-      const [job] = await until(async () => {
+      const [job] = await waitFor('condition', async () => {
         const jobs = await sendJobsFor(comm!.id);
         return jobs[0]?.attempts === 1 && jobs[0].last_error ? jobs : undefined;
       });
@@ -97,7 +88,7 @@ describe('the worker', () => {
     const { comm } = await queuedReminder();
     const started = await databaseNow();
     await withWorker(async () => {
-      const [job] = await until(async () => {
+      const [job] = await waitFor('condition', async () => {
         const jobs = await sendJobsFor(comm!.id);
         return jobs.length === 1 && jobs[0].run_at.getTime() > started + 30_000 ? jobs : undefined;
       });
