@@ -154,7 +154,9 @@ export function bodyLimit(rules: readonly BodyLimitRule[] = BODY_LIMITS): expres
       if (req.listenerCount('error') > 0) req.emit('error', new BodyTooLargeError(rule.limitBytes));
       drain(req);
     };
-    // Counting from the first byte: the listener is in place before Remix starts reading.
+    // Counting from the first byte: the listener is in place before Remix starts reading. A 'data'
+    // listener starts the flow on the next tick, so every layer between here and Remix's handler
+    // (which attaches its reader) must pass the request on synchronously, as the ones in http.ts do.
     req.on('data', count);
     // A route that answered without reading the whole body (a 401, a redirect) leaves the rest
     // on the wire, and Remix's paused stream of it would hold the connection: nobody reads it
