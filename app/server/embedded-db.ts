@@ -76,7 +76,10 @@ function procStat(pid: number): string[] | undefined {
 
 function ps(pid: number, field: 'comm' | 'ppid'): string | undefined {
   try {
-    return execFileSync('ps', ['-o', `${field}=`, '-p', String(pid)], { encoding: 'utf8' }).trim() || undefined;
+    return (
+      execFileSync('ps', ['-o', `${field}=`, '-p', String(pid)], { encoding: 'utf8', env: programEnv() }).trim() ||
+      undefined
+    );
   } catch {
     return undefined;
   }
@@ -139,7 +142,7 @@ async function binaries(): Promise<Binaries> {
 function messagesLocale(): string {
   try {
     const available = new Set(
-      execFileSync('locale', ['-a'], { encoding: 'utf8' })
+      execFileSync('locale', ['-a'], { encoding: 'utf8', env: programEnv() })
         .split(/\r?\n/)
         .map((l) => l.trim()),
     );
@@ -152,9 +155,22 @@ function messagesLocale(): string {
 
 type Ids = { uid: number; gid: number };
 
+/**
+ * The environment for the PostgreSQL programs. FAKETIME_SHARED (set by libfaketime, which
+ * test/at-hours.sh preloads to move the clock) names a semaphore owned by the user that created
+ * it; a program started as "postgres" cannot open root's, makes one named after its own pid, and
+ * libfaketime 0.9.10 exits with status 1 when a stale one of that pid is left in /dev/shm. Without
+ * the name each program keeps its own moved clock and needs nothing shared.
+ */
+function programEnv(locale?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = locale ? { ...process.env, LC_MESSAGES: locale } : { ...process.env };
+  delete env.FAKETIME_SHARED;
+  return env;
+}
+
 function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { encoding: 'utf8' }, (error, stdout, stderr) =>
+    execFile(file, args, { encoding: 'utf8', env: programEnv() }, (error, stdout, stderr) =>
       error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout),
     );
   });
@@ -215,6 +231,7 @@ async function blockingDirectory(target: string, ids: Ids): Promise<string | und
  * home, a `mktemp -d`) blocks it. Checked before initdb, so nothing is created in vain.
  */
 async function checkReachable(ids: Ids, bin: Binaries, dataParent: string) {
+  let stderr = '';
   const code = await new Promise<number>((resolve) => {
     const child = spawn(
       '/bin/sh',
@@ -226,13 +243,25 @@ async function checkReachable(ids: Ids, bin: Binaries, dataParent: string) {
       {
         uid: ids.uid,
         gid: ids.gid,
-        stdio: 'ignore',
+        env: programEnv('C'),
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
-    child.on('error', () => resolve(5));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', (error) => {
+      stderr += error.message;
+      resolve(5);
+    });
     child.on('close', (c) => resolve(c ?? 5));
   });
   if (code === 0) return;
+  if (code !== 3 && code !== 4) {
+    // Not an answer of the check itself: say what the system said instead of guessing at modes.
+    throw new StartError(
+      `Could not check, as the user "postgres", that the embedded PostgreSQL can reach its programs and ${dataParent} (exit ${code}): ${stderr.trim().split('\n')[0] || 'no message'}.\n` +
+        'Fix what the system reports, or set DATABASE_URL.',
+    );
+  }
   const [what, target] = code === 3 ? ['its programs', path.dirname(bin.initdb)] : ['the data directory', dataParent];
   const blocking = (await blockingDirectory(target, ids)) ?? target;
   const mode = await fs
@@ -336,7 +365,7 @@ async function initCluster(clusterDir: string, bin: Binaries, ids: Ids | undefin
           `--pwfile=${pwfile}`,
           `--lc-messages=${locale}`,
         ],
-        { ...ids, env: { ...process.env, LC_MESSAGES: locale }, stdio: ['ignore', 'pipe', 'pipe'] },
+        { ...ids, env: programEnv(locale), stdio: ['ignore', 'pipe', 'pipe'] },
       );
       child.stdout.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -461,7 +490,7 @@ async function spawnPostmaster(
       ...ids,
       detached: true,
       stdio: ['ignore', handle.fd, handle.fd],
-      env: { ...process.env, LC_MESSAGES: locale },
+      env: programEnv(locale),
     });
   } finally {
     await handle.close();
