@@ -5,7 +5,7 @@
 #   weekday-noon  the Wednesday of this week, 12:00: inside the sending hours
 #
 #   bash test/at-hours.sh                                 the plan `npm test` runs:
-#                                                           sunday-night: test:unit, test:e2e, test:faults
+#                                                           sunday-night: test:unit, test:e2e, test:faults, test:security
 #                                                           weekday-noon: test:unit, test:e2e
 #   bash test/at-hours.sh <moment|both> -- <command…>     one command at one moment (or both)
 #
@@ -73,7 +73,7 @@ stages_at() {
 }
 
 if (($# == 0)); then
-  stages_at sunday-night test:unit test:e2e test:faults
+  stages_at sunday-night test:unit test:e2e test:faults test:security
   stages_at weekday-noon test:unit test:e2e
   echo "at-hours: every stage passed at both moments"
   exit 0

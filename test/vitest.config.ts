@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     globals: true,
     include: ['app/**/*.test.{ts,tsx}', 'db/**/*.test.ts', 'emails/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
-    exclude: ['test/e2e/**', 'test/faults/**', 'node_modules/**'],
+    exclude: ['test/e2e/**', 'test/faults/**', 'test/security/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-env.ts'],
     pool: 'forks',
