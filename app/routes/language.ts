@@ -2,13 +2,13 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { isLocale } from '../utils/i18n';
 import { localeCookie } from '../utils/i18n/locale.server';
-import { safeRedirectPath } from '../utils/http.server';
+import { safeRedirect } from '../utils/http.server';
 
 /** POST /language: remembers the chosen language and returns to the page the visitor was on. */
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const locale = form.get('locale');
-  const to = safeRedirectPath(form.get('redirectTo'), '/');
+  const to = safeRedirect(form.get('redirectTo'), '/');
   if (!isLocale(locale)) return redirect(to, 303);
   return redirect(to, { status: 303, headers: { 'Set-Cookie': await localeCookie.serialize(locale) } });
 }

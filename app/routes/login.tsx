@@ -4,7 +4,7 @@ import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/
 import { z } from 'zod';
 import { getStaff, login } from '../modules/staff/auth.server';
 import { LanguageSwitch } from '../ui/language-switch';
-import { safeRedirectPath } from '../utils/http.server';
+import { safeRedirect } from '../utils/http.server';
 import { useT } from '../utils/i18n/react';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
@@ -30,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: result.reason === 'throttled' ? 429 : 401 },
     );
   }
-  return redirect(safeRedirectPath(parsed.data.redirectTo, '/app'), { headers: { 'Set-Cookie': result.setCookie } });
+  return redirect(safeRedirect(parsed.data.redirectTo, '/app'), { headers: { 'Set-Cookie': result.setCookie } });
 }
 
 export default function Login() {

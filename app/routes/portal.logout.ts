@@ -6,6 +6,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect('/portal/signed-out', { status: 303, headers: { 'Set-Cookie': await endDebtorSession(request) } });
 }
 
+// A GET never signs out (a link or an image could): sign-out is a POST, through the request-forgery gate.
 export function loader() {
   return redirect('/portal');
 }

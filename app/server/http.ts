@@ -9,6 +9,7 @@ import { CLIENT_IP_HEADER } from '../utils/rate-limit.server';
 import { bodyLimit, sendPlainError } from './body-limit';
 import { createDbHealth, type DbHealth } from './db-health';
 import { remixHandler, unavailableWhileDbDown } from './remix-handler';
+import { requestGate } from './request-gate';
 
 /** Content-Security-Policy and friends, with a fresh nonce per request for Remix's inline scripts. */
 export function securityHeaders(env: Pick<Env, 'NODE_ENV'>): express.RequestHandler {
@@ -22,7 +23,9 @@ export function securityHeaders(env: Pick<Env, 'NODE_ENV'>): express.RequestHand
       [
         "default-src 'self'",
         `script-src 'self' 'nonce-${nonce}'`,
-        "style-src 'self' 'unsafe-inline'",
+        // No 'unsafe-inline': style attributes are refused; the one inline <style>, a creditor's
+        // validated brand colour (app/ui/brand-colors.tsx), carries the nonce.
+        `style-src 'self' 'nonce-${nonce}'`,
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -49,20 +52,6 @@ export function securityHeaders(env: Pick<Env, 'NODE_ENV'>): express.RequestHand
   };
 }
 
-/**
- * Portal pages send `Referrer-Policy: no-referrer`, so browsers post their forms with
- * `Origin: null`, which Remix's CSRF check takes for a foreign origin. The browser's
- * Sec-Fetch-Site header, which does not depend on the referrer policy, still tells a
- * same-origin post apart: only then is the null Origin dropped. Cross-site posts keep it and
- * are refused as before (and carry no session cookie anyway: SameSite=Lax).
- */
-export const sameOriginNullOrigin: express.RequestHandler = (req, _res, next) => {
-  if (req.method !== 'GET' && req.headers.origin === 'null' && req.headers['sec-fetch-site'] === 'same-origin') {
-    delete req.headers.origin;
-  }
-  next();
-};
-
 export async function loadBuild(root = process.cwd()): Promise<ServerBuild> {
   return (await import(pathToFileURL(path.join(root, '.build/index.js')).href)) as ServerBuild;
 }
@@ -83,11 +72,14 @@ export function startDbHealth(env: Pick<Env, 'DB_CONNECT_TIMEOUT_MS'>): DbHealth
 export function createApp(build: ServerBuild, env: Env, root = process.cwd(), health = startDbHealth(env)) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', env.NODE_ENV === 'production' ? 1 : false);
+  // Only as many proxy hops as the operator says are in front: X-Forwarded-* from anyone else is a client's word.
+  app.set('trust proxy', env.TRUSTED_PROXIES > 0 ? env.TRUSTED_PROXIES : false);
   app.use(securityHeaders(env));
   app.use(rejectMalformedPath);
   app.use(bodyLimit());
-  app.use(sameOriginNullOrigin);
+  // The only CSRF check (see request-gate.ts): after the body limit, so a refused body is still
+  // bounded and read off there; before static files and Remix, so nothing behind it runs for a forgery.
+  app.use(requestGate(env));
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
   // Only paths that name a file (favicon.svg, robots.txt) touch the disk; pages go straight to Remix.
   const publicFiles = express.static(path.join(root, 'public'), { maxAge: '1h', index: false });

@@ -39,6 +39,21 @@ describe('environment', () => {
     expect(() => parseEnv({ DB_POOL_MAX: '0' })).toThrow(/^DB_POOL_MAX is invalid/);
   });
 
+  it('limits API requests per key and minute, 600 unless set, between 1 and 100000', () => {
+    expect(parseEnv({}).API_RATE_LIMIT_PER_MINUTE).toBe(600);
+    expect(parseEnv({ API_RATE_LIMIT_PER_MINUTE: '5' }).API_RATE_LIMIT_PER_MINUTE).toBe(5);
+    for (const bad of ['0', '100001', '2.5', 'many'])
+      expect(() => parseEnv({ API_RATE_LIMIT_PER_MINUTE: bad })).toThrow(/^API_RATE_LIMIT_PER_MINUTE is invalid/);
+  });
+
+  it('believes no proxy unless told how many hops are in front, 0 to 10, in every mode', () => {
+    expect(parseEnv({}).TRUSTED_PROXIES).toBe(0);
+    expect(parseEnv({ NODE_ENV: 'test' }).TRUSTED_PROXIES).toBe(0);
+    expect(parseEnv({ TRUSTED_PROXIES: '2' }).TRUSTED_PROXIES).toBe(2);
+    for (const bad of ['-1', '11', '1.5', 'true', 'loopback'])
+      expect(() => parseEnv({ TRUSTED_PROXIES: bad })).toThrow(/^TRUSTED_PROXIES is invalid/);
+  });
+
   it('refuses to run production on development secrets', () => {
     expect(() =>
       parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', APP_URL: 'https://pay.example' }),

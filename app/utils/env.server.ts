@@ -41,6 +41,11 @@ const schema = z
     // the jobs it held are then unlocked for the others (see app/modules/jobs/worker-leases.server.ts).
     WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     WORKER_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
+    // Reverse-proxy hops in front of the app whose X-Forwarded-For/-Proto/-Host are believed. None by
+    // default, in every mode: a client could otherwise pick its own address and so escape per-IP limits.
+    TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+    // Requests per API key per minute, counted in PostgreSQL so every web process shares the count.
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   })
   .superRefine((env, ctx) => {
     // Two missed heartbeats must not yet look like a dead worker.

@@ -26,6 +26,8 @@ import { staffCookie } from '../factories-backoffice';
 import { createApiKeyFor } from '../factories-intake';
 import { openPortal } from '../portal-session';
 
+/** APP_URL here: a form post as the app's own pages send it passes the request-forgery gate. */
+const APP_ORIGIN = 'http://voldaan.test';
 let dir: string;
 let db: EmbeddedDb;
 let server: http.Server;
@@ -44,7 +46,7 @@ beforeAll(async () => {
     NODE_ENV: 'development',
     DATABASE_URL: db.url,
     DATA_DIR: dir,
-    APP_URL: 'http://voldaan.test',
+    APP_URL: APP_ORIGIN,
     RUN_WORKER: 'false',
     PORTAL_SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('bounds')] }),
   });
@@ -153,7 +155,7 @@ describe('oversized bodies', () => {
   it('answers 413 with a short plain page on a form route (chunked and declared)', async () => {
     for (const chunked of [true, false]) {
       const answer = await send('POST', '/login', {
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: APP_ORIGIN },
         size: TWO_MB,
         chunked,
       });
@@ -168,7 +170,7 @@ describe('oversized bodies', () => {
   it('reads off a refused body larger than the socket buffers, so the client sees the 413 and no reset', async () => {
     const size = 12 * 1024 * 1024;
     const answer = await send('POST', '/login', {
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: APP_ORIGIN },
       size,
       chunked: true,
     });
@@ -202,7 +204,7 @@ describe('oversized bodies', () => {
 
   it('still serves small bodies on the same routes', async () => {
     const answer = await send('POST', '/login', {
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: APP_ORIGIN },
       body: 'email=nobody%40example.test&password=wrong',
       chunked: true,
     });
@@ -218,7 +220,7 @@ describe('oversized bodies', () => {
         port,
         method: 'POST',
         path: '/login',
-        headers: { 'Content-Length': String(FORM_BODY_LIMIT_BYTES + DRAIN_LIMIT_BYTES + 1) },
+        headers: { 'Content-Length': String(FORM_BODY_LIMIT_BYTES + DRAIN_LIMIT_BYTES + 1), Origin: APP_ORIGIN },
       });
       req.on('response', (res) => {
         let text = '';

@@ -159,7 +159,8 @@ describe('graceful shutdown', () => {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     // The body comes slowly: the request is in progress when the signal arrives.
     socket.write(
-      `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${a.port}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+      `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${a.port}\r\nOrigin: ${a.baseUrl}\r\n` +
+        `Content-Type: application/x-www-form-urlencoded\r\n` +
         `Content-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
     );
     await new Promise((r) => setTimeout(r, 300));
