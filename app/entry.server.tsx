@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node';
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
+import { unreadableBody } from './server/body-limit';
 import { isConnectionError } from './server/db-health';
 import { NonceProvider } from './utils/nonce';
 
@@ -10,13 +11,19 @@ export const streamTimeout = ABORT_DELAY;
 
 /**
  * Hands the error to the HTTP server (app/server/remix-handler.ts), which answers 503 instead of
- * 500 when the database could not be reached, and logs it as Remix would: a lost database in one
- * line rather than a stack per request.
+ * 500 when the database could not be reached (400 or 415 when the body was not a readable form),
+ * and logs it as Remix would: a lost database or a broken body in one line rather than a stack per request.
  */
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   context.errors?.push(error);
   // A body cut off by the body-limit layer (app/server/body-limit.ts) was answered 413 already.
   if (request.signal.aborted || bodyWasRefused(error)) return;
+  // A body that is not a readable form is answered 400/415 by the HTTP server: a client's error, one line.
+  const unreadable = unreadableBody([error]);
+  if (unreadable) {
+    console.warn(`${request.method} ${new URL(request.url).pathname}: ${unreadable.status} ${unreadable.code}`);
+    return;
+  }
   if (isConnectionError(error)) {
     console.error(`${request.method} ${new URL(request.url).pathname}: database unreachable (${describe(error)})`);
     return;

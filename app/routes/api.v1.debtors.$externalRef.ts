@@ -13,14 +13,14 @@ import { getDebtorForApi, putDebtorForApi } from '../modules/invoices/api.server
 const ALLOWED = ['GET', 'PUT'];
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  apiHandler(async () => {
+  apiHandler(request, async () => {
     const principal = await authenticate(request);
     const externalRef = parseOrThrow(ExternalRef, params.externalRef, ['externalRef']);
     return apiJson(await getDebtorForApi(principal, externalRef));
   });
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  apiHandler(async () => {
+  apiHandler(request, async () => {
     if (request.method !== 'PUT') methodNotAllowed(ALLOWED);
     const principal = await authenticate(request);
     const externalRef = parseOrThrow(ExternalRef, params.externalRef, ['externalRef']);

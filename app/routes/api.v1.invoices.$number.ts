@@ -13,14 +13,14 @@ import { getInvoiceForApi, putInvoiceForApi } from '../modules/invoices/api.serv
 const ALLOWED = ['GET', 'PUT'];
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  apiHandler(async () => {
+  apiHandler(request, async () => {
     const principal = await authenticate(request);
     const number = parseOrThrow(InvoiceNumber, params.number, ['number']);
     return apiJson(await getInvoiceForApi(principal, number));
   });
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  apiHandler(async () => {
+  apiHandler(request, async () => {
     if (request.method !== 'PUT') methodNotAllowed(ALLOWED);
     const principal = await authenticate(request);
     const number = parseOrThrow(InvoiceNumber, params.number, ['number']);

@@ -16,10 +16,10 @@ import { PDF_BODY_LIMIT_BYTES } from '../modules/invoices/limits';
 
 const ALLOWED = ['PUT'];
 
-export const loader = () => apiHandler(async () => methodNotAllowed(ALLOWED));
+export const loader = () => apiHandler(null, async () => methodNotAllowed(ALLOWED));
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  apiHandler(async () => {
+  apiHandler(request, async () => {
     if (request.method !== 'PUT') methodNotAllowed(ALLOWED);
     const principal = await authenticate(request);
     const number = parseOrThrow(InvoiceNumber, params.number, ['number']);

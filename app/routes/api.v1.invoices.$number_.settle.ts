@@ -12,10 +12,10 @@ import { settleInvoiceForApi } from '../modules/invoices/api.server';
 
 const ALLOWED = ['POST'];
 
-export const loader = () => apiHandler(async () => methodNotAllowed(ALLOWED));
+export const loader = () => apiHandler(null, async () => methodNotAllowed(ALLOWED));
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  apiHandler(async () => {
+  apiHandler(request, async () => {
     if (request.method !== 'POST') methodNotAllowed(ALLOWED);
     const principal = await authenticate(request);
     const number = parseOrThrow(InvoiceNumber, params.number, ['number']);

@@ -4,10 +4,10 @@ import { PaymentsQuery } from '../modules/invoices/api-schemas';
 import { listPaymentsForApi } from '../modules/invoices/api.server';
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
-  apiHandler(async () => {
+  apiHandler(request, async () => {
     const principal = await authenticate(request);
     const query = parseOrThrow(PaymentsQuery, Object.fromEntries(new URL(request.url).searchParams));
     return apiJson(await listPaymentsForApi(principal, query));
   });
 
-export const action = () => apiHandler(async () => methodNotAllowed(['GET']));
+export const action = () => apiHandler(null, async () => methodNotAllowed(['GET']));

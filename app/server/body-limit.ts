@@ -76,6 +76,66 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+export type UnreadableBody = { status: 400 | 415; code: string; message: string; text: string };
+
+const MALFORMED_FORM: UnreadableBody = {
+  status: 400,
+  code: 'malformed_body',
+  message: 'The request body could not be read as a form.',
+  text: '400 - Dit formulier kunnen we niet lezen: de inhoud is beschadigd of onvolledig.\nThis form could not be read: its content is damaged or incomplete.',
+};
+const NOT_A_FORM: UnreadableBody = {
+  status: 415,
+  code: 'unsupported_media_type',
+  message: 'Send the form as application/x-www-form-urlencoded or multipart/form-data.',
+  text: '415 - Dit formulier heeft een onbekend formaat.\nThis form was sent in a format we do not accept (use application/x-www-form-urlencoded or multipart/form-data).',
+};
+
+/**
+ * What each error that reading a form body can end in means, by the exact error its reader throws
+ * (as observed: undici's Request.formData() in Node 20, Remix's unstable_parseMultipartFormData
+ * and the multipart parser behind it). Only these: any other error stays what it is.
+ */
+function unreadableBodyError({ name, message }: { name: string; message: string }): UnreadableBody | undefined {
+  if (name === 'TypeError') {
+    // undici: a multipart body that does not parse (no boundary, a cut-off part, a missing header).
+    if (message === 'Failed to parse body as FormData.') return MALFORMED_FORM;
+    // undici: neither form type (JSON, text/plain, no Content-Type at all).
+    if (message.startsWith('Content-Type was not one of "multipart/form-data" or')) return NOT_A_FORM;
+    // Remix's multipart reader: not multipart/form-data, or no boundary parameter.
+    if (message === 'Could not parse content as FormData.') return MALFORMED_FORM;
+  }
+  // @web3-storage/multipart-parser (under Remix's reader): "malformed multipart-form data: unexpected
+  // end of stream", "malformed multipart-form header: missing content-disposition".
+  if (name === 'Error' && message.startsWith('malformed multipart-form ')) return MALFORMED_FORM;
+  return undefined;
+}
+
+/** Name, message and cause of an error-like value: matched by what it says, whichever realm made it. */
+function errorLike(value: unknown): { name: string; message: string; cause?: unknown } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { name, message, cause } = value as { name?: unknown; message?: unknown; cause?: unknown };
+  return typeof name === 'string' && typeof message === 'string' ? { name, message, cause } : undefined;
+}
+
+/**
+ * Whether Remix's 500 is really a body that could not be read as a form (the errors are those
+ * entry.server's handleError collected for the request). The cause chain and a route error
+ * response's wrapped error are looked through; the answer is the first that matches.
+ */
+export function unreadableBody(errors: readonly unknown[]): UnreadableBody | undefined {
+  for (const reported of errors) {
+    const wrapped = (reported as { error?: unknown } | null)?.error;
+    for (const start of [reported, wrapped]) {
+      for (let e = errorLike(start), depth = 0; e && depth < 5; e = errorLike(e.cause), depth++) {
+        const found = unreadableBodyError(e);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
 function readableSize(bytes: number): string {
   if (bytes % MiB === 0) return `${bytes / MiB} MiB`;
   if (bytes % KiB === 0) return `${bytes / KiB} KiB`;

@@ -1,4 +1,8 @@
 import type { z } from 'zod';
+import { systemClock, type Clock } from '../../utils/clock';
+import { getDb } from '../../utils/db.server';
+import { getEnv } from '../../utils/env.server';
+import { clientIp, hit } from '../../utils/rate-limit.server';
 import { authenticateApiKey, type ApiPrincipal } from '../staff/api-keys.server';
 import { IntakeError } from './intake.server';
 import { JSON_BODY_LIMIT_BYTES } from './limits';
@@ -35,9 +39,18 @@ const INTAKE_STATUS: Record<IntakeError['kind'], number> = { not_found: 404, con
 /**
  * Runs an API handler and turns whatever it throws into a JSON error: ApiError and
  * IntakeError by their status, thrown Responses (the 401 from authentication) as they are,
- * anything else as a 500 that reveals nothing.
+ * anything else as a 500 that reveals nothing. Once `authenticate` has counted the request,
+ * the answer carries the key's quota (RateLimit-Limit, -Remaining, -Reset), whatever it is;
+ * `request` is null for answers that need no key (405, unknown paths, the OpenAPI document).
  */
-export async function apiHandler(run: () => Promise<Response>): Promise<Response> {
+export async function apiHandler(request: Request | null, run: () => Promise<Response>): Promise<Response> {
+  const response = await answer(run);
+  const quota = request && quotas.get(request);
+  if (quota) for (const [name, value] of Object.entries(quotaHeaders(quota))) response.headers.set(name, value);
+  return response;
+}
+
+async function answer(run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
@@ -56,8 +69,79 @@ export async function apiHandler(run: () => Promise<Response>): Promise<Response
   }
 }
 
-export function authenticate(request: Request): Promise<ApiPrincipal> {
-  return authenticateApiKey(request);
+/** One fixed window of a minute per API key (and per client address for requests without a valid key). */
+export const API_RATE_WINDOW_SECONDS = 60;
+/**
+ * Requests with a missing, unknown or revoked key, per client address and minute: plenty for an
+ * integration to notice its 401s, far too few to guess a key of 256 random bits or to make every
+ * guess cost us a lookup.
+ */
+export const API_BAD_KEY_LIMIT_PER_MINUTE = 120;
+
+export type ApiQuota = { limit: number; count: number; resetSeconds: number };
+
+const quotas = new WeakMap<Request, ApiQuota>();
+
+/** RateLimit-* as in the IETF httpapi draft's first form: the window's limit, what is left, seconds to its end. */
+export function quotaHeaders(quota: ApiQuota): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(quota.limit),
+    'RateLimit-Remaining': String(Math.max(0, quota.limit - quota.count)),
+    'RateLimit-Reset': String(quota.resetSeconds),
+  };
+}
+
+async function count(key: string, limit: number, clock: Clock): Promise<ApiQuota> {
+  const now = clock.now();
+  const { count, resetAt } = await hit(getDb(), key, limit, API_RATE_WINDOW_SECONDS, now);
+  // Whole seconds, rounded up and at least 1, so a client that waits this long is in the next window.
+  const resetSeconds = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
+  return { limit, count, resetSeconds };
+}
+
+function rateLimited(quota: ApiQuota, message: string): ApiError {
+  return new ApiError(429, 'rate_limited', message, undefined, {
+    'Retry-After': String(quota.resetSeconds),
+    ...quotaHeaders(quota),
+  });
+}
+
+/**
+ * The principal of the request's API key, counted against the key's limit per minute; over it,
+ * 429 before anything is read or done. A request without a valid key is counted per client
+ * address instead, so guessing keys is throttled too: past API_BAD_KEY_LIMIT_PER_MINUTE it gets
+ * 429 in place of the 401.
+ */
+export async function authenticate(
+  request: Request,
+  {
+    clock = systemClock,
+    limitPerMinute = getEnv().API_RATE_LIMIT_PER_MINUTE,
+  }: { clock?: Clock; limitPerMinute?: number } = {},
+): Promise<ApiPrincipal> {
+  let principal: ApiPrincipal;
+  try {
+    principal = await authenticateApiKey(request, { clock });
+  } catch (error) {
+    if (!(error instanceof Response) || error.status !== 401) throw error;
+    const quota = await count(`api-ip:${clientIp(request)}`, API_BAD_KEY_LIMIT_PER_MINUTE, clock);
+    if (quota.count > quota.limit) {
+      throw rateLimited(
+        quota,
+        `Too many requests without a valid API key from your address. Try again in ${quota.resetSeconds} s.`,
+      );
+    }
+    throw error;
+  }
+  const quota = await count(`api-key:${principal.apiKeyId}`, limitPerMinute, clock);
+  quotas.set(request, quota);
+  if (quota.count > quota.limit) {
+    throw rateLimited(
+      quota,
+      `This API key has made more than ${quota.limit} requests this minute. Try again in ${quota.resetSeconds} s.`,
+    );
+  }
+  return principal;
 }
 
 export function methodNotAllowed(allowed: string[]): never {

@@ -33,6 +33,22 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: ref('Error') } },
 });
 
+/** Sent with every answer to a request with a valid key: that key's quota in the current minute. */
+const rateLimitHeaders = {
+  'RateLimit-Limit': {
+    description: 'Requests this key may make per minute.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+  'RateLimit-Remaining': {
+    description: 'Requests left for this key in the current minute.',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'RateLimit-Reset': {
+    description: 'Seconds until the current minute window ends and the count starts again.',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
+
 const errors = {
   400: errorResponse('Malformed JSON or invalid fields; `issues` lists each field by its path.'),
   401: errorResponse('Missing, unknown or revoked API key.'),
@@ -41,7 +57,30 @@ const errors = {
   409: errorResponse('The request conflicts with the current state.'),
   413: errorResponse('The body is too large.'),
   415: errorResponse('Wrong Content-Type.'),
+  429: {
+    ...errorResponse(
+      'Too many requests (code `rate_limited`): this key used its requests for this minute, or your address sent too many requests without a valid key. Nothing was done; retry after `Retry-After` seconds.',
+    ),
+    headers: {
+      'Retry-After': {
+        description: 'Whole seconds until the window resets (at least 1).',
+        schema: { type: 'integer', minimum: 1 },
+      },
+      ...rateLimitHeaders,
+    },
+  },
 };
+
+/** Every answer to an authenticated operation carries the quota headers, and any of them may be a 429. */
+function limited(operation: Operation & { responses: Record<string, Record<string, unknown>> }): Operation {
+  const responses = Object.fromEntries(
+    Object.entries(operation.responses).map(([status, response]) => [
+      status,
+      status === '401' || status === '429' ? response : { ...response, headers: rateLimitHeaders },
+    ]),
+  );
+  return { ...operation, responses: { ...responses, 429: errors[429] } };
+}
 
 const json = (id: string, description: string) => ({
   description,
@@ -56,7 +95,7 @@ const pathParam = (name: string, schema: z.ZodType) => ({
   description: schema.description,
 });
 
-export function openApiDocument(serverUrl: string) {
+export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) {
   const numberParam = pathParam('number', InvoiceNumber);
   const debtorParam = pathParam('externalRef', ExternalRef);
   const paymentsParams = Object.entries(PaymentsQuery.shape).map(([name, schema]) => ({
@@ -67,13 +106,13 @@ export function openApiDocument(serverUrl: string) {
     description: schema.description,
   }));
 
-  const getDebtor: Operation = {
+  const getDebtor = limited({
     operationId: 'getDebtor',
     summary: 'Read a debtor',
     parameters: [debtorParam],
     responses: { 200: json('Debtor', 'The debtor.'), 401: errors[401], 404: errors[404] },
-  };
-  const putDebtor: Operation = {
+  });
+  const putDebtor = limited({
     operationId: 'upsertDebtor',
     summary: 'Create or replace a debtor, idempotent by external reference',
     parameters: [debtorParam],
@@ -86,14 +125,14 @@ export function openApiDocument(serverUrl: string) {
       413: errors[413],
       415: errors[415],
     },
-  };
-  const getInvoice: Operation = {
+  });
+  const getInvoice = limited({
     operationId: 'getInvoice',
     summary: 'Read an invoice',
     parameters: [numberParam],
     responses: { 200: json('Invoice', 'The invoice.'), 401: errors[401], 404: errors[404] },
-  };
-  const putInvoice: Operation = {
+  });
+  const putInvoice = limited({
     operationId: 'upsertInvoice',
     summary: 'Create or update an invoice, idempotent by invoice number',
     description:
@@ -110,8 +149,8 @@ export function openApiDocument(serverUrl: string) {
       413: errors[413],
       415: errors[415],
     },
-  };
-  const putPdf: Operation = {
+  });
+  const putPdf = limited({
     operationId: 'attachInvoicePdf',
     summary: "Attach the invoice's PDF",
     parameters: [numberParam],
@@ -128,8 +167,8 @@ export function openApiDocument(serverUrl: string) {
       413: errors[413],
       415: errors[415],
     },
-  };
-  const settle: Operation = {
+  });
+  const settle = limited({
     operationId: 'settleInvoice',
     summary: 'Mark an invoice paid or credited outside the portal',
     description:
@@ -146,15 +185,15 @@ export function openApiDocument(serverUrl: string) {
       413: errors[413],
       415: errors[415],
     },
-  };
-  const listPayments: Operation = {
+  });
+  const listPayments = limited({
     operationId: 'listPayments',
     summary: 'Payments since a cursor',
     description:
       'Payments (portal, external and credit notes) in the order they were created, with the invoices they paid. Poll with the `next_cursor` of the previous answer.',
     parameters: paymentsParams,
     responses: { 200: json('PaymentsPage', 'A page of payments.'), 400: errors[400], 401: errors[401] },
-  };
+  });
 
   return {
     openapi: '3.1.0',
@@ -162,7 +201,7 @@ export function openApiDocument(serverUrl: string) {
     info: {
       title: 'Voldaan API',
       version: '1.0.0',
-      description: `Push debtors and invoices, attach PDFs, settle invoices paid elsewhere and read payments. Every request needs \`Authorization: Bearer <API key>\`; an admin creates keys under Settings > API keys. JSON bodies are at most ${JSON_BODY_LIMIT_BYTES} bytes. Amounts are integer cents; dates are YYYY-MM-DD.`,
+      description: `Push debtors and invoices, attach PDFs, settle invoices paid elsewhere and read payments. Every request needs \`Authorization: Bearer <API key>\`; an admin creates keys under Settings > API keys. JSON bodies are at most ${JSON_BODY_LIMIT_BYTES} bytes. Amounts are integer cents; dates are YYYY-MM-DD. Each key may make ${rateLimitPerMinute ?? 'a limited number of'} requests per minute (a fixed window per key, shared by all our servers); every answer says how many are left in \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds), and a request over the limit gets 429 \`rate_limited\` with \`Retry-After\`. Requests without a valid key are counted per client address.`,
     },
     servers: [{ url: serverUrl }],
     security: [{ bearerAuth: [] }],
