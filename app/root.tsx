@@ -1,3 +1,4 @@
+import './utils/zod-jitless';
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import {
   isRouteErrorResponse,

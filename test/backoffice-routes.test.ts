@@ -238,6 +238,15 @@ const PNG = Buffer.from(
 );
 
 describe('branding', () => {
+  it('shows the settings page when the stored colour is not #rrggbb (written around the form)', async () => {
+    const { org, cookies } = await orgWithStaff();
+    await getDb().update(organizations).set({ brandColor: 'red;}' }).where(eq(organizations.id, org.id));
+    const result = await settle(() =>
+      branding.loader(routeArgs(getRequest('/app/settings/branding', { cookie: cookies.admin })) as never),
+    );
+    expect(result).toMatchObject({ brandColor: 'red;}', contrast: expect.any(Number) });
+  });
+
   function brandingForm(fields: Record<string, string>, logo?: { bytes: Uint8Array; name: string; type: string }) {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);

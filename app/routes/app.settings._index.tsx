@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { getOrganizationSettings } from '../modules/backoffice/settings.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import { useMoney } from '../ui/backoffice/parts';
+import { BrandColors } from '../ui/brand-colors';
 import { useT } from '../utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -58,7 +59,8 @@ export default function SettingsOverview() {
         <Link to="/app/settings/branding" className="bo-setting-card">
           <strong>{t('bo.settings.nav.branding')}</strong>
           <span className="small muted">
-            <span className="bo-swatch" style={{ background: org.brandColor }} aria-hidden="true" /> {org.brandColor}
+            <BrandColors scope=".org-brand" color={org.brandColor} />
+            <span className="bo-swatch org-brand" aria-hidden="true" /> {org.brandColor}
             {' · '}
             {org.hasLogo ? t('bo.settings.logoSet') : t('bo.settings.logoNone')}
           </span>

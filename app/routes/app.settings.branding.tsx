@@ -7,12 +7,13 @@ import {
   unstable_parseMultipartFormData,
 } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { MIN_CONTRAST, whiteTextContrast } from '../modules/backoffice/contrast';
+import { HEX_COLOR, MIN_CONTRAST, whiteTextContrast } from '../modules/backoffice/contrast';
 import { LOGO_MAX_BYTES } from '../modules/backoffice/image-type';
 import { parseBranding, type FormErrors } from '../modules/backoffice/settings-forms';
 import { checkLogo, getOrganizationSettings, saveBranding } from '../modules/backoffice/settings.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
+import { BrandColors, DEFAULT_BRAND_COLOR } from '../ui/brand-colors';
 import { localeTags } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 
@@ -26,7 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     replyTo: org.replyTo,
     organizationName: org.name,
     logoFileId: org.logoFileId,
-    contrast: whiteTextContrast(org.brandColor),
+    // A stored colour that is not #rrggbb (written around the form) shows as the default does.
+    contrast: whiteTextContrast(HEX_COLOR.test(org.brandColor) ? org.brandColor : DEFAULT_BRAND_COLOR),
   };
 }
 
@@ -103,14 +105,13 @@ export default function BrandingSettings() {
         </div>
       ) : null}
       <Form method="post" encType="multipart/form-data" noValidate>
+        <BrandColors scope=".org-brand" color={org.brandColor} />
         <div className="bo-brand-preview" aria-hidden="true">
-          <span className="bo-brand-sample" style={{ background: org.brandColor }}>
+          <span className="bo-brand-sample org-brand">
             {org.logoFileId ? <img src={`/brand/${org.organizationId}/logo?v=${org.logoFileId}`} alt="" /> : null}
             <span>{org.organizationName}</span>
           </span>
-          <span className="bo-brand-button" style={{ background: org.brandColor }}>
-            {t('bo.branding.sampleButton')}
-          </span>
+          <span className="bo-brand-button org-brand">{t('bo.branding.sampleButton')}</span>
         </div>
         <fieldset className="bo-fieldset">
           <legend>{t('bo.branding.logo')}</legend>
@@ -149,7 +150,7 @@ export default function BrandingSettings() {
         <div className="field">
           <label htmlFor="brandColor">{t('bo.branding.color')}</label>
           <div className="bo-color-row">
-            <span className="bo-swatch large" style={{ background: org.brandColor }} aria-hidden="true" />
+            <span className="bo-swatch large org-brand" aria-hidden="true" />
             <input
               id="brandColor"
               name="brandColor"

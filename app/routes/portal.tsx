@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { requireDebtor } from '../modules/portal/session.server';
+import { BrandColors } from '../ui/brand-colors';
 import { LanguageSwitch } from '../ui/language-switch';
 
 import { useT } from '../utils/i18n/react';
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organization: {
       name: org.name,
       legalName: org.legalName,
-      brandColor: /^#[0-9a-f]{6}$/i.test(org.brandColor) ? org.brandColor : '#0b5d4b',
+      brandColor: org.brandColor,
       logoUrl: org.logoFileId ? `/brand/${org.id}/logo` : null,
       kvkNumber: org.kvkNumber,
       email: org.email,
@@ -25,25 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-/** Picks black or white text for the brand colour, whichever has the higher contrast. */
-function contrastText(hex: string) {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) ? '#111111' : '#ffffff';
-}
-
 export default function PortalLayout() {
   const { organization } = useLoaderData<typeof loader>();
   const t = useT();
-  const brandStyle = {
-    '--brand': organization.brandColor,
-    '--brand-contrast': contrastText(organization.brandColor),
-  } as React.CSSProperties;
   return (
-    <div className="portal" style={brandStyle}>
+    <div className="portal">
+      <BrandColors scope=".portal" color={organization.brandColor} />
       <a className="skip-link" href="#main">
         {t('nav.skip')}
       </a>

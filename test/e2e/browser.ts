@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve('test/e2e/screenshots');
@@ -30,11 +30,59 @@ export async function launch(): Promise<{ browser: Browser; close: () => Promise
       '--disable-quic',
     ],
   });
+  // Every context, however a test makes it (newContext here, browser.newContext with options of its
+  // own, browser.newPage), reports the Content-Security-Policy violations of its pages.
+  const newContextOf = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContextOf(options);
+    await watchCsp(context);
+    return context;
+  };
   return {
     browser,
     close: () => browser.close(),
   };
 }
+
+/** What the pages of this test file's contexts were refused since the last look. */
+const cspViolations: string[] = [];
+
+/** Takes the recorded Content-Security-Policy violations (and forgets them). */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+/**
+ * Records a page's CSP violations two ways: Chromium's console message (also on pages that run no
+ * script: javaScriptEnabled false, or a policy without script-src) and the page's own
+ * securitypolicyviolation event, which names the directive and the element's source and line.
+ */
+async function watchCsp(context: BrowserContext) {
+  context.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) {
+      cspViolations.push(`console on ${message.location().url || message.page()?.url()}: ${message.text()}`);
+    }
+  });
+  await context.exposeBinding('__voldaanCspViolation', ({ frame }, report: string) => {
+    cspViolations.push(`event on ${frame.url()}: ${report}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __voldaanCspViolation: (report: string) => void }).__voldaanCspViolation;
+      void report(
+        `${event.effectiveDirective} refused ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber} (${event.sample})`,
+      );
+    });
+  });
+}
+
+/**
+ * Registered by importing this file, so every e2e test, whichever pages it opens, fails when one
+ * of them was refused something by the policy: a style attribute, an inline script without nonce.
+ */
+afterEach(() => {
+  expect(takeCspViolations(), 'Content-Security-Policy violations').toEqual([]);
+});
 
 /**
  * test/at-hours.sh moves the clock of every process with libfaketime (LD_PRELOAD). Chromium under
@@ -43,7 +91,9 @@ export async function launch(): Promise<{ browser: Browser; close: () => Promise
  * is the one that decides.
  */
 function withoutFaketime(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  const rest: Record<string, string | undefined> = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('FAKETIME')));
+  const rest: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.startsWith('FAKETIME')),
+  );
   const preload = (env.LD_PRELOAD ?? '')
     .split(/[\s:]+/)
     .filter((lib) => lib && !lib.includes('faketime'))
