@@ -20,6 +20,13 @@ export function loader({ request }: LoaderFunctionArgs) {
 
 const RequestSchema = z.object({ email: z.email().max(320), o: z.string().optional() });
 
+/**
+ * The same path for a known and an unknown address, by construction: validate the form, count the
+ * throttles (keyed by the submitted address string and the client IP, never by a lookup), enqueue
+ * one job with what was submitted, answer. No step reads debtors, so no step can branch on whether
+ * the address is known; the lookup, the link, the email and the audit happen in the job
+ * (app/modules/links/fresh-link.task.server.ts), after the answer has gone.
+ */
 export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   const parsed = RequestSchema.safeParse({ email: String(form.email ?? '').trim(), o: form.o });

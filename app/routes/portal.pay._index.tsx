@@ -51,9 +51,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const amount = String(form.get('amount') ?? '').slice(0, 40);
   if (!parsed.ok) return data({ errors: parsed.errors as ActionErrors, amount }, { status: 400 });
   if (!isOnline(parsed.method)) {
-    const path = await transferPathFor(session, parsed.selection);
-    if (!path) return data({ errors: { invoice: 'nothing_due' } as ActionErrors, amount }, { status: 400 });
-    throw redirect(path);
+    const transfer = await transferPathFor(session, parsed.selection);
+    if (!transfer.ok) {
+      const field = transfer.error === 'nothing_due' ? 'invoice' : 'amount';
+      return data({ errors: { [field]: transfer.error } as ActionErrors, amount }, { status: 400 });
+    }
+    throw redirect(transfer.path);
   }
   const result = await startCheckout(
     session,

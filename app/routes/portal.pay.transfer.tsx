@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { getTransferDetails } from '../modules/payments/portal-pay.server';
 import { requireDebtor } from '../modules/portal/session.server';
@@ -14,17 +15,21 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
   const url = new URL(request.url);
-  const amount = Number(url.searchParams.get('amount'));
+  // The amount goes to the module as text: it decides, by the checkout's own rule, what a QR code may carry.
   const details = await getTransferDetails(session, {
     invoiceIds: url.searchParams.getAll('invoice').slice(0, 200),
-    amountCents: Number.isSafeInteger(amount) && amount > 0 ? amount : undefined,
+    amount: url.searchParams.get('amount'),
   });
   const locale = await getLocale(request);
-  return {
-    details,
-    organizationName: session.organization.name,
-    title: `${translate(locale, 'pay.transfer.title')} · ${session.organization.name}`,
-  };
+  return data(
+    {
+      details,
+      organizationName: session.organization.name,
+      title: `${translate(locale, 'pay.transfer.title')} · ${session.organization.name}`,
+    },
+    // A refused amount is the page with its message, answered as the client's mistake it is.
+    { status: details?.refusal ? 400 : 200 },
+  );
 }
 
 export default function TransferPage() {
@@ -40,6 +45,25 @@ export default function TransferPage() {
       <h1>{t('pay.transfer.title')}</h1>
       {!details ? (
         <p className="alert info">{t('pay.transfer.unavailable', { organization: organizationName })}</p>
+      ) : details.refusal ? (
+        <div className="alert error stack" role="alert">
+          <p>
+            <strong>{t('pay.error.title')}</strong>{' '}
+            {t(`pay.error.${details.refusal.error}`, {
+              min: money(details.refusal.minCents),
+              max: money(details.refusal.maxCents),
+            })}
+          </p>
+          {details.refusal.invoiceId ? (
+            <p>
+              <Link to={`/portal/pay/transfer?invoice=${details.refusal.invoiceId}`}>
+                {t('pay.transfer.fullAmount', { amount: money(details.refusal.maxCents) })}
+              </Link>
+              {' · '}
+              <Link to={`/portal/pay?invoice=${details.refusal.invoiceId}`}>{t('pay.transfer.otherAmount')}</Link>
+            </p>
+          ) : null}
+        </div>
       ) : details.transfers.length === 0 ? (
         <p className="alert info">{t('pay.transfer.none')}</p>
       ) : (

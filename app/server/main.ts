@@ -23,7 +23,7 @@ import {
   probeDatabase,
   type Claim,
 } from './instance';
-import { printWelcome } from './welcome';
+import { printWelcome, seedsDemoOnStart } from './welcome';
 
 /** How long in-flight requests may take to finish once a stop is asked for. */
 const REQUEST_GRACE_MS = 20_000;
@@ -159,7 +159,7 @@ async function main() {
     checkpoint();
 
     await runMigrations(env.DATABASE_URL!);
-    const seeded = await seedDemo({ onlyIfEmpty: true });
+    const seeded = seedsDemoOnStart(env) && (await seedDemo({ onlyIfEmpty: true }));
     // The job queue's schema is needed to enqueue (in the web process too), not only to work.
     const { migrateJobQueue, startWorker } = await import('../modules/jobs/worker.server');
     await migrateJobQueue(env.DATABASE_URL!);

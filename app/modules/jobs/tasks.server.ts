@@ -8,6 +8,7 @@
  */
 import './send-communication.task.server';
 import '../dunning/tasks.server';
+import '../links/fresh-link.task.server';
 import '../payments/tasks.server';
 import '../plans/maintenance.server';
 

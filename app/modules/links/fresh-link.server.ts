@@ -11,27 +11,63 @@ import { issuePortalLink } from './links.server';
 export const FRESH_LINK_LIMIT_PER_ADDRESS = 3;
 export const FRESH_LINK_LIMIT_PER_IP = 10;
 const WINDOW_SECONDS = 3_600;
+export const FRESH_LINK_TASK = 'fresh_link';
+const FRESH_LINK_MAX_ATTEMPTS = 5;
 
 export type FreshLinkRequest = { email: string; organizationId?: string; ip: string };
 
+/** What the web request hands to the job: the address as submitted (normalized), never a lookup result. */
+export type FreshLinkJob = { email: string; organizationId: string | null; ip: string; requestedAt: string };
+
+export function normalizeAddress(email: string) {
+  return email.trim().toLowerCase();
+}
+
 /**
- * "Email me a new link": sends a fresh link to every active debtor with this address (of the
- * creditor the old link was for, when known). The answer never says whether the address was
- * known; only the throttle shows, and it counts every request alike.
+ * "Email me a new link", the web request's part: count the request against the throttles (per
+ * address string and per client IP, both counted before anything is known about the address)
+ * and enqueue one job with what was submitted. Nothing here reads debtors: the work and the
+ * answer are the same for a known and an unknown address, so neither content nor timing tells
+ * them apart. The job (sendFreshLinks) looks the address up later.
  */
 export async function requestFreshLink(
   { email, organizationId, ip }: FreshLinkRequest,
   { clock = systemClock }: { clock?: Clock } = {},
 ): Promise<'accepted' | 'throttled'> {
   const db = getDb();
-  const address = email.trim().toLowerCase();
+  const address = normalizeAddress(email);
   const now = clock.now();
   const [byAddress, byIp] = await Promise.all([
     hit(db, `fresh-link:email:${address}`, FRESH_LINK_LIMIT_PER_ADDRESS, WINDOW_SECONDS, now),
     hit(db, `fresh-link:ip:${ip}`, FRESH_LINK_LIMIT_PER_IP, WINDOW_SECONDS, now),
   ]);
   if (!byAddress.allowed || !byIp.allowed) return 'throttled';
+  const job: FreshLinkJob = {
+    email: address,
+    organizationId: organizationId ?? null,
+    ip,
+    requestedAt: now.toISOString(),
+  };
+  await db.execute(sql`
+    select graphile_worker.add_job(
+      ${FRESH_LINK_TASK}::text,
+      ${JSON.stringify(job)}::json,
+      max_attempts := ${FRESH_LINK_MAX_ATTEMPTS}::int
+    )`);
+  return 'accepted';
+}
 
+/**
+ * "Email me a new link", the job's part: sends a fresh link to every active debtor with this
+ * address (of the creditor the old link was for, when known), each with its link, its queued
+ * email and its audit event in one transaction. Returns how many were sent; 0 for an unknown address.
+ */
+export async function sendFreshLinks(
+  { email, organizationId, ip, requestedAt }: FreshLinkJob,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<number> {
+  const db = getDb();
+  const address = normalizeAddress(email);
   const matches = await db
     .select({ debtor: debtors, organization: organizations })
     .from(debtors)
@@ -89,8 +125,9 @@ export async function requestFreshLink(
         entityType: 'portal_link',
         entityId: link.jti,
         debtorId: debtor.id,
+        data: { requestedAt, ip },
       });
     });
   }
-  return 'accepted';
+  return matches.length;
 }

@@ -329,4 +329,23 @@ describe('what is charged comes from the database', () => {
     expect(await paymentsOf(setup.debtor.id)).toHaveLength(0);
     expect(stripe.calls).toHaveLength(0);
   });
+
+  it('bank transfer of a part: the same minimum and maximum as online, refused on the form', async () => {
+    const setup = await debtorWithOverdue([20_000]);
+    const { cookie } = await openPortal(setup.debtor);
+    const invoice = setup.invoices[0].id;
+    const part = (amount: string) =>
+      post(cookie, { scope: 'single', invoice, amountMode: 'part', amount, method: 'banktransfer' });
+    expect(outcome(await part('0,01'))).toMatchObject({
+      status: 400,
+      data: { errors: { amount: 'amount_below_minimum' } },
+    });
+    expect(outcome(await part('200,01'))).toMatchObject({
+      status: 400,
+      data: { errors: { amount: 'amount_above_open' } },
+    });
+    const ok = outcome(await part('50,00'));
+    expect(ok.status).toBe(302);
+    expect(new URL(ok.location!, 'http://voldaan.test').searchParams.get('amount')).toBe('5000');
+  });
 });

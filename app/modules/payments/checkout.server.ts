@@ -30,6 +30,7 @@ import {
   type OnlineMethod,
   type PaymentProviderAdapter,
 } from './provider';
+import { checkPartialAmount } from './partial-amount';
 import { adapterFor, resolveProviderConfig, webhookUrl } from './providers.server';
 
 /** What the debtor chose on /portal/pay. */
@@ -94,12 +95,9 @@ export function linesFor(
     case 'single': {
       const invoice = payable.find((r) => r.id === selection.invoiceId);
       if (!invoice) return { ok: false, error: 'invoice_not_found' };
-      const owed = owedCents(invoice);
-      const amount = selection.amountCents ?? owed;
-      if (amount > owed) return { ok: false, error: 'amount_above_open' };
-      if (amount < owed && amount < minPartialCents) return { ok: false, error: 'amount_below_minimum' };
-      if (amount <= 0) return { ok: false, error: 'amount_below_minimum' };
-      return { ok: true, lines: [{ invoice, amountCents: amount }] };
+      const amount = checkPartialAmount(owedCents(invoice), selection.amountCents, minPartialCents);
+      if (!amount.ok) return amount;
+      return { ok: true, lines: [{ invoice, amountCents: amount.amountCents }] };
     }
   }
 }

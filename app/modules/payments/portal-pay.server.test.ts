@@ -6,10 +6,16 @@ import { debtorWithOverdue } from '../../../test/factories-payments';
 import { getRequest, routeArgs, settle } from '../../../test/http';
 import { openPortal } from '../../../test/portal-session';
 import { loader as payLoader } from '../../routes/portal.pay._index';
-import { loader as transferLoader } from '../../routes/portal.pay.transfer';
+import { loader as transferRoute } from '../../routes/portal.pay.transfer';
 import { getDb } from '../../utils/db.server';
 import { makeBetalingskenmerk, makeRfReference } from '../invoices/payment-reference';
 import { epcPayload } from './epc-qr';
+
+/** The transfer page's loader data, with the status it answers with. */
+async function transferLoader(args: Parameters<typeof transferRoute>[0]) {
+  const answer = await transferRoute(args);
+  return { ...answer.data, status: answer.init?.status ?? 200 };
+}
 
 describe('the pay page', () => {
   it('defaults to everything overdue, lists what is open, and offers online payment and bank transfer', async () => {
@@ -79,23 +85,80 @@ describe('the bank-transfer page', () => {
     ).toContain(`\n\n\n${kenmerk}`);
   });
 
-  it('pays part of one invoice when asked, never more than it owes, and only the debtor’s own invoices', async () => {
+  it('pays part of one invoice when asked, by the checkout’s rule, and only the debtor’s own invoices', async () => {
     const setup = await debtorWithOverdue([5_000]);
     const stranger = await createDebtor(setup.org);
     const theirs = await createInvoice(setup.org, stranger);
     const { cookie } = await openPortal(setup.debtor);
-    const part = await transferLoader(
-      routeArgs(getRequest(`/portal/pay/transfer?invoice=${setup.invoices[0].id}&amount=2000`, { cookie })),
-    );
+    const transfer = (query: string) =>
+      transferLoader(routeArgs(getRequest(`/portal/pay/transfer?invoice=${setup.invoices[0].id}${query}`, { cookie })));
+    const part = await transfer('&amount=2000');
     expect(part.details!.transfers).toEqual([expect.objectContaining({ amountCents: 2_000 })]);
-    const capped = await transferLoader(
-      routeArgs(getRequest(`/portal/pay/transfer?invoice=${setup.invoices[0].id}&amount=999999`, { cookie })),
-    );
-    expect(capped.details!.transfers[0].amountCents).toBe(5_000);
+    expect(part.details!.refusal).toBeNull();
+    expect(part.status).toBe(200);
+    // The minimum itself, and the whole amount, are fine.
+    expect((await transfer('&amount=1000')).details!.transfers[0].amountCents).toBe(1_000);
+    expect((await transfer('&amount=5000')).details!.transfers[0].amountCents).toBe(5_000);
     const foreign = await transferLoader(
       routeArgs(getRequest(`/portal/pay/transfer?invoice=${theirs.id}`, { cookie })),
     );
     expect(foreign.details!.transfers).toEqual([]);
+  });
+
+  it('refuses an amount below the creditor’s minimum, above what is owed, or not a number: no QR code, the reason and the bounds', async () => {
+    const setup = await debtorWithOverdue([5_000]);
+    const { cookie } = await openPortal(setup.debtor);
+    const invoiceId = setup.invoices[0].id;
+    const transfer = (amount: string) =>
+      transferLoader(
+        routeArgs(
+          getRequest(`/portal/pay/transfer?invoice=${invoiceId}&amount=${encodeURIComponent(amount)}`, { cookie }),
+        ),
+      );
+    const cases: [string, string][] = [
+      ['1', 'amount_below_minimum'],
+      ['999', 'amount_below_minimum'],
+      ['0', 'amount_below_minimum'],
+      ['5001', 'amount_above_open'],
+      ['999999999999', 'amount_above_open'],
+      ['-5', 'amount_invalid'],
+      ['1e9', 'amount_invalid'],
+      ['abc', 'amount_invalid'],
+      ['12.50', 'amount_invalid'],
+      ['1000\r\n', 'amount_invalid'],
+      ['', 'amount_invalid'],
+      ['9'.repeat(400), 'amount_invalid'],
+    ];
+    for (const [amount, error] of cases) {
+      const { details, status } = await transfer(amount);
+      expect({ amount, status, transfers: details!.transfers, refusal: details!.refusal }).toEqual({
+        amount,
+        status: 400,
+        transfers: [],
+        refusal: { error, invoiceId, minCents: 1_000, maxCents: 5_000 },
+      });
+    }
+    // The creditor's own minimum decides, not a constant.
+    await getDb()
+      .update(organizations)
+      .set({ portalSettings: { ...setup.org.portalSettings, minPartialPaymentCents: 2_500 } })
+      .where(eq(organizations.id, setup.org.id));
+    const { cookie: again } = await openPortal(setup.debtor);
+    const below = await transferLoader(
+      routeArgs(getRequest(`/portal/pay/transfer?invoice=${invoiceId}&amount=2000`, { cookie: again })),
+    );
+    expect(below.details!.refusal).toMatchObject({ error: 'amount_below_minimum', minCents: 2_500 });
+    // An amount for several invoices at once means nothing: refused, not applied to one of them.
+    const two = await debtorWithOverdue([3_000, 4_000]);
+    const { cookie: theirCookie } = await openPortal(two.debtor);
+    const both = await transferLoader(
+      routeArgs(
+        getRequest(`/portal/pay/transfer?${two.invoices.map((i) => `invoice=${i.id}`).join('&')}&amount=3000`, {
+          cookie: theirCookie,
+        }),
+      ),
+    );
+    expect(both.details).toMatchObject({ transfers: [], refusal: { error: 'amount_invalid', invoiceId: null } });
   });
 
   it('says so when the creditor has no valid IBAN', async () => {

@@ -12,6 +12,7 @@ import { isUuid, ownInvoices, ownRows } from '../portal/scope.server';
 import type { DebtorSession } from '../portal/session.server';
 import { epcPayload, epcQrSvg } from './epc-qr';
 import { formatIban, isValidIban } from './iban';
+import { checkPartialAmount, parseCentsParam, type PartialAmountError } from './partial-amount';
 import type { PaySelection } from './checkout.server';
 import { applyProviderSnapshot, isFinalStatus, owedCents } from './ledger.server';
 import { ProviderUnavailableError, type ProviderName } from './provider';
@@ -70,20 +71,31 @@ export type TransferInstruction = {
   qrSvg: string;
 };
 
+/** Why the transfer page shows no QR code for the amount asked, and the bounds it must lie within. */
+export type TransferAmountRefusal = {
+  error: PartialAmountError | 'amount_invalid';
+  invoiceId: string | null;
+  minCents: number;
+  maxCents: number;
+};
+
 /**
  * Bank-transfer instructions for the given invoices (all open ones when none are given), one
- * transfer per invoice so each carries its own payment reference. `amountCents` (one invoice
- * only) pays part of it. Null when the creditor has no valid IBAN.
+ * transfer per invoice so each carries its own payment reference. `amount` (cents, as the query
+ * string carries it; one invoice only) pays part of it, by the same rule as an online checkout
+ * (checkPartialAmount): an amount outside it gets no QR code but `refusal`, never a clamped guess.
+ * Null when the creditor has no valid IBAN.
  */
 export async function getTransferDetails(
   session: DebtorSession,
-  { invoiceIds, amountCents }: { invoiceIds: string[]; amountCents?: number },
+  { invoiceIds, amount: rawAmount }: { invoiceIds: string[]; amount?: string | null },
 ): Promise<{
   iban: string;
   ibanDisplay: string;
   bic: string | null;
   beneficiary: string;
   transfers: TransferInstruction[];
+  refusal: TransferAmountRefusal | null;
 } | null> {
   const iban = session.organization.iban;
   if (!iban || !isValidIban(iban)) return null;
@@ -94,11 +106,27 @@ export async function getTransferDetails(
     .where(ownInvoices(session, eq(invoices.status, 'open'), ids.length ? inArray(invoices.id, ids) : undefined))
     .orderBy(asc(invoices.dueDate), asc(invoices.number));
   const beneficiary = session.organization.legalName.slice(0, 70);
+  const payable = rows.filter((row) => owedCents(row) > 0);
+  const minPartialCents = session.organization.portalSettings.minPartialPaymentCents;
+  const details = { iban, ibanDisplay: formatIban(iban), bic: session.organization.bic, beneficiary };
+  const parsed = parseCentsParam(rawAmount);
+  const single = payable.length === 1 ? payable[0] : null;
+  const refuse = (error: TransferAmountRefusal['error']) => ({
+    ...details,
+    transfers: [],
+    refusal: {
+      error,
+      invoiceId: single?.id ?? null,
+      minCents: minPartialCents,
+      maxCents: single ? owedCents(single) : 0,
+    },
+  });
+  if (!parsed.ok || (parsed.cents !== undefined && payable.length > 1)) return refuse('amount_invalid');
   const transfers: TransferInstruction[] = [];
-  for (const row of rows) {
-    const owed = owedCents(row);
-    if (owed <= 0) continue;
-    const amount = rows.length === 1 && amountCents !== undefined ? Math.min(Math.max(amountCents, 1), owed) : owed;
+  for (const row of payable) {
+    const checked = checkPartialAmount(owedCents(row), parsed.cents, minPartialCents);
+    if (!checked.ok) return refuse(checked.error);
+    const amount = checked.amountCents;
     const reference = row.paymentReference?.replace(/\s+/g, '') || row.number;
     const structured = Boolean(row.paymentReference);
     const rf = structured && isValidRfReference(reference);
@@ -131,7 +159,7 @@ export async function getTransferDetails(
       qrSvg: await epcQrSvg(payload),
     });
   }
-  return { iban, ibanDisplay: formatIban(iban), bic: session.organization.bic, beneficiary, transfers };
+  return { ...details, transfers, refusal: null };
 }
 
 export type PaymentOutcome = {
@@ -245,9 +273,18 @@ export async function transferPathFor(
         : selection.kind === 'invoices'
           ? payable.filter((r) => selection.invoiceIds.includes(r.id)).map((r) => r.id)
           : payable.filter((r) => r.id === selection.invoiceId).map((r) => r.id);
-  if (ids.length === 0) return null;
+  if (ids.length === 0) return { ok: false as const, error: 'nothing_due' as const };
   for (const id of ids) params.append('invoice', id);
-  if (selection.kind === 'single' && selection.amountCents !== undefined)
-    params.set('amount', String(selection.amountCents));
-  return `/portal/pay/transfer?${params}`;
+  if (selection.kind === 'single' && selection.amountCents !== undefined) {
+    // The rule the transfer page applies again: a part amount is refused here, on the form.
+    const invoice = payable.find((r) => r.id === selection.invoiceId)!;
+    const checked = checkPartialAmount(
+      owedCents(invoice),
+      selection.amountCents,
+      session.organization.portalSettings.minPartialPaymentCents,
+    );
+    if (!checked.ok) return checked;
+    params.set('amount', String(checked.amountCents));
+  }
+  return { ok: true as const, path: `/portal/pay/transfer?${params}` };
 }

@@ -1,7 +1,7 @@
 import { eq, inArray, like } from 'drizzle-orm';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   auditEvents,
   demoCheckouts,
@@ -12,7 +12,12 @@ import {
   payments,
   webhookEvents,
 } from '../../../db/schema';
-import { debtorWithOverdue, STRIPE_WEBHOOK_SECRET, withProvider } from '../../../test/factories-payments';
+import {
+  debtorWithOverdue,
+  MOLLIE_TEST_KEY,
+  STRIPE_WEBHOOK_SECRET,
+  withProvider,
+} from '../../../test/factories-payments';
 import { formRequest, getRequest, routeArgs, settle } from '../../../test/http';
 import { mollieMock, mollieWebhookRequest } from '../../../test/msw/mollie';
 import { signedStripeRequest, stripeCharge, stripeDispute, stripeEvent, stripeMock } from '../../../test/msw/stripe';
@@ -28,6 +33,7 @@ import { getDb } from '../../utils/db.server';
 import { resetEnv } from '../../utils/env.server';
 import { activePauses } from '../dunning/pauses.server';
 import { DEMO_SIGNATURE_HEADER, signDemoWebhook } from './demo.server';
+import { handleMollieWebhook, MOLLIE_ACK } from './webhooks.server';
 
 const stripe = stripeMock();
 const mollie = mollieMock();
@@ -257,13 +263,16 @@ describe('Mollie webhooks', () => {
     const response = (await mollieWebhook(routeArgs(mollieWebhookRequest(id)))) as Response;
     return { status: response.status, body: await response.text() };
   };
+  /** The module's own account of a delivery: the answer plus the case it logs for the operator. */
+  const handle = (id: string) => handleMollieWebhook(mollieWebhookRequest(id));
 
   it('fetches the payment by id and settles on "paid"; repeats are duplicates', async () => {
     const m = await mollieDebtor([7_000, 3_000]);
     mollie.setStatus(m.payment.providerPaymentId!, 'paid');
-    const results = await Promise.all(Array.from({ length: 5 }, () => deliver(m.payment.providerPaymentId!)));
-    expect(results.every((r) => r.status === 200)).toBe(true);
-    expect(results.filter((r) => r.body === 'processed')).toHaveLength(1);
+    const results = await Promise.all(Array.from({ length: 5 }, () => handle(m.payment.providerPaymentId!)));
+    expect(results.every((r) => r.status === 200 && r.body === MOLLIE_ACK.body)).toBe(true);
+    expect(results.filter((r) => r.case === 'processed')).toHaveLength(1);
+    expect(results.filter((r) => r.case === 'duplicate')).toHaveLength(4);
     expect(await paymentOf(m.debtor.id)).toMatchObject({ status: 'paid', method: 'ideal' });
     expect(await allocationCount(m.payment.id)).toBe(2);
   });
@@ -279,14 +288,52 @@ describe('Mollie webhooks', () => {
     expect((await activePauses(db(), [m.invoices[0].id])).size).toBe(0);
   });
 
-  it('an id Mollie does not know (404) or we do not know answers 200 and changes nothing; a malformed body 400', async () => {
+  it('answers an id Mollie does not know, one we do not know and one without credentials alike: 200, nothing changed, a log line', async () => {
     const m = await mollieDebtor([2_000]);
+    const other = await mollieDebtor([3_000]);
+    await getDb()
+      .update(organizations)
+      .set({ providerCredentials: null, paymentProvider: null })
+      .where(eq(organizations.id, other.org.id));
     mollie.payments.delete(m.payment.providerPaymentId!);
-    expect(await deliver(m.payment.providerPaymentId!)).toEqual({
-      status: 200,
-      body: `Mollie does not know ${m.payment.providerPaymentId}`,
-    });
-    expect(await deliver('tr_unknown123')).toEqual({ status: 200, body: 'unknown payment' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const before = await Promise.all([
+        paymentOf(m.debtor.id),
+        paymentOf(other.debtor.id),
+        db().select().from(webhookEvents),
+      ]);
+      const answers = [
+        await handle(m.payment.providerPaymentId!),
+        await handle('tr_unknown123'),
+        await handle(other.payment.providerPaymentId!),
+      ];
+      expect(answers.map((a) => a.case)).toEqual(['unknown_at_mollie', 'unknown_payment', 'no_credentials']);
+      for (const answer of answers) expect({ status: answer.status, body: answer.body }).toEqual(MOLLIE_ACK);
+      const routed = await Promise.all(
+        [m.payment.providerPaymentId!, 'tr_unknown123', other.payment.providerPaymentId!].map(async (id) => {
+          const response = (await mollieWebhook(routeArgs(mollieWebhookRequest(id)))) as Response;
+          return { status: response.status, headers: [...response.headers], body: await response.text() };
+        }),
+      );
+      expect(routed[1]).toEqual(routed[0]);
+      expect(routed[2]).toEqual(routed[0]);
+      expect(routed[0]).toEqual({ status: 200, headers: [['content-type', 'text/plain; charset=utf-8']], body: 'ok' });
+      expect(
+        await Promise.all([paymentOf(m.debtor.id), paymentOf(other.debtor.id), db().select().from(webhookEvents)]),
+      ).toEqual(before);
+      // One line per delivery for the operator, naming the case; no key, nothing of the credentials.
+      const lines = warn.mock.calls.map((c) => String(c[0]));
+      expect(lines).toHaveLength(6);
+      expect(lines[0]).toBe(
+        `mollie webhook ${m.payment.providerPaymentId}: unknown_at_mollie (payment ${m.payment.id}, organization ${m.org.id}); answered 200, nothing changed`,
+      );
+      expect(lines[1]).toBe('mollie webhook tr_unknown123: unknown_payment; answered 200, nothing changed');
+      expect(lines[2]).toMatch(/: no_credentials \(payment /);
+      expect(lines.join('\n')).not.toContain(MOLLIE_TEST_KEY);
+    } finally {
+      warn.mockRestore();
+    }
     const bad = new Request('http://voldaan.test/webhooks/mollie', {
       method: 'POST',
       body: 'id=%27%20or%201%3D1',
@@ -301,7 +348,7 @@ describe('Mollie webhooks', () => {
     mollie.setStatus(m.payment.providerPaymentId!, 'paid');
     await deliver(m.payment.providerPaymentId!);
     mollie.setStatus(m.payment.providerPaymentId!, 'paid', { amountRefunded: { value: '20.00', currency: 'EUR' } });
-    expect((await deliver(m.payment.providerPaymentId!)).body).toBe('processed');
+    expect((await handle(m.payment.providerPaymentId!)).case).toBe('processed');
     expect(await paymentOf(m.debtor.id)).toMatchObject({ status: 'paid', refundedCents: 2_000 });
     mollie.setStatus(m.payment.providerPaymentId!, 'paid', { amountChargedBack: { value: '30.00', currency: 'EUR' } });
     await deliver(m.payment.providerPaymentId!);

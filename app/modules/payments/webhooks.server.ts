@@ -184,11 +184,39 @@ export async function handleStripeWebhook(request: Request, options: Options = {
   ).catch((error: unknown) => failure('stripe', error));
 }
 
-/** POST /webhooks/mollie: a form with `id=tr_...` and nothing we believe besides it. */
-export async function handleMollieWebhook(request: Request, options: Options = {}): Promise<WebhookOutcome> {
+/** What became of a Mollie webhook, for the operator's log line; never for the caller. */
+export type MollieWebhookCase =
+  'processed' | 'duplicate' | 'unknown_payment' | 'no_credentials' | 'unknown_at_mollie' | 'ignored';
+
+/**
+ * The answer to every well-formed Mollie webhook we did not fail on. Classic Mollie webhooks are
+ * unsigned, so anyone can post any id: the answer must not tell whether that id is a payment of
+ * ours, whose it is, or whether its creditor has Mollie credentials. Mollie reads only the status.
+ */
+export const MOLLIE_ACK: WebhookOutcome = { status: 200, body: 'ok' };
+
+/**
+ * POST /webhooks/mollie: a form with `id=tr_...` and nothing we believe besides it. Answers
+ * MOLLIE_ACK whatever the id is; a 5xx only when Mollie or we failed (so Mollie retries), a 400
+ * only for a body without a well-formed id. Which case it was goes to the log, for the operator.
+ */
+export async function handleMollieWebhook(
+  request: Request,
+  options: Options = {},
+): Promise<WebhookOutcome & { case?: MollieWebhookCase }> {
   const rawBody = await request.text();
   const id = mollieWebhookId(rawBody);
   if (!id) return { status: 400, body: 'no payment id' };
+  const acknowledge = (which: MollieWebhookCase, payment?: Payment) => {
+    // The id matched /^tr_[A-Za-z0-9]{4,64}$/, so it cannot forge a log line; no credentials are named.
+    if (which !== 'processed' && which !== 'duplicate')
+      console.warn(
+        `mollie webhook ${id}: ${which}` +
+          (payment ? ` (payment ${payment.id}, organization ${payment.organizationId})` : '') +
+          '; answered 200, nothing changed',
+      );
+    return { ...MOLLIE_ACK, case: which };
+  };
   let payment = await findPayment('mollie', eq(payments.providerPaymentId, id));
   if (!payment) {
     // Our id travels in the webhook URL, for a payment whose Mollie id we failed to store; Mollie's answer decides.
@@ -196,14 +224,21 @@ export async function handleMollieWebhook(request: Request, options: Options = {
     const candidate = isUuid(ours) ? await findPayment('mollie', eq(payments.id, ours)) : null;
     if (candidate && (!candidate.providerPaymentId || candidate.providerPaymentId === id)) payment = candidate;
   }
-  if (!payment) return ok('unknown payment');
+  if (!payment) return acknowledge('unknown_payment');
   const config = await providerConfigFor(payment.organizationId, 'mollie');
-  if (!config) return { status: 503, body: 'no Mollie credentials for this payment' };
+  if (!config) return acknowledge('no_credentials', payment);
   const found = payment;
   try {
     const adapter = adapterFor(config, options);
     const parsed = await adapter.parseWebhook({ rawBody, headers: request.headers });
-    return await handleParsed('mollie', parsed, adapter, async () => true, options, found);
+    if (parsed.kind === 'rejected') return { status: 400, body: 'no payment id' };
+    if (parsed.kind === 'ignored') return acknowledge('unknown_at_mollie', found);
+    const outcome = await handleParsed('mollie', parsed, adapter, async () => true, options, found);
+    if (outcome.status !== 200) return outcome;
+    return acknowledge(
+      outcome.body === 'processed' ? 'processed' : outcome.body === 'duplicate' ? 'duplicate' : 'ignored',
+      found,
+    );
   } catch (error) {
     return failure('mollie', error);
   }

@@ -76,6 +76,8 @@ export const nl = {
   'pay.transfer.unavailable':
     'Betalen per bankoverschrijving kan nu niet via dit portaal. Neem contact op met {organization}.',
   'pay.transfer.none': 'Er staat niets open om over te maken.',
+  'pay.transfer.fullAmount': 'Het hele bedrag overmaken ({amount})',
+  'pay.transfer.otherAmount': 'Een ander bedrag kiezen',
   'pay.return.title.pending': 'We wachten op de bevestiging',
   'pay.return.pending': 'Dit duurt meestal maar een paar seconden. Deze pagina ververst vanzelf.',
   'pay.return.refresh': 'Nu vernieuwen',
@@ -197,6 +199,8 @@ export const en: Record<keyof typeof nl, string> = {
   'pay.transfer.unavailable':
     'Paying by bank transfer is not available in this portal right now. Please contact {organization}.',
   'pay.transfer.none': 'Nothing is open to transfer.',
+  'pay.transfer.fullAmount': 'Transfer the whole amount ({amount})',
+  'pay.transfer.otherAmount': 'Choose another amount',
   'pay.return.title.pending': 'Waiting for confirmation',
   'pay.return.pending': 'This usually takes only a few seconds. This page refreshes by itself.',
   'pay.return.refresh': 'Refresh now',
