@@ -3,15 +3,19 @@
  * listening on a real port of 127.0.0.1, on this test file's own database. `startApp('production')`
  * runs it in production mode (the settings production insists on are given), `startApp('development')`
  * in development mode, where Express and Remix would show stack traces. APP_URL is the server's
- * own address, so a browser-like same-origin request sends `Origin: <app.origin>`.
+ * own address, so a browser-like same-origin request sends `Origin: <app.origin>`. Each start loads
+ * its own instance of the build, so the app's settings are those of its mode.
  *
  * Requests go out with node:http (not fetch), so a test controls every header and byte: a raw
  * CR/LF in a form value, a wrong Content-Type, a missing Origin.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ServerBuild } from '@remix-run/node';
 import { generateSigningJwk } from '../../app/modules/links/keys.server';
-import { createApp, loadBuild, startDbHealth } from '../../app/server/http';
+import { createApp, startDbHealth } from '../../app/server/http';
 import { getEnv, resetEnv } from '../../app/utils/env.server';
 
 export type Mode = 'development' | 'production';
@@ -57,6 +61,18 @@ function restoreEnv() {
   resetEnv();
 }
 
+let builds = 0;
+/**
+ * A fresh instance of the build for every start: the build bundles its own copies of the modules
+ * that read the environment once per process (getEnv, the session cookies, the link key ring), so
+ * one instance loaded for a development start would keep development secrets in "production".
+ */
+async function freshBuild(): Promise<ServerBuild> {
+  builds += 1;
+  const url = `${pathToFileURL(path.join(process.cwd(), '.build/index.js')).href}?instance=${builds}`;
+  return (await import(/* @vite-ignore */ url)) as ServerBuild;
+}
+
 /** Sends one request; header values may hold anything node:http lets through, bodies any bytes. */
 export function rawRequest(port: number, path: string, options: RequestOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -99,7 +115,7 @@ export async function startApp(mode: Mode, extraEnv: Record<string, string> = {}
   });
   const env = getEnv();
   const health = startDbHealth(env);
-  server.on('request', createApp(await loadBuild(), env, process.cwd(), health));
+  server.on('request', createApp(await freshBuild(), env, process.cwd(), health));
   const request = (path: string, options?: RequestOptions) => rawRequest(port, path, options);
   return {
     mode,

@@ -2,9 +2,12 @@
 
 export const PAGE_SIZE = 25;
 
-/** A search term for ILIKE: trimmed, at most 100 characters, with %, _ and \ taken literally. */
+/**
+ * A search term for ILIKE: trimmed, at most 100 characters, with %, _ and \ taken literally.
+ * NUL is dropped: PostgreSQL refuses it in a text parameter (a 500), and no stored text holds one.
+ */
 export function likePattern(q: string | null | undefined): string | null {
-  const text = (q ?? '').trim().slice(0, 100);
+  const text = (q ?? '').replace(/\0/g, '').trim().slice(0, 100);
   if (!text) return null;
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
