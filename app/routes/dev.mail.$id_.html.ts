@@ -1,25 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { outboxHtml, requireDevelopment } from '../modules/mail/dev.server';
-
-/**
- * An email is full of style attributes by nature (mail clients drop stylesheets), which the app's
- * policy refuses; this document gets its own instead, which replaces the app's
- * (app/server/remix-handler.ts): inline styles, images, and nothing else. No script runs
- * (default-src 'none', no script-src), no form posts, no frame holds it, and `sandbox` puts it in an
- * opaque origin: it cannot reach the app's cookies or pages as itself. Its links open new tabs, as
- * in a mail client, outside the sandbox. Served in development only (requireDevelopment); the same
- * policy as dev.mail.preview.$template.ts (route modules export only Remix exports).
- */
-const EMAIL_CSP = [
-  "default-src 'none'",
-  "style-src 'unsafe-inline'",
-  'img-src https: http: data:',
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  'sandbox allow-popups allow-popups-to-escape-sandbox',
-].join('; ');
+import { EMAIL_DOCUMENT_CSP, outboxHtml, requireDevelopment } from '../modules/mail/dev.server';
 
 /** The email's HTML on its own, opened from /dev/mail/:id in a new tab. */
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -31,7 +12,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return new Response(html, {
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': EMAIL_CSP,
+      // The email's own policy, which replaces the app's (see EMAIL_DOCUMENT_CSP).
+      'Content-Security-Policy': EMAIL_DOCUMENT_CSP,
       'Cache-Control': 'no-store',
       'X-Robots-Tag': 'noindex',
     },

@@ -111,8 +111,9 @@ export function processStartTicks(pid: number): string | undefined {
 }
 
 async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
+  // Elapsed time, on the monotonic clock: the wall clock may be moved (test/at-hours.sh) or stepped.
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
     if (!isAlive(pid) || processName(pid) === undefined) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -507,8 +508,8 @@ async function spawnPostmaster(
       resolve();
     });
   });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
     await sleep(50);
     const text = await readLog();
     if (text.includes('database system is ready to accept connections') && child.pid) {

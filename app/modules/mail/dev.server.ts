@@ -9,6 +9,25 @@ import { getDb } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 
 /** Throws a 404 in production: the outbox pages show every organisation's mail. */
+/**
+ * The policy of an email shown on its own in the dev mail viewer. An email is full of style
+ * attributes by nature (mail clients drop stylesheets), which the app's policy refuses; this
+ * document gets its own instead, which replaces the app's (app/server/remix-handler.ts): inline
+ * styles, images, and nothing else. No script runs (default-src 'none', no script-src), no form
+ * posts, no frame holds it, and `sandbox` puts it in an opaque origin: it cannot reach the app's
+ * cookies or pages as itself. Its links open new tabs, as in a mail client, outside the sandbox.
+ * Served in development only (requireDevelopment).
+ */
+export const EMAIL_DOCUMENT_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src https: http: data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  'sandbox allow-popups allow-popups-to-escape-sandbox',
+].join('; ');
+
 export function requireDevelopment() {
   if (getEnv().NODE_ENV === 'production') throw new Response('Not Found', { status: 404 });
 }
