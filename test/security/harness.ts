@@ -142,6 +142,23 @@ export async function startApp(mode: Mode, extraEnv: Record<string, string> = {}
   };
 }
 
+/**
+ * The app under test runs on the system clock (it is the running product, not a service given a
+ * clock), so a token or signature it must accept as fresh, or refuse as stale, is made at its now.
+ * The one place the suite reads the wall clock; test/at-hours.sh moves it for both sides alike.
+ */
+export function appNow(): Date {
+  return new Date();
+}
+
+/** Unix seconds of appNow(), as webhook signatures and JWTs carry time. */
+export function appNowSeconds(): number {
+  return Math.floor(appNow().getTime() / 1000);
+}
+
+/** A moment that is simply in the past for flags that only need a value (deletedAt, revokedAt, sentAt). */
+export const SOME_PAST_MOMENT = new Date('2026-01-01T00:00:00Z');
+
 /** A stack trace, or the file paths one prints, anywhere in an answer. */
 export function showsStack(text: string): boolean {
   return /\n\s+at .+\(|node_modules\/|\/app\/(routes|modules|server)\/|\.build\/index\.js/.test(text);

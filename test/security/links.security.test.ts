@@ -15,7 +15,7 @@ import { fixedClock } from '../../app/utils/clock';
 import { getDb } from '../../app/utils/db.server';
 import { createDebtor, createOrganization } from '../factories';
 import { cookieOf, mintLink, portalSigningKeys, startHeldApp } from './held-world';
-import { MODES, showsStack, type Answer, type RunningApp } from './harness';
+import { MODES, showsStack, type Answer, type RunningApp, appNow, appNowSeconds, SOME_PAST_MOMENT } from './harness';
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 const segments = (token: string) => token.split('.') as [string, string, string];
@@ -195,7 +195,7 @@ describe.each(MODES)('portal links in %s mode', (mode) => {
     const b1 = await createDebtor(orgB);
     const link = await mintLink(a1);
     const { signing } = await getKeyRing();
-    const now = Math.floor(Date.now() / 1000);
+    const now = appNowSeconds();
     const sign = (sub: string, org: string) =>
       new SignJWT({ org, purpose: 'reminder' })
         .setProtectedHeader({ alg: LINK_ALG, kid: signing.kid, typ: 'JWT' })
@@ -227,7 +227,7 @@ describe.each(MODES)('portal links in %s mode', (mode) => {
   it('an expired link lands on the "expired" help page; its record says expired too', async () => {
     const org = await createOrganization();
     const debtor = await createDebtor(org);
-    const issuedLongAgo = fixedClock(new Date(Date.now() - 40 * 86_400_000));
+    const issuedLongAgo = fixedClock(new Date(appNow().getTime() - 40 * 86_400_000));
     const link = await getDb().transaction((tx) =>
       issuePortalLink(
         tx,
@@ -250,7 +250,7 @@ describe.each(MODES)('portal links in %s mode', (mode) => {
 
     const deleted = await createDebtor(org);
     const deletedLink = await mintLink(deleted);
-    await getDb().update(debtors).set({ deletedAt: new Date() }).where(eq(debtors.id, deleted.id));
+    await getDb().update(debtors).set({ deletedAt: SOME_PAST_MOMENT }).where(eq(debtors.id, deleted.id));
     await expectRefused(deletedLink.token);
 
     const inactive = await createDebtor(org);

@@ -9,7 +9,7 @@ import { getDb } from '../../app/utils/db.server';
 import { createApiKeyFor } from '../factories-intake';
 import { createDebtor, createInvoice, createOrganization, createStaff, TEST_PASSWORD } from '../factories';
 import { cookieOf, mintLink, staffCookie, startHeldApp } from './held-world';
-import { MODES, showsStack, type Answer, type RunningApp } from './harness';
+import { MODES, showsStack, type Answer, type RunningApp, SOME_PAST_MOMENT } from './harness';
 
 /** The attributes of a Set-Cookie header, lower-cased names. */
 function attributesOf(setCookie: string) {
@@ -208,13 +208,13 @@ describe.each(MODES)('session cookies in %s mode', (mode) => {
     const debtor = await createDebtor(org);
     const portal = cookieOf(await app.request(`/l/${(await mintLink(debtor)).token}`))!;
     expect((await app.request('/portal', { headers: { cookie: portal } })).status).toBe(200);
-    await getDb().update(debtors).set({ deletedAt: new Date() }).where(eq(debtors.id, debtor.id));
+    await getDb().update(debtors).set({ deletedAt: SOME_PAST_MOMENT }).where(eq(debtors.id, debtor.id));
     expect((await app.request('/portal', { headers: { cookie: portal } })).headers.location).toBe('/portal/signed-out');
 
     const { key, apiKey } = await createApiKeyFor(org);
     const authorization = `Bearer ${key}`;
     expect((await app.request('/api/v1/payments', { headers: { authorization } })).status).toBe(200);
-    await getDb().update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, apiKey.id));
+    await getDb().update(apiKeys).set({ revokedAt: SOME_PAST_MOMENT }).where(eq(apiKeys.id, apiKey.id));
     expect((await app.request('/api/v1/payments', { headers: { authorization } })).status).toBe(401);
     // A key with one character changed is no key.
     const changed = `Bearer ${key.slice(0, -1)}${key.endsWith('a') ? 'b' : 'a'}`;

@@ -21,7 +21,7 @@ import { resendEvent, signWebhook, TEST_WEBHOOK_SECRET } from '../msw/resend';
 import { stripeEvent, stripeMock } from '../msw/stripe';
 import { orgFootprint } from './held-footprint';
 import { dayFromToday, portalCookie, postFields, startHeldApp } from './held-world';
-import { MODES, showsStack, type RunningApp } from './harness';
+import { MODES, showsStack, type RunningApp, appNowSeconds, SOME_PAST_MOMENT } from './harness';
 
 const stripe = stripeMock();
 const mollie = mollieMock();
@@ -96,11 +96,7 @@ describe.each(MODES)('forged webhooks in %s mode', (mode) => {
         ['an empty signature', payload, ''],
         ['a garbled signature', payload, 't=abc,v1=zz'],
         ['another secret', payload, signed(payload, 'whsec_someoneelse0000000000000')],
-        [
-          'an old timestamp (replay)',
-          payload,
-          signed(payload, STRIPE_WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 3_600),
-        ],
+        ['an old timestamp (replay)', payload, signed(payload, STRIPE_WEBHOOK_SECRET, appNowSeconds() - 3_600)],
         ['the signature of another body', forgedBody, signed(payload, STRIPE_WEBHOOK_SECRET)],
         ['a v0 (test-only) signature', payload, signed(payload, STRIPE_WEBHOOK_SECRET).replace('v1=', 'v0=')],
       ];
@@ -164,10 +160,10 @@ describe.each(MODES)('forged webhooks in %s mode', (mode) => {
       const emailId = randomUUID();
       await getDb()
         .update(communications)
-        .set({ status: 'sent', providerMessageId: emailId, sentAt: new Date() })
+        .set({ status: 'sent', providerMessageId: emailId, sentAt: SOME_PAST_MOMENT })
         .where(eq(communications.id, comm!.id));
       const payload = resendEvent('email.bounced', emailId, { bounce: { type: 'Permanent', message: 'gone' } });
-      const now = Math.floor(Date.now() / 1000);
+      const now = appNowSeconds();
       const genuine = signWebhook(payload);
       const forgedKey = `whsec_${Buffer.from('an-attacker-chose-this-secret-32').toString('base64')}`;
       const json = { 'content-type': 'application/json' };
@@ -207,14 +203,12 @@ describe.each(MODES)('forged webhooks in %s mode', (mode) => {
       const org = await createOrganization();
       const before = await orgFootprint(org.id);
       const body = JSON.stringify({ id: randomUUID() });
-      const forged = createHmac('sha256', 'guessed-key')
-        .update(`${Math.floor(Date.now() / 1000)}.${body}`)
-        .digest('hex');
+      const forged = createHmac('sha256', 'guessed-key').update(`${appNowSeconds()}.${body}`).digest('hex');
       const deliveries: Record<string, string>[] = [
         { 'content-type': 'application/json' },
         {
           'content-type': 'application/json',
-          'voldaan-demo-signature': `t=${Math.floor(Date.now() / 1000)},v1=${forged}`,
+          'voldaan-demo-signature': `t=${appNowSeconds()},v1=${forged}`,
         },
       ];
       for (const headers of deliveries) {
