@@ -10,6 +10,8 @@ export const paymentProvider = pgEnum('payment_provider', [
   'bank_transfer',
   'external',
   'credit_note',
+  'write_off',
+  'debtor_credit',
 ]);
 export const paymentStatus = pgEnum('payment_status', [
   'open',
@@ -27,6 +29,7 @@ export const pauseReason = pgEnum('pause_reason', [
   'promise_to_pay',
   'dispute',
   'manual',
+  'transfer_announced',
 ]);
 export const communicationStatus = pgEnum('communication_status', [
   'queued',

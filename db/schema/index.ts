@@ -3,6 +3,7 @@ export * from './organizations';
 export * from './staff';
 export * from './debtors';
 export * from './payments';
+export * from './bank';
 export * from './dunning';
 export * from './plans';
 export * from './disputes';

@@ -282,7 +282,7 @@ export const InvoiceResource = z.object({
 
 export const PaymentResource = z.object({
   id: z.string(),
-  provider: z.enum(['mollie', 'stripe', 'demo', 'bank_transfer', 'external', 'credit_note']),
+  provider: z.enum(['mollie', 'stripe', 'demo', 'bank_transfer', 'external', 'credit_note', 'write_off', 'debtor_credit']),
   method: z.string().nullable(),
   status: z.enum(['open', 'pending', 'paid', 'failed', 'canceled', 'expired', 'refunded', 'charged_back']),
   amountCents: z.number().int(),

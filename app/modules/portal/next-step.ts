@@ -2,7 +2,13 @@ import type { DunningStage, Invoice } from '../../../db/schema';
 import { daysBetween } from '../../utils/clock';
 import { bikCosts } from '../dunning/collection-costs';
 
-export type PauseReason = 'payment_pending' | 'payment_plan' | 'promise_to_pay' | 'dispute' | 'manual';
+export type PauseReason =
+  | 'payment_pending'
+  | 'payment_plan'
+  | 'promise_to_pay'
+  | 'dispute'
+  | 'manual'
+  | 'transfer_announced';
 
 export type NextStep =
   | { kind: 'settled' }

@@ -50,6 +50,8 @@ export const nl = {
   'portal.paused.promise_to_pay': 'U hebt toegezegd te betalen. Tot die datum sturen we geen herinneringen.',
   'portal.paused.dispute': 'U hebt bezwaar gemaakt. We sturen geen herinneringen zolang we het bekijken.',
   'portal.paused.manual': '{organization} heeft de herinneringen tijdelijk stopgezet.',
+  'portal.paused.transfer_announced':
+    'U heeft laten weten dat u het bedrag heeft overgemaakt. Zodra de betaling op ons bankafschrift staat, koppelen we hem automatisch; tot dan sturen we geen herinneringen.',
   'portal.paused.until': 'Tot {date}.',
   'portal.invoice.view': 'Bekijk factuur',
   'portal.invoice.lines': 'Factuurregels',
@@ -86,6 +88,7 @@ export const nl = {
   'portal.pauseReason.promise_to_pay': 'betaalbelofte',
   'portal.pauseReason.dispute': 'bezwaar',
   'portal.pauseReason.manual': 'handmatig stopgezet',
+  'portal.pauseReason.transfer_announced': 'u heeft laten weten dat u het bedrag heeft overgemaakt',
   'portal.paidHistory.title': 'Betaalde facturen',
   'portal.paidHistory.empty': 'Nog geen betaalde facturen.',
   'portal.paidHistory.settledOn': 'Afgehandeld op {date}',
@@ -161,6 +164,8 @@ export const en: Record<keyof typeof nl, string> = {
   'portal.paused.promise_to_pay': 'You promised to pay. Until that date we send no reminders.',
   'portal.paused.dispute': 'You raised a dispute. We send no reminders while we look into it.',
   'portal.paused.manual': '{organization} has put reminders on hold.',
+  'portal.paused.transfer_announced':
+    'You told us you have made the transfer. As soon as the payment is on our bank statement we match it automatically; until then we send no reminders.',
   'portal.paused.until': 'Until {date}.',
   'portal.invoice.view': 'View invoice',
   'portal.invoice.lines': 'Invoice lines',
@@ -197,6 +202,7 @@ export const en: Record<keyof typeof nl, string> = {
   'portal.pauseReason.promise_to_pay': 'promise to pay',
   'portal.pauseReason.dispute': 'dispute',
   'portal.pauseReason.manual': 'put on hold',
+  'portal.pauseReason.transfer_announced': 'you told us you have made the transfer',
   'portal.paidHistory.title': 'Paid invoices',
   'portal.paidHistory.empty': 'No paid invoices yet.',
   'portal.paidHistory.settledOn': 'Settled on {date}',
