@@ -31,6 +31,12 @@ export type ParsedLine = {
   /** Unstructured remittance text, joined, at most 1,000 characters. */
   remittance: string | null;
   endToEndId: string | null;
+  /**
+   * Every structured reference of the transaction when there are several (a transfer for more
+   * than one invoice can carry one per invoice); `structuredRef` is the first. Absent or empty
+   * when there is at most one.
+   */
+  structuredRefs?: string[];
 };
 
 export type ParsedStatement = {
@@ -42,17 +48,30 @@ export type ParsedStatement = {
   fromDate: string | null;
   toDate: string | null;
   lines: ParsedLine[];
+  /** Entries left out because the bank has not booked them (camt Sts PDNG/INFO/FUTR) or because their amount is zero. */
+  skippedEntries?: number;
 };
 
 export type ParsedFile = { format: StatementFormat; statements: ParsedStatement[] };
 
-/** A file the parser refuses, with a message a person can act on (the field or line is named). */
+export type StatementParseErrorCode =
+  'malformed' | 'unsupported_format' | 'doctype_forbidden' | 'too_many_entries' | 'invalid_value';
+
+/**
+ * A file the parser refuses, with a message a person can act on (the field or line is named).
+ * `message` is an English sentence (for API clients); `detail` is the language-neutral part a
+ * translated UI message can show: where (statement, entry, line) and what (element or tag, and
+ * the offending value), e.g. `Stmt 1, Ntry 3: Amt "12.345"` or `line 14 (:61:): "1,2,3"`.
+ */
 export class StatementParseError extends Error {
+  readonly detail: string;
   constructor(
-    readonly code: 'malformed' | 'unsupported_format' | 'doctype_forbidden' | 'too_many_entries' | 'invalid_value',
+    readonly code: StatementParseErrorCode,
     message: string,
+    detail?: string,
   ) {
     super(message);
     this.name = 'StatementParseError';
+    this.detail = detail ?? message;
   }
 }

@@ -1,0 +1,73 @@
+/**
+ * One measured step of bench/bank in a fresh process, so its peak memory is the step's own and
+ * its code starts cold, as in a server that receives its first statement of the day. Prints one
+ * JSON line. BENCH_STEP:
+ *   validator  the floor: XMLValidator over the file (what any safe XML reading costs)
+ *   parse      parseStatementFile alone (no database)
+ *   import     importStatementFile: parse, de-duplicate, match, book through the ledger
+ *   reimport   the same file again: every line a duplicate, nothing booked
+ */
+import fs from 'node:fs';
+import { XMLValidator } from 'fast-xml-parser';
+import { importStatementFile } from '../../app/modules/bank/index.server';
+import { parseStatementFile } from '../../app/modules/bank/parse';
+import { fixedClock } from '../../app/utils/clock';
+import { closeDb } from '../../app/utils/db.server';
+
+async function main() {
+  const step = process.env.BENCH_STEP!;
+  const bytes = new Uint8Array(fs.readFileSync(process.env.BENCH_FILE!));
+  const baseline = process.memoryUsage();
+  let peakRss = baseline.rss;
+  let peakHeap = baseline.heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 5);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let outcome: unknown = null;
+  if (step === 'validator') {
+    const valid = XMLValidator.validate(new TextDecoder().decode(bytes));
+    if (valid !== true) throw new Error('the generated file is not well-formed');
+  } else if (step === 'parse') {
+    const parsed = parseStatementFile(bytes);
+    outcome = { lines: parsed.statements.reduce((n, s) => n + s.lines.length, 0) };
+  } else {
+    outcome = await importStatementFile(
+      {
+        organizationId: process.env.BENCH_ORG!,
+        bytes,
+        filename: 'bench-camt053.xml',
+        uploadedBy: { type: 'api', id: 'bench' },
+      },
+      { clock: fixedClock(process.env.BENCH_NOW!) },
+    );
+  }
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
+  const end = process.memoryUsage();
+  peakRss = Math.max(peakRss, end.rss);
+  peakHeap = Math.max(peakHeap, end.heapUsed);
+  if (step === 'import' || step === 'reimport') await closeDb();
+  console.log(
+    JSON.stringify({
+      step,
+      ms,
+      cpuS: (cpu.user + cpu.system) / 1e6,
+      baselineRss: baseline.rss,
+      endRss: end.rss,
+      peakRss,
+      peakHeap,
+      maxRssKb: process.resourceUsage().maxRSS,
+      outcome,
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
