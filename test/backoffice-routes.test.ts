@@ -471,16 +471,21 @@ describe('plan, promise and portal settings', () => {
       disputeRejectGraceDays: '10',
       linkTtlDays: '0',
       minPartialPaymentCents: '5,00',
+      transferNoticeDays: '16',
     });
     expect(statusOf(portal)).toBe(400);
     expect(dataOf(portal)).toMatchObject({
-      errors: { linkTtlDays: { key: 'bo.form.error.intRange', params: { min: 1, max: 90 } } },
+      errors: {
+        linkTtlDays: { key: 'bo.form.error.intRange', params: { min: 1, max: 90 } },
+        transferNoticeDays: { key: 'bo.form.error.intRange', params: { min: 1, max: 15 } },
+      },
     });
     const fixed = await post(disputeSettings as Route, '/app/settings/disputes', cookies.admin, {
       disputeResponseHours: '24',
       disputeRejectGraceDays: '10',
       linkTtlDays: '14',
       minPartialPaymentCents: '5,00',
+      transferNoticeDays: '7',
     });
     expect(statusOf(fixed)).toBe(302);
     const [after] = await getDb().select().from(organizations).where(eq(organizations.id, org.id));
@@ -489,6 +494,7 @@ describe('plan, promise and portal settings', () => {
       disputeRejectGraceDays: 10,
       linkTtlDays: 14,
       minPartialPaymentCents: 500,
+      transferNoticeDays: 7,
     });
     const [event] = await getDb()
       .select()

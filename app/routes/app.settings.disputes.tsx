@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { transferNoticeDaysOf } from '../modules/bank/transfer-notice-rules';
 import { parsePortalSettings, type FormErrors } from '../modules/backoffice/settings-forms';
 import { getOrganizationSettings, savePortalSettings } from '../modules/backoffice/settings.server';
 import { requireStaff } from '../modules/staff/auth.server';
@@ -13,7 +14,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { settings: org.portalSettings };
 }
 
-const FIELDS = ['disputeResponseHours', 'disputeRejectGraceDays', 'linkTtlDays', 'minPartialPaymentCents'] as const;
+const FIELDS = [
+  'disputeResponseHours',
+  'disputeRejectGraceDays',
+  'linkTtlDays',
+  'minPartialPaymentCents',
+  'transferNoticeDays',
+] as const;
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
@@ -94,6 +101,15 @@ export default function DisputeSettings() {
               defaultValue={value('minPartialPaymentCents', centsInput(settings.minPartialPaymentCents, locale))}
               error={errors.minPartialPaymentCents}
               suffix="EUR"
+            />
+            <TextField
+              name="transferNoticeDays"
+              label={t('bo.portalSettings.transferNoticeDays')}
+              hint={t('bo.portalSettings.transferNoticeDaysHint')}
+              inputMode="numeric"
+              defaultValue={value('transferNoticeDays', String(transferNoticeDaysOf(settings)))}
+              error={errors.transferNoticeDays}
+              suffix={t('bo.unit.businessDays')}
             />
           </div>
         </fieldset>

@@ -30,6 +30,8 @@ export type PortalSettings = {
   minPartialPaymentCents: number;
   disputeResponseHours: number;
   disputeRejectGraceDays: number;
+  /** Business days a debtor's "Ik heb het overgemaakt" pauses dunning (1-15; absent: 5). */
+  transferNoticeDays?: number;
 };
 
 export const organizations = pgTable(

@@ -84,6 +84,7 @@ describe('portal settings form', () => {
       f.set('disputeResponseHours', '48');
       f.set('disputeRejectGraceDays', '7');
       f.set('minPartialPaymentCents', min);
+      f.set('transferNoticeDays', '5');
       return f;
     };
     expect(parsePortalSettings(form('10,00'))).toMatchObject({ ok: true, value: { minPartialPaymentCents: 1_000 } });

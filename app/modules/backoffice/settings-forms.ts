@@ -6,6 +6,7 @@
 import type { PlanPolicy, PortalSettings } from '../../../db/schema';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { centsToDecimalString, parseAmountToCents } from '../../utils/money';
+import { MAX_TRANSFER_NOTICE_DAYS, MIN_TRANSFER_NOTICE_DAYS } from '../bank/transfer-notice-rules';
 import { MAX_INSTALLMENTS_HARD, MIN_INSTALLMENTS } from '../plans/schedule';
 import { HEX_COLOR } from './contrast';
 import type { FieldError } from './dunning-policy';
@@ -80,6 +81,7 @@ export function parsePortalSettings(form: FormData): FormResult<PortalSettings> 
     minPartialPaymentCents: money(form, 'minPartialPaymentCents', 100, 1_000_000, errors),
     disputeResponseHours: int(form, 'disputeResponseHours', 1, 720, errors),
     disputeRejectGraceDays: int(form, 'disputeRejectGraceDays', 0, 60, errors),
+    transferNoticeDays: int(form, 'transferNoticeDays', MIN_TRANSFER_NOTICE_DAYS, MAX_TRANSFER_NOTICE_DAYS, errors),
   };
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
 }

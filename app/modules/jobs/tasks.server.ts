@@ -7,6 +7,7 @@
  * `*.server.ts` file, then import that file below.
  */
 import './send-communication.task.server';
+import '../bank/transfer-notices.task.server';
 import '../dunning/tasks.server';
 import '../links/fresh-link.task.server';
 import '../payments/tasks.server';

@@ -1,0 +1,138 @@
+/**
+ * The rules of "Ik heb het overgemaakt" that need no database: how long a notice pauses dunning,
+ * and what the form may carry. Pure, so the settings form, the page and the service share them.
+ */
+import type { PortalSettings } from '../../../db/schema';
+import { addDutchBusinessDays } from '../../utils/business-days';
+import { addDays, amsterdamDate, amsterdamInstant } from '../../utils/clock';
+import { hasForbiddenControlChars } from '../../utils/limits';
+import { parseAmountToCents } from '../../utils/money';
+
+/** The creditor's setting "business days a transfer notice pauses dunning": default and bounds. */
+export const DEFAULT_TRANSFER_NOTICE_DAYS = 5;
+export const MIN_TRANSFER_NOTICE_DAYS = 1;
+export const MAX_TRANSFER_NOTICE_DAYS = 15;
+
+/** A transfer may be announced up to this many calendar days after it was made. */
+export const TRANSFER_NOTICE_MAX_AGE_DAYS = 30;
+
+/** At most this many invoices in one notice (the transfer page never shows more). */
+export const TRANSFER_NOTICE_MAX_INVOICES = 200;
+
+/** The setting as stored (optional in older organisations' JSON), or the default. */
+export function transferNoticeDaysOf(settings: Pick<PortalSettings, 'transferNoticeDays'> | null | undefined) {
+  const days = settings?.transferNoticeDays;
+  return typeof days === 'number' &&
+    Number.isInteger(days) &&
+    days >= MIN_TRANSFER_NOTICE_DAYS &&
+    days <= MAX_TRANSFER_NOTICE_DAYS
+    ? days
+    : DEFAULT_TRANSFER_NOTICE_DAYS;
+}
+
+/** The last moment of a calendar day in Europe/Amsterdam. */
+export function endOfAmsterdamDay(day: string): Date {
+  return new Date(amsterdamInstant(addDays(day, 1), 0).getTime() - 1);
+}
+
+/**
+ * How long a notice made at `now` pauses dunning: to the end of the `days`-th Dutch business
+ * day after today (Amsterdam), so a notice on a Friday or before Christmas still gets its
+ * business days.
+ */
+export function transferNoticePause(now: Date, days: number): { lastDay: string; until: Date } {
+  const lastDay = addDutchBusinessDays(amsterdamDate(now), days);
+  return { lastDay, until: endOfAmsterdamDay(lastDay) };
+}
+
+export type TransferNoticeField = 'invoices' | 'transferredOn' | 'amount';
+export type TransferNoticeErrorKey =
+  | 'pay.transfer.notice.error.invoices'
+  | 'pay.transfer.notice.error.dateInvalid'
+  | 'pay.transfer.notice.error.dateFuture'
+  | 'pay.transfer.notice.error.dateTooOld'
+  | 'pay.transfer.notice.error.amountInvalid'
+  | 'pay.transfer.notice.error.amountZero'
+  | 'pay.transfer.notice.error.amountTooLarge'
+  | 'pay.transfer.notice.error.already';
+export type TransferNoticeError = { key: TransferNoticeErrorKey; params?: Record<string, string | number> };
+export type TransferNoticeErrors = Partial<Record<TransferNoticeField, TransferNoticeError>>;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isCalendarDate(value: string) {
+  if (!DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/** The earliest and latest transfer date the form accepts on `today`. */
+export function transferDateRange(today: string) {
+  return { min: addDays(today, -TRANSFER_NOTICE_MAX_AGE_DAYS), max: today };
+}
+
+/** Checks a transfer date against today (Amsterdam): a real date, not ahead, not too long ago. */
+export function checkTransferDate(value: string, today: string): TransferNoticeError | null {
+  if (!isCalendarDate(value)) return { key: 'pay.transfer.notice.error.dateInvalid' };
+  const range = transferDateRange(today);
+  if (value > range.max) return { key: 'pay.transfer.notice.error.dateFuture' };
+  if (value < range.min) {
+    return { key: 'pay.transfer.notice.error.dateTooOld', params: { days: TRANSFER_NOTICE_MAX_AGE_DAYS } };
+  }
+  return null;
+}
+
+export type TransferNoticeForm = { invoiceIds: string[]; transferredOn: string; amountCents: number | null };
+
+/**
+ * Reads the posted form: `invoice` (repeated ids), `transferredOn` (yyyy-mm-dd), `amount`
+ * (optional, as a person types it). Everything is bounded here; whether the invoices are the
+ * debtor's and the amount is within what they owe is the service's part.
+ */
+export function parseTransferNoticeForm(
+  form: FormData,
+  today: string,
+):
+  | { ok: true; value: TransferNoticeForm }
+  | { ok: false; errors: TransferNoticeErrors; values: Record<string, string> } {
+  const errors: TransferNoticeErrors = {};
+  const raw = (name: string) => {
+    const v = form.get(name);
+    return typeof v === 'string' ? v : '';
+  };
+  const invoiceValues = form.getAll('invoice');
+  const invoiceIds = invoiceValues.filter((v): v is string => typeof v === 'string');
+  if (
+    invoiceIds.length === 0 ||
+    invoiceIds.length !== invoiceValues.length ||
+    invoiceIds.length > TRANSFER_NOTICE_MAX_INVOICES ||
+    invoiceIds.some((id) => id.length > 64 || hasForbiddenControlChars(id))
+  ) {
+    errors.invoices = { key: 'pay.transfer.notice.error.invoices' };
+  }
+  const transferredOn = raw('transferredOn').trim();
+  const dateError =
+    transferredOn.length > 20 || hasForbiddenControlChars(transferredOn)
+      ? ({ key: 'pay.transfer.notice.error.dateInvalid' } as const)
+      : checkTransferDate(transferredOn, today);
+  if (dateError) errors.transferredOn = dateError;
+
+  const amountText = raw('amount').trim();
+  let amountCents: number | null = null;
+  if (amountText !== '') {
+    if (amountText.length > 40 || hasForbiddenControlChars(amountText)) {
+      errors.amount = { key: 'pay.transfer.notice.error.amountInvalid' };
+    } else {
+      const parsed = parseAmountToCents(amountText);
+      if (!parsed.ok) errors.amount = { key: 'pay.transfer.notice.error.amountInvalid' };
+      else if (parsed.cents <= 0) errors.amount = { key: 'pay.transfer.notice.error.amountZero' };
+      else amountCents = parsed.cents;
+    }
+  }
+  if (Object.keys(errors).length > 0) {
+    // What the debtor typed goes back into the fields, bounded and without control characters.
+    const clean = (v: string) => (hasForbiddenControlChars(v) ? '' : v.slice(0, 40));
+    return { ok: false, errors, values: { transferredOn: clean(transferredOn), amount: clean(amountText) } };
+  }
+  return { ok: true, value: { invoiceIds: [...new Set(invoiceIds)], transferredOn, amountCents } };
+}
