@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { getPortalOverview } from '../modules/portal/portal.server';
 import { requireDebtor } from '../modules/portal/session.server';
 import { InvoiceActions, OverviewActions } from '../ui/portal/actions';
-import { NextStepText } from '../ui/portal/next-step-text';
+import { NextStepBlock } from '../ui/portal/next-step-text';
 import { StatusBadge } from '../ui/portal/status-badge';
 import { formatDate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
@@ -104,12 +104,7 @@ export default function PortalOverview() {
                     <dd>{formatDate(invoice.issueDate, locale)}</dd>
                   </div>
                 </dl>
-                <div className={`next-step next-${invoice.next.kind}`}>
-                  <p className="next-label">{t('portal.next.heading')}</p>
-                  <p>
-                    <NextStepText next={invoice.next} organizationName={organizationName} />
-                  </p>
-                </div>
+                <NextStepBlock invoice={invoice} organizationName={organizationName} />
                 <InvoiceActions invoice={invoice} />
               </li>
             ))}

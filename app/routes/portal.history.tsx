@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { getPortalHistory } from '../modules/portal/portal.server';
 import { requireDebtor } from '../modules/portal/session.server';
+import { moneyEntryText } from '../ui/portal/money-entry-text';
 import { StatusBadge } from '../ui/portal/status-badge';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
@@ -49,6 +50,16 @@ export default function PortalHistory() {
                   </span>
                 ) : null}
               </p>
+              {invoice.money.length > 0 ? (
+                <ul className="settled-by small" aria-label={t('portal.paidHistory.how')} data-testid="settled-by">
+                  {invoice.money.map((entry, i) => (
+                    <li key={i}>
+                      {moneyEntryText(entry, t, locale)}
+                      <span className="muted"> · {formatDate(new Date(entry.at), locale)}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -3,7 +3,8 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { getPortalInvoice } from '../modules/portal/portal.server';
 import { requireDebtor } from '../modules/portal/session.server';
 import { InvoiceActions } from '../ui/portal/actions';
-import { NextStepText } from '../ui/portal/next-step-text';
+import { moneyEntryText } from '../ui/portal/money-entry-text';
+import { NextStepBlock } from '../ui/portal/next-step-text';
 import { StatusBadge } from '../ui/portal/status-badge';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
@@ -64,14 +65,7 @@ export default function PortalInvoice() {
             {money(invoice.openCents + invoice.costsCents + invoice.interestCents)}
           </dd>
         </dl>
-        {invoice.status === 'open' ? (
-          <div className={`next-step next-${invoice.next.kind}`}>
-            <p className="next-label">{t('portal.next.heading')}</p>
-            <p>
-              <NextStepText next={invoice.next} organizationName={organizationName} />
-            </p>
-          </div>
-        ) : null}
+        {invoice.status === 'open' ? <NextStepBlock invoice={invoice} organizationName={organizationName} /> : null}
         <InvoiceActions invoice={invoice} />
         {invoice.hasPdf ? (
           <p className="spaced">
@@ -170,11 +164,8 @@ export default function PortalInvoice() {
                           template: t(`portal.template.${entry.template as (typeof TEMPLATES)[number]}` as const),
                         })
                       : t('portal.history.email')
-                    : entry.kind === 'payment'
-                      ? t('portal.history.payment', {
-                          amount: money(entry.amountCents),
-                          status: t(`portal.paymentStatus.${entry.status}` as const),
-                        })
+                    : entry.kind === 'money'
+                      ? moneyEntryText(entry.entry, t, locale)
                       : `${t('portal.history.pause', { reason: t(`portal.pauseReason.${entry.reason}` as const) })}${
                           entry.liftedAt
                             ? ` · ${t('portal.history.pauseLifted')} ${formatDateTime(entry.liftedAt, locale)}`

@@ -1,9 +1,22 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { startCheckout, type CheckoutError } from '../modules/payments/checkout.server';
+import { useEffect, useState } from 'react';
+import {
+  returnPath,
+  startCheckout,
+  transferAfterCredit,
+  type CheckoutError,
+} from '../modules/payments/checkout.server';
 import { isOnline, parsePayForm, type PayFormField } from '../modules/payments/pay-form.server';
-import { getPayPage, transferPathFor, type PayableInvoice } from '../modules/payments/portal-pay.server';
+import { checkPartialAmount, requestedAmount } from '../modules/payments/partial-amount';
+import { chargeSummary } from '../modules/payments/pay-summary';
+import {
+  getPayPage,
+  transferPathFor,
+  transferPathForRest,
+  type PayableInvoice,
+} from '../modules/payments/portal-pay.server';
 import { isUuid } from '../modules/portal/scope.server';
 import { requireDebtor } from '../modules/portal/session.server';
 import payStyles from '../styles/pay.css';
@@ -50,6 +63,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parsePayForm(form);
   const amount = String(form.get('amount') ?? '').slice(0, 40);
   if (!parsed.ok) return data({ errors: parsed.errors as ActionErrors, amount }, { status: 400 });
+  if (!isOnline(parsed.method) && session.debtor.creditCents > 0) {
+    // The credit first, as the page promises; the transfer page then asks only for the rest.
+    const spent = await transferAfterCredit(session, parsed.selection);
+    if (!spent.ok) {
+      const field = spent.error === 'nothing_due' || spent.error === 'invoice_not_found' ? 'invoice' : 'amount';
+      return data({ errors: { [field]: spent.error } as ActionErrors, amount }, { status: 400 });
+    }
+    if (spent.rest.length === 0 && spent.creditPaymentId) throw redirect(returnPath(spent.creditPaymentId));
+    throw redirect(transferPathForRest(spent.rest, parsed.selection.kind === 'single'));
+  }
   if (!isOnline(parsed.method)) {
     const transfer = await transferPathFor(session, parsed.selection);
     if (!transfer.ok) {
@@ -93,6 +116,22 @@ export default function PayPage() {
   const limits = { min: money(page.minPartialCents), max: money(single?.owedCents ?? 0) };
   const message = (code: string | undefined) => (code ? t(errorKey(code), limits) : null);
   const scopeCount = (count: number) => (count === 1 ? t('pay.scope.countOne') : t('pay.scope.count', { count }));
+  const quickScopes = [
+    ...(page.overdue.count > 0 ? [{ value: 'overdue', label: t('pay.scope.overdue'), ...page.overdue }] : []),
+    ...(page.all.count > page.overdue.count ? [{ value: 'all', label: t('pay.scope.all'), ...page.all }] : []),
+  ];
+
+  // With JavaScript the page keeps a running summary of what will be charged; without it the
+  // server reads the form by the same rules (requestedAmount, chargeSummary) and nothing here is needed.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  const [scope, setScope] = useState(quickScopes[0]?.value ?? 'overdue');
+  const [checked, setChecked] = useState<ReadonlySet<string>>(
+    () => new Set(page.invoices.filter((i) => i.overdueDays > 0 || page.overdue.count === 0).map((i) => i.id)),
+  );
+  const [amountMode, setAmountMode] = useState<'full' | 'part'>(errors.amount ? 'part' : 'full');
+  const [amountText, setAmountText] = useState(result?.amount ?? '');
+  const partPossible = Boolean(single && single.owedCents > page.minPartialCents);
 
   if (page.invoices.length === 0) {
     return (
@@ -106,16 +145,43 @@ export default function PayPage() {
     );
   }
 
-  const quickScopes = [
-    ...(page.overdue.count > 0 ? [{ value: 'overdue', label: t('pay.scope.overdue'), ...page.overdue }] : []),
-    ...(page.all.count > page.overdue.count ? [{ value: 'all', label: t('pay.scope.all'), ...page.all }] : []),
-  ];
-  const submitLabel =
-    page.mode === 'single' && single && !(single.owedCents > page.minPartialCents)
-      ? t('pay.submitAmount', { amount: money(single.owedCents) })
+  /** What the form as it stands now charges, or null when it cannot be charged as typed. */
+  const chosenCents = ((): number | null => {
+    if (page.mode === 'quick') return quickScopes.find((q) => q.value === scope)?.cents ?? null;
+    if (page.mode === 'choose') {
+      const sum = page.invoices.filter((i) => checked.has(i.id)).reduce((total, i) => total + i.owedCents, 0);
+      return sum > 0 ? sum : null;
+    }
+    if (!single) return null;
+    const requested = requestedAmount({ amountMode, amount: amountText });
+    if (requested.kind === 'invalid') return null;
+    const checkedAmount = checkPartialAmount(
+      single.owedCents,
+      requested.kind === 'part' ? requested.cents : undefined,
+      page.minPartialCents,
+    );
+    return checkedAmount.ok ? checkedAmount.amountCents : null;
+  })();
+  const summary = chosenCents === null ? null : chargeSummary(chosenCents, page.creditCents);
+  // Before hydration (and without JavaScript) only what cannot change is stated on the button.
+  const staticCents =
+    page.mode === 'single' && single && !partPossible
+      ? single.owedCents
       : page.mode === 'quick' && quickScopes.length === 1
-        ? t('pay.submitAmount', { amount: money(quickScopes[0].cents) })
-        : t('pay.submit');
+        ? quickScopes[0].cents
+        : null;
+  const shown = hydrated ? summary : staticCents === null ? null : chargeSummary(staticCents, page.creditCents);
+  const submitLabel = !shown
+    ? t('pay.submit')
+    : shown.providerCents === 0
+      ? t('pay.submitCredit')
+      : t('pay.submitAmount', { amount: money(shown.providerCents) });
+
+  const onAmountInput = (value: string) => {
+    setAmountText(value);
+    // Typing an amount is choosing to pay part: what is typed is what is charged.
+    if (value.trim() !== '') setAmountMode('part');
+  };
 
   return (
     <div className="stack pay">
@@ -130,7 +196,7 @@ export default function PayPage() {
         </div>
       ) : null}
       {page.creditCents > 0 ? (
-        <p className="alert info">
+        <p className="alert info" data-testid="pay-credit">
           {t('pay.credit', { amount: money(page.creditCents), organization: page.organizationName })}
         </p>
       ) : null}
@@ -142,14 +208,20 @@ export default function PayPage() {
               <legend id="pay-what" className="h2">
                 {t('pay.what')}
               </legend>
-              {quickScopes.map((scope, index) => (
-                <label key={scope.value} className="option">
-                  <input type="radio" name="scope" value={scope.value} defaultChecked={index === 0} />
+              {quickScopes.map((option) => (
+                <label key={option.value} className="option">
+                  <input
+                    type="radio"
+                    name="scope"
+                    value={option.value}
+                    checked={scope === option.value}
+                    onChange={() => setScope(option.value)}
+                  />
                   <span className="option-text">
-                    <span className="option-title">{scope.label}</span>
-                    <span className="muted small">{scopeCount(scope.count)}</span>
+                    <span className="option-title">{option.label}</span>
+                    <span className="muted small">{scopeCount(option.count)}</span>
                   </span>
-                  <span className="amount option-amount">{money(scope.cents)}</span>
+                  <span className="amount option-amount">{money(option.cents)}</span>
                 </label>
               ))}
               {errors.scope || errors.invoice ? (
@@ -182,7 +254,13 @@ export default function PayPage() {
                         type="checkbox"
                         name="invoice"
                         value={invoice.id}
-                        defaultChecked={invoice.overdueDays > 0 || page.overdue.count === 0}
+                        checked={checked.has(invoice.id)}
+                        onChange={(event) => {
+                          const next = new Set(checked);
+                          if (event.currentTarget.checked) next.add(invoice.id);
+                          else next.delete(invoice.id);
+                          setChecked(next);
+                        }}
                       />
                       <span className="option-text">
                         <span className="option-title">{t('pay.line.invoice', { number: invoice.number })}</span>
@@ -219,16 +297,32 @@ export default function PayPage() {
               <input type="hidden" name="scope" value="single" />
               <input type="hidden" name="invoice" value={single.id} />
               <label className="option">
-                <input type="radio" name="amountMode" value="full" defaultChecked={!errors.amount} />
+                <input
+                  type="radio"
+                  name="amountMode"
+                  value="full"
+                  checked={amountMode === 'full'}
+                  onChange={() => {
+                    // The whole amount: a part typed earlier no longer counts (and is not sent).
+                    setAmountMode('full');
+                    setAmountText('');
+                  }}
+                />
                 <span className="option-text">
                   <span className="option-title">{t('pay.single.full')}</span>
                 </span>
                 <span className="amount option-amount">{money(single.owedCents)}</span>
               </label>
-              {single.owedCents > page.minPartialCents ? (
+              {partPossible ? (
                 <>
                   <label className="option">
-                    <input type="radio" name="amountMode" value="part" defaultChecked={Boolean(errors.amount)} />
+                    <input
+                      type="radio"
+                      name="amountMode"
+                      value="part"
+                      checked={amountMode === 'part'}
+                      onChange={() => setAmountMode('part')}
+                    />
                     <span className="option-text">
                       <span className="option-title">{t('pay.single.part')}</span>
                     </span>
@@ -241,12 +335,13 @@ export default function PayPage() {
                       type="text"
                       inputMode="decimal"
                       autoComplete="off"
-                      defaultValue={result?.amount ?? ''}
+                      value={amountText}
+                      onChange={(event) => onAmountInput(event.currentTarget.value)}
                       aria-invalid={errors.amount ? true : undefined}
                       aria-describedby={errors.amount ? 'amount-hint amount-error' : 'amount-hint'}
                     />
                     <p className="hint" id="amount-hint">
-                      {t('pay.single.amountHint', limits)}
+                      {t('pay.single.amountHint', limits)} {t('pay.single.typedIsCharged')}
                     </p>
                     {errors.amount ? (
                       <p className="field-error" id="amount-error">
@@ -307,6 +402,34 @@ export default function PayPage() {
             ) : null}
           </fieldset>
         </section>
+
+        {hydrated ? (
+          <section className="card pay-summary" aria-labelledby="pay-summary-title" aria-live="polite">
+            <h2 id="pay-summary-title" className="h2">
+              {t('pay.summary.title')}
+            </h2>
+            {summary ? (
+              <dl className="facts" data-testid="pay-summary">
+                <dt>{t('pay.summary.chosen')}</dt>
+                <dd className="amount">{money(summary.totalCents)}</dd>
+                {summary.fromCreditCents > 0 ? (
+                  <>
+                    <dt>{t('pay.summary.fromCredit')}</dt>
+                    <dd className="amount">− {money(summary.fromCreditCents)}</dd>
+                  </>
+                ) : null}
+                <dt>{t('pay.total')}</dt>
+                <dd className="amount strong" data-testid="pay-summary-charge">
+                  {money(summary.providerCents)}
+                </dd>
+              </dl>
+            ) : (
+              <p className="muted" data-testid="pay-summary">
+                {t('pay.summary.incomplete')}
+              </p>
+            )}
+          </section>
+        ) : null}
 
         <div className="pay-submit">
           <button type="submit" className="block" disabled={busy}>

@@ -26,11 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     outcome,
     organizationName: session.organization.name,
-    title: `${translate(locale, titleKey(outcome.status))} · ${session.organization.name}`,
+    title: `${translate(locale, titleKey(outcome.status, outcome.provider))} · ${session.organization.name}`,
   };
 }
 
-function titleKey(status: string): MessageKey {
+function titleKey(status: string, provider?: string): MessageKey {
+  if (status === 'paid' && provider === 'debtor_credit') return 'pay.return.title.credit';
   switch (status) {
     case 'paid':
     case 'failed':
@@ -76,10 +77,15 @@ export default function PaymentReturn() {
 
       {status === 'paid' ? (
         <section className="card result paid" aria-labelledby="result-title">
-          <h1 id="result-title">{t('pay.return.title.paid')}</h1>
+          <h1 id="result-title">{t(titleKey(status, outcome.provider))}</h1>
           <p className="alert success" role="status">
-            {t('pay.return.paid', { amount: money(outcome.amountCents) })}
+            {outcome.provider === 'debtor_credit'
+              ? t('pay.return.paidWithCredit', { amount: money(outcome.amountCents) })
+              : t('pay.return.paid', { amount: money(outcome.amountCents) })}
           </p>
+          {outcome.provider !== 'debtor_credit' && outcome.creditUsedCents > 0 ? (
+            <p className="alert info">{t('pay.return.creditAlso', { amount: money(outcome.creditUsedCents) })}</p>
+          ) : null}
           <ul className="result-list">
             {outcome.invoices
               .filter((i) => i.allocatedCents > 0)
@@ -117,6 +123,9 @@ export default function PaymentReturn() {
           <p className="alert warn" role="status">
             {t('pay.return.unsuccessful')}
           </p>
+          {outcome.creditUsedCents > 0 ? (
+            <p className="alert info">{t('pay.return.creditKept', { amount: money(outcome.creditUsedCents) })}</p>
+          ) : null}
           <div className="actions">
             <Link
               to={retryQuery && outcome.invoices.length === 1 ? `/portal/pay?${retryQuery}` : '/portal/pay'}

@@ -132,10 +132,11 @@ describe('paying from the portal with the demo provider', () => {
       expect(row).toMatchObject({ status: 'paid', open_cents: '0', next_action_at: null, active_pauses: 0 });
       expect(row.settled_at).toBeInstanceOf(Date);
     }
-    const [payment] = await sql<{ status: string; provider: string; allocations: number }[]>`
-      select p.status, p.provider, (select count(*)::int from payment_allocations a where a.payment_id = p.id) as allocations
+    const [payment] = await sql<{ status: string; provider: string; method: string; allocations: number }[]>`
+      select p.status, p.provider, p.method, (select count(*)::int from payment_allocations a where a.payment_id = p.id) as allocations
       from payments p where p.intent @> ${sql.json([{ invoiceId: ids[0] }])}::jsonb`;
-    expect(payment).toEqual({ status: 'paid', provider: 'demo', allocations: 2 });
+    // Paid "with iDEAL" on the demo's page: stored as iDEAL, the way Mollie reports the method.
+    expect(payment).toEqual({ status: 'paid', provider: 'demo', method: 'ideal', allocations: 2 });
     // The confirmation email is written by a job the settlement enqueued (the app runs its worker).
     const mails = async () =>
       (
@@ -200,6 +201,96 @@ describe('paying from the portal with the demo provider', () => {
       { count: number }[]
     >`select count(*)::int as count from payment_allocations where invoice_id = any(${ids}::uuid[])`;
     expect(paid.count).toBe(0);
+    await context.close();
+  });
+
+  it('one invoice: typing an amount chooses "Een deel", the summary shows what is charged, and that is charged', async () => {
+    const { email, invoices } = await debtorWithTwoOverdue('part');
+    const context = await newContext(browser, PHONE);
+    const page = await context.newPage();
+    await page.goto(await linkFor(email));
+    await page.goto(`${baseUrl}/portal/pay?invoice=${invoices[0].id}`);
+    const full = page.getByRole('radio', { name: 'Het hele bedrag' });
+    const part = page.getByRole('radio', { name: 'Een deel' });
+    await expect.poll(() => full.isChecked()).toBe(true);
+    await expect.poll(() => page.getByTestId('pay-summary-charge').textContent()).toBe('€\u00a0121,00');
+
+    // The walk's defect: "Het hele bedrag" marked, 50 typed. Now typing marks "Een deel".
+    await page.getByLabel('Bedrag in euro').fill('50');
+    await expect.poll(() => part.isChecked()).toBe(true);
+    await expect.poll(() => page.getByTestId('pay-summary-charge').textContent()).toBe('€\u00a050,00');
+    expect(await page.getByRole('button', { name: 'Betaal € 50,00' }).count()).toBe(1);
+    // Back to the whole amount: the typed part no longer counts.
+    await full.check();
+    await expect.poll(() => page.getByLabel('Bedrag in euro').inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('pay-summary-charge').textContent()).toBe('€\u00a0121,00');
+    await page.getByLabel('Bedrag in euro').fill('50,00');
+    await expectAccessible(page);
+    await screenshot(page, 'pay-part-summary-phone');
+
+    await page.getByRole('button', { name: 'Betaal € 50,00' }).click();
+    await page.waitForURL(/\/demo-checkout\/demo_/);
+    await expect.poll(() => page.getByTestId('demo-amount').textContent()).toMatch(/50,00/);
+    const [payment] = await sql<{ amount_cents: string }[]>`
+      select amount_cents from payments where intent @> ${sql.json([{ invoiceId: invoices[0].id }])}::jsonb`;
+    expect(payment.amount_cents).toBe('5000');
+    await context.close();
+  });
+
+  it('a failed payment can be tried again at once: "Opnieuw proberen" opens a fresh checkout', async () => {
+    const { email, invoices } = await debtorWithTwoOverdue('retry');
+    const ids = invoices.map((i) => i.id);
+    const context = await newContext(browser, PHONE);
+    const page = await context.newPage();
+    await page.goto(await linkFor(email));
+    await page.goto(`${baseUrl}/portal/pay`);
+    await page.getByRole('button', { name: 'Betaal € 169,40' }).click();
+    await page.waitForURL(/\/demo-checkout\/demo_/);
+    const first = page.url();
+    await page.getByRole('button', { name: 'Annuleren' }).click();
+    await page.waitForURL(/\/portal\/pay\/return\?payment=/);
+    await expect.poll(() => heading(page)).toBe('De betaling is geannuleerd');
+
+    await page.getByRole('link', { name: 'Opnieuw proberen' }).click();
+    await page.waitForURL(`${baseUrl}/portal/pay`);
+    await page.getByRole('button', { name: 'Betaal € 169,40' }).click();
+    await page.waitForURL(/\/demo-checkout\/demo_/);
+    expect(page.url()).not.toBe(first);
+    expect(await page.getByText('De betaalprovider is nu niet bereikbaar').count()).toBe(0);
+    const rows = await sql<{ status: string }[]>`
+      select status from payments where intent @> ${sql.json([{ invoiceId: ids[0] }])}::jsonb order by created_at`;
+    expect(rows.map((r) => r.status)).toEqual(['canceled', 'open']);
+    await context.close();
+  });
+
+  it('debtor credit: the pay page says it is set off first, and the checkout asks only the rest', async () => {
+    const { email, debtorId, invoices } = await debtorWithTwoOverdue('credit');
+    await sql`update debtors set credit_cents = 2000 where id = ${debtorId}`;
+    const context = await newContext(browser, PHONE);
+    const page = await context.newPage();
+    await page.goto(await linkFor(email));
+    await page.goto(`${baseUrl}/portal/pay`);
+    await expect
+      .poll(() => page.getByTestId('pay-credit').textContent())
+      .toBe('U heeft nog €\u00a020,00 tegoed; dat verrekenen we eerst.');
+    await expect.poll(() => page.getByTestId('pay-summary-charge').textContent()).toBe('€\u00a0149,40');
+    await expectAccessible(page);
+    await screenshot(page, 'pay-credit-phone');
+    await page.getByRole('button', { name: 'Betaal € 149,40' }).click();
+    await page.waitForURL(/\/demo-checkout\/demo_/);
+    await expect.poll(() => page.getByTestId('demo-amount').textContent()).toMatch(/149,40/);
+    await page.getByRole('button', { name: 'Betaling gelukt' }).click();
+    await page.waitForURL(/\/portal\/pay\/return\?payment=/);
+    await expect.poll(() => heading(page)).toBe('Dank u wel! Uw betaling is ontvangen');
+    expect(await page.getByText('Daarnaast hebben we € 20,00 van uw tegoed verrekend.').count()).toBe(1);
+    const rows = await sql<{ provider: string; status: string; amount_cents: string }[]>`
+      select provider, status, amount_cents from payments where debtor_id = ${debtorId} order by provider::text`;
+    expect(rows).toEqual([
+      { provider: 'debtor_credit', status: 'paid', amount_cents: '2000' },
+      { provider: 'demo', status: 'paid', amount_cents: '14940' },
+    ]);
+    const state = await dunningState(invoices.map((i) => i.id));
+    expect(state.map((r) => r.status)).toEqual(['paid', 'paid']);
     await context.close();
   });
 

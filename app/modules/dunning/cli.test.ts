@@ -35,7 +35,7 @@ describe('npm run dunning', () => {
       steps: 3,
       messages: 2,
       messagesByTemplate: { friendly_reminder: 1, final_notice: 1 },
-      postponed: { term_running: 1, final_notice_unsent: 0, email_blocked: 0 },
+      postponed: { term_running: 1, final_notice_unsent: 0, email_blocked: 0, not_business_day: 0 },
       ended: 0,
       handedOver: 0,
       costsAddedCents: 0,

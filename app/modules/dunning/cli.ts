@@ -66,7 +66,7 @@ export function report(result: DunningPassResult, sent?: Record<string, number>)
             .map(([t, n]) => `${t} ${n}`)
             .join(', ')})`
         : ''),
-    `  postponed: ${result.postponed.term_running} waiting for the 14-day term, ${result.postponed.final_notice_unsent} final notice not yet sent, ${result.postponed.email_blocked} email blocked`,
+    `  postponed: ${result.postponed.term_running} waiting for the 14-day term, ${result.postponed.final_notice_unsent} final notice not yet sent, ${result.postponed.email_blocked} email blocked, ${result.postponed.not_business_day} hand-overs waiting for a business day`,
     `  sequences ended: ${result.ended}; handed over for collection: ${result.handedOver}; debtors flagged for staff: ${result.flaggedDebtors}`,
     `  costs added: ${money(result.costsAddedCents)}; compensation claimed: ${money(result.compensationClaimedCents)}; interest claimed: ${money(result.interestClaimedCents)}`,
   ];

@@ -48,9 +48,11 @@ describe('dunning pass: a consumer over simulated weeks', () => {
       '2026-12-06 final_notice A+B sent',
       '2026-12-06 second_reminder C sent',
       '2026-12-20 final_notice C sent',
-      // +56 days; the 14-day term after the notice of 6 December (delivered the 7th) ended on the 21st
-      '2026-12-27 collection_handover A+B sent',
-      '2027-01-10 collection_handover C sent',
+      // +56 days is Sunday 27 December: a hand-over waits for the next business day, Monday the 28th
+      // (the 14-day term after the notice of 6 December, delivered the 7th, ended on the 21st)
+      '2026-12-28 collection_handover A+B sent',
+      // +56 days is Sunday 10 January: Monday the 11th
+      '2027-01-11 collection_handover C sent',
     ]);
 
     const [a, b, c] = await getDb()
@@ -65,7 +67,7 @@ describe('dunning pass: a consumer over simulated weeks', () => {
     expect([a.dunningStage, c.dunningStage]).toEqual([4, 4]);
     expect(a.nextActionAt).toBeNull();
     expect(a.finalNoticeAt?.toISOString()).toBe('2026-12-06T08:00:00.000Z');
-    expect(a.collectionAt?.toISOString()).toBe('2026-12-27T08:00:00.000Z');
+    expect(a.collectionAt?.toISOString()).toBe('2026-12-28T08:00:00.000Z');
     const [flagged] = await getDb().select().from(debtors).where(eq(debtors.id, debtor.id));
     expect(flagged.flaggedReason).toBe('collection_handover');
 
@@ -107,24 +109,66 @@ describe('dunning pass: a consumer over simulated weeks', () => {
       .where(eq(communications.id, lateLetter.id));
     await getDb().update(communications).set({ status: 'bounced' }).where(eq(communications.id, lostLetter.id));
 
+    // Day 56 is Sunday 27 December: a hand-over never falls on a weekend or public holiday, so both
+    // were planned for Monday the 28th, and a pass on the Sunday does nothing.
+    for (const id of [lateInvoice.id, lostInvoice.id]) {
+      expect((await invoiceById(id)).nextActionAt?.toISOString()).toBe('2026-12-28T08:00:00.000Z');
+    }
     clock.set('2026-12-27T08:00:00Z');
+    expect((await runDunningPass({ clock, organizationId: org.id })).steps).toBe(0);
+
+    clock.set('2026-12-28T08:00:00Z');
     const first = await runDunningPass({ clock, organizationId: org.id });
     expect(first.postponed.final_notice_unsent).toBe(1);
-    expect((await invoiceById(lateInvoice.id)).nextActionAt?.toISOString()).toBe('2026-12-28T08:00:00.000Z');
+    expect((await invoiceById(lateInvoice.id)).nextActionAt?.toISOString()).toBe('2026-12-29T08:00:00.000Z');
     // no delivered letter: handed over, but no costs
     const lostAfter = await invoiceById(lostInvoice.id);
     expect([lostAfter.dunningStage, lostAfter.costsCents, lostAfter.collectionAt !== null]).toEqual([4, 0, true]);
 
-    // The letter finally goes out on the 28th: costs are owed from 28 + 16 = 13 January.
-    clock.set('2026-12-28T08:00:00Z');
+    // The letter finally goes out on the 29th: costs are owed from 29 + 16 = 14 January.
+    clock.set('2026-12-29T08:00:00Z');
     await sendQueued(clock, org.id);
     const second = await runDunningPass({ clock, organizationId: org.id });
     expect(second.postponed.term_running).toBe(1);
-    expect((await invoiceById(lateInvoice.id)).nextActionAt?.toISOString()).toBe('2027-01-13T08:00:00.000Z');
-    clock.set('2027-01-13T08:00:00Z');
+    expect((await invoiceById(lateInvoice.id)).nextActionAt?.toISOString()).toBe('2027-01-14T08:00:00.000Z');
+    clock.set('2027-01-14T08:00:00Z');
     const third = await runDunningPass({ clock, organizationId: org.id });
     expect(third.messagesByTemplate).toEqual({ collection_handover: 1 });
     expect((await invoiceById(lateInvoice.id)).costsCents).toBe(bikCosts(50_000));
+  });
+});
+
+describe('dunning pass: hand-overs fall on business days', () => {
+  it('a hand-over due on Koningsdag (after a pause moved it there) waits for the next business day, then the portal shows it handed over', async () => {
+    const org = await createOrganization();
+    const debtor = await createDebtor(org);
+    const invoice = await createInvoice(org, debtor, { dueDate: '2027-02-01', totalCents: 40_000, dunningStage: 3 });
+    // As a lifted pause leaves it: due at the sending hour of Tuesday 27 April 2027, Koningsdag.
+    await getDb()
+      .update(invoices)
+      .set({ nextActionAt: amsterdamInstant('2027-04-27', SEND_HOUR) })
+      .where(eq(invoices.id, invoice.id));
+    const clock = fixedClock(amsterdamInstant('2027-04-27', SEND_HOUR));
+    const holiday = await runDunningPass({ clock, organizationId: org.id });
+    expect(holiday).toMatchObject({ steps: 0, postponed: { not_business_day: 1 } });
+    expect((await invoiceById(invoice.id)).nextActionAt?.toISOString()).toBe('2027-04-28T07:00:00.000Z');
+
+    clock.set(amsterdamInstant('2027-04-28', SEND_HOUR));
+    const next = await runDunningPass({ clock, organizationId: org.id });
+    expect(next.messagesByTemplate).toEqual({ collection_handover: 1 });
+    const after = await invoiceById(invoice.id);
+    expect(after.collectionAt?.toISOString()).toBe('2027-04-28T07:00:00.000Z');
+
+    // The debtor's portal: the claim was handed over, on that day.
+    await sendQueued(clock, org.id);
+    const [handover] = (await communicationsOf(debtor.id)).filter((c) => c.template === 'collection_handover');
+    const token = linkTokenIn(handover.html!);
+    const landed = (await landing(routeArgs(getRequest(`/l/${token}`), { token }))) as Response;
+    const data = (await portalInvoice(
+      routeArgs(getRequest(`/portal/invoices/${invoice.id}`, { cookie: cookieFrom(landed) }), { id: invoice.id }),
+    )) as { invoice: { next: unknown; stages: unknown[] } };
+    expect(data.invoice.stages).toEqual([{ kind: 'handed_over', on: '2027-04-28', agency: null }]);
+    expect(data.invoice.next).toEqual({ kind: 'handed_over', on: '2027-04-28', agency: null });
   });
 });
 
@@ -309,6 +353,7 @@ describe('dunning pass: messages', () => {
     const result = await runDunningPass({ clock: fixedClock('2026-11-22T08:00:00Z'), organizationId: org.id });
     expect(result.messagesByTemplate).toEqual({ final_notice: 1 });
     expect(result.warnings.filter((w) => w.includes('policy'))).toEqual([]);
-    expect((await invoiceById(invoice.id)).nextActionAt?.toISOString()).toBe('2026-12-13T08:00:00.000Z');
+    // Day 42 is Sunday 13 December: the hand-over is planned for Monday the 14th.
+    expect((await invoiceById(invoice.id)).nextActionAt?.toISOString()).toBe('2026-12-14T08:00:00.000Z');
   });
 });

@@ -12,7 +12,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
 import {
-  communications,
   debtors,
   dunningPauses,
   invoices,
@@ -21,17 +20,18 @@ import {
   type Organization,
 } from '../../../db/schema';
 import type { TemplateName, TemplateProps } from '../../../emails/render';
-import { addDays, amsterdamDate, amsterdamInstant, systemClock, type Clock } from '../../utils/clock';
+import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Database, type Tx } from '../../utils/db.server';
 import type { Actor } from '../audit/audit.server';
 import { emailLocale, emailOrganization } from '../mail/context.server';
 import { queueCommunications, type QueueCommunicationInput } from '../mail/outbox.server';
-import { businessClaim } from './amounts';
 import { issueReminderLinks } from './links.server';
 import { buildDunningProps, type DunningItem, type DunningMeta, type StepBefore } from './message';
 import { pauseActiveAt } from './pauses.server';
 import { validateDunningPolicy, validateStatutoryRates, type DebtorKind } from './policy';
-import { consumerCostsOwedFrom, nextAfterStep, SEND_HOUR } from './schedule';
+import { findLetters } from './letters.server';
+import { END_GRACE_DAYS } from './schedule';
+import { decideStep, isAfterLetter, type LetterOnRecord, type PostponeReason } from './step-plan';
 import {
   flagDebtors,
   insertAuditEvents,
@@ -47,8 +47,7 @@ import { STATUTORY_RATES, type StatutoryRate } from './statutory-interest';
 export const DUNNING_ACTOR: Actor = { type: 'system', id: 'dunning' };
 /** Debtors per batch (all of their due invoices come along). */
 export const DEFAULT_BATCH_SIZE = 500;
-/** After the last stage (unless it hands over), the debtor gets this long before staff are asked to act. */
-export const END_GRACE_DAYS = 14;
+export { END_GRACE_DAYS };
 /** Messages per queueCommunications call: its multi-row INSERT binds 16 parameters per message. */
 const QUEUE_CHUNK = 1_000;
 
@@ -76,7 +75,7 @@ export type PassMessage = {
   interestCents: number;
 };
 
-export type PostponeReason = 'term_running' | 'final_notice_unsent' | 'email_blocked';
+export type { PostponeReason };
 
 export type DunningPassResult = {
   asOf: string;
@@ -132,14 +131,6 @@ type DueRow = {
 
 type OrgRow = Organization;
 
-type LetterRecord = {
-  communicationId: string;
-  status: string;
-  sentAt: Date | null;
-  deliveredAt: Date | null;
-  announcedCostsCents: number;
-};
-
 type Step = {
   row: DueRow;
   stageIndex: number;
@@ -174,7 +165,7 @@ export async function runDunningPass(options: DunningPassOptions = {}): Promise<
     steps: 0,
     messages: 0,
     messagesByTemplate: {},
-    postponed: { term_running: 0, final_notice_unsent: 0, email_blocked: 0 },
+    postponed: { term_running: 0, final_notice_unsent: 0, email_blocked: 0, not_business_day: 0 },
     ended: 0,
     handedOver: 0,
     costsAddedCents: 0,
@@ -329,8 +320,10 @@ async function processBatch(
   const stagesOf = (row: DueRow): DunningStage[] => orgs.get(row.organizationId)?.dunningPolicy?.[row.kind] ?? [];
 
   // 4. For consumers past their final notice: the letter as sent (delivery, announced costs).
-  const needLetter = rows.filter((r) => isAfterLetter(r, stagesOf(r)) && r.emailBlockedAt === null);
-  const letters = needLetter.length > 0 ? await findLetters(tx, needLetter) : new Map<string, LetterRecord>();
+  const needLetter = rows.filter(
+    (r) => isAfterLetter(r.kind, stagesOf(r), r.dunningStage) && r.emailBlockedAt === null,
+  );
+  const letters = needLetter.length > 0 ? await findLetters(tx, needLetter) : new Map<string, LetterOnRecord>();
 
   phase('select');
 
@@ -345,23 +338,33 @@ async function processBatch(
     if (!existing || (overwrite && !existing.overwrite)) flags.set(id, { id, reason, overwrite });
   };
   const audits: BulkAuditEvent[] = [];
-  const tomorrow = amsterdamInstant(addDays(today, 1), SEND_HOUR);
 
   for (const row of rows) {
     const stages = stagesOf(row);
-    const s = row.dunningStage;
-    const stage = stages[s];
-    if (!stage) {
+    // The one decision the portal also predicts with (step-plan.ts).
+    const decision = decideStep(
+      {
+        kind: row.kind,
+        stages,
+        invoice: row,
+        letter: letters.get(row.id) ?? null,
+        emailBlocked: row.emailBlockedAt !== null,
+      },
+      { today, table: ctx.table },
+    );
+    if (decision.kind === 'end') {
       ended.push(row);
       if (row.collectionAt === null) flag(row.debtorId, 'dunning_ended', false);
       continue;
     }
-    if (row.emailBlockedAt !== null) {
-      postponements.push({ row, until: tomorrow, reason: 'email_blocked' });
-      flag(row.debtorId, 'email_blocked', false);
+    if (decision.kind === 'postpone') {
+      postponements.push({ row, until: decision.until, reason: decision.reason });
+      if (decision.reason === 'email_blocked') flag(row.debtorId, 'email_blocked', false);
       continue;
     }
 
+    const s = row.dunningStage;
+    const { stage, handover, audit } = decision;
     const before: StepBefore = {
       stage: s,
       nextActionAt: row.nextActionAt?.toISOString() ?? null,
@@ -370,58 +373,12 @@ async function processBatch(
       finalNoticeAt: row.finalNoticeAt?.toISOString() ?? null,
       collectionAt: row.collectionAt?.toISOString() ?? null,
     };
-    let costs = row.costsCents;
-    let interest = row.interestCents;
-    const audit: Record<string, unknown> = { stage: s + 1, stageKey: stage.key, template: stage.template };
-
-    if (isAfterLetter(row, stages)) {
-      const letter = letters.get(row.id);
-      if (letter?.status === 'queued') {
-        postponements.push({ row, until: tomorrow, reason: 'final_notice_unsent' });
-        continue;
-      }
-      const delivered = letter && ['sent', 'delivered', 'opened'].includes(letter.status) && letter.sentAt !== null;
-      if (letter && delivered) {
-        const owedFrom = consumerCostsOwedFrom(letter.sentAt!, letter.deliveredAt);
-        if (today < owedFrom) {
-          postponements.push({ row, until: amsterdamInstant(owedFrom, SEND_HOUR), reason: 'term_running' });
-          continue;
-        }
-        costs += letter.announcedCostsCents;
-        audit.costsAddedCents = letter.announcedCostsCents;
-        audit.finalNoticeId = letter.communicationId;
-        audit.costsOwedFrom = owedFrom;
-        result.costsAddedCents += letter.announcedCostsCents;
-      } else {
-        // No delivered 14-day letter: costs cannot be owed. The sequence goes on without them.
-        audit.costsWithheld = letter ? `final_notice_${letter.status}` : 'no_final_notice_on_record';
-      }
+    if (isAfterLetter(row.kind, stages, s)) result.costsAddedCents += decision.addedCostsCents;
+    else {
+      result.compensationClaimedCents += decision.addedCostsCents;
     }
-
-    if (row.kind === 'business' && stage.addsCosts) {
-      const claim = businessClaim({ openCents: row.openCents, dueDate: row.dueDate, asOf: today, table: ctx.table });
-      const newCosts = Math.max(costs, claim.compensationCents);
-      const newInterest = Math.max(interest, claim.interestCents);
-      result.compensationClaimedCents += newCosts - costs;
-      result.interestClaimedCents += newInterest - interest;
-      audit.compensationCents = claim.compensationCents;
-      audit.interestCents = claim.interestCents;
-      audit.interestFrom = claim.interestFrom;
-      audit.interestUntil = today;
-      costs = newCosts;
-      interest = newInterest;
-    }
-
-    const handover = stage.template === 'collection_handover';
-    const isLast = s + 1 >= stages.length;
-    let next = nextAfterStep(stages, row.dueDate, s + 1, today, row.kind);
-    if (next === null && !handover) next = amsterdamInstant(addDays(today, END_GRACE_DAYS), SEND_HOUR);
-    audit.nextActionAt = next?.toISOString() ?? null;
-    if (isLast && !handover) audit.endCheckAt = next?.toISOString() ?? null;
-    if (handover) {
-      audit.collection = true;
-      flag(row.debtorId, 'collection_handover', true);
-    }
+    result.interestClaimedCents += decision.addedInterestCents;
+    if (handover) flag(row.debtorId, 'collection_handover', true);
 
     steps.push({
       row,
@@ -433,9 +390,9 @@ async function processBatch(
         id: row.id,
         expectedStage: s,
         stage: s + 1,
-        nextActionAt: next,
-        costsCents: costs,
-        interestCents: interest,
+        nextActionAt: decision.nextActionAt,
+        costsCents: decision.costsCents,
+        interestCents: decision.interestCents,
         finalNoticeAt: stage.template === 'final_notice' ? now : row.finalNoticeAt,
         collectionAt: handover ? now : row.collectionAt,
       },
@@ -449,8 +406,8 @@ async function processBatch(
           openCents: row.openCents,
           currency: row.currency,
         },
-        costsCents: costs,
-        interestCents: interest,
+        costsCents: decision.costsCents,
+        interestCents: decision.interestCents,
         announcedCostsCents: 0,
         before,
       },
@@ -608,49 +565,6 @@ async function processBatch(
   await insertAuditEvents(tx, DUNNING_ACTOR, now, audits);
   phase('write');
   return debtorIds[debtorIds.length - 1];
-}
-
-/** A consumer invoice whose previous step was the final notice (the 14-day letter). */
-function isAfterLetter(row: DueRow, stages: DunningStage[]): boolean {
-  return row.kind === 'consumer' && row.dunningStage > 0 && stages[row.dunningStage - 1]?.addsCosts === true;
-}
-
-/** The latest final notice that covered each invoice, with its delivery and the costs it announced. */
-async function findLetters(tx: Tx, rows: DueRow[]): Promise<Map<string, LetterRecord>> {
-  const wanted = new Set(rows.map((r) => r.id));
-  const found = await tx
-    .select({
-      id: communications.id,
-      status: communications.status,
-      sentAt: communications.sentAt,
-      deliveredAt: communications.deliveredAt,
-      items: sql<
-        { invoiceId: string; announcedCostsCents: number }[] | null
-      >`${communications.props}->'dunning'->'items'`,
-    })
-    .from(communications)
-    .where(
-      and(
-        sql`${communications.debtorId} = any(${uuidArray([...new Set(rows.map((r) => r.debtorId))])}::uuid[])`,
-        eq(communications.template, 'final_notice'),
-        sql`${communications.invoiceIds} && ${uuidArray([...wanted])}::uuid[]`,
-      ),
-    )
-    .orderBy(asc(communications.createdAt));
-  const letters = new Map<string, LetterRecord>();
-  for (const c of found) {
-    for (const item of c.items ?? []) {
-      if (!wanted.has(item.invoiceId)) continue;
-      letters.set(item.invoiceId, {
-        communicationId: c.id,
-        status: c.status,
-        sentAt: c.sentAt,
-        deliveredAt: c.deliveredAt,
-        announcedCostsCents: Number(item.announcedCostsCents ?? 0),
-      });
-    }
-  }
-  return letters;
 }
 
 /** Queues the batch's messages; a dedupe key already used today (a second step the same day) gets a pass-unique key. */

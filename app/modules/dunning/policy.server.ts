@@ -3,9 +3,8 @@ import { debtors, invoices, organizations, type DunningPolicy, type DunningStage
 import { addDays, amsterdamDate, amsterdamInstant, daysBetween, systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
-import { END_GRACE_DAYS } from './pass.server';
 import { parseDunningPolicy, type PolicyProblem } from './policy';
-import { nextAfterStep, SEND_HOUR } from './schedule';
+import { END_GRACE_DAYS, nextActionFor, nextAfterStep, SEND_HOUR } from './schedule';
 import { updateNextActions } from './sql.server';
 
 export type PolicyChangeResult =
@@ -88,7 +87,7 @@ export function replan(
     if (s >= oldStages.length) return invoice.nextActionAt;
     return amsterdamInstant(addDays(today, END_GRACE_DAYS), SEND_HOUR);
   }
-  if (s === 0) return amsterdamInstant(addDays(invoice.dueDate, newStages[0].offsetDays), SEND_HOUR);
+  if (s === 0) return nextActionFor(newStages, invoice.dueDate, 0);
   return nextAfterStep(newStages, invoice.dueDate, s, lastStepDay(oldStages, invoice, today), invoice.kind);
 }
 

@@ -1,4 +1,5 @@
 import type { DunningStage } from '../../../db/schema';
+import { nextDutchBusinessDay } from '../../utils/business-days';
 import { addDays, amsterdamDate, amsterdamInstant } from '../../utils/clock';
 
 /** Reminders go out at this local hour, never at night. */
@@ -24,13 +25,25 @@ export function notBeforeSendHour(at: Date): Date {
   return new Date(Math.max(at.getTime(), amsterdamInstant(amsterdamDate(at), SEND_HOUR).getTime()));
 }
 
+/** After the last stage (unless it hands over), the debtor gets this long before staff are asked to act. */
+export const END_GRACE_DAYS = 14;
+
+/**
+ * The day a stage is carried out when it falls due on `day`: a hand-over to a collection agency
+ * never falls on a Saturday, Sunday or Dutch public holiday (Algemene termijnenwet) and moves to
+ * the next business day; other stages keep their day.
+ */
+export function stageDay(stage: Pick<DunningStage, 'template'> | undefined, day: string): string {
+  return stage?.template === 'collection_handover' ? nextDutchBusinessDay(day) : day;
+}
+
 /**
  * When the stage after `stagesDone` falls due for an invoice with this due date, or null
  * when the sequence is finished.
  */
 export function nextActionFor(stages: DunningStage[], dueDate: string, stagesDone: number): Date | null {
   const next = stages[stagesDone];
-  return next ? amsterdamInstant(addDays(dueDate, next.offsetDays), SEND_HOUR) : null;
+  return next ? amsterdamInstant(stageDay(next, addDays(dueDate, next.offsetDays)), SEND_HOUR) : null;
 }
 
 /** How many stages would already have run for an invoice overdue `daysOverdue` days. */
@@ -59,7 +72,7 @@ export function nextAfterStep(
   const wait = kind === 'consumer' && previous?.addsCosts ? Math.max(gap, CONSUMER_COSTS_WAIT_DAYS) : gap;
   const byDueDate = addDays(dueDate, next.offsetDays);
   const byGap = addDays(stepDay, wait);
-  return amsterdamInstant(byDueDate > byGap ? byDueDate : byGap, SEND_HOUR);
+  return amsterdamInstant(stageDay(next, byDueDate > byGap ? byDueDate : byGap), SEND_HOUR);
 }
 
 /**

@@ -13,6 +13,7 @@ import { getDb } from '../../utils/db.server';
 import { activePauses } from '../dunning/pauses.server';
 import { getDebtorSession } from '../portal/session.server';
 import { startCheckout } from './checkout.server';
+import { getPaymentOutcome } from './portal-pay.server';
 
 const stripe = stripeMock();
 const mollie = mollieMock();
@@ -141,7 +142,7 @@ describe('starting a checkout with Stripe', () => {
     expect(failed.status).toBe(503);
     expect(failed.data).toMatchObject({ errors: { form: 'provider_unavailable' } });
     const [payment] = await paymentsOf(setup.debtor.id);
-    expect(payment).toMatchObject({ status: 'failed', idempotencyKey: null });
+    expect(payment).toMatchObject({ status: 'failed' });
     expect(payment.failureReason).toMatch(/stripe/);
     expect((await activePauses(db(), [setup.invoices[0].id])).size).toBe(0);
     expect(
@@ -274,6 +275,46 @@ describe('what is charged comes from the database', () => {
     ]);
   });
 
+  it('one invoice, "Het hele bedrag" marked but 50 typed (no JavaScript): 50 is charged, not the whole amount', async () => {
+    const setup = await debtorWithOverdue([163_273]);
+    await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    const [invoice] = setup.invoices;
+    const typed: Record<string, string>[] = [{ amountMode: 'full', amount: '50' }, { amount: '60,00' }];
+    for (const [n, fields] of typed.entries()) {
+      const result = outcome(await post(cookie, { scope: 'single', invoice: invoice.id, method: 'ideal', ...fields }));
+      expect(result.status).toBe(302);
+      expect(stripe.calls[n].body.line_items).toEqual([
+        expect.objectContaining({ price_data: expect.objectContaining({ unit_amount: ['5000', '6000'][n] }) }),
+      ]);
+    }
+    const all = await paymentsOf(setup.debtor.id);
+    expect(all.map((p) => p.amountCents).sort((a, b) => a - b)).toEqual([5_000, 6_000]);
+    // Empty field with "full" marked: the whole amount.
+    const whole = outcome(
+      await post(cookie, { scope: 'single', invoice: invoice.id, method: 'ideal', amountMode: 'full', amount: '' }),
+    );
+    expect(whole.status).toBe(302);
+    expect((await paymentsOf(setup.debtor.id)).map((p) => p.amountCents).sort((a, b) => a - b)).toEqual([
+      5_000, 6_000, 163_273,
+    ]);
+    // A typed amount goes through the same bounds whichever choice is marked.
+    const low = outcome(
+      await post(cookie, { scope: 'single', invoice: invoice.id, method: 'ideal', amountMode: 'full', amount: '5' }),
+    );
+    expect(low).toMatchObject({ status: 400, data: { errors: { amount: 'amount_below_minimum' } } });
+    const transfer = outcome(
+      await post(cookie, {
+        scope: 'single',
+        invoice: invoice.id,
+        method: 'banktransfer',
+        amountMode: 'full',
+        amount: '50',
+      }),
+    );
+    expect(new URL(transfer.location!, 'http://voldaan.test').searchParams.get('amount')).toBe('5000');
+  });
+
   it('ignores any amount or status the client sends along with a selection', async () => {
     const setup = await debtorWithOverdue([9_000, 1_000]);
     await withProvider(setup.org, 'stripe');
@@ -347,5 +388,87 @@ describe('what is charged comes from the database', () => {
     const ok = outcome(await part('50,00'));
     expect(ok.status).toBe(302);
     expect(new URL(ok.location!, 'http://voldaan.test').searchParams.get('amount')).toBe('5000');
+  });
+});
+
+describe('trying again after a payment that did not go through', () => {
+  it('Mollie: cancelled on Mollie and seen on the return page, a new checkout for the same invoices opens at once', async () => {
+    const setup = await debtorWithOverdue([163_273]);
+    await withProvider(setup.org, 'mollie');
+    const { cookie } = await openPortal(setup.debtor);
+    const session = (await getDebtorSession(formRequest('/portal/pay', {}, { cookie })))!;
+    const first = outcome(await post(cookie, { scope: 'overdue', method: 'ideal' }));
+    expect(first.status).toBe(302);
+    const [started] = await paymentsOf(setup.debtor.id);
+    mollie.setStatus(started.providerPaymentId!, 'canceled');
+    // The debtor comes back from Mollie: the return page asks Mollie and the ledger records it.
+    expect(await getPaymentOutcome(session, started.id)).toMatchObject({ status: 'canceled', final: true });
+
+    const again = outcome(await post(cookie, { scope: 'overdue', method: 'ideal' }));
+    expect(again.status).toBe(302);
+    expect(again.location).not.toBe(first.location);
+    expect(mollie.calls).toHaveLength(2);
+    const all = await paymentsOf(setup.debtor.id);
+    expect(all.map((p) => p.status).sort()).toEqual(['canceled', 'open']);
+    const fresh = all.find((p) => p.status === 'open')!;
+    expect(fresh.providerPaymentId).not.toBe(started.providerPaymentId);
+    expect(mollie.calls[1].idempotencyKey).toBe(`voldaan-${fresh.id}`);
+    const pauses = await activePauses(db(), [setup.invoices[0].id]);
+    expect(pauses.get(setup.invoices[0].id)).toEqual(['payment_pending']);
+  });
+
+  it('Mollie: cancelled on Mollie but not yet known here (no webhook, no return page): a new checkout still opens', async () => {
+    const setup = await debtorWithOverdue([4_200]);
+    await withProvider(setup.org, 'mollie');
+    const { cookie } = await openPortal(setup.debtor);
+    expect(outcome(await post(cookie, { scope: 'overdue', method: 'ideal' })).status).toBe(302);
+    const [started] = await paymentsOf(setup.debtor.id);
+    mollie.setStatus(started.providerPaymentId!, 'failed');
+    const again = outcome(await post(cookie, { scope: 'overdue', method: 'ideal' }));
+    expect(again.status).toBe(302);
+    const all = await paymentsOf(setup.debtor.id);
+    expect(all.map((p) => p.status).sort()).toEqual(['failed', 'open']);
+    expect(mollie.calls).toHaveLength(2);
+  });
+
+  it('Stripe: an expired session, then a failed retry at the provider, then a third try: each opens its own session', async () => {
+    const setup = await debtorWithOverdue([9_900]);
+    await withProvider(setup.org, 'stripe');
+    const { cookie } = await openPortal(setup.debtor);
+    const session = (await getDebtorSession(formRequest('/portal/pay', {}, { cookie })))!;
+    expect(outcome(await post(cookie, { scope: 'overdue', method: 'creditcard' })).status).toBe(302);
+    const [started] = await paymentsOf(setup.debtor.id);
+    stripe.expire(started.providerPaymentId!);
+    expect(await getPaymentOutcome(session, started.id)).toMatchObject({ status: 'expired' });
+
+    stripe.control.fail = 'error';
+    expect(outcome(await post(cookie, { scope: 'overdue', method: 'creditcard' })).status).toBe(503);
+    stripe.control.fail = null;
+    const third = outcome(await post(cookie, { scope: 'overdue', method: 'creditcard' }));
+    expect(third.status).toBe(302);
+    const all = await paymentsOf(setup.debtor.id);
+    expect(all.map((p) => p.status).sort()).toEqual(['expired', 'failed', 'open']);
+    expect(new Set(stripe.calls.map((c) => c.idempotencyKey)).size).toBe(3);
+  });
+
+  it('a double click after a failed payment still opens only one new checkout', async () => {
+    const setup = await debtorWithOverdue([5_500]);
+    await withProvider(setup.org, 'mollie');
+    const { cookie } = await openPortal(setup.debtor);
+    const session = (await getDebtorSession(formRequest('/portal/pay', {}, { cookie })))!;
+    expect(outcome(await post(cookie, { scope: 'overdue', method: 'ideal' })).status).toBe(302);
+    const [started] = await paymentsOf(setup.debtor.id);
+    mollie.setStatus(started.providerPaymentId!, 'canceled');
+    await getPaymentOutcome(session, started.id);
+    const [a, b] = (
+      await Promise.all([
+        post(cookie, { scope: 'overdue', method: 'ideal' }),
+        post(cookie, { scope: 'overdue', method: 'ideal' }),
+      ])
+    ).map(outcome);
+    expect(a.status).toBe(302);
+    expect(b.location).toBe(a.location);
+    expect((await paymentsOf(setup.debtor.id)).map((p) => p.status).sort()).toEqual(['canceled', 'open']);
+    expect(mollie.calls).toHaveLength(2);
   });
 });

@@ -3,26 +3,35 @@
  * inside the transaction, with the invoices locked; the client sends only which invoices (and,
  * for one invoice, how much of it), never an amount to charge for a list or a status.
  *
- * 1. In one transaction: lock the debtor's chosen invoices, compute the lines, insert the
- *    payment (status open, intent = invoices and amounts, idempotency key from debtor +
- *    selection + a two-minute bucket, so a double click finds the first payment instead of
- *    opening a second) and pause dunning on those invoices until the checkout expires plus a margin.
+ * 1. In one transaction: lock the chosen invoices (the same request twice takes turns on them),
+ *    find a checkout of the same request still open (a double click: answer with it), compute
+ *    the lines, spend the debtor's credit on them first (a ledger entry, source debtor_credit),
+ *    and for what is left insert the payment (status open, intent = invoices and amounts) and
+ *    pause dunning on those invoices until the checkout expires plus a margin. Credit that covers
+ *    everything opens no checkout at all: the debtor goes straight to the return page.
  * 2. Outside it: ask the provider for a checkout (with an idempotency key and a short timeout).
  * 3. Success: store the provider's id and checkout URL; the debtor goes there. Failure: the
  *    payment is marked failed and the pause lifted, in one transaction; nothing is paid.
+ *
+ * Double clicks: the payment's idempotency key is derived from the debtor, the request and a
+ * two-minute window. A payment that did not go through (failed, cancelled, expired) keeps its
+ * key but never blocks a new try: the key then leads on to a successor derived from it and the
+ * failed payment's id, the same for every request of that moment, so a double click on the
+ * retry still finds one payment. A payment found open is first checked with the provider: one
+ * cancelled at the provider (its webhook not yet here) is recorded and a new checkout opens.
  */
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
-import { dunningPauses, invoices, payments, type Invoice, type Payment } from '../../../db/schema';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { debtors, dunningPauses, invoices, payments, type Invoice, type Payment } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { translate, type Locale } from '../../utils/i18n';
 import { audit } from '../audit/audit.server';
-import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
+import { pauseInvoices } from '../dunning/pauses.server';
 import { ownInvoices } from '../portal/scope.server';
 import type { DebtorSession } from '../portal/session.server';
-import { owedCents } from './ledger.server';
+import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from './ledger.server';
 import {
   ProviderUnavailableError,
   withTimeout,
@@ -31,7 +40,8 @@ import {
   type PaymentProviderAdapter,
 } from './provider';
 import { checkPartialAmount } from './partial-amount';
-import { adapterFor, resolveProviderConfig, webhookUrl } from './providers.server';
+import { chargeSummary } from './pay-summary';
+import { adapterFor, providerConfigFor, resolveProviderConfig, webhookUrl } from './providers.server';
 
 /** What the debtor chose on /portal/pay. */
 export type PaySelection =
@@ -50,8 +60,21 @@ export type CheckoutError =
   | 'busy';
 
 export type StartCheckoutResult =
-  | { ok: true; paymentId: string; checkoutUrl: string; reused: boolean }
+  | {
+      ok: true;
+      paymentId: string;
+      /** Where the debtor goes: the provider's checkout, or (paid with credit alone) our return page. */
+      checkoutUrl: string;
+      reused: boolean;
+      /** The debtor's credit covered everything: no provider checkout was opened. */
+      paidWithCredit?: boolean;
+    }
   | { ok: false; error: CheckoutError; paymentId?: string };
+
+/** Our return page for a payment (a local path). */
+export function returnPath(paymentId: string) {
+  return `/portal/pay/return?payment=${paymentId}`;
+}
 
 /** How long a checkout stays open at the provider (Stripe's minimum is 30 minutes). */
 export const CHECKOUT_TTL_MS = 30 * 60_000;
@@ -60,6 +83,8 @@ export const PAUSE_MARGIN_MS = 15 * 60_000;
 /** Longest we wait for the provider when opening a checkout. */
 export const PROVIDER_TIMEOUT_MS = 10_000;
 const DOUBLE_CLICK_BUCKET_MS = 2 * 60_000;
+/** Longest we wait for the provider when checking a payment found open. */
+const REFRESH_TIMEOUT_MS = 5_000;
 
 type Options = { clock?: Clock; timeoutMs?: number; locale?: Locale; adapter?: PaymentProviderAdapter };
 
@@ -102,18 +127,67 @@ export function linesFor(
   }
 }
 
-export function idempotencyKeyFor(
-  debtorId: string,
-  lines: { invoiceId: string; amountCents: number }[],
-  at: Date,
-  bucketOffset = 0,
-) {
+/** What the debtor asked for, independent of amounts that change (the same request twice is a double click). */
+export function selectionFingerprint(selection: PaySelection): string {
+  switch (selection.kind) {
+    case 'overdue':
+    case 'all':
+      return selection.kind;
+    case 'invoices':
+      return `invoices:${[...new Set(selection.invoiceIds)].sort().join(',')}`;
+    case 'single':
+      return `single:${selection.invoiceId}:${selection.amountCents ?? 'full'}`;
+  }
+}
+
+export function idempotencyKeyFor(debtorId: string, fingerprint: string, at: Date, bucketOffset = 0) {
   const bucket = Math.floor(at.getTime() / DOUBLE_CLICK_BUCKET_MS) + bucketOffset;
-  const selection = [...lines]
-    .sort((a, b) => a.invoiceId.localeCompare(b.invoiceId))
-    .map((l) => `${l.invoiceId}:${l.amountCents}`)
-    .join(',');
-  return `checkout:${createHash('sha256').update(`${debtorId}|${selection}|${bucket}`).digest('hex')}`;
+  return `checkout:${createHash('sha256').update(`${debtorId}|${fingerprint}|${bucket}`).digest('hex')}`;
+}
+
+/** The key a new try uses when `key` is held by a payment that did not go through. */
+export function successorKey(key: string, holderId: string) {
+  return `checkout:${createHash('sha256').update(`${key}|after|${holderId}`).digest('hex')}`;
+}
+
+/** More tries than this within one double-click window answer "busy". */
+const MAX_KEY_HOPS = 25;
+
+/**
+ * Follows the request's key (this window's and the previous one's) past payments that did not
+ * go through: an open or pending payment on the way is the same request a moment ago; otherwise
+ * the first free key of this window is the new payment's.
+ */
+async function claimIdempotencyKey(
+  tx: Tx,
+  session: Pick<DebtorSession, 'organizationId' | 'debtorId'>,
+  fingerprint: string,
+  now: Date,
+): Promise<{ reuse: Payment } | { key: string } | null> {
+  let free: string | null = null;
+  for (const offset of [0, -1]) {
+    let key = idempotencyKeyFor(session.debtorId, fingerprint, now, offset);
+    for (let hop = 0; ; hop++) {
+      if (hop >= MAX_KEY_HOPS) return null;
+      const [holder] = await tx
+        .select()
+        .from(payments)
+        .where(
+          and(
+            eq(payments.organizationId, session.organizationId),
+            eq(payments.debtorId, session.debtorId),
+            eq(payments.idempotencyKey, key),
+          ),
+        );
+      if (!holder) {
+        if (offset === 0) free = key;
+        break;
+      }
+      if (holder.status === 'open' || holder.status === 'pending') return { reuse: holder };
+      key = successorKey(key, holder.id);
+    }
+  }
+  return free ? { key: free } : null;
 }
 
 /**
@@ -128,15 +202,74 @@ export async function startCheckout(
   const config = givenAdapter ? null : await resolveProviderConfig(session.organizationId);
   if (!givenAdapter && !config) return { ok: false, error: 'no_provider' };
   const adapter = givenAdapter ?? adapterFor(config!, { clock });
+  // A payment found open may turn out to be over at the provider: then once more, past it.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const prepared = await prepareCheckout(session, { selection, method, adapter }, clock);
+    if (!prepared.ok) return prepared;
+    if ('reused' in prepared) {
+      const state = await refreshFromProvider(prepared.reused, givenAdapter, clock);
+      if (state === 'unsuccessful') continue;
+      return awaitCheckoutUrl(prepared.reused);
+    }
+    if ('paidWithCredit' in prepared) {
+      // Nothing left for a provider: the return page shows what the credit paid.
+      const paymentId = prepared.paidWithCredit.id;
+      return { ok: true, paymentId, checkoutUrl: returnPath(paymentId), reused: false, paidWithCredit: true };
+    }
+    const { payment, lines } = prepared;
+    return openProviderCheckout(
+      payment,
+      {
+        adapter,
+        organizationScoped: config?.source === 'organization',
+        lines: lines.map((l) => ({
+          invoiceId: l.invoice.id,
+          label: translate(locale, l.amountCents < l.owedCents ? 'pay.line.partial' : 'pay.line.invoice', {
+            number: l.invoice.number,
+          }),
+          amountCents: l.amountCents,
+        })),
+        description: translate(locale, 'pay.description', {
+          organization: session.organization.name,
+          numbers: lines.map((l) => l.invoice.number).join(', '),
+        }),
+        method,
+        locale,
+        customerEmail: session.debtor.email,
+      },
+      { clock, timeoutMs },
+    );
+  }
+  return { ok: false, error: 'busy' };
+}
+
+type Line = { invoice: Invoice; amountCents: number; owedCents: number };
+type Prepared =
+  | { ok: false; error: CheckoutError }
+  | { ok: true; reused: Payment }
+  | { ok: true; paidWithCredit: Payment }
+  | { ok: true; payment: Payment; lines: Line[] };
+
+/** The ledger key of the debtor credit a checkout spends: one per checkout key, so a double click spends it once. */
+export function creditKeyFor(checkoutKey: string) {
+  return `checkout-credit:${checkoutKey.replace(/^checkout:/, '')}`;
+}
+
+/**
+ * Step 1, in one transaction: the invoices locked (in id order, as the ledger locks them, so the
+ * same request twice takes turns), the debtor's credit spent first through the ledger (costs,
+ * interest, then principal of each chosen invoice, in the order chosen), and for what is left the
+ * payment row, its intent and its pause. Or the same request's payment of a moment ago.
+ */
+async function prepareCheckout(
+  session: Pick<DebtorSession, 'organizationId' | 'debtorId' | 'organization'>,
+  { selection, method, adapter }: { selection: PaySelection; method: OnlineMethod; adapter: PaymentProviderAdapter },
+  clock: Clock,
+): Promise<Prepared> {
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + CHECKOUT_TTL_MS);
   const actor = { type: 'debtor' as const, id: session.debtorId };
-
-  type Prepared =
-    | { ok: false; error: CheckoutError }
-    | { ok: true; reused: Payment }
-    | { ok: true; payment: Payment; lines: { invoice: Invoice; amountCents: number }[] };
-  const prepared = await getDb().transaction(async (tx): Promise<Prepared> => {
+  return getDb().transaction(async (tx): Promise<Prepared> => {
     const rows = await tx
       .select()
       .from(invoices)
@@ -150,28 +283,34 @@ export async function startCheckout(
       )
       .orderBy(asc(invoices.id))
       .for('update');
-    rows.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
-    const today = amsterdamDate(now);
-    const chosen = linesFor(selection, rows, {
-      today,
-      minPartialCents: session.organization.portalSettings.minPartialPaymentCents,
-    });
-    if (!chosen.ok) return chosen;
-    const intent = chosen.lines.map((l) => ({ invoiceId: l.invoice.id, amountCents: l.amountCents }));
-    const key = idempotencyKeyFor(session.debtorId, intent, now);
-    const previousKey = idempotencyKeyFor(session.debtorId, intent, now, -1);
-    const [earlier] = await tx
+    const claim = await claimIdempotencyKey(tx, session, selectionFingerprint(selection), now);
+    if (!claim) return { ok: false, error: 'busy' };
+    if ('reuse' in claim) return { ok: true, reused: claim.reuse };
+    const [spent] = await tx
       .select()
       .from(payments)
       .where(
         and(
           eq(payments.organizationId, session.organizationId),
           eq(payments.debtorId, session.debtorId),
-          or(eq(payments.idempotencyKey, key), eq(payments.idempotencyKey, previousKey)),
-          inArray(payments.status, ['open', 'pending']),
+          eq(payments.provider, 'debtor_credit'),
+          eq(payments.providerPaymentId, creditKeyFor(claim.key)),
         ),
       );
-    if (earlier) return { ok: true as const, reused: earlier };
+    // This request a moment ago was paid with credit alone (it holds no checkout key).
+    if (spent) return { ok: true, paidWithCredit: spent };
+
+    rows.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
+    const chosen = linesFor(selection, rows, {
+      today: amsterdamDate(now),
+      minPartialCents: session.organization.portalSettings.minPartialPaymentCents,
+    });
+    if (!chosen.ok) return chosen;
+
+    const { credit, lines } = await spendCreditFirst(tx, session, chosen.lines, creditKeyFor(claim.key), clock);
+    if (lines.length === 0 && credit) return { ok: true, paidWithCredit: credit };
+
+    const intent = lines.map((l) => ({ invoiceId: l.invoice.id, amountCents: l.amountCents }));
     const amountCents = intent.reduce((s, l) => s + l.amountCents, 0);
     const [payment] = await tx
       .insert(payments)
@@ -184,19 +323,14 @@ export async function startCheckout(
         currency: 'EUR',
         status: 'open',
         intent,
-        idempotencyKey: key,
+        idempotencyKey: claim.key,
         expiresAt,
         createdAt: now,
         updatedAt: now,
       })
       .onConflictDoNothing()
       .returning();
-    if (!payment) {
-      // The same selection a moment ago (another request won the race): use that one.
-      const [winner] = await tx.select().from(payments).where(eq(payments.idempotencyKey, key));
-      if (!winner) return { ok: false as const, error: 'busy' as const };
-      return { ok: true as const, reused: winner };
-    }
+    if (!payment) return { ok: false, error: 'busy' };
     await pauseInvoices(
       tx,
       {
@@ -216,38 +350,149 @@ export async function startCheckout(
       entityType: 'payment',
       entityId: payment.id,
       debtorId: session.debtorId,
-      data: { provider: adapter.name, method, amountCents, intent, selection: selection.kind },
+      data: {
+        provider: adapter.name,
+        method,
+        amountCents,
+        intent,
+        selection: selection.kind,
+        ...(credit ? { creditPaymentId: credit.id, creditCents: credit.amountCents } : {}),
+      },
       at: now,
     });
-    return { ok: true as const, payment, lines: chosen.lines };
+    return { ok: true, payment, lines };
   });
+}
 
-  if (!prepared.ok) return prepared;
-  if ('reused' in prepared) return awaitCheckoutUrl(prepared.reused);
+/**
+ * Spends the debtor's credit on the chosen lines, first and in their order, through the ledger
+ * (source debtor_credit: within each invoice costs, then interest, then principal). The debtor's
+ * row is locked after the invoices (the ledger's order), and only when there is credit, so a
+ * checkout without credit never waits on it. Returns what is left to pay per line.
+ */
+async function spendCreditFirst(
+  tx: Tx,
+  session: Pick<DebtorSession, 'organizationId' | 'debtorId'>,
+  chosen: { invoice: Invoice; amountCents: number }[],
+  key: string,
+  clock: Clock,
+): Promise<{ credit: Payment | null; lines: Line[] }> {
+  const total = chosen.reduce((s, l) => s + l.amountCents, 0);
+  const fromCredit = await creditToSpend(tx, session, total);
+  const covered = new Map<string, number>();
+  let credit: Payment | null = null;
+  if (fromCredit > 0) {
+    const entry = await recordLedgerEntry(
+      tx,
+      {
+        organizationId: session.organizationId,
+        debtorId: session.debtorId,
+        source: 'debtor_credit',
+        amountCents: fromCredit,
+        targets: chosen.map((l) => ({ invoiceId: l.invoice.id, amountCents: l.amountCents })),
+        restAsCredit: false,
+        key,
+        actor: { type: 'debtor', id: session.debtorId },
+      },
+      { clock },
+    );
+    credit = entry.payment;
+    for (const a of entry.allocations) covered.set(a.invoiceId, (covered.get(a.invoiceId) ?? 0) + a.amountCents);
+  }
+  const lines = chosen
+    .map((l) => {
+      const paid = covered.get(l.invoice.id) ?? 0;
+      return { invoice: l.invoice, amountCents: l.amountCents - paid, owedCents: owedCents(l.invoice) - paid };
+    })
+    .filter((l) => l.amountCents > 0);
+  return { credit, lines };
+}
 
-  const { payment, lines } = prepared;
-  return openProviderCheckout(
-    payment,
-    {
-      adapter,
-      organizationScoped: config?.source === 'organization',
-      lines: lines.map((l) => ({
-        invoiceId: l.invoice.id,
-        label: translate(locale, l.amountCents < owedCents(l.invoice) ? 'pay.line.partial' : 'pay.line.invoice', {
-          number: l.invoice.number,
-        }),
-        amountCents: l.amountCents,
-      })),
-      description: translate(locale, 'pay.description', {
-        organization: session.organization.name,
-        numbers: lines.map((l) => l.invoice.number).join(', '),
-      }),
-      method,
-      locale,
-      customerEmail: session.debtor.email,
-    },
-    { clock, timeoutMs },
-  );
+/**
+ * Paying by bank transfer: the debtor's credit is set off first here too (the pay page promises
+ * it), then the transfer page asks only for what is left. Answers where the debtor goes next: the
+ * transfer page for the rest, or the return page when the credit covered everything.
+ */
+export async function transferAfterCredit(
+  session: Pick<DebtorSession, 'organizationId' | 'debtorId' | 'organization'>,
+  selection: PaySelection,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<
+  | { ok: true; creditPaymentId: string | null; rest: { invoiceId: string; amountCents: number; owedCents: number }[] }
+  | { ok: false; error: CheckoutError }
+> {
+  const now = clock.now();
+  return getDb().transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(invoices)
+      .where(
+        ownInvoices(
+          session,
+          eq(invoices.status, 'open'),
+          selection.kind === 'invoices' ? inArray(invoices.id, selection.invoiceIds) : undefined,
+          selection.kind === 'single' ? eq(invoices.id, selection.invoiceId) : undefined,
+        ),
+      )
+      .orderBy(asc(invoices.id))
+      .for('update');
+    rows.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
+    const chosen = linesFor(selection, rows, {
+      today: amsterdamDate(now),
+      minPartialCents: session.organization.portalSettings.minPartialPaymentCents,
+    });
+    if (!chosen.ok) return chosen;
+    // The same request twice in a moment (a double click) spends the credit once: the same key.
+    const key = creditKeyFor(idempotencyKeyFor(session.debtorId, `transfer|${selectionFingerprint(selection)}`, now));
+    const { credit, lines } = await spendCreditFirst(tx, session, chosen.lines, key, clock);
+    return {
+      ok: true as const,
+      creditPaymentId: credit?.id ?? null,
+      rest: lines.map((l) => ({ invoiceId: l.invoice.id, amountCents: l.amountCents, owedCents: l.owedCents })),
+    };
+  });
+}
+
+/** How much of the debtor's credit a checkout of `totalCents` spends: all of it, up to the total. */
+async function creditToSpend(tx: Tx, session: Pick<DebtorSession, 'organizationId' | 'debtorId'>, totalCents: number) {
+  const scope = and(eq(debtors.id, session.debtorId), eq(debtors.organizationId, session.organizationId));
+  const [seen] = await tx.select({ creditCents: debtors.creditCents }).from(debtors).where(scope);
+  if (!seen || seen.creditCents <= 0) return 0;
+  // Locked now, and read again: a concurrent checkout may have spent it while we looked.
+  const [locked] = await tx.select({ creditCents: debtors.creditCents }).from(debtors).where(scope).for('update');
+  return chargeSummary(totalCents, locked.creditCents).fromCreditCents;
+}
+
+/**
+ * An open payment found for the same request: ask its provider how it stands (its webhook may
+ * not have come yet) and record the answer through the ledger. 'unsuccessful' when it turned out
+ * failed, cancelled or expired (a new checkout may open); otherwise 'open' (also when the
+ * provider could not be asked: then the payment is taken as it stands).
+ */
+async function refreshFromProvider(
+  payment: Payment,
+  givenAdapter: PaymentProviderAdapter | undefined,
+  clock: Clock,
+): Promise<'open' | 'unsuccessful'> {
+  if (!payment.providerPaymentId || !payment.checkoutUrl) return 'open';
+  if (payment.provider !== 'mollie' && payment.provider !== 'stripe' && payment.provider !== 'demo') return 'open';
+  try {
+    const config = givenAdapter ? null : await providerConfigFor(payment.organizationId, payment.provider);
+    const adapter =
+      givenAdapter?.name === payment.provider ? givenAdapter : config ? adapterFor(config, { clock }) : null;
+    if (!adapter) return 'open';
+    const snapshot = await withTimeout(
+      adapter.fetchStatus(payment.providerPaymentId),
+      REFRESH_TIMEOUT_MS,
+      adapter.name,
+    );
+    if (!snapshot || !['failed', 'canceled', 'expired'].includes(snapshot.status)) return 'open';
+    await applyProviderSnapshot(payment.id, snapshot, { clock, actor: { type: 'provider', id: payment.provider } });
+    return 'unsuccessful';
+  } catch (error) {
+    if (!(error instanceof ProviderUnavailableError)) console.error('checkout: could not refresh payment', error);
+    return 'open';
+  }
 }
 
 /**
@@ -327,36 +572,13 @@ export async function openProviderCheckout(
 async function abandonCheckout(payment: Payment, error: unknown, clock: Clock) {
   const reason = error instanceof ProviderUnavailableError ? error.message : `checkout failed: ${String(error)}`;
   if (!(error instanceof ProviderUnavailableError)) console.error('checkout failed', error);
-  await getDb().transaction(async (tx) => {
-    const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for('update');
-    if (!locked || locked.status !== 'open') return;
-    const now = clock.now();
-    await tx
-      .update(payments)
-      // The key is freed, so trying again opens a fresh checkout rather than finding this failed one.
-      .set({ status: 'failed', failureReason: reason.slice(0, 500), idempotencyKey: null, updatedAt: now })
-      .where(eq(payments.id, payment.id));
-    await liftPauses(
-      tx,
-      {
-        organizationId: payment.organizationId,
-        sourceId: payment.id,
-        reason: 'payment_pending',
-        liftedReason: 'checkout_failed',
-        actor: { type: 'system', id: 'payments' },
-      },
-      { clock },
-    );
-    await audit(tx, {
-      organizationId: payment.organizationId,
-      actor: { type: 'system', id: 'payments' },
-      action: 'payment.checkout_failed',
-      entityType: 'payment',
-      entityId: payment.id,
-      debtorId: payment.debtorId,
-      data: { provider: payment.provider, reason: reason.slice(0, 500) },
-      at: now,
-    });
+  // Through the ledger like every status change: the payment fails, its pause is lifted (a ledger
+  // subscriber), and an audit event names the reason. Its key stays: trying again follows it past
+  // this payment to a fresh checkout (claimIdempotencyKey).
+  await applyPaymentStatus(payment.id, 'failed', {
+    clock,
+    actor: { type: 'system', id: 'payments' },
+    providerData: { reason: `checkout could not be opened: ${reason}`.slice(0, 500) },
   });
 }
 

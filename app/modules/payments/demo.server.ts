@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { demoCheckouts, organizations, type DemoCheckout } from '../../../db/schema';
+import { demoCheckouts, organizations, payments, type DemoCheckout } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
@@ -50,21 +50,30 @@ export function verifyDemoSignature(body: string, header: string | null, now: Da
   return timingSafeEqual(expected, Buffer.from(parts.v1, 'hex'));
 }
 
-function snapshotOf(row: DemoCheckout, now: Date): ProviderSnapshot {
+/** A demo checkout with the payment method the debtor chose for it (as Mollie reports `method`: ideal, creditcard, …). */
+type DemoCheckoutRow = DemoCheckout & { method: string | null };
+
+function snapshotOf(row: DemoCheckoutRow, now: Date): ProviderSnapshot {
   const status = row.status === 'open' && row.expiresAt <= now ? 'expired' : row.status;
   return {
     status,
     providerStatus: status,
     providerPaymentId: row.id,
     amountCents: status === 'paid' ? row.amountCents : undefined,
-    method: 'demo',
+    method: row.method,
   };
 }
 
-export async function getDemoCheckout(id: string): Promise<DemoCheckout | null> {
+export async function getDemoCheckout(id: string): Promise<DemoCheckoutRow | null> {
   if (!/^demo_[A-Za-z0-9_-]{16,64}$/.test(id)) return null;
-  const [row] = await getDb().select().from(demoCheckouts).where(eq(demoCheckouts.id, id));
-  return row ?? null;
+  // The method is the one chosen when the checkout was opened (our payment row keeps it; the demo
+  // has no method page of its own), so a paid demo payment reads "ideal", never "demo".
+  const [row] = await getDb()
+    .select({ checkout: demoCheckouts, method: payments.method })
+    .from(demoCheckouts)
+    .leftJoin(payments, eq(payments.id, demoCheckouts.paymentId))
+    .where(eq(demoCheckouts.id, id));
+  return row ? { ...row.checkout, method: row.method && row.method !== 'demo' ? row.method : null } : null;
 }
 
 /**

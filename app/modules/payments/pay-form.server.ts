@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseAmountToCents } from '../../utils/money';
 import type { PaySelection } from './checkout.server';
+import { requestedAmount } from './partial-amount';
 import type { OnlineMethod } from './provider';
 
 /** The /portal/pay form, read on the server. The client names invoices and (for one invoice) an amount; never a total. */
@@ -60,11 +60,11 @@ export function parsePayForm(form: FormData): PayFormResult {
       return { ok: true, selection: { kind: 'invoices', invoiceIds: [...new Set(invoice)] }, method };
     case 'single': {
       if (invoice.length !== 1) return { ok: false, errors: { invoice: 'invoice_not_found' } };
-      if (amountMode !== 'part') return { ok: true, selection: { kind: 'single', invoiceId: invoice[0] }, method };
-      const cents = parseAmountToCents(amount ?? '');
-      if (!cents.ok && cents.code === 'tooLarge') return { ok: false, errors: { amount: 'amount_too_large' } };
-      if (!cents.ok || cents.cents <= 0) return { ok: false, errors: { amount: 'amount_invalid' } };
-      return { ok: true, selection: { kind: 'single', invoiceId: invoice[0], amountCents: cents.cents }, method };
+      // What the debtor typed is what is charged (the shared rule: a filled field is the part amount).
+      const requested = requestedAmount({ amountMode, amount });
+      if (requested.kind === 'invalid') return { ok: false, errors: { amount: requested.error } };
+      if (requested.kind === 'full') return { ok: true, selection: { kind: 'single', invoiceId: invoice[0] }, method };
+      return { ok: true, selection: { kind: 'single', invoiceId: invoice[0], amountCents: requested.cents }, method };
     }
   }
 }

@@ -13,7 +13,7 @@ import type { DebtorSession } from '../portal/session.server';
 import { epcPayload, epcQrSvg } from './epc-qr';
 import { formatIban, isValidIban } from './iban';
 import { checkPartialAmount, parseCentsParam, type PartialAmountError } from './partial-amount';
-import type { PaySelection } from './checkout.server';
+import { creditKeyFor, type PaySelection } from './checkout.server';
 import { applyProviderSnapshot, isFinalStatus, owedCents } from './ledger.server';
 import { ProviderUnavailableError, type ProviderName } from './provider';
 import { adapterFor, providerConfigFor, resolveProviderConfig } from './providers.server';
@@ -168,6 +168,8 @@ export type PaymentOutcome = {
   final: boolean;
   amountCents: number;
   creditedCents: number;
+  /** The debtor's credit this checkout set off: all of a debtor_credit payment, or the part spent before a provider payment. */
+  creditUsedCents: number;
   provider: Payment['provider'];
   /** The provider could not be asked just now; the status is what we last knew. */
   checkFailed: boolean;
@@ -233,12 +235,30 @@ export async function getPaymentOutcome(
     .select()
     .from(invoices)
     .where(ownInvoices(session, eq(invoices.status, 'open')));
+  let creditUsedCents = payment.provider === 'debtor_credit' ? payment.amountCents : 0;
+  if (payment.provider !== 'debtor_credit' && payment.idempotencyKey) {
+    const [credit] = await db
+      .select({ amountCents: payments.amountCents })
+      .from(payments)
+      .where(
+        ownRows(
+          payments,
+          session,
+          and(
+            eq(payments.provider, 'debtor_credit'),
+            eq(payments.providerPaymentId, creditKeyFor(payment.idempotencyKey)),
+          ),
+        ),
+      );
+    creditUsedCents = credit?.amountCents ?? 0;
+  }
   return {
     id: payment.id,
     status: payment.status,
     final: isFinalStatus(payment.status),
     amountCents: payment.amountCents,
     creditedCents: payment.creditedCents,
+    creditUsedCents,
     provider: payment.provider,
     checkFailed,
     invoices: rows.map((r) => ({
@@ -287,4 +307,16 @@ export async function transferPathFor(
     params.set('amount', String(checked.amountCents));
   }
   return { ok: true as const, path: `/portal/pay/transfer?${params}` };
+}
+
+/** The transfer page for what is left after the debtor's credit was set off (one invoice: the part left of the amount asked). */
+export function transferPathForRest(
+  rest: { invoiceId: string; amountCents: number; owedCents: number }[],
+  single: boolean,
+) {
+  const params = new URLSearchParams();
+  for (const line of rest) params.append('invoice', line.invoiceId);
+  if (single && rest.length === 1 && rest[0].amountCents < rest[0].owedCents)
+    params.set('amount', String(rest[0].amountCents));
+  return `/portal/pay/transfer?${params}`;
 }

@@ -1,17 +1,19 @@
 import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import {
   communications,
+  debtors,
   dunningPauses,
   invoices,
   paymentAllocations,
   payments,
-  type Payment,
+  type Invoice,
 } from '../../../db/schema';
-
-type PaymentStatus = Payment['status'];
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { nextStep, overdueDays, type NextStep, type PauseReason } from './next-step';
+import { findLetters } from '../dunning/letters.server';
+import { isAfterLetter, predictSteps, type LetterOnRecord, type Prediction } from '../dunning/step-plan';
+import { moneyEntry, type MoneyEntry } from './money-entries';
+import { currentStages, nextStep, overdueDays, type NextStep, type PauseReason, type PortalStage } from './next-step';
 import { isUuid, ownInvoices } from './scope.server';
 import type { DebtorSession } from './session.server';
 
@@ -29,8 +31,45 @@ export type PortalInvoice = {
   status: 'open' | 'paid' | 'credited' | 'written_off';
   overdueDays: number;
   next: NextStep;
+  /** Where the invoice stands now (handed over, inside a fourteen-day term), shown with the next step. */
+  stages: PortalStage[];
   hasPdf: boolean;
 };
+
+type Pauses = Map<string, { reason: PauseReason; until: Date | null }[]>;
+type Plan = { predictions: Map<string, Prediction>; letters: Map<string, LetterOnRecord> };
+
+/**
+ * The dunning engine's own prediction for the debtor's open invoices that are not paused: the
+ * decision the pass takes (dunning/step-plan.ts), on the letters on record, for the day it acts.
+ */
+async function planFor(
+  session: DebtorSession,
+  rows: Invoice[],
+  pauses: Pauses,
+  { now, emailBlocked }: { now: Date; emailBlocked: boolean },
+): Promise<Plan> {
+  const kind = session.debtor.kind;
+  const stages = session.organization.dunningPolicy[kind] ?? [];
+  const open = rows.filter((r) => r.status === 'open');
+  const letters = await findLetters(
+    getDb(),
+    open.filter((r) => isAfterLetter(kind, stages, r.dunningStage)),
+  );
+  const active = open.filter((r) => !pauses.has(r.id) && r.openCents > 0);
+  const predicted = predictSteps(
+    active.map((invoice) => ({
+      kind,
+      stages,
+      invoice,
+      letter: letters.get(invoice.id) ?? null,
+      emailBlocked,
+      nextActionAt: invoice.nextActionAt,
+    })),
+    { now },
+  );
+  return { predictions: new Map(active.map((r, n) => [r.id, predicted[n]])), letters };
+}
 
 async function activePauses(invoiceIds: string[], now: Date) {
   if (invoiceIds.length === 0) return new Map<string, { reason: PauseReason; until: Date | null }[]>();
@@ -51,11 +90,10 @@ async function activePauses(invoiceIds: string[], now: Date) {
 
 function shape(
   session: DebtorSession,
-  row: typeof invoices.$inferSelect,
-  pauses: Map<string, { reason: PauseReason; until: Date | null }[]>,
-  today: string,
+  row: Invoice,
+  { pauses, plan, today }: { pauses: Pauses; plan: Plan | null; today: string },
 ): PortalInvoice {
-  const stages = session.organization.dunningPolicy[session.debtor.kind];
+  const kind = session.debtor.kind;
   return {
     id: row.id,
     number: row.number,
@@ -69,25 +107,42 @@ function shape(
     interestCents: row.interestCents,
     status: row.status,
     overdueDays: row.status === 'open' ? overdueDays(row.dueDate, today) : 0,
-    next: nextStep(row, stages, session.debtor.kind, pauses.get(row.id) ?? [], today),
+    next: nextStep(row, plan?.predictions.get(row.id) ?? null, pauses.get(row.id) ?? [], today),
+    stages: currentStages(
+      row,
+      {
+        kind,
+        stages: session.organization.dunningPolicy[kind] ?? [],
+        letter: plan?.letters.get(row.id) ?? null,
+      },
+      today,
+    ),
     hasPdf: row.pdfFileId !== null,
   };
+}
+
+/** The debtor's open invoices, oldest due first, and whether their email address is blocked (the engine then holds). */
+async function openInvoices(session: DebtorSession) {
+  const rows = await getDb()
+    .select({ invoice: invoices, emailBlockedAt: debtors.emailBlockedAt })
+    .from(invoices)
+    .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
+    .where(ownInvoices(session, eq(invoices.status, 'open')))
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  return { rows: rows.map((r) => r.invoice), emailBlocked: rows.some((r) => r.emailBlockedAt !== null) };
 }
 
 /** Everything /portal shows: totals and the open invoices, oldest due first. */
 export async function getPortalOverview(session: DebtorSession, { clock = systemClock }: { clock?: Clock } = {}) {
   const now = clock.now();
   const today = amsterdamDate(now);
-  const rows = await getDb()
-    .select()
-    .from(invoices)
-    .where(ownInvoices(session, eq(invoices.status, 'open')))
-    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  const { rows, emailBlocked } = await openInvoices(session);
   const pauses = await activePauses(
     rows.map((r) => r.id),
     now,
   );
-  const open = rows.map((r) => shape(session, r, pauses, today));
+  const plan = await planFor(session, rows, pauses, { now, emailBlocked });
+  const open = rows.map((r) => shape(session, r, { pauses, plan, today }));
   const outstandingCents = open.reduce((s, i) => s + i.openCents + i.costsCents + i.interestCents, 0);
   const overdue = open.filter((i) => i.overdueDays > 0);
   return {
@@ -106,7 +161,7 @@ export async function getPortalOverview(session: DebtorSession, { clock = system
 export type HistoryEntry =
   | { kind: 'issued'; at: string }
   | { kind: 'reminder'; at: string; template: string; status: string }
-  | { kind: 'payment'; at: string; amountCents: number; provider: string; status: PaymentStatus }
+  | { kind: 'money'; at: string; entry: MoneyEntry }
   | { kind: 'pause'; at: string; reason: PauseReason; liftedAt: string | null };
 
 /** One invoice of this debtor with its lines and history; null when it is not theirs (the route answers 404). */
@@ -140,6 +195,7 @@ export async function getPortalInvoice(
       .select({
         at: payments.createdAt,
         paidAt: payments.paidAt,
+        allocatedAt: paymentAllocations.createdAt,
         amountCents: paymentAllocations.amountCents,
         provider: payments.provider,
         status: payments.status,
@@ -162,13 +218,10 @@ export async function getPortalInvoice(
       template: r.template,
       status: r.status,
     })),
-    ...allocations.map((a) => ({
-      kind: 'payment' as const,
-      at: (a.paidAt ?? a.at).toISOString(),
-      amountCents: a.amountCents,
-      provider: a.provider,
-      status: a.status,
-    })),
+    ...allocations.map((a) => {
+      const entry = moneyEntry({ ...a, at: a.allocatedAt ?? a.paidAt ?? a.at });
+      return { kind: 'money' as const, at: entry.at, entry };
+    }),
     ...pauseHistory.map((p) => ({
       kind: 'pause' as const,
       at: p.at.toISOString(),
@@ -176,23 +229,57 @@ export async function getPortalInvoice(
       liftedAt: p.liftedAt?.toISOString() ?? null,
     })),
   ].sort((a, b) => b.at.localeCompare(a.at));
+  // The engine plans a debtor's invoices together (one fourteen-day letter covers those due the same day).
+  let plan: Plan | null = null;
+  if (row.status === 'open') {
+    const open = await openInvoices(session);
+    plan = await planFor(session, open.rows, pauses, { now, emailBlocked: open.emailBlocked });
+  }
   return {
-    invoice: shape(session, row, pauses, amsterdamDate(now)),
+    invoice: shape(session, row, { pauses, plan, today: amsterdamDate(now) }),
     lines: row.lines ?? [],
     pdfFileId: row.pdfFileId,
     history,
   };
 }
 
-/** Paid, credited and written-off invoices, newest first. */
+/** Paid, credited and written-off invoices, newest first, each with the money that settled it. */
 export async function getPortalHistory(session: DebtorSession, { clock = systemClock }: { clock?: Clock } = {}) {
   const today = amsterdamDate(clock.now());
-  const rows = await getDb()
+  const db = getDb();
+  const rows = await db
     .select()
     .from(invoices)
     .where(ownInvoices(session, inArray(invoices.status, ['paid', 'credited', 'written_off'])))
     .orderBy(desc(invoices.settledAt), desc(invoices.dueDate))
     .limit(200);
-  const none = new Map();
-  return rows.map((r) => ({ ...shape(session, r, none, today), settledAt: r.settledAt?.toISOString() ?? null }));
+  const money = rows.length
+    ? await db
+        .select({
+          invoiceId: paymentAllocations.invoiceId,
+          at: paymentAllocations.createdAt,
+          amountCents: paymentAllocations.amountCents,
+          provider: payments.provider,
+          status: payments.status,
+        })
+        .from(paymentAllocations)
+        .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
+        .where(
+          and(
+            eq(paymentAllocations.organizationId, session.organizationId),
+            eq(payments.debtorId, session.debtorId),
+            inArray(
+              paymentAllocations.invoiceId,
+              rows.map((r) => r.id),
+            ),
+          ),
+        )
+        .orderBy(asc(paymentAllocations.createdAt))
+    : [];
+  const none: Pauses = new Map();
+  return rows.map((r) => ({
+    ...shape(session, r, { pauses: none, plan: null, today }),
+    settledAt: r.settledAt?.toISOString() ?? null,
+    money: money.filter((m) => m.invoiceId === r.id).map(moneyEntry),
+  }));
 }
