@@ -335,6 +335,31 @@ describe('PUT /api/v1/invoices/{number}', () => {
     const [row] = await getDb().select().from(invoices).where(eq(invoices.organizationId, org.id));
     expect(row.nextActionAt).toBeNull();
     expect(row.settledAt).not.toBeNull();
+
+    // Raised again: the ledger re-opens it and dunning picks it up.
+    const reopened = await putInvoice(key, 'F-9', invoiceBody({ totalCents: 5_000 }));
+    expect(await reopened.json()).toMatchObject({ openCents: 1_000, status: 'open', settledAt: null });
+    const [again] = await getDb().select().from(invoices).where(eq(invoices.organizationId, org.id));
+    expect(again.nextActionAt).not.toBeNull();
+  });
+
+  it('counts only the principal paid when a total changes: costs paid first do not lower the open amount', async () => {
+    const org = await createOrganization();
+    const { key } = await createApiKeyFor(org);
+    await putInvoice(key, 'F-10', invoiceBody({ totalCents: 10_000 }));
+    await getDb()
+      .update(invoices)
+      .set({ costsCents: 1_500 })
+      .where(and(eq(invoices.organizationId, org.id), eq(invoices.number, 'F-10')));
+    // 1,500 to the costs, 500 to the principal.
+    expect((await settleInvoice(key, 'F-10', { outcome: 'paid', amountCents: 2_000 })).status).toBe(201);
+
+    const lowered = await putInvoice(key, 'F-10', invoiceBody({ totalCents: 600 }));
+    expect(lowered.status).toBe(200);
+    expect(await lowered.json()).toMatchObject({ totalCents: 600, openCents: 100, status: 'open' });
+    const exact = await putInvoice(key, 'F-10', invoiceBody({ totalCents: 500 }));
+    expect(await exact.json()).toMatchObject({ openCents: 0, status: 'paid' });
+    expect((await putInvoice(key, 'F-10', invoiceBody({ totalCents: 499 }))).status).toBe(409);
   });
 
   it('finds invoice numbers with a slash when the client encodes it', async () => {
@@ -476,87 +501,192 @@ describe('POST /api/v1/invoices/{number}/settle', () => {
     return row;
   }
 
-  it('records an external payment in parts, settles at zero and lifts the active pauses', async () => {
+  /** An invoice that has gathered collection costs and interest (the dunning pass's work). */
+  async function invoiceOwing(
+    key: string,
+    number: string,
+    org: Pick<Organization, 'id'>,
+    { totalCents = 10_000, costsCents = 1_500, interestCents = 200 } = {},
+  ) {
+    const row = await pausedInvoice(key, number, org, totalCents);
+    await getDb().update(invoices).set({ costsCents, interestCents }).where(eq(invoices.id, row.id));
+    return { ...row, costsCents, interestCents, owedCents: totalCents + costsCents + interestCents };
+  }
+  const activePausesOf = (invoiceId: string) =>
+    getDb()
+      .select()
+      .from(dunningPauses)
+      .where(and(eq(dunningPauses.invoiceId, invoiceId), sql`${dunningPauses.liftedAt} is null`));
+  const invoiceRow = async (id: string) => (await getDb().select().from(invoices).where(eq(invoices.id, id)))[0];
+  const receivedJobs = async (paymentId: string) =>
+    (
+      await getDb().execute<{ n: number }>(
+        sql`select count(*)::int as n from graphile_worker.jobs where key = ${`payment_received:${paymentId}`}`,
+      )
+    )[0].n;
+
+  it('accepts the exact amount the transfer QR asks for (open + costs + interest) and settles the invoice', async () => {
     const org = await createOrganization();
     const { key } = await createApiKeyFor(org);
-    const invoice = await pausedInvoice(key, 'S-1', org);
+    const invoice = await invoiceOwing(key, 'S-10', org);
+    expect(invoice.owedCents).toBe(11_700);
 
-    const part = await settleInvoice(key, 'S-1', { outcome: 'paid', amountCents: 2_500, reference: 'BANK-1' });
-    expect(part.status).toBe(201);
-    expect(await part.json()).toMatchObject({
-      invoice: { openCents: 7_500, status: 'open' },
+    const response = await settleInvoice(key, 'S-10', { outcome: 'paid', amountCents: 11_700, reference: 'BANK-10' });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { payment: { id: string } };
+    expect(body).toMatchObject({
+      invoice: { status: 'paid', openCents: 0 },
       payment: {
         provider: 'external',
         status: 'paid',
-        amountCents: 2_500,
-        reference: 'BANK-1',
-        allocations: [{ invoiceNumber: 'S-1', amountCents: 2_500 }],
+        amountCents: 11_700,
+        reference: 'BANK-10',
+        allocations: [{ invoiceNumber: 'S-10', amountCents: 11_700 }],
       },
     });
-    const activePauses = () =>
-      getDb()
-        .select()
-        .from(dunningPauses)
-        .where(and(eq(dunningPauses.invoiceId, invoice.id), sql`${dunningPauses.liftedAt} is null`));
-    expect(await activePauses()).toHaveLength(1);
-
-    // The same reference again is the same settlement: nothing new.
-    const repeat = await settleInvoice(key, 'S-1', { outcome: 'paid', amountCents: 2_500, reference: 'BANK-1' });
-    expect(repeat.status).toBe(200);
-    expect(await getDb().select().from(payments).where(eq(payments.organizationId, org.id))).toHaveLength(1);
-    const reused = await settleInvoice(key, 'S-1', { outcome: 'paid', amountCents: 100, reference: 'BANK-1' });
-    expect(reused.status).toBe(409);
-
-    const tooMuch = await settleInvoice(key, 'S-1', { outcome: 'paid', amountCents: 7_501 });
-    expect(tooMuch.status).toBe(409);
-    expect(await tooMuch.json()).toMatchObject({ error: { code: 'amount_exceeds_open' } });
-
-    const rest = await settleInvoice(key, 'S-1', { outcome: 'paid' });
-    expect(rest.status).toBe(201);
-    expect(await rest.json()).toMatchObject({
-      invoice: { openCents: 0, status: 'paid' },
-      payment: { amountCents: 7_500 },
+    expect(await invoiceRow(invoice.id)).toMatchObject({
+      status: 'paid',
+      openCents: 0,
+      costsCents: 0,
+      interestCents: 0,
+      nextActionAt: null,
     });
-
-    const [row] = await getDb().select().from(invoices).where(eq(invoices.id, invoice.id));
-    expect(row).toMatchObject({ status: 'paid', openCents: 0, nextActionAt: null });
-    expect(row.settledAt).toBeInstanceOf(Date);
-    expect(await activePauses()).toHaveLength(0);
-    const pauses = await getDb().select().from(dunningPauses).where(eq(dunningPauses.invoiceId, invoice.id));
-    expect(pauses.find((p) => p.reason === 'promise_to_pay')).toMatchObject({ liftedReason: 'settled' });
-    expect(pauses.find((p) => p.reason === 'manual')?.liftedReason).toBeNull();
-
-    const allocations = await getDb()
+    const [allocation] = await getDb()
       .select()
       .from(paymentAllocations)
       .where(eq(paymentAllocations.invoiceId, invoice.id));
-    expect(allocations.map((a) => a.amountCents).sort()).toEqual([2_500, 7_500]);
+    expect(allocation).toMatchObject({ amountCents: 11_700, costsCents: 1_500, interestCents: 200 });
+    // Settled by the ledger: every pause ends, and the debtor's "payment received" email is queued.
+    expect(await activePausesOf(invoice.id)).toHaveLength(0);
+    expect(await receivedJobs(body.payment.id)).toBe(1);
     expect(await auditCount(org, 'invoice.paid')).toBe(1);
-    expect(await auditCount(org, 'invoice.partially_settled')).toBe(1);
-    expect(await auditCount(org, 'payment.recorded_external')).toBe(2);
-    expect(await auditCount(org, 'dunning.pause_lifted')).toBe(1);
+    expect(await auditCount(org, 'payment.recorded_external')).toBe(1);
+  });
 
-    const again = await settleInvoice(key, 'S-1', { outcome: 'paid' });
+  it('puts a part payment on the costs first, then the interest, then the principal (art. 6:44 BW)', async () => {
+    const org = await createOrganization();
+    const { key } = await createApiKeyFor(org);
+    const invoice = await invoiceOwing(key, 'S-11', org);
+
+    const part = await settleInvoice(key, 'S-11', { outcome: 'paid', amountCents: 1_600, reference: 'BANK-11' });
+    expect(part.status).toBe(201);
+    expect(await part.json()).toMatchObject({ invoice: { status: 'open', openCents: 10_000 } });
+    expect(await invoiceRow(invoice.id)).toMatchObject({ costsCents: 0, interestCents: 100, openCents: 10_000 });
+
+    const more = await settleInvoice(key, 'S-11', { outcome: 'paid', amountCents: 2_100 });
+    expect(more.status).toBe(201);
+    expect(await invoiceRow(invoice.id)).toMatchObject({
+      status: 'open',
+      costsCents: 0,
+      interestCents: 0,
+      openCents: 8_000,
+    });
+    const allocations = await getDb()
+      .select()
+      .from(paymentAllocations)
+      .where(eq(paymentAllocations.invoiceId, invoice.id))
+      .orderBy(paymentAllocations.createdAt);
+    expect(allocations.map((a) => [a.amountCents, a.costsCents, a.interestCents]).sort()).toEqual(
+      [
+        [1_600, 1_500, 100],
+        [2_100, 0, 100],
+      ].sort(),
+    );
+    // Dunning goes on for the rest: the unrelated promise pause stays, the invoice stays open.
+    expect(await activePausesOf(invoice.id)).toHaveLength(1);
+    expect(await auditCount(org, 'invoice.partially_paid')).toBe(2);
+
+    // "paid" without an amount is everything still owed.
+    const rest = await settleInvoice(key, 'S-11', { outcome: 'paid' });
+    expect(rest.status).toBe(201);
+    expect(await rest.json()).toMatchObject({
+      invoice: { status: 'paid', openCents: 0 },
+      payment: { amountCents: 8_000 },
+    });
+    expect(await activePausesOf(invoice.id)).toHaveLength(0);
+
+    const again = await settleInvoice(key, 'S-11', { outcome: 'paid' });
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ error: { code: 'not_open' } });
   });
 
-  it('credits an invoice with a credit note payment and marks it credited', async () => {
+  it('refuses more than is owed with 409 amount_exceeds_owed naming the owed amount, and writes nothing', async () => {
     const org = await createOrganization();
     const { key } = await createApiKeyFor(org);
-    const invoice = await pausedInvoice(key, 'S-2', org, 8_000);
+    const invoice = await invoiceOwing(key, 'S-12', org);
+    const auditsBefore = await auditCount(org);
+
+    const tooMuch = await settleInvoice(key, 'S-12', { outcome: 'paid', amountCents: 11_701, reference: 'BANK-12' });
+    expect(tooMuch.status).toBe(409);
+    const body = await readJsonResponse<ErrorBody>(tooMuch);
+    expect(body.error.code).toBe('amount_exceeds_owed');
+    expect(body.error.message).toContain('11700 cents owed');
+    expect(body.error.message).toContain('1500 collection costs');
+    expect(body.error.issues).toEqual([{ path: 'amountCents', message: body.error.message }]);
+
+    const credit = await settleInvoice(key, 'S-12', { outcome: 'credited', amountCents: 20_000 });
+    expect(credit.status).toBe(409);
+    expect(await credit.json()).toMatchObject({ error: { code: 'amount_exceeds_owed' } });
+
+    expect(await getDb().select().from(payments).where(eq(payments.organizationId, org.id))).toHaveLength(0);
+    expect(
+      await getDb().select().from(paymentAllocations).where(eq(paymentAllocations.organizationId, org.id)),
+    ).toHaveLength(0);
+    expect(await invoiceRow(invoice.id)).toMatchObject({
+      status: 'open',
+      openCents: 10_000,
+      costsCents: 1_500,
+      interestCents: 200,
+    });
+    const [debtor] = await getDb().select().from(debtors).where(eq(debtors.id, invoice.debtorId));
+    expect(debtor.creditCents).toBe(0);
+    expect(await auditCount(org)).toBe(auditsBefore);
+  });
+
+  it('answers a repeated reference with the same payment, and refuses the reference for another settlement', async () => {
+    const org = await createOrganization();
+    const { key } = await createApiKeyFor(org);
+    await invoiceOwing(key, 'S-13', org);
+
+    const first = await settleInvoice(key, 'S-13', { outcome: 'paid', amountCents: 2_500, reference: 'BANK-13' });
+    expect(first.status).toBe(201);
+    const firstBody = (await first.json()) as { payment: { id: string } };
+
+    const repeat = await settleInvoice(key, 'S-13', { outcome: 'paid', amountCents: 2_500, reference: 'BANK-13' });
+    expect(repeat.status).toBe(200);
+    expect(await repeat.json()).toMatchObject({ payment: { id: firstBody.payment.id, reference: 'BANK-13' } });
+    const sameWithoutAmount = await settleInvoice(key, 'S-13', { outcome: 'paid', reference: 'BANK-13' });
+    expect(sameWithoutAmount.status).toBe(200);
+
+    expect((await settleInvoice(key, 'S-13', { outcome: 'paid', amountCents: 100, reference: 'BANK-13' })).status).toBe(
+      409,
+    );
+    const otherOutcome = await settleInvoice(key, 'S-13', { outcome: 'credited', reference: 'BANK-13' });
+    expect(otherOutcome.status).toBe(409);
+    expect(await otherOutcome.json()).toMatchObject({ error: { code: 'reference_reused' } });
+
+    expect(await getDb().select().from(payments).where(eq(payments.organizationId, org.id))).toHaveLength(1);
+    expect(await auditCount(org, 'payment.recorded_external')).toBe(1);
+  });
+
+  it('credits an invoice with a credit note (costs first as well) and marks it credited, without a payment email', async () => {
+    const org = await createOrganization();
+    const { key } = await createApiKeyFor(org);
+    const invoice = await invoiceOwing(key, 'S-2', org, { totalCents: 8_000, costsCents: 500, interestCents: 0 });
     const response = await settleInvoice(key, 'S-2', { outcome: 'credited', reference: 'CN-2026-7' });
     expect(response.status).toBe(201);
-    expect(await response.json()).toMatchObject({
+    const body = (await response.json()) as { payment: { id: string } };
+    expect(body).toMatchObject({
       invoice: { status: 'credited', openCents: 0 },
-      payment: { provider: 'credit_note', amountCents: 8_000, reference: 'CN-2026-7' },
+      payment: { provider: 'credit_note', amountCents: 8_500, reference: 'CN-2026-7' },
     });
     const [pause] = await getDb()
       .select()
       .from(dunningPauses)
       .where(and(eq(dunningPauses.invoiceId, invoice.id), eq(dunningPauses.reason, 'promise_to_pay')));
-    expect(pause.liftedReason).toBe('settled');
+    expect(pause.liftedReason).toBe('invoice_credited');
     expect(await auditCount(org, 'invoice.credited')).toBe(1);
+    expect(await receivedJobs(body.payment.id)).toBe(0);
   });
 
   it('validates the body with paths', async () => {
@@ -679,6 +809,8 @@ describe('GET /api/v1/openapi.json', () => {
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/bank-statements',
+      '/bank-statements/{id}',
       '/debtors/{externalRef}',
       '/invoices/{number}',
       '/invoices/{number}/pdf',

@@ -17,7 +17,7 @@ import {
   rejectSchema,
   type FieldErrors,
 } from '../modules/disputes/forms.server';
-import { creditDispute, rejectDispute, settleDisputesOfClosedInvoices } from '../modules/disputes/resolve.server';
+import { creditDispute, rejectDispute } from '../modules/disputes/resolve.server';
 import { addStaffMessage, assignDispute, getStaffDispute } from '../modules/disputes/staff.server';
 import { AttachmentsField, errorText, FieldError, MessageField } from '../modules/disputes/ui/fields';
 import { DisputeStatusBadge } from '../modules/disputes/ui/status';
@@ -38,7 +38,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'support');
   const id = params.id ?? '';
   if (!isUuid(id)) notFound();
-  await settleDisputesOfClosedInvoices({ organizationId: staff.organizationId, disputeId: id });
   const found = await getStaffDispute(staff, id);
   if (!found) notFound();
   return {
@@ -145,9 +144,9 @@ export default function StaffDisputeThread() {
   const credit = errorsFor(INTENT.credit);
   const reject = errorsFor(INTENT.reject);
   const assign = { ...errorsFor(INTENT.assignMe), ...errorsFor(INTENT.unassign) };
-  const defaultCredit = centsToDecimalString(
-    Math.min(dispute.disputedCents, invoice.openCents || dispute.disputedCents),
-  );
+  // A credit note is allocated like any money (art. 6:44 BW): everything owed settles the invoice.
+  const owed = invoice.openCents + invoice.costsCents + invoice.interestCents;
+  const defaultCredit = centsToDecimalString(Math.min(dispute.disputedCents, owed || dispute.disputedCents));
   const historyText = (h: (typeof history)[number]) => {
     const key = HISTORY[h.action];
     const outcome = OUTCOMES.find((o) => o === h.outcome);
@@ -308,7 +307,7 @@ export default function StaffDisputeThread() {
                   <div className="field">
                     <label htmlFor="credit-amount">{t('dispute.staff.creditAmount')}</label>
                     <p className="hint" id="credit-amount-hint">
-                      {t('dispute.staff.creditHint', { open: money(invoice.openCents), grace: graceDays })}
+                      {t('dispute.staff.creditHint', { open: money(owed), grace: graceDays })}
                     </p>
                     <input
                       id="credit-amount"

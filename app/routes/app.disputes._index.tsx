@@ -1,7 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { ageParts, AGE_FILTERS, parseInboxFilters, STATUS_FILTERS } from '../modules/disputes/inbox';
-import { settleDisputesOfClosedInvoices } from '../modules/disputes/resolve.server';
 import { disputeStaff, listInbox } from '../modules/disputes/staff.server';
 import { DisputeStatusBadge } from '../modules/disputes/ui/status';
 import { requireStaff } from '../modules/staff/auth.server';
@@ -17,7 +16,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'support');
   const filters = parseInboxFilters(new URL(request.url).searchParams);
-  await settleDisputesOfClosedInvoices({ organizationId: staff.organizationId });
   const [inbox, people] = await Promise.all([listInbox(staff, filters), disputeStaff(staff.organizationId)]);
   return { title: translate(await getLocale(request), 'dispute.inbox.title'), filters, ...inbox, people, me: staff.id };
 }

@@ -17,7 +17,6 @@ import {
   withdrawSchema,
   type FieldErrors,
 } from '../modules/disputes/forms.server';
-import { settleDisputesOfClosedInvoices } from '../modules/disputes/resolve.server';
 import { AttachmentsField, errorText, FieldError, MessageField } from '../modules/disputes/ui/fields';
 import { DisputeStatusBadge } from '../modules/disputes/ui/status';
 import { DisputeThread } from '../modules/disputes/ui/thread';
@@ -37,11 +36,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
   const id = params.id ?? '';
   if (!isUuid(id)) notFound();
-  await settleDisputesOfClosedInvoices({
-    organizationId: session.organizationId,
-    debtorId: session.debtorId,
-    disputeId: id,
-  });
   const found = await getDebtorDispute(session, id);
   if (!found) notFound();
   return {

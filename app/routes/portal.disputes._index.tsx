@@ -1,7 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { listDebtorDisputes } from '../modules/disputes/debtor.server';
-import { settleDisputesOfClosedInvoices } from '../modules/disputes/resolve.server';
 import { DisputeStatusBadge } from '../modules/disputes/ui/status';
 import { requireDebtor } from '../modules/portal/session.server';
 import { formatDate, translate } from '../utils/i18n';
@@ -15,7 +14,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
-  await settleDisputesOfClosedInvoices({ organizationId: session.organizationId, debtorId: session.debtorId });
   return {
     title: translate(await getLocale(request), 'dispute.list.title'),
     disputes: await listDebtorDisputes(session),

@@ -18,6 +18,7 @@ import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { activePauses, pauseInvoices } from '../dunning/pauses.server';
 import { addDebtorMessage, getDebtorDispute, openDispute, withdrawDispute } from './debtor.server';
+import { recordLedgerEntry } from '../payments/ledger.server';
 import { creditDispute, rejectDispute, resolveDisputesForPaidInvoices } from './resolve.server';
 import { addStaffMessage, assignDispute, getStaffDispute } from './staff.server';
 
@@ -381,13 +382,75 @@ describe('dispute lifecycle', () => {
     expect(await templates(ctx.org.id)).toContain('dispute_resolved');
   });
 
-  it('closes as paid when a page finds the invoice paid by a path that did not call the hook', async () => {
+  it('closes when any ledger source settles the invoice, in the same transaction, with no help from a page', async () => {
     const ctx = await setup();
+    // An external settlement (the API's path) of everything owed: the ledger's event closes the dispute.
+    const booked = await db().transaction((tx) =>
+      recordLedgerEntry(
+        tx,
+        {
+          organizationId: ctx.org.id,
+          debtorId: ctx.debtor.id,
+          source: 'external',
+          amountCents: 12_100,
+          targets: [{ invoiceId: ctx.invoice.id }],
+          restAsCredit: false,
+          key: `test:${ctx.invoice.id}`,
+          actor: { type: 'api', id: 'test' },
+        },
+        { clock: ctx.clock },
+      ),
+    );
+    expect(booked.settledInvoiceIds).toEqual([ctx.invoice.id]);
+    expect(await disputeRow(ctx.disputeId)).toMatchObject({ status: 'resolved', outcome: 'paid' });
+    expect((await activePauses(db(), [ctx.invoice.id], { clock: ctx.clock })).size).toBe(0);
+    expect(await templates(ctx.org.id)).toContain('dispute_resolved');
+  });
+
+  it('the dispute pages write nothing on GET, even for a dispute whose invoice is settled', async () => {
+    const ctx = await setup();
+    // A settled invoice with an active dispute can only be made by hand now; the page shows it as it is.
     await db().update(invoices).set({ status: 'paid', openCents: 0 }).where(eq(invoices.id, ctx.invoice.id));
+    const before = await db().select().from(auditEvents).where(eq(auditEvents.organizationId, ctx.org.id));
     const { cookie } = await openPortal(ctx.debtor);
     const data = await threadLoader(
       routeArgs(getRequest(`/portal/disputes/${ctx.disputeId}`, { cookie }), { id: ctx.disputeId }),
     );
-    expect(data.dispute).toMatchObject({ status: 'resolved', outcome: 'paid', active: false });
+    expect(data.dispute).toMatchObject({ status: 'open', active: true });
+    expect(await disputeRow(ctx.disputeId)).toMatchObject({ status: 'open', outcome: null });
+    const after = await db().select().from(auditEvents).where(eq(auditEvents.organizationId, ctx.org.id));
+    expect(after.filter((e) => e.action.startsWith('dispute.'))).toEqual(
+      before.filter((e) => e.action.startsWith('dispute.')),
+    );
+  });
+
+  it('a full credit of an invoice with costs and interest credits them first and settles it as credited', async () => {
+    const ctx = await setup();
+    await db().update(invoices).set({ costsCents: 4_000, interestCents: 150 }).where(eq(invoices.id, ctx.invoice.id));
+    // What is still owed: 12,100 + 4,000 + 150.
+    expect(
+      await creditDispute(ctx.staff, ctx.disputeId, { amountCents: 16_251, note: null }, { clock: ctx.clock }),
+    ).toEqual({ ok: false, error: 'credit_too_high' });
+    const result = await creditDispute(
+      ctx.staff,
+      ctx.disputeId,
+      { amountCents: 16_250, note: null },
+      { clock: ctx.clock },
+    );
+    expect(result).toEqual({ ok: true, outcome: 'credited_full', openCents: 0 });
+    expect(await invoiceRow(ctx.invoice.id)).toMatchObject({
+      status: 'credited',
+      openCents: 0,
+      costsCents: 0,
+      interestCents: 0,
+    });
+    const [allocation] = await db()
+      .select()
+      .from(paymentAllocations)
+      .where(eq(paymentAllocations.invoiceId, ctx.invoice.id));
+    expect(allocation).toMatchObject({ amountCents: 16_250, costsCents: 4_000, interestCents: 150 });
+    // Closed once, by the credit itself (not a second time by the ledger's settlement event).
+    expect((await templates(ctx.org.id)).sort()).toEqual(['dispute_opened', 'dispute_resolved', 'staff_notification']);
+    expect(await disputeRow(ctx.disputeId)).toMatchObject({ outcome: 'credited_full', creditedCents: 16_250 });
   });
 });

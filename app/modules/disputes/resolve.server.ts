@@ -2,14 +2,16 @@
  * How disputes end: a credit note (full or partial), a rejection, the invoice being paid, or
  * the debtor withdrawing. Each ends the dispute's dunning pause in the same transaction: a
  * full credit settles the invoice, a partial credit or a rejection resumes dunning after the
- * organisation's grace period, a withdrawal resumes it at once.
+ * organisation's grace period, a withdrawal resumes it at once. Credits are ledger entries; an
+ * invoice settled by any other source closes its disputes through the ledger's event.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { disputes, invoices, organizations, paymentAllocations, payments, type Dispute } from '../../../db/schema';
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import { disputes, invoices, organizations, type Dispute } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
 import { liftPauses } from '../dunning/pauses.server';
+import { owedCents, recordLedgerEntry, type LedgerListener } from '../payments/ledger.server';
 import { ACTIVE_STATUSES, isActiveStatus, type DisputeOutcome } from './constants';
 import type { DisputeErrorCode } from './forms.server';
 import { loadContext, notifyDebtor } from './notify.server';
@@ -99,9 +101,10 @@ async function graceDays(tx: Tx, organizationId: string) {
 }
 
 /**
- * Credits (part of) the disputed invoice with a credit note, recorded like a payment: a paid
- * `credit_note` payment with its allocation lowers the open amount. Crediting everything still
- * open settles the invoice (credited); a part resumes dunning on the rest after the grace period.
+ * Credits (part of) the disputed invoice with a credit note, booked through the ledger like every
+ * other money on invoices (source credit_note, allocated by art. 6:44 BW: costs, then interest,
+ * then the principal). Crediting everything still owed settles the invoice (credited); a part
+ * resumes dunning on the rest after the grace period. One credit note per dispute.
  */
 export async function creditDispute(
   staff: StaffActor,
@@ -121,71 +124,31 @@ export async function creditDispute(
       .from(invoices)
       .where(and(eq(invoices.id, dispute.invoiceId), eq(invoices.organizationId, staff.organizationId)))
       .for('update');
-    if (!invoice || invoice.status !== 'open' || invoice.openCents <= 0)
-      return { ok: false, error: 'invoice_not_open' } as const;
-    if (input.amountCents > invoice.openCents) return { ok: false, error: 'credit_too_high' } as const;
+    const owed = invoice ? owedCents(invoice) : 0;
+    if (!invoice || invoice.status !== 'open' || owed <= 0) return { ok: false, error: 'invoice_not_open' } as const;
+    if (input.amountCents > owed) return { ok: false, error: 'credit_too_high' } as const;
 
-    const full = input.amountCents === invoice.openCents;
-    const openCents = invoice.openCents - input.amountCents;
     const actor: Actor = { type: 'staff', id: staff.id };
-    const [payment] = await tx
-      .insert(payments)
-      .values({
+    const booked = await recordLedgerEntry(
+      tx,
+      {
         organizationId: staff.organizationId,
         debtorId: dispute.debtorId,
-        provider: 'credit_note',
-        // One credit note per dispute: a repeated submission hits the unique (provider, id) key.
-        providerPaymentId: `dispute:${dispute.id}`,
+        source: 'credit_note',
+        amountCents: input.amountCents,
+        targets: [{ invoiceId: invoice.id }],
+        restAsCredit: false,
+        // One credit note per dispute: a repeated submission finds the first.
+        key: `dispute:${dispute.id}`,
         method: 'credit_note',
-        amountCents: input.amountCents,
-        currency: invoice.currency,
-        status: 'paid',
-        paidAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: payments.id });
-    await tx.insert(paymentAllocations).values({
-      organizationId: staff.organizationId,
-      paymentId: payment.id,
-      invoiceId: invoice.id,
-      amountCents: input.amountCents,
-      createdAt: now,
-    });
-    await tx
-      .update(invoices)
-      .set(
-        full
-          ? { openCents: 0, status: 'credited', settledAt: now, nextActionAt: null, updatedAt: now }
-          : { openCents: sql`${invoices.openCents} - ${input.amountCents}`, updatedAt: now },
-      )
-      .where(eq(invoices.id, invoice.id));
-    await audit(tx, {
-      organizationId: staff.organizationId,
-      actor,
-      action: full ? 'invoice.credited' : 'invoice.partially_credited',
-      entityType: 'invoice',
-      entityId: invoice.id,
-      debtorId: invoice.debtorId,
-      invoiceId: invoice.id,
-      data: {
-        disputeId: dispute.id,
-        paymentId: payment.id,
-        amountCents: input.amountCents,
-        openBefore: invoice.openCents,
-        openAfter: openCents,
-        status: full ? 'credited' : 'open',
+        actor,
+        origin: { kind: 'dispute', id: dispute.id },
       },
-      at: now,
-    });
-    // A settled invoice is not chased for any reason any more: every pause on it ends.
-    if (full) {
-      await liftPauses(
-        tx,
-        { organizationId: staff.organizationId, invoiceIds: [invoice.id], liftedReason: 'invoice_credited', actor },
-        { clock: at },
-      );
-    }
+      { clock: at },
+    );
+    if (!booked.changed) return { ok: false, error: 'not_active' } as const;
+    const full = booked.settledInvoiceIds.includes(invoice.id);
+    const principal = booked.allocations.reduce((sum, a) => sum + a.amountCents - a.costsCents - a.interestCents, 0);
     const outcome: DisputeOutcome = full ? 'credited_full' : 'credited_partial';
     const resumeAt = full ? now : new Date(now.getTime() + (await graceDays(tx, staff.organizationId)) * DAY_MS);
     await closeDispute(
@@ -194,7 +157,7 @@ export async function creditDispute(
       { outcome, actor, note: input.note, resumeAt, creditedCents: input.amountCents },
       { clock: at },
     );
-    return { ok: true, outcome, openCents } as const;
+    return { ok: true, outcome, openCents: invoice.openCents - principal } as const;
   });
 }
 
@@ -222,13 +185,13 @@ export async function rejectDispute(
 }
 
 /**
- * For the payments ledger: call it in the transaction that settles invoices. Active disputes on
- * those invoices that are now paid (or credited elsewhere) close with outcome "paid" (or
- * "credited_full"), their pauses end and the debtor is told. Returns the closed dispute ids.
+ * Closes the active disputes on invoices that are now settled (paid, credited or written off):
+ * outcome "paid" for a paid invoice, "credited_full" otherwise; their pauses end and the debtor
+ * is told. Returns the closed dispute ids. `except`: a dispute its caller closes itself.
  */
 export async function resolveDisputesForPaidInvoices(
   tx: Tx,
-  input: { organizationId: string; invoiceIds: string[]; actor?: Actor },
+  input: { organizationId: string; invoiceIds: string[]; actor?: Actor; except?: string | null },
   { clock = systemClock }: Options = {},
 ) {
   if (input.invoiceIds.length === 0) return [];
@@ -241,7 +204,8 @@ export async function resolveDisputesForPaidInvoices(
         eq(disputes.organizationId, input.organizationId),
         inArray(disputes.invoiceId, input.invoiceIds),
         inArray(disputes.status, ACTIVE_STATUSES),
-        inArray(invoices.status, ['paid', 'credited']),
+        inArray(invoices.status, ['paid', 'credited', 'written_off']),
+        input.except ? ne(disputes.id, input.except) : undefined,
       ),
     )
     .for('update', { of: disputes });
@@ -265,35 +229,21 @@ export async function resolveDisputesForPaidInvoices(
 }
 
 /**
- * The safety net for pages that show disputes: any dispute still active on an invoice that is
- * already paid (or credited) is closed before the page reads it. Reads only, unless there is
- * something to close.
+ * The ledger's subscriber (registered in payments/ledger-subscribers.server): whatever settled
+ * an invoice (any source, or a lower total), its active disputes close in the same transaction.
+ * Nothing on a page has to make up for it, so nothing writes on GET.
  */
-export async function settleDisputesOfClosedInvoices(
-  scope: { organizationId: string; debtorId?: string; disputeId?: string },
-  { clock = systemClock }: Options = {},
-) {
-  const db = getDb();
-  const stale = await db
-    .select({ invoiceId: disputes.invoiceId })
-    .from(disputes)
-    .innerJoin(invoices, and(eq(invoices.id, disputes.invoiceId), eq(invoices.organizationId, disputes.organizationId)))
-    .where(
-      and(
-        eq(disputes.organizationId, scope.organizationId),
-        scope.debtorId ? eq(disputes.debtorId, scope.debtorId) : undefined,
-        scope.disputeId ? eq(disputes.id, scope.disputeId) : undefined,
-        inArray(disputes.status, ACTIVE_STATUSES),
-        inArray(invoices.status, ['paid', 'credited']),
-      ),
-    )
-    .limit(100);
-  if (stale.length === 0) return [];
-  return db.transaction((tx) =>
-    resolveDisputesForPaidInvoices(
-      tx,
-      { organizationId: scope.organizationId, invoiceIds: stale.map((s) => s.invoiceId) },
-      { clock },
-    ),
+export const closeDisputesOnSettlement: LedgerListener = async (tx, event, { clock }) => {
+  if (event.kind !== 'booked' && event.kind !== 'revised') return;
+  if (event.settledInvoiceIds.length === 0) return;
+  await resolveDisputesForPaidInvoices(
+    tx,
+    {
+      organizationId: event.organizationId,
+      invoiceIds: event.settledInvoiceIds,
+      actor: event.actor,
+      except: event.origin?.kind === 'dispute' ? event.origin.id : null,
+    },
+    { clock },
   );
-}
+};

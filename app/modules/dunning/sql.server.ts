@@ -49,48 +49,8 @@ export async function insertAuditEvents(tx: Tx, actor: Actor, at: Date, events: 
     )}::jsonb) as e(organization_id uuid, action text, entity_type text, entity_id text, debtor_id uuid, invoice_id uuid, data jsonb)`);
 }
 
-export type InvoiceStepUpdate = {
-  id: string;
-  /** Only rows still at this stage are changed (guards against a concurrent step). */
-  expectedStage: number;
-  stage: number;
-  nextActionAt: Date | string | null;
-  costsCents: number;
-  interestCents: number;
-  finalNoticeAt: Date | string | null;
-  collectionAt: Date | string | null;
-};
-
-/** Writes the dunning fields of many invoices in one UPDATE; returns the ids changed. */
-export async function updateInvoiceSteps(tx: Tx, now: Date, updates: InvoiceStepUpdate[]): Promise<string[]> {
-  if (updates.length === 0) return [];
-  const iso = (v: Date | string | null) => (v instanceof Date ? v.toISOString() : v);
-  const rows = await tx.execute<{ id: string }>(sql`
-    update invoices i set
-      dunning_stage = u.stage,
-      next_action_at = u.next_action_at,
-      costs_cents = u.costs_cents,
-      interest_cents = u.interest_cents,
-      final_notice_at = u.final_notice_at,
-      collection_at = u.collection_at,
-      updated_at = ${now.toISOString()}::timestamptz
-    from jsonb_to_recordset(${jsonRows(
-      updates.map((u) => ({
-        id: u.id,
-        expected_stage: u.expectedStage,
-        stage: u.stage,
-        next_action_at: iso(u.nextActionAt),
-        costs_cents: u.costsCents,
-        interest_cents: u.interestCents,
-        final_notice_at: iso(u.finalNoticeAt),
-        collection_at: iso(u.collectionAt),
-      })),
-    )}::jsonb) as u(id uuid, expected_stage int, stage int, next_action_at timestamptz, costs_cents bigint,
-                    interest_cents bigint, final_notice_at timestamptz, collection_at timestamptz)
-    where i.id = u.id and i.dunning_stage = u.expected_stage
-    returning i.id`);
-  return rows.map((r) => r.id);
-}
+// The costs and interest an invoice owes are money on it: the ledger owns that statement.
+export { updateInvoiceSteps, type InvoiceStepUpdate } from '../payments/ledger-sql.server';
 
 /** Moves next_action_at of many invoices in one UPDATE (postponements, policy changes). */
 export async function updateNextActions(tx: Tx, now: Date, updates: { id: string; nextActionAt: Date | null }[]) {

@@ -6,6 +6,7 @@ import { apiRequest, createApiKeyFor } from '../../../test/factories-intake';
 import { fixedClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { CLIENT_IP_HEADER } from '../../utils/rate-limit.server';
+import { LedgerError } from '../payments/ledger.server';
 import { API_BAD_KEY_LIMIT_PER_MINUTE, apiHandler, apiJson, authenticate } from './api-http.server';
 import { openApiDocument } from './openapi';
 
@@ -111,7 +112,7 @@ describe('the OpenAPI document', () => {
     const operations = Object.values(doc.paths).flatMap((path) => Object.values(path)) as {
       responses: Record<string, { headers?: Record<string, unknown> }>;
     }[];
-    expect(operations).toHaveLength(7);
+    expect(operations).toHaveLength(9);
     for (const operation of operations) {
       expect(Object.keys(operation.responses['429'].headers ?? {})).toEqual([
         'Retry-After',
@@ -121,5 +122,19 @@ describe('the OpenAPI document', () => {
       ]);
       expect(operation.responses['200'].headers).toHaveProperty('RateLimit-Remaining');
     }
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    [new LedgerError('exceeds_owed', 'the amount is more than the 100 cents owed'), 409],
+    [new LedgerError('invoice_not_found', 'no such invoice'), 404],
+    [new LedgerError('invalid_entry', 'bad amount'), 400],
+  ] as const)('a ledger refusal that reaches the API is a 4xx with its code, never a 500', async (error, status) => {
+    const response = await apiHandler(null, async () => {
+      throw error;
+    });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: { code: error.code, message: error.message } });
   });
 });

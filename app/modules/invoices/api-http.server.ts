@@ -4,6 +4,7 @@ import { getDb } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { clientIp, hit } from '../../utils/rate-limit.server';
 import { authenticateApiKey, type ApiPrincipal } from '../staff/api-keys.server';
+import { LedgerError, type LedgerErrorCode } from '../payments/ledger.server';
 import { IntakeError } from './intake.server';
 import { JSON_BODY_LIMIT_BYTES } from './limits';
 
@@ -36,9 +37,23 @@ function errorResponse(error: ApiError): Response {
 
 const INTAKE_STATUS: Record<IntakeError['kind'], number> = { not_found: 404, conflict: 409, invalid: 400 };
 
+/** A ledger refusal that reaches the API unmapped is still the caller's problem, never a 500. */
+const LEDGER_STATUS: Record<LedgerErrorCode, number> = {
+  invalid_entry: 400,
+  payment_not_found: 404,
+  invoice_not_found: 404,
+  debtor_not_found: 404,
+  not_paid: 409,
+  exceeds_owed: 409,
+  insufficient_credit: 409,
+  key_reused: 409,
+  exceeds_reversible: 409,
+  total_below_paid: 409,
+};
+
 /**
- * Runs an API handler and turns whatever it throws into a JSON error: ApiError and
- * IntakeError by their status, thrown Responses (the 401 from authentication) as they are,
+ * Runs an API handler and turns whatever it throws into a JSON error: ApiError, IntakeError
+ * and the ledger's refusals (LedgerError) by their status, thrown Responses (the 401 from authentication) as they are,
  * anything else as a 500 that reveals nothing. Once `authenticate` has counted the request,
  * the answer carries the key's quota (RateLimit-Limit, -Remaining, -Reset), whatever it is;
  * `request` is null for answers that need no key (405, unknown paths, the OpenAPI document).
@@ -59,6 +74,8 @@ async function answer(run: () => Promise<Response>): Promise<Response> {
       const issues = error.path ? [{ path: error.path, message: error.message }] : undefined;
       return errorResponse(new ApiError(INTAKE_STATUS[error.kind], error.code, error.message, issues));
     }
+    if (error instanceof LedgerError)
+      return errorResponse(new ApiError(LEDGER_STATUS[error.code], error.code, error.message));
     if (error instanceof Response) return error;
     // The HTTP server's body limit (app/server/body-limit.ts) cut the body off and answered 413 itself.
     if (error instanceof Error && error.name === 'BodyTooLargeError') {

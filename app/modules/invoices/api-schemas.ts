@@ -222,7 +222,10 @@ export const SettleInput = z.strictObject({
   outcome: z.enum(['paid', 'credited']).meta({
     description: '`paid`: paid outside the portal (e.g. bank transfer); `credited`: a credit note.',
   }),
-  amountCents: positiveCents().optional().meta({ description: 'Defaults to the whole open amount.' }),
+  amountCents: positiveCents().optional().meta({
+    description:
+      'At most what the invoice still owes: open amount + collection costs + interest (the amount the transfer QR code asks for). Allocated to costs first, then interest, then the principal (art. 6:44 BW). Defaults to everything owed.',
+  }),
   reference: text(200)
     .pipe(z.string().min(1))
     .optional()

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import {
   debtors,
-  dunningPauses,
   files,
   invoices,
   organizations,
@@ -28,6 +27,14 @@ import {
 import type { Tx } from '../../utils/db.server';
 import { audit, type Actor, type AuditInput } from '../audit/audit.server';
 import { nextActionFor } from '../dunning/schedule';
+import {
+  LEDGER_SOURCES,
+  LedgerError,
+  owedCents,
+  recordLedgerEntry,
+  reviseInvoiceAmounts,
+  type LedgerSource,
+} from '../payments/ledger.server';
 import type { DebtorResourceData, InvoiceResourceData, PaymentResourceData } from './api-schemas';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 import { makeBetalingskenmerk } from './payment-reference';
@@ -577,7 +584,6 @@ async function updateInvoice(
     issueDate: patch.issueDate,
     dueDate: patch.dueDate,
     currency: patch.currency,
-    totalCents: patch.totalCents,
     paymentReference:
       patch.paymentReference ??
       existing.paymentReference ??
@@ -590,60 +596,60 @@ async function updateInvoice(
   const totalChanged = patch.totalCents !== existing.totalCents;
   const debtorChanged = debtor.id !== existing.debtorId;
   const scheduleChanged = debtorChanged || patch.dueDate !== existing.dueDate;
-  let settledNow = false;
 
-  if (totalChanged || debtorChanged) {
-    const allocated = await allocatedCents(tx, existing.id);
-    if (debtorChanged && allocated !== 0) {
-      throw new IntakeError(
-        'conflict',
-        'debtor_change_after_payment',
-        'This invoice already has payments; it cannot move to another debtor.',
-        'debtor.externalRef',
+  if (debtorChanged && (await allocatedCents(tx, existing.id)) !== 0) {
+    throw new IntakeError(
+      'conflict',
+      'debtor_change_after_payment',
+      'This invoice already has payments; it cannot move to another debtor.',
+      'debtor.externalRef',
+    );
+  }
+
+  // A new total changes what is owed, which may settle or re-open the invoice: the ledger's call.
+  let current = existing;
+  let changes: Record<string, { from: unknown; to: unknown }> = {};
+  let reopened = false;
+  if (totalChanged) {
+    try {
+      const revision = await reviseInvoiceAmounts(
+        tx,
+        {
+          invoice: existing,
+          totalCents: patch.totalCents,
+          actor: ctx.actor,
+          nextActionAtIfReopened: nextActionFor(ctx.policy[debtor.kind], patch.dueDate, existing.dunningStage),
+        },
+        { clock: ctx.clock },
       );
-    }
-    if (totalChanged) {
-      if (patch.totalCents < allocated) {
-        throw new IntakeError(
-          'conflict',
-          'total_below_paid',
-          `The total cannot be lower than what has already been paid or credited (${allocated} cents).`,
-          'totalCents',
-        );
+      current = revision.invoice;
+      changes = { ...revision.changes };
+      reopened = revision.reopened;
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'total_below_paid') {
+        throw new IntakeError('conflict', 'total_below_paid', error.message, 'totalCents');
       }
-      next.openCents = patch.totalCents - allocated;
+      throw error;
     }
   }
-
-  const openCents = next.openCents ?? existing.openCents;
-  if (existing.status === 'open' || existing.status === 'paid' || existing.status === 'credited') {
-    if (openCents === 0) {
-      if (existing.status === 'open') {
-        next.status = 'paid';
-        next.settledAt = now;
-        next.nextActionAt = null;
-        settledNow = true;
-      }
-    } else {
-      next.status = 'open';
-      next.settledAt = null;
-      if (existing.status !== 'open' || scheduleChanged) {
-        next.nextActionAt = nextActionFor(ctx.policy[debtor.kind], patch.dueDate, existing.dunningStage);
-      }
-    }
+  if (current.status === 'open' && scheduleChanged && !reopened) {
+    next.nextActionAt = nextActionFor(ctx.policy[debtor.kind], patch.dueDate, current.dunningStage);
   }
 
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const fieldChanges: Record<string, { from: unknown; to: unknown }> = {};
   for (const [field, value] of Object.entries(next) as [keyof Invoice, unknown][]) {
-    if (!sameValue(existing[field], value)) changes[field] = { from: existing[field], to: value };
+    if (!sameValue(current[field], value)) fieldChanges[field] = { from: current[field], to: value };
   }
+  Object.assign(changes, fieldChanges);
   if (Object.keys(changes).length === 0) return { invoice: existing, outcome: 'unchanged' };
 
-  const [updated] = await tx
-    .update(invoices)
-    .set({ ...next, updatedAt: now })
-    .where(eq(invoices.id, existing.id))
-    .returning();
+  if (Object.keys(fieldChanges).length > 0) {
+    [current] = await tx
+      .update(invoices)
+      .set({ ...next, updatedAt: now })
+      .where(eq(invoices.id, existing.id))
+      .returning();
+  }
   await audit(tx, {
     organizationId: ctx.organizationId,
     actor: ctx.actor,
@@ -654,37 +660,7 @@ async function updateInvoice(
     invoiceId: existing.id,
     data: { source: ctx.source, number: existing.number, changes: auditable(changes) },
   });
-  if (settledNow) await liftPauses(tx, ctx, updated, 'settled');
-  return { invoice: updated, outcome: 'updated' };
-}
-
-/** Ends every active pause of a settled invoice (a paid invoice has nothing left to pause). */
-async function liftPauses(tx: Tx, ctx: IntakeContext, invoice: Invoice, reason: string) {
-  const lifted = await tx
-    .update(dunningPauses)
-    .set({ liftedAt: ctx.clock.now(), liftedReason: reason })
-    .where(
-      and(
-        eq(dunningPauses.organizationId, ctx.organizationId),
-        eq(dunningPauses.invoiceId, invoice.id),
-        isNull(dunningPauses.liftedAt),
-      ),
-    )
-    .returning({ id: dunningPauses.id, reason: dunningPauses.reason });
-  await audit(
-    tx,
-    ...lifted.map((pause) => ({
-      organizationId: ctx.organizationId,
-      actor: ctx.actor,
-      action: 'dunning.pause_lifted',
-      entityType: 'dunning_pause',
-      entityId: pause.id,
-      debtorId: invoice.debtorId,
-      invoiceId: invoice.id,
-      data: { pauseReason: pause.reason, liftedReason: reason },
-    })),
-  );
-  return lifted.length;
+  return { invoice: current, outcome: 'updated' };
 }
 
 // --- PDF -------------------------------------------------------------------------------
@@ -778,9 +754,12 @@ function settleReference(payment: Pick<Payment, 'idempotencyKey'>, invoiceIds: s
 }
 
 /**
- * Records money received (or a credit note issued) outside the portal: a payment with its
- * allocation, the open amount lowered, and when nothing is left open the invoice settled
- * and its pauses lifted. A repeated `reference` returns the first result unchanged.
+ * Records money received (or a credit note issued) outside the portal, as a ledger entry
+ * (source `external` or `credit_note`) on this one invoice: allocated to its collection costs,
+ * then interest, then principal (art. 6:44 BW), up to everything it owes; settled when nothing
+ * is left, with everything that follows (pauses, disputes, the debtor's email for a payment).
+ * More than is owed is refused (409 amount_exceeds_owed, naming what is owed). A repeated
+ * `reference` returns the first result unchanged.
  */
 export async function settleInvoice(
   tx: Tx,
@@ -790,17 +769,27 @@ export async function settleInvoice(
 ): Promise<{ invoice: Invoice; payment: Payment; outcome: 'created' | 'unchanged' }> {
   const invoice = await findInvoice(tx, ctx.organizationId, number, true);
   if (!invoice) throw new IntakeError('not_found', 'not_found', `No invoice ${number}.`);
-  const provider = request.outcome === 'paid' ? 'external' : 'credit_note';
-  const idempotencyKey = request.reference ? settleKey(invoice.id, request.reference) : null;
+  const source = request.outcome === 'paid' ? 'external' : 'credit_note';
+  const key = request.reference ? settleKey(invoice.id, request.reference) : settleKey(invoice.id, randomUUID());
 
-  if (idempotencyKey) {
+  if (request.reference) {
+    // Settlements before the ledger kept the key in idempotency_key; the ledger keeps it per source.
     const [earlier] = await tx
       .select()
       .from(payments)
-      .where(and(eq(payments.organizationId, ctx.organizationId), eq(payments.idempotencyKey, idempotencyKey)));
+      .where(
+        and(
+          eq(payments.organizationId, ctx.organizationId),
+          or(
+            eq(payments.idempotencyKey, key),
+            and(inArray(payments.provider, ['external', 'credit_note']), eq(payments.providerPaymentId, key)),
+          ),
+        ),
+      )
+      .limit(1);
     if (earlier) {
       if (
-        earlier.provider !== provider ||
+        earlier.provider !== source ||
         (request.amountCents !== undefined && request.amountCents !== earlier.amountCents)
       ) {
         throw new IntakeError(
@@ -814,80 +803,51 @@ export async function settleInvoice(
     }
   }
 
-  if (invoice.status !== 'open' || invoice.openCents <= 0) {
-    throw new IntakeError('conflict', 'not_open', `Invoice ${number} is ${invoice.status}; nothing is open.`);
+  const owed = owedCents(invoice);
+  if (invoice.status !== 'open' || owed <= 0) {
+    throw new IntakeError('conflict', 'not_open', `Invoice ${number} is ${invoice.status}; nothing is owed.`);
   }
-  const amount = request.amountCents ?? invoice.openCents;
-  if (amount > invoice.openCents) {
-    throw new IntakeError(
-      'conflict',
-      'amount_exceeds_open',
-      `The amount is more than the ${invoice.openCents} cents still open.`,
-      'amountCents',
+  const amount = request.amountCents ?? owed;
+  if (amount > owed) throw amountExceedsOwed(invoice, owed);
+
+  let booked;
+  try {
+    booked = await recordLedgerEntry(
+      tx,
+      {
+        organizationId: ctx.organizationId,
+        debtorId: invoice.debtorId,
+        source,
+        amountCents: amount,
+        targets: [{ invoiceId: invoice.id }],
+        restAsCredit: false,
+        key,
+        reference: request.reference ?? null,
+        actor: ctx.actor,
+        origin: { kind: 'api', id: invoice.id },
+      },
+      { clock: ctx.clock },
     );
+  } catch (error) {
+    if (error instanceof LedgerError && error.code === 'exceeds_owed') throw amountExceedsOwed(invoice, owed);
+    throw error;
   }
+  const updated = (await findInvoice(tx, ctx.organizationId, number)) ?? invoice;
+  return { invoice: updated, payment: booked.payment, outcome: booked.changed ? 'created' : 'unchanged' };
+}
 
-  const now = ctx.clock.now();
-  const [payment] = await tx
-    .insert(payments)
-    .values({
-      organizationId: ctx.organizationId,
-      debtorId: invoice.debtorId,
-      provider,
-      amountCents: amount,
-      currency: invoice.currency,
-      status: 'paid',
-      idempotencyKey,
-      paidAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  await tx.insert(paymentAllocations).values({
-    organizationId: ctx.organizationId,
-    paymentId: payment.id,
-    invoiceId: invoice.id,
-    amountCents: amount,
-    createdAt: now,
-  });
-
-  const openCents = invoice.openCents - amount;
-  const settled = openCents === 0;
-  const [updated] = await tx
-    .update(invoices)
-    .set({
-      openCents,
-      updatedAt: now,
-      ...(settled ? { status: request.outcome, settledAt: now, nextActionAt: null } : {}),
-    })
-    .where(eq(invoices.id, invoice.id))
-    .returning();
-
-  await audit(
-    tx,
-    {
-      organizationId: ctx.organizationId,
-      actor: ctx.actor,
-      action: request.outcome === 'paid' ? 'payment.recorded_external' : 'payment.credit_note_recorded',
-      entityType: 'payment',
-      entityId: payment.id,
-      debtorId: invoice.debtorId,
-      invoiceId: invoice.id,
-      data: { source: ctx.source, provider, amountCents: amount, reference: request.reference ?? null },
-    },
-    {
-      organizationId: ctx.organizationId,
-      actor: ctx.actor,
-      action: settled ? `invoice.${request.outcome}` : 'invoice.partially_settled',
-      entityType: 'invoice',
-      entityId: invoice.id,
-      debtorId: invoice.debtorId,
-      invoiceId: invoice.id,
-      data: { outcome: request.outcome, amountCents: amount, openCents, paymentId: payment.id },
-    },
+function amountExceedsOwed(invoice: Invoice, owed: number) {
+  const parts = [
+    `${invoice.openCents} open`,
+    ...(invoice.costsCents > 0 ? [`${invoice.costsCents} collection costs`] : []),
+    ...(invoice.interestCents > 0 ? [`${invoice.interestCents} interest`] : []),
+  ];
+  return new IntakeError(
+    'conflict',
+    'amount_exceeds_owed',
+    `The amount is more than the ${owed} cents owed on invoice ${invoice.number} (${parts.join(' + ')}).`,
+    'amountCents',
   );
-  if (settled) await liftPauses(tx, ctx, updated, 'settled');
-  return { invoice: updated, payment, outcome: 'created' };
 }
 
 // --- reading back ----------------------------------------------------------------------
@@ -1034,10 +994,13 @@ function shapePayment(
     amountCents: payment.amountCents,
     refundedCents: payment.refundedCents,
     currency: payment.currency,
-    reference: settleReference(
-      payment,
-      own.map((a) => a.invoiceId),
-    ),
+    reference: LEDGER_SOURCES.includes(payment.provider as LedgerSource)
+      ? (payment.providerReference ??
+        settleReference(
+          payment,
+          own.map((a) => a.invoiceId),
+        ))
+      : null,
     debtor: { externalRef: debtorExternalRef },
     paidAt: payment.paidAt ? payment.paidAt.toISOString() : null,
     createdAt: payment.createdAt.toISOString(),

@@ -95,6 +95,182 @@ const pathParam = (name: string, schema: z.ZodType) => ({
   description: schema.description,
 });
 
+
+/* Bank statements (issue 13): the file is the body; the answers are written out here, not generated from zod. */
+const BANK_STATEMENT_MAX_BYTES = 25 * 1024 * 1024;
+
+const bankOutcomeExample = {
+  statementId: '3f6c1b1e-8a51-4a0e-9d55-0c2f1f3c9a10',
+  format: 'camt.053.001.02',
+  entries: 120,
+  credits: 96,
+  matched: 91,
+  queued: 4,
+  ignored: 1,
+  duplicates: 0,
+};
+
+export const bankSchemas: Record<string, JsonSchema> = {
+  BankStatementOutcome: {
+    type: 'object',
+    description:
+      'What importing one file did. `entries` counts every line of the file; `duplicates` the lines already recorded from an earlier file or an overlapping statement (nothing is booked for them); of the new lines, `credits` is the money-in lines, each of which was `matched` (booked to invoices through the ledger), `queued` (waits in the match queue for finance) or `ignored` (money the bank took back).',
+    required: ['statementId', 'format', 'entries', 'credits', 'matched', 'queued', 'ignored', 'duplicates'],
+    properties: {
+      statementId: { type: 'string', format: 'uuid' },
+      format: { type: 'string', description: 'e.g. `camt.053.001.02`, `camt.053.001.08`, `camt.054.001.08`, `mt940`.' },
+      entries: { type: 'integer', minimum: 0 },
+      credits: { type: 'integer', minimum: 0 },
+      matched: { type: 'integer', minimum: 0 },
+      queued: { type: 'integer', minimum: 0 },
+      ignored: { type: 'integer', minimum: 0 },
+      duplicates: { type: 'integer', minimum: 0 },
+    },
+    additionalProperties: false,
+    examples: [bankOutcomeExample],
+  },
+  BankStatementLine: {
+    type: 'object',
+    required: ['id', 'bookingDate', 'amountCents', 'direction', 'reversal', 'status', 'invoices', 'creditedCents'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      bookingDate: { type: 'string', format: 'date' },
+      valueDate: { type: ['string', 'null'], format: 'date' },
+      amountCents: { type: 'integer', exclusiveMinimum: 0 },
+      currency: { type: 'string', const: 'EUR' },
+      direction: { type: 'string', enum: ['credit', 'debit'] },
+      reversal: { type: 'boolean', description: 'The bank marked the line as a reversal (RvslInd, MT940 RC/RD).' },
+      counterpartyName: { type: ['string', 'null'] },
+      counterpartyIban: { type: ['string', 'null'] },
+      remittance: { type: ['string', 'null'] },
+      structuredRef: { type: ['string', 'null'] },
+      endToEndId: { type: ['string', 'null'] },
+      entryRef: { type: ['string', 'null'], description: "The bank's reference of the entry (AcctSvcrRef, :61: bank reference)." },
+      status: {
+        type: 'string',
+        enum: ['matched', 'queued', 'ignored', 'debit', 'reversal'],
+        description:
+          '`matched`: booked to invoices (or as the debtor\'s credit); `queued`: waits for finance; `ignored`: not a debtor payment (set aside by finance, or money the bank took back); `debit`: money out, nothing booked; `reversal`: money out that returned an earlier matched line, whose invoices owe it again.',
+      },
+      matchRule: {
+        type: ['string', 'null'],
+        enum: ['reference', 'invoice_number', 'iban_amount', 'manual', null],
+        description: 'How a matched line was matched: its structured payment reference, invoice numbers in its text, a known account with the exact amount owed, or by hand.',
+      },
+      noteCode: {
+        type: ['string', 'null'],
+        description:
+          'Why a line waits or was set aside: `invoice_settled`, `several_debtors`, `ambiguous_reference`, `unknown_reference`, `no_match`, `iban_several_debtors`, `amount_differs`, `ambiguous_amount`, `nothing_owed`, `credit_reversal`, `returned`, `returns`, `reversal_unlinked`, `not_booked` (matched, but the ledger refused the booking).',
+      },
+      note: { type: ['string', 'null'], description: "The note's detail (an invoice number, a reference, a date), or finance's own note." },
+      debtor: {
+        type: ['object', 'null'],
+        properties: { externalRef: { type: ['string', 'null'] }, name: { type: 'string' } },
+      },
+      invoices: {
+        type: 'array',
+        description: 'The invoices the line paid and how much went to each.',
+        items: {
+          type: 'object',
+          required: ['number', 'allocatedCents'],
+          properties: { number: { type: 'string' }, allocatedCents: { type: 'integer' } },
+        },
+      },
+      creditedCents: { type: 'integer', minimum: 0, description: "The part kept as the debtor's credit (an over-payment)." },
+      paymentId: { type: ['string', 'null'], format: 'uuid', description: 'The payment (provider `bank_transfer`) the line became, as in GET /payments.' },
+    },
+  },
+  BankStatement: {
+    type: 'object',
+    required: ['statementId', 'format', 'createdAt', 'entries', 'credits', 'matched', 'queued', 'ignored', 'duplicates', 'lines', 'totalLines', 'nextOffset'],
+    properties: {
+      statementId: { type: 'string', format: 'uuid' },
+      format: { type: 'string' },
+      filename: { type: ['string', 'null'] },
+      statementRefs: { type: 'array', items: { type: 'string' }, description: "The statements' own ids (Stmt/Id, :20:)." },
+      accounts: { type: 'array', items: { type: 'string' }, description: 'Your accounts the lines are for, in print form.' },
+      fromDate: { type: ['string', 'null'], format: 'date' },
+      toDate: { type: ['string', 'null'], format: 'date' },
+      createdAt: { type: 'string', format: 'date-time' },
+      entries: { type: 'integer', minimum: 0 },
+      credits: { type: 'integer', minimum: 0 },
+      matched: { type: 'integer', minimum: 0, description: 'Now (finance may have matched or set aside queued lines since the import).' },
+      queued: { type: 'integer', minimum: 0 },
+      ignored: { type: 'integer', minimum: 0 },
+      duplicates: { type: 'integer', minimum: 0 },
+      lines: { type: 'array', items: ref('BankStatementLine'), description: 'The lines this file added (duplicates are not repeated), in booking-date order.' },
+      totalLines: { type: 'integer', minimum: 0 },
+      nextOffset: { type: ['integer', 'null'], description: 'Pass as `offset` for the next page; null on the last.' },
+    },
+    examples: [
+      {
+        ...bankOutcomeExample,
+        entries: 2,
+        credits: 2,
+        matched: 1,
+        queued: 1,
+        ignored: 0,
+        filename: 'afschrift-2026-03-02.xml',
+        statementRefs: ['20260302-NL91ABNA0417164300'],
+        accounts: ['NL91 ABNA 0417 1643 00'],
+        fromDate: '2026-03-02',
+        toDate: '2026-03-02',
+        createdAt: '2026-03-02T18:45:12.000Z',
+        lines: [
+          {
+            id: '9b2e0c4a-5d7e-4f1a-8c3b-1a2b3c4d5e6f',
+            bookingDate: '2026-03-02',
+            valueDate: '2026-03-02',
+            amountCents: 12100,
+            currency: 'EUR',
+            direction: 'credit',
+            reversal: false,
+            counterpartyName: 'Bakkerij De Korenschoof B.V.',
+            counterpartyIban: 'NL44RABO0123456789',
+            remittance: null,
+            structuredRef: '7000202600000001',
+            endToEndId: 'E2E-0001',
+            entryRef: 'ACC-20260302-0001',
+            status: 'matched',
+            matchRule: 'reference',
+            noteCode: null,
+            note: null,
+            debtor: { externalRef: 'CUST-100', name: 'Bakkerij De Korenschoof B.V.' },
+            invoices: [{ number: '2026-0001', allocatedCents: 12100 }],
+            creditedCents: 0,
+            paymentId: '1c9d7e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f',
+          },
+          {
+            id: '0d1e2f3a-4b5c-4d6e-9f70-8192a3b4c5d6',
+            bookingDate: '2026-03-02',
+            valueDate: '2026-03-02',
+            amountCents: 4999,
+            currency: 'EUR',
+            direction: 'credit',
+            reversal: false,
+            counterpartyName: 'J. Jansen',
+            counterpartyIban: 'NL36INGB0007654321',
+            remittance: 'bijdrage',
+            structuredRef: null,
+            endToEndId: null,
+            entryRef: 'ACC-20260302-0002',
+            status: 'queued',
+            matchRule: null,
+            noteCode: 'no_match',
+            note: null,
+            debtor: null,
+            invoices: [],
+            creditedCents: 0,
+            paymentId: null,
+          },
+        ],
+        totalLines: 2,
+        nextOffset: null,
+      },
+    ],
+  },
+};
+
 export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) {
   const numberParam = pathParam('number', InvoiceNumber);
   const debtorParam = pathParam('externalRef', ExternalRef);
@@ -172,7 +348,7 @@ export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) 
     operationId: 'settleInvoice',
     summary: 'Mark an invoice paid or credited outside the portal',
     description:
-      'Records a payment (provider `external`) or credit note (provider `credit_note`) for the amount (default: all that is open). When nothing is left open the invoice is settled and dunning stops. Repeating a `reference` repeats nothing.',
+      'Books a payment (provider `external`) or credit note (provider `credit_note`) in the ledger, like every other payment. The amount may be anything up to what the invoice still owes: its open amount plus collection costs plus interest (exactly what the bank-transfer QR code asks for); leave it out for everything owed. It is allocated to collection costs first, then interest, then the principal (art. 6:44 BW), so `openCents` drops only once costs and interest are paid. When nothing is owed any more the invoice is settled (`paid` or `credited`), dunning stops, its pauses end and open disputes on it close; a payment also sends the debtor the usual "payment received" email. An amount above what is owed is refused with 409 `amount_exceeds_owed` (the message names the amount owed) and nothing is booked; it is never kept as credit here. Repeating a `reference` repeats nothing (200 with the first payment).',
     parameters: [numberParam],
     requestBody: { required: true, content: { 'application/json': { schema: ref('SettleInput') } } },
     responses: {
@@ -181,7 +357,9 @@ export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) 
       400: errors[400],
       401: errors[401],
       404: errors[404],
-      409: errorResponse('Nothing is open, the amount is more than is open, or the reference was used differently.'),
+      409: errorResponse(
+        'Nothing is owed (`not_open`), the amount is more than is owed (`amount_exceeds_owed`), or the reference was used for a different settlement (`reference_reused`).',
+      ),
       413: errors[413],
       415: errors[415],
     },
@@ -193,6 +371,60 @@ export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) 
       'Payments (portal, external and credit notes) in the order they were created, with the invoices they paid. Poll with the `next_cursor` of the previous answer.',
     parameters: paymentsParams,
     responses: { 200: json('PaymentsPage', 'A page of payments.'), 400: errors[400], 401: errors[401] },
+  });
+
+  const postBankStatement = limited({
+    operationId: 'postBankStatement',
+    summary: 'Import a bank statement file',
+    description: `The body is the file itself, as your bank delivers it: ISO 20022 camt.053 (001.02 to 001.13, one or several \`Stmt\`) or camt.054 as \`application/xml\` or \`text/xml\`, MT940 as \`text/plain\`; at most ${BANK_STATEMENT_MAX_BYTES} bytes (25 MiB). Every statement in it must be for one of your accounts (Settings > Bank accounts) and in EUR, or the whole file is refused (422 \`unknown_account\` naming the account, \`currency_not_eur\`) and nothing is written. Each line is recorded once: the same file again, or an overlapping statement, counts its known lines as \`duplicates\` and books nothing for them. New money-in lines are matched to your invoices, in this order and never by a guess: (1) a structured payment reference (betalingskenmerk, RF, OGM) of exactly one of your invoices; (2) your invoice numbers in the description, all of one debtor; (3) an account seen paying for exactly one debtor before, with the amount exactly what one open invoice or the oldest ones owe together. A matched line is booked as a payment (provider \`bank_transfer\`): costs, then interest, then principal (art. 6:44 BW); more than owed is kept as the debtor's credit. Everything else waits in the match queue on /app/bank. A debit that returns an earlier matched line reopens what it paid. Answers 201 when the file added lines, 200 when every line was already known (the answer names a new statement record all the same; nothing was booked).`,
+    parameters: [
+      {
+        name: 'Content-Disposition',
+        in: 'header',
+        required: false,
+        schema: { type: 'string' },
+        description: 'Optional `attachment; filename="…"`: the file name shown in the back office.',
+      },
+    ],
+    requestBody: {
+      required: true,
+      content: {
+        'application/xml': { schema: { type: 'string', description: 'camt.053 or camt.054' } },
+        'text/xml': { schema: { type: 'string', description: 'camt.053 or camt.054' } },
+        'text/plain': { schema: { type: 'string', description: 'MT940' } },
+      },
+    },
+    responses: {
+      200: {
+        ...json('BankStatementOutcome', 'Every line was already recorded: nothing booked.'),
+      },
+      201: {
+        ...json('BankStatementOutcome', 'Imported. `Location` names the statement.'),
+        content: { 'application/json': { schema: ref('BankStatementOutcome'), example: bankOutcomeExample } },
+      },
+      400: errorResponse('The file is empty, not well-formed XML (`malformed`), or holds a DOCTYPE or entity (`doctype_forbidden`); `issues` says where.'),
+      401: errors[401],
+      413: errorResponse(`The body is larger than ${BANK_STATEMENT_MAX_BYTES} bytes (\`payload_too_large\`); nothing was read.`),
+      415: errorResponse('Another Content-Type (`unsupported_media_type`), or content that is neither camt nor MT940 (`unsupported_format`).'),
+      422: errorResponse(
+        'A statement of an account that is not yours (`unknown_account`, the message names it), amounts in another currency (`currency_not_eur`), a value that cannot be read (`invalid_value`, `issues` names the entry), too many lines (`too_many_entries`), or no statement (`no_statements`). Nothing was written.',
+      ),
+    },
+  });
+  const getBankStatement = limited({
+    operationId: 'getBankStatement',
+    summary: 'A bank statement file and the outcome of each line',
+    parameters: [
+      { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The `statementId` the import answered.' },
+      { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 }, description: 'Lines to skip (paging).' },
+      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 }, description: 'Lines per answer.' },
+    ],
+    responses: {
+      200: json('BankStatement', 'The statement with its lines.'),
+      400: errors[400],
+      401: errors[401],
+      404: errorResponse('No statement with this id in your organization.'),
+    },
   });
 
   return {
@@ -211,12 +443,14 @@ export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) 
       '/invoices/{number}/pdf': { put: putPdf },
       '/invoices/{number}/settle': { post: settle },
       '/payments': { get: listPayments },
+      '/bank-statements': { post: postBankStatement },
+      '/bank-statements/{id}': { get: getBankStatement },
     },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key such as `vk_live_…`.' },
       },
-      schemas: componentSchemas(),
+      schemas: { ...componentSchemas(), ...bankSchemas },
     },
   };
 }

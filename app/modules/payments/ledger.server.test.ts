@@ -20,8 +20,9 @@ import {
   LedgerError,
   PAYMENT_RECEIVED_TASK,
   queuePaymentReceived,
+  offLedgerEvent,
+  onLedgerEvent,
   recordReversal,
-  registerSettlementListener,
 } from './ledger.server';
 
 const db = () => getDb();
@@ -360,25 +361,29 @@ describe('refunds and chargebacks', () => {
   });
 });
 
-describe('settlement listeners', () => {
+describe('ledger events', () => {
   it('run inside the ledger transaction, after each change', async () => {
     const seen: string[] = [];
-    registerSettlementListener('test-listener', async (tx, event) => {
+    onLedgerEvent('test-listener', async (tx, event) => {
+      if (event.kind === 'revised') return;
       const [row] = await tx
         .select()
         .from(payments)
         .where(and(eq(payments.id, event.payment.id), isNull(payments.failureReason)));
-      seen.push(`${event.kind}:${event.kind === 'status' ? event.to : event.reversal}:${row?.status}`);
+      seen.push(`${event.kind}:${event.to ?? event.reversal?.kind}:${row?.status}`);
     });
-    const {
-      org,
-      debtor,
-      invoices: [a],
-    } = await debtorWithOverdue([1_234]);
-    const payment = await startedPayment(org, debtor, [{ invoiceId: a.id, amountCents: 1_234 }]);
-    await applyPaymentStatus(payment.id, 'paid');
-    await recordReversal(payment.id, { kind: 'refund', totalCents: 1_234 });
-    registerSettlementListener('test-listener', async () => {});
-    expect(seen).toEqual(['status:paid:paid', 'reversal:refund:refunded']);
+    try {
+      const {
+        org,
+        debtor,
+        invoices: [a],
+      } = await debtorWithOverdue([1_234]);
+      const payment = await startedPayment(org, debtor, [{ invoiceId: a.id, amountCents: 1_234 }]);
+      await applyPaymentStatus(payment.id, 'paid');
+      await recordReversal(payment.id, { kind: 'refund', totalCents: 1_234 });
+    } finally {
+      offLedgerEvent('test-listener');
+    }
+    expect(seen).toEqual(['booked:paid:paid', 'reversed:refund:refunded']);
   });
 });

@@ -1,26 +1,29 @@
 /**
- * The payments ledger: the one place where a payment's status changes and money is applied to
- * invoices. Every change runs in one transaction with the payment row locked (SELECT ... FOR
- * UPDATE), so concurrent webhooks, the return page and background checks serialise on it and
- * a payment gets exactly one allocation set.
+ * The ledger: the ONE place where money reaches invoices. It alone writes payments' money and
+ * status, payment_allocations, debtors' credit, and invoices' open amount, costs, interest and
+ * settlement (paid / credited / written off / re-opened). app/modules/payments/one-writer.test.ts
+ * fails when any other file tries.
  *
- * Rules:
- * - paid: the amount goes to the invoices the debtor chose (payments.intent, each up to what it
- *   chose and what is still owed), or, without an intent, to the debtor's open invoices oldest
- *   due first. Within an invoice, costs first, then interest, then the principal (art. 6:44 BW).
- *   An invoice owing nothing more is `paid` (settled_at set, dunning ended, all its pauses
- *   lifted). Whatever no invoice takes is kept as a credit on the debtor.
- * - failed / canceled / expired: the payment's payment_pending pause is lifted and dunning goes
- *   on at the stage it was. A payment that was paid is never downgraded.
- * - refund / chargeback: negative allocations re-open the amounts (last applied, first re-opened),
- *   paid invoices go back to open with their dunning rescheduled from now.
- * Each change writes audit events in the same transaction; a paid payment enqueues (in the same
- * transaction) the job that writes the payment_received email through the outbox.
+ * Sources, each a typed entry through one function:
+ * - provider payments (Stripe, Mollie, demo) started in the portal: applyPaymentStatus /
+ *   applyProviderSnapshot move the payment; refunds and chargebacks go through recordReversal;
+ * - recordLedgerEntry: bank transfers (bank statements), external settlements (API), credit
+ *   notes (disputes, API), write-offs, and spending the debtor's credit;
+ * - reverseLedgerEntry: (part of) an earlier entry comes back (returned transfer, refund, chargeback);
+ * - reviseInvoiceAmounts: the creditor changed an invoice's total, which can settle or re-open it.
  *
- * Other modules (payment plans, disputes) can hook in with registerSettlementListener: a
- * listener runs inside the ledger's transaction after each change.
+ * Every entry is allocated by one rule (./allocate.ts): the chosen invoices in order, else the
+ * debtor's open invoices oldest due first; within an invoice costs, then interest, then the
+ * principal (art. 6:44 BW); the rest becomes debtor credit or is refused. An invoice owing
+ * nothing more is settled: `credited` by a credit note, `written_off` by a write-off, else `paid`.
+ *
+ * Everything a change means commits with it, in the caller's transaction: rows locked (payment,
+ * then invoices in id order, then the debtor), amounts, allocations, audit events, the "payment
+ * received" email job (money-in sources), and one ledger event to the subscribers
+ * (./ledger-events.server: dunning pauses, disputes, plans, transfer notices).
  */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import {
   debtors,
   invoices,
@@ -30,21 +33,41 @@ import {
   type Invoice,
   type Organization,
   type Payment,
-  type PaymentAllocation,
 } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/audit.server';
-import { resolveDisputesForPaidInvoices } from '../disputes/resolve.server';
-import { liftPauses } from '../dunning/pauses.server';
+import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '../../utils/limits';
+import { audit, type Actor, type AuditInput } from '../audit/audit.server';
 import { nextActionFor, notBeforeSendHour } from '../dunning/schedule';
 import { issuePortalLink } from '../links/links.server';
 import { debtorEmailPropsFrom, emailLocale } from '../mail/context.server';
 import { queueCommunication } from '../mail/outbox.server';
+import { allocate, oldestDueFirst, owedOf, unallocate, type Allocation, type AllocationInvoice } from './allocate';
+import {
+  emitLedgerEvent,
+  emitLedgerEvents,
+  type AllocationRow,
+  type LedgerEvent,
+  type LedgerOrigin,
+  type PaymentStatus,
+} from './ledger-events.server';
 import type { ProviderPaymentStatus, ProviderSnapshot } from './provider';
 
-export type PaymentStatus = Payment['status'];
+export {
+  offLedgerEvent,
+  onLedgerEvent,
+  type AllocationRow,
+  type LedgerEvent,
+  onLedgerEvents,
+  type LedgerBatchListener,
+  type LedgerListener,
+  type LedgerMoneyEvent,
+  type LedgerOrigin,
+  type LedgerRevisionEvent,
+  type PaymentStatus,
+} from './ledger-events.server';
+
 export type ProviderData = {
   /** The amount the provider says it received (defaults to the payment's amount). */
   amountCents?: number;
@@ -62,8 +85,6 @@ export type LedgerOptions = {
   /** Who caused the change (default: the payment's provider). */
   actor?: Actor;
 };
-
-export type AllocationRow = Pick<PaymentAllocation, 'invoiceId' | 'amountCents' | 'costsCents' | 'interestCents'>;
 
 export type StatusResult = {
   changed: boolean;
@@ -85,39 +106,66 @@ export type ReversalResult = {
   reopenedInvoiceIds: string[];
 };
 
-export type SettlementEvent =
-  | {
-      kind: 'status';
-      payment: Payment;
-      from: PaymentStatus;
-      to: PaymentStatus;
-      allocations: AllocationRow[];
-      creditedCents: number;
-    }
-  | {
-      kind: 'reversal';
-      payment: Payment;
-      reversal: 'refund' | 'chargeback';
-      amountCents: number;
-      allocations: AllocationRow[];
-    };
+/** The sources that book through recordLedgerEntry (provider payments come in through their checkout). */
+export type LedgerSource = 'bank_transfer' | 'external' | 'credit_note' | 'write_off' | 'debtor_credit';
+export const LEDGER_SOURCES: readonly LedgerSource[] = [
+  'bank_transfer',
+  'external',
+  'credit_note',
+  'write_off',
+  'debtor_credit',
+];
 
-export type SettlementListener = (tx: Tx, event: SettlementEvent, context: { clock: Clock }) => Promise<void>;
+export type LedgerEntryInput = {
+  organizationId: string;
+  debtorId: string;
+  source: LedgerSource;
+  /** > 0, whole cents. */
+  amountCents: number;
+  /** The invoices chosen, in order, each with an optional cap; absent = the debtor's open invoices, oldest due first. */
+  targets?: { invoiceId: string; amountCents?: number }[];
+  /** What no invoice takes becomes debtor credit; false = LedgerError('exceeds_owed'), nothing written. */
+  restAsCredit: boolean;
+  /**
+   * Idempotency, unique per source across ALL organisations (stored as payments.provider_payment_id,
+   * under the unique (provider, provider_payment_id) index): build it from an id of your own (the
+   * bank entry's id, `dispute:<id>`). A repeat books nothing and returns the first result.
+   */
+  key: string;
+  /** The caller's own reference (bank end-to-end id, credit note number), shown back in the API. */
+  reference?: string | null;
+  method?: string | null;
+  actor: Actor;
+  /** What this entry settles on behalf of (e.g. the dispute a credit note resolves); passed to subscribers. */
+  origin?: LedgerOrigin | null;
+};
 
-const listeners = new Map<string, SettlementListener>();
+export type LedgerEntryResult = {
+  changed: boolean;
+  payment: Payment;
+  allocations: AllocationRow[];
+  creditedCents: number;
+  settledInvoiceIds: string[];
+};
 
-/**
- * Runs `listener` inside the ledger transaction after every status change and reversal (e.g.
- * payment plans marking an installment paid). Idempotent per name.
- */
-export function registerSettlementListener(name: string, listener: SettlementListener) {
-  listeners.set(name, listener);
-}
+export type LedgerErrorCode =
+  | 'payment_not_found'
+  | 'not_paid'
+  | 'invalid_entry'
+  | 'debtor_not_found'
+  | 'invoice_not_found'
+  | 'exceeds_owed'
+  | 'insufficient_credit'
+  | 'key_reused'
+  | 'exceeds_reversible'
+  | 'total_below_paid';
 
 export class LedgerError extends Error {
   constructor(
-    readonly code: 'payment_not_found' | 'not_paid',
+    readonly code: LedgerErrorCode,
     message: string,
+    /** Numbers the caller may show: what is owed, the credit there is, what is left to reverse... */
+    readonly detail: { owedCents?: number; creditCents?: number; reversibleCents?: number; paidCents?: number } = {},
   ) {
     super(message);
     this.name = 'LedgerError';
@@ -127,6 +175,8 @@ export class LedgerError extends Error {
 /** Statuses that mean the money arrived (possibly since partly or wholly given back). */
 const SETTLED: ReadonlySet<PaymentStatus> = new Set(['paid', 'refunded', 'charged_back']);
 const UNSUCCESSFUL: ReadonlySet<PaymentStatus> = new Set(['failed', 'canceled', 'expired']);
+/** Sources that are not money from the debtor: no "payment received" email. */
+const NOT_MONEY_IN: ReadonlySet<Payment['provider']> = new Set(['credit_note', 'write_off', 'debtor_credit']);
 
 export function isSettledStatus(status: PaymentStatus) {
   return SETTLED.has(status);
@@ -138,27 +188,939 @@ export function isFinalStatus(status: PaymentStatus) {
 
 /** What an invoice still owes: principal, collection costs and interest. */
 export function owedCents(invoice: Pick<Invoice, 'openCents' | 'costsCents' | 'interestCents'>) {
-  return invoice.openCents + invoice.costsCents + invoice.interestCents;
+  return owedOf(invoice);
+}
+
+/** The status of an invoice that a source leaves owing nothing. */
+export function settledStatusFor(source: Payment['provider']): 'paid' | 'credited' | 'written_off' {
+  return source === 'credit_note' ? 'credited' : source === 'write_off' ? 'written_off' : 'paid';
 }
 
 function inTransaction<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
   return tx ? work(tx) : getDb().transaction(work);
 }
 
-async function lockPayment(tx: Tx, paymentId: string): Promise<Payment> {
-  const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
+async function lockPayment(tx: Tx, paymentId: string, organizationId?: string): Promise<Payment> {
+  if (!UUID.test(paymentId)) throw new LedgerError('payment_not_found', `no payment ${paymentId}`);
+  const [payment] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.id, paymentId), organizationId ? eq(payments.organizationId, organizationId) : undefined))
+    .for('update');
   if (!payment) throw new LedgerError('payment_not_found', `no payment ${paymentId}`);
   return payment;
 }
 
-async function notify(tx: Tx, event: SettlementEvent, clock: Clock) {
-  for (const listener of listeners.values()) await listener(tx, event, { clock });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// --- locking and allocating ------------------------------------------------------------
+
+type Targets = { rows: Map<string, Invoice>; order: AllocationInvoice[] };
+
+/** What the ledger reads of an invoice it books on (and writes back: amounts and settlement). */
+type LedgerInvoice = Pick<
+  Invoice,
+  | 'id'
+  | 'organizationId'
+  | 'debtorId'
+  | 'number'
+  | 'dueDate'
+  | 'status'
+  | 'openCents'
+  | 'costsCents'
+  | 'interestCents'
+  | 'settledAt'
+  | 'nextActionAt'
+  | 'updatedAt'
+>;
+
+/** An invoice as the allocation sees it: a settled one owes nothing more. */
+function owing(invoice: LedgerInvoice, capCents?: number): AllocationInvoice {
+  const open = invoice.status === 'open';
+  return {
+    invoiceId: invoice.id,
+    openCents: open ? invoice.openCents : 0,
+    costsCents: open ? invoice.costsCents : 0,
+    interestCents: open ? invoice.interestCents : 0,
+    ...(capCents !== undefined ? { capCents } : {}),
+  };
 }
 
 /**
- * Moves a payment to `newStatus` and does what that means for the invoices (see the module
- * comment). Safe to call any number of times, concurrently and out of order: a repeated or
- * stale status changes nothing.
+ * Locks the invoices money may go to (in id order, as every ledger path does, so two bookings
+ * never deadlock) and puts them in allocation order: the chosen ones as chosen, else every open
+ * invoice of the debtor oldest due first. `strict`: an invoice chosen that is not this debtor's
+ * is an error (ledger entries); otherwise it is skipped (a provider payment's stored intent).
+ */
+async function lockTargets(
+  tx: Tx,
+  scope: { organizationId: string; debtorId: string },
+  chosen: { invoiceId: string; amountCents?: number }[] | undefined,
+  { strict }: { strict: boolean },
+): Promise<Targets> {
+  const own = and(eq(invoices.organizationId, scope.organizationId), eq(invoices.debtorId, scope.debtorId));
+  if (chosen && chosen.length > 0) {
+    const ids = [...new Set(chosen.map((c) => c.invoiceId))];
+    const locked = await tx
+      .select()
+      .from(invoices)
+      .where(and(own, inArray(invoices.id, ids)))
+      .orderBy(asc(invoices.id))
+      .for('update');
+    const rows = new Map(locked.map((r) => [r.id, r]));
+    if (strict && rows.size !== ids.length) {
+      const missing = ids.find((id) => !rows.has(id));
+      throw new LedgerError('invoice_not_found', `invoice ${missing} is not an invoice of this debtor`);
+    }
+    const order = chosen.flatMap((c) => {
+      const invoice = rows.get(c.invoiceId);
+      return invoice ? [owing(invoice, c.amountCents)] : [];
+    });
+    return { rows, order };
+  }
+  const locked = await tx
+    .select()
+    .from(invoices)
+    .where(and(own, eq(invoices.status, 'open')))
+    .orderBy(asc(invoices.id))
+    .for('update');
+  return {
+    rows: new Map(locked.map((r) => [r.id, r])),
+    order: oldestDueFirst(locked).map((invoice) => owing(invoice)),
+  };
+}
+
+function allocationOf(amountCents: number, order: AllocationInvoice[]): Allocation {
+  return amountCents > 0 ? allocate(amountCents, order) : { lines: [], restCents: 0 };
+}
+
+// --- booking -----------------------------------------------------------------------------
+
+type BookingContext = {
+  paymentId: string;
+  organizationId: string;
+  debtorId: string;
+  source: Payment['provider'];
+  actor: Actor;
+  now: Date;
+};
+
+type AppliedAllocation = {
+  allocations: AllocationRow[];
+  settledInvoiceIds: string[];
+  /** One audit event per invoice the money reached. */
+  invoiceEvents: AuditInput[];
+};
+
+/**
+ * Applies an allocation to locked invoices held in memory (`rows`, changed in place, so the next
+ * booking of a batch sees what this one left), and says what it means: the allocation rows, the
+ * invoices it settled (`credited` by a credit note, `written_off` by a write-off, else `paid`) and
+ * the invoices' audit events. `changed` collects the ids of the invoices to write.
+ */
+function applyAllocation<I extends LedgerInvoice>(
+  rows: Map<string, I>,
+  allocation: Allocation,
+  b: BookingContext,
+  changed: Set<string>,
+): AppliedAllocation {
+  const settledStatus = settledStatusFor(b.source);
+  const allocations: AllocationRow[] = [];
+  const settledInvoiceIds: string[] = [];
+  const invoiceEvents: AuditInput[] = [];
+  for (const line of allocation.lines) {
+    const invoice = rows.get(line.invoiceId)!;
+    const next = {
+      openCents: invoice.openCents - line.principalCents,
+      costsCents: invoice.costsCents - line.costsCents,
+      interestCents: invoice.interestCents - line.interestCents,
+    };
+    const settled = owedOf(next) === 0;
+    rows.set(invoice.id, {
+      ...invoice,
+      ...next,
+      updatedAt: b.now,
+      ...(settled ? { status: settledStatus, settledAt: b.now, nextActionAt: null } : {}),
+    });
+    changed.add(invoice.id);
+    allocations.push({
+      invoiceId: line.invoiceId,
+      amountCents: line.amountCents,
+      costsCents: line.costsCents,
+      interestCents: line.interestCents,
+    });
+    if (settled) settledInvoiceIds.push(invoice.id);
+    invoiceEvents.push({
+      organizationId: b.organizationId,
+      actor: b.actor,
+      action: settled ? `invoice.${settledStatus}` : partialAction(b.source),
+      entityType: 'invoice',
+      entityId: invoice.id,
+      debtorId: b.debtorId,
+      invoiceId: invoice.id,
+      data: {
+        paymentId: b.paymentId,
+        source: b.source,
+        amountCents: line.amountCents,
+        costsCents: line.costsCents,
+        interestCents: line.interestCents,
+        openCents: next.openCents,
+        owedCents: owedOf(next),
+      },
+      at: b.now,
+    });
+  }
+  return { allocations, settledInvoiceIds, invoiceEvents };
+}
+
+/** A booking planned in memory, written by writeBookings. */
+type PlannedBooking = AppliedAllocation & {
+  /** The payment as it is after this booking (paid, its amount and credit). */
+  payment: Payment;
+  source: Payment['provider'];
+  actor: Actor;
+  /** The audit event of the payment itself. */
+  paymentEvent: { action: string; data: Record<string, unknown> };
+  from?: PaymentStatus;
+  origin?: LedgerOrigin | null;
+};
+
+/** A Postgres array literal of UUIDs (checked by the caller) or other plain text, for `= any($1::uuid[])`. */
+function pgArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * What planned bookings mean, for every source alike, in a fixed number of statements whatever
+ * their number: the invoices' amounts and settlement (their final state, one UPDATE), the
+ * allocation rows (one INSERT), the debtors' credit (one UPDATE, summed per debtor), the audit
+ * events (one audit() call), the "payment received" email jobs (one add_jobs call), then the
+ * `booked` events to the subscribers (one delivery). Built here (no database work), written by
+ * the function returned, which sends the statements together (one round trip), then delivers.
+ */
+function prepareBookingWrites(
+  bookings: PlannedBooking[],
+  invoicesToWrite: LedgerInvoice[],
+  now: Date,
+): (tx: Tx, clock: Clock) => Promise<void> {
+  if (bookings.length === 0) return async () => {};
+  const writes: SQL[] = [];
+  if (invoicesToWrite.length > 0) {
+    // The rows are locked: what we write is what they hold (no need to read them back).
+    writes.push(
+      sql`
+        update invoices i set
+          open_cents = u.open_cents, costs_cents = u.costs_cents, interest_cents = u.interest_cents,
+          status = u.status::invoice_status, settled_at = u.settled_at, next_action_at = u.next_action_at,
+          updated_at = ${now.toISOString()}::timestamptz
+        from json_to_recordset(${JSON.stringify(
+          invoicesToWrite.map((i) => ({
+            id: i.id,
+            organization_id: i.organizationId,
+            open_cents: i.openCents,
+            costs_cents: i.costsCents,
+            interest_cents: i.interestCents,
+            status: i.status,
+            settled_at: iso(i.settledAt),
+            next_action_at: iso(i.nextActionAt),
+          })),
+        )}::json) as u(id uuid, organization_id uuid, open_cents bigint, costs_cents bigint, interest_cents bigint,
+                        status text, settled_at timestamptz, next_action_at timestamptz)
+        where i.id = u.id and i.organization_id = u.organization_id`,
+    );
+  }
+  const allocationRows = bookings.flatMap((b) =>
+    b.allocations.map((a) => ({
+      organization_id: b.payment.organizationId,
+      payment_id: b.payment.id,
+      invoice_id: a.invoiceId,
+      installment_id: b.payment.installmentId,
+      amount_cents: a.amountCents,
+      costs_cents: a.costsCents,
+      interest_cents: a.interestCents,
+    })),
+  );
+  if (allocationRows.length > 0) {
+    writes.push(
+      sql`
+        insert into payment_allocations
+          (organization_id, payment_id, invoice_id, installment_id, amount_cents, costs_cents, interest_cents, created_at)
+        select u.organization_id, u.payment_id, u.invoice_id, u.installment_id, u.amount_cents, u.costs_cents,
+          u.interest_cents, ${now.toISOString()}::timestamptz
+        from json_to_recordset(${JSON.stringify(allocationRows)}::json)
+          as u(organization_id uuid, payment_id uuid, invoice_id uuid, installment_id uuid, amount_cents bigint,
+               costs_cents bigint, interest_cents bigint)`,
+    );
+  }
+  const creditEvents = new Map<PlannedBooking, AuditInput>();
+  const creditByDebtor = new Map<string, { organizationId: string; change: number }>();
+  for (const b of bookings) {
+    const { payment } = b;
+    const change = b.source === 'debtor_credit' ? -payment.amountCents : payment.creditedCents;
+    if (change === 0) continue;
+    const sum = creditByDebtor.get(payment.debtorId) ?? { organizationId: payment.organizationId, change: 0 };
+    sum.change += change;
+    creditByDebtor.set(payment.debtorId, sum);
+    creditEvents.set(b, {
+      organizationId: payment.organizationId,
+      actor: b.actor,
+      action: change > 0 ? 'debtor.credit_added' : 'debtor.credit_used',
+      entityType: 'debtor',
+      entityId: payment.debtorId,
+      debtorId: payment.debtorId,
+      data: { paymentId: payment.id, amountCents: Math.abs(change) },
+      at: now,
+    });
+  }
+  const credit = [...creditByDebtor].filter(([, c]) => c.change !== 0);
+  if (credit.length > 0) {
+    writes.push(
+      sql`
+        update debtors d set credit_cents = d.credit_cents + u.change, updated_at = ${now.toISOString()}::timestamptz
+        from json_to_recordset(${JSON.stringify(
+          credit.map(([id, c]) => ({ id, organization_id: c.organizationId, change: c.change })),
+        )}::json) as u(id uuid, organization_id uuid, change bigint)
+        where d.id = u.id and d.organization_id = u.organization_id`,
+    );
+  }
+  const auditEvents: AuditInput[] = bookings.flatMap((b) => {
+        const { payment } = b;
+        const creditEvent = creditEvents.get(b);
+        return [
+          {
+            action: b.paymentEvent.action,
+            organizationId: payment.organizationId,
+            actor: b.actor,
+            entityType: 'payment',
+            entityId: payment.id,
+            debtorId: payment.debtorId,
+            data: {
+              ...b.paymentEvent.data,
+              provider: b.source,
+              amountCents: payment.amountCents,
+              creditedCents: payment.creditedCents,
+              allocations: b.allocations,
+            },
+            at: now,
+          },
+          ...b.invoiceEvents,
+          ...(creditEvent ? [creditEvent] : []),
+        ];
+      });
+  // The email (fresh portal link, rendering, outbox) is follow-up work: a job, so the caller answers fast.
+  const received = bookings.filter((b) => !NOT_MONEY_IN.has(b.source)).map((b) => b.payment.id);
+  if (received.length > 0) {
+    writes.push(
+      sql`
+        select count(*) from graphile_worker.add_jobs(array(
+          select (${PAYMENT_RECEIVED_TASK}::text, json_build_object('paymentId', p.id), null::text,
+                  null::timestamptz, 10::smallint, 'payment_received:' || p.id, null::smallint,
+                  null::text[])::graphile_worker.job_spec
+          from unnest(${pgArray(received)}::text[]) with ordinality as p(id, n)
+          order by p.n))`,
+    );
+  }
+  const events: LedgerEvent[] = bookings.map((b) => ({
+      kind: 'booked' as const,
+      organizationId: b.payment.organizationId,
+      debtorId: b.payment.debtorId,
+      payment: b.payment,
+      source: b.source,
+      allocations: b.allocations,
+      creditedCents: b.payment.creditedCents,
+      settledInvoiceIds: b.settledInvoiceIds,
+      reopenedInvoiceIds: [],
+      origin: b.origin ?? null,
+      actor: b.actor,
+      ...(b.from !== undefined ? { from: b.from, to: 'paid' as const } : {}),
+    }));
+  return async (tx, clock) => {
+    // Independent of each other: sent together. The subscribers come after (they read what was written).
+    await Promise.all([...writes.map((statement) => tx.execute(statement)), audit(tx, ...auditEvents)]);
+    await emitLedgerEvents(tx, events, clock);
+  };
+}
+
+function partialAction(source: Payment['provider']) {
+  return source === 'credit_note'
+    ? 'invoice.partially_credited'
+    : source === 'write_off'
+      ? 'invoice.partially_written_off'
+      : 'invoice.partially_paid';
+}
+
+const ENTRY_ACTIONS: Record<LedgerSource, string> = {
+  bank_transfer: 'payment.bank_transfer_recorded',
+  external: 'payment.recorded_external',
+  credit_note: 'payment.credit_note_recorded',
+  write_off: 'payment.write_off_recorded',
+  debtor_credit: 'payment.credit_applied',
+};
+
+function checkEntry(input: LedgerEntryInput) {
+  const bad = (message: string): never => {
+    throw new LedgerError('invalid_entry', message);
+  };
+  if (!LEDGER_SOURCES.includes(input.source)) bad(`unknown ledger source ${String(input.source)}`);
+  if (!UUID.test(input.organizationId) || !UUID.test(input.debtorId)) bad('organizationId and debtorId must be UUIDs');
+  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0 || input.amountCents > MAX_AMOUNT_CENTS) {
+    bad(`amountCents must be a whole number of cents from 1 to ${MAX_AMOUNT_CENTS}`);
+  }
+  if (typeof input.key !== 'string' || input.key.length === 0 || input.key.length > 200)
+    bad('key must be 1-200 characters');
+  for (const [field, value, max] of [
+    ['key', input.key, 200],
+    ['reference', input.reference, 200],
+    ['method', input.method, 50],
+  ] as const) {
+    if (value === null || value === undefined) continue;
+    if (value.length > max || hasForbiddenControlChars(value, 'line'))
+      bad(`${field} must be at most ${max} plain characters`);
+  }
+  if (input.targets && input.targets.length > 1000) bad('at most 1000 target invoices');
+  for (const target of input.targets ?? []) {
+    if (!UUID.test(target.invoiceId)) bad('target invoiceId must be a UUID');
+    const cap = target.amountCents;
+    if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0 || cap > MAX_AMOUNT_CENTS)) {
+      bad('a target amountCents must be a whole, non-negative number of cents');
+    }
+  }
+}
+
+/** An allocation row of an entry booked earlier, with its invoice's settlement moment. */
+type EarlierAllocation = AllocationRow & { paymentId: string; settledAt: Date | null };
+
+/**
+ * The result of an entry booked earlier under the same key (nothing is written again); refuses
+ * (key_reused) when the key was used for another entry. `settledAt` says when an invoice was
+ * settled as things stand now (the batch's own changes included).
+ */
+function earlierEntry(
+  input: LedgerEntryInput,
+  payment: Payment,
+  rows: { allocation: AllocationRow; invoiceId: string }[],
+  settledAt: (invoiceId: string) => Date | null,
+): LedgerEntryResult {
+  if (
+    payment.organizationId !== input.organizationId ||
+    payment.debtorId !== input.debtorId ||
+    payment.amountCents !== input.amountCents
+  ) {
+    throw new LedgerError('key_reused', `the key ${input.key} was already used for another ${input.source} entry`);
+  }
+  return {
+    changed: false,
+    payment,
+    allocations: rows.map((r) => r.allocation),
+    creditedCents: payment.creditedCents,
+    settledInvoiceIds: rows
+      .filter((r) => {
+        const at = settledAt(r.invoiceId);
+        return at !== null && payment.paidAt !== null && at.getTime() === payment.paidAt.getTime();
+      })
+      .map((r) => r.invoiceId),
+  };
+}
+
+/** The positive allocations of earlier payments, in one query (by allocation id, as a single lookup reads them). */
+async function earlierAllocations(tx: Tx, found: Payment[]): Promise<Map<string, EarlierAllocation[]>> {
+  const byPayment = new Map<string, EarlierAllocation[]>(found.map((p) => [p.id, []]));
+  if (found.length === 0) return byPayment;
+  const rows = await tx
+    .select({
+      paymentId: paymentAllocations.paymentId,
+      invoiceId: paymentAllocations.invoiceId,
+      amountCents: paymentAllocations.amountCents,
+      costsCents: paymentAllocations.costsCents,
+      interestCents: paymentAllocations.interestCents,
+      settledAt: invoices.settledAt,
+    })
+    .from(paymentAllocations)
+    .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
+    .where(
+      and(
+        sql`${paymentAllocations.organizationId} = any(${pgArray([...new Set(found.map((p) => p.organizationId))])}::uuid[])`,
+        sql`${paymentAllocations.paymentId} = any(${pgArray(found.map((p) => p.id))}::uuid[])`,
+        gt(paymentAllocations.amountCents, 0),
+      ),
+    )
+    .orderBy(asc(paymentAllocations.id));
+  for (const row of rows) byPayment.get(row.paymentId)?.push(row);
+  return byPayment;
+}
+
+/**
+ * Locks (FOR UPDATE, in id order, as every ledger path locks) the invoices entries may pay: the
+ * chosen ones, and the open invoices of the debtors who chose none; reads what the ledger needs.
+ */
+async function lockEntryInvoices(
+  tx: Tx,
+  orgs: string,
+  chosen: string[],
+  choosingNone: string[],
+): Promise<LedgerInvoice[]> {
+  const rows = await tx.execute<{
+    id: string;
+    organization_id: string;
+    debtor_id: string;
+    number: string;
+    due_date: string;
+    status: Invoice['status'];
+    open_cents: string;
+    costs_cents: string;
+    interest_cents: string;
+    settled_at: number | null;
+    next_action_at: number | null;
+    updated_at: number;
+  }>(sql`
+    select id, organization_id, debtor_id, number, due_date::text as due_date, status, open_cents, costs_cents,
+      interest_cents, ${MS('settled_at')} as settled_at, ${MS('next_action_at')} as next_action_at,
+      ${MS('updated_at')} as updated_at
+    from invoices
+    where organization_id = any(${orgs}::uuid[])
+      and (id = any(${pgArray(chosen)}::uuid[]) or (status = 'open' and debtor_id = any(${pgArray(choosingNone)}::uuid[])))
+    order by id
+    for update`);
+  return rows.map((r) => ({
+    id: r.id,
+    organizationId: r.organization_id,
+    debtorId: r.debtor_id,
+    number: r.number,
+    dueDate: r.due_date,
+    status: r.status,
+    openCents: Number(r.open_cents),
+    costsCents: Number(r.costs_cents),
+    interestCents: Number(r.interest_cents),
+    settledAt: r.settled_at === null ? null : new Date(r.settled_at),
+    nextActionAt: r.next_action_at === null ? null : new Date(r.next_action_at),
+    updatedAt: new Date(r.updated_at),
+  }));
+}
+
+/** A timestamptz column as milliseconds since the epoch (a raw query's rows are not mapped to Dates). */
+const MS = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
+
+/** What recordLedgerEntries answers per input: the result, or why it was refused (nothing written for it). */
+export type LedgerEntryOutcome = { ok: true; result: LedgerEntryResult } | { ok: false; error: LedgerError };
+
+/** How often a batch is planned again after a concurrent twin took one of its keys. */
+const BATCH_ATTEMPTS = 3;
+
+class KeyTaken extends Error {}
+
+/** An input repeating a key booked earlier in the same batch, answered once that booking is written. */
+type Repeat = { index: number; input: LedgerEntryInput; first: PlannedBooking; settledAt: Map<string, Date | null> };
+
+/**
+ * Books many entries in the caller's transaction, with the same rules and results as calling
+ * recordLedgerEntry for each input in order (the same allocation, idempotency by key, refusals,
+ * audit events, email jobs and events), but set-based: one query finds the keys booked before,
+ * one locks every invoice the entries may pay (in id order: the chosen ones, and the open invoices
+ * of debtors who chose none), one reads the debtors (locking those whose credit is spent); the
+ * entries are allocated in memory in input order (two lines paying one invoice see each other);
+ * then a fixed number of statements write them all and the subscribers get the events in one
+ * delivery (onLedgerEvents).
+ *
+ * A refused input (exceeds_owed, insufficient_credit, invoice_not_found, debtor_not_found,
+ * invalid_entry, key_reused) is answered `{ ok: false, error }` and writes nothing; the others
+ * book as if it were not there. A key repeated in the batch answers the first one's result with
+ * `changed: false`.
+ */
+export async function recordLedgerEntries(
+  tx: Tx,
+  inputs: LedgerEntryInput[],
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<LedgerEntryOutcome[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bookBatch(tx, inputs, clock);
+    } catch (error) {
+      // A concurrent transaction booked one of the keys after we looked (its row was not visible
+      // yet): nothing of this batch was written (savepoint); plan again, now seeing it.
+      if (!(error instanceof KeyTaken) || attempt >= BATCH_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Promise<LedgerEntryOutcome[]> {
+  const outcomes: (LedgerEntryOutcome | null)[] = inputs.map(() => null);
+  const valid: number[] = [];
+  inputs.forEach((input, index) => {
+    try {
+      checkEntry(input);
+      valid.push(index);
+    } catch (error) {
+      if (!(error instanceof LedgerError)) throw error;
+      outcomes[index] = { ok: false, error };
+    }
+  });
+  if (valid.length === 0) return outcomes as LedgerEntryOutcome[];
+
+  // What to read: every chosen invoice, the open invoices of debtors who chose none, the debtors, the keys.
+  const orgIds = new Set<string>();
+  const chosenIds = new Set<string>();
+  const choosingNone = new Set<string>();
+  const debtorIds = new Set<string>();
+  const spending = new Set<string>();
+  const keys = new Set<string>();
+  const sources = new Set<LedgerSource>();
+  for (const index of valid) {
+    const input = inputs[index];
+    orgIds.add(input.organizationId);
+    debtorIds.add(input.debtorId);
+    if (input.source === 'debtor_credit') spending.add(input.debtorId);
+    if (input.targets && input.targets.length > 0) for (const t of input.targets) chosenIds.add(t.invoiceId);
+    else choosingNone.add(input.debtorId);
+    keys.add(input.key);
+    sources.add(input.source);
+  }
+  const orgs = pgArray([...orgIds]);
+  const debtorColumns = { id: debtors.id, organizationId: debtors.organizationId, creditCents: debtors.creditCents };
+  const others = [...debtorIds].filter((id) => !spending.has(id));
+  // Sent together (postgres.js pipelines them on the transaction's connection), in lock order:
+  // the invoices, then the debtors whose credit is spent (spending serialises on that row), then the keys.
+  const [locked, spenders, readers, found] = await Promise.all([
+    lockEntryInvoices(tx, orgs, [...chosenIds], [...choosingNone]),
+    spending.size > 0
+      ? tx
+          .select(debtorColumns)
+          .from(debtors)
+          .where(
+            and(
+              sql`${debtors.organizationId} = any(${orgs}::uuid[])`,
+              sql`${debtors.id} = any(${pgArray([...spending])}::uuid[])`,
+            ),
+          )
+          .orderBy(asc(debtors.id))
+          .for('update')
+      : Promise.resolve([]),
+    others.length > 0
+      ? tx
+          .select(debtorColumns)
+          .from(debtors)
+          .where(
+            and(sql`${debtors.organizationId} = any(${orgs}::uuid[])`, sql`${debtors.id} = any(${pgArray(others)}::uuid[])`),
+          )
+      : Promise.resolve([]),
+    tx
+      .select()
+      .from(payments)
+      .where(
+        and(
+          inArray(payments.provider, [...sources]),
+          sql`${payments.providerPaymentId} = any(${pgArray([...keys])}::text[])`,
+        ),
+      ),
+  ]);
+  const rows = new Map(locked.map((r) => [r.id, r]));
+  const debtorRows = new Map([...spenders, ...readers].map((d) => [d.id, d]));
+  const creditOf = new Map([...debtorRows.values()].map((d) => [d.id, d.creditCents]));
+  const byKey = new Map<string, Payment>();
+  for (const p of found) if (p.providerPaymentId !== null) byKey.set(`${p.provider}|${p.providerPaymentId}`, p);
+  const earlierRows = await earlierAllocations(tx, [...byKey.values()]);
+
+  const now = clock.now();
+  const changed = new Set<string>();
+  const planned: { index: number; booking: PlannedBooking }[] = [];
+  /** Keys booked by this batch, for a repeat later in it. */
+  const bookedHere = new Map<string, PlannedBooking>();
+  const repeats: Repeat[] = [];
+  const settledAtNow = (invoiceId: string, fallback: Date | null) => {
+    const row = rows.get(invoiceId);
+    return row ? row.settledAt : fallback;
+  };
+
+  for (const index of valid) {
+    const input = inputs[index];
+    try {
+      // Refusals in the order a single entry meets them: its invoices, its debtor, its key, its credit, the amount.
+      const own = (invoice: LedgerInvoice | undefined): invoice is LedgerInvoice =>
+        invoice !== undefined && invoice.organizationId === input.organizationId && invoice.debtorId === input.debtorId;
+      let order: AllocationInvoice[];
+      if (input.targets && input.targets.length > 0) {
+        const missing = input.targets.find((t) => !own(rows.get(t.invoiceId)));
+        if (missing) {
+          throw new LedgerError('invoice_not_found', `invoice ${missing.invoiceId} is not an invoice of this debtor`);
+        }
+        order = input.targets.map((t) => owing(rows.get(t.invoiceId)!, t.amountCents));
+      } else {
+        const open = [...rows.values()]
+          .filter((r) => own(r) && r.status === 'open')
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        order = oldestDueFirst(open).map((invoice) => owing(invoice));
+      }
+      const debtor = debtorRows.get(input.debtorId);
+      if (!debtor || debtor.organizationId !== input.organizationId) {
+        throw new LedgerError('debtor_not_found', `no debtor ${input.debtorId} in this organization`);
+      }
+      const keyOf = `${input.source}|${input.key}`;
+      const first = bookedHere.get(keyOf);
+      if (first) {
+        // Checked now (key_reused), answered once the first one's payment row is written.
+        earlierEntry(input, first.payment, [], () => null);
+        // As a single lookup would see them now: when the first one's invoices were settled, so far.
+        const settledAt = new Map(first.allocations.map((a) => [a.invoiceId, rows.get(a.invoiceId)?.settledAt ?? null]));
+        repeats.push({ index, input, first, settledAt });
+        continue;
+      }
+      const earlier = byKey.get(keyOf);
+      if (earlier) {
+        const allocs = earlierRows.get(earlier.id) ?? [];
+        outcomes[index] = {
+          ok: true,
+          result: earlierEntry(
+            input,
+            earlier,
+            allocs.map(({ paymentId: _p, settledAt: _s, ...allocation }) => ({ allocation, invoiceId: allocation.invoiceId })),
+            (invoiceId) => settledAtNow(invoiceId, allocs.find((a) => a.invoiceId === invoiceId)?.settledAt ?? null),
+          ),
+        };
+        continue;
+      }
+      const creditCents = creditOf.get(input.debtorId) ?? 0;
+      if (input.source === 'debtor_credit' && creditCents < input.amountCents) {
+        throw new LedgerError(
+          'insufficient_credit',
+          `the debtor has ${Math.max(0, creditCents)} cents of credit, less than ${input.amountCents}`,
+          { creditCents: Math.max(0, creditCents) },
+        );
+      }
+      const allocation = allocate(input.amountCents, order);
+      if (allocation.restCents > 0 && (!input.restAsCredit || input.source === 'debtor_credit')) {
+        const owed = input.amountCents - allocation.restCents;
+        throw new LedgerError('exceeds_owed', `the amount is more than the ${owed} cents owed`, { owedCents: owed });
+      }
+
+      const paymentId = randomUUID();
+      const applied = applyAllocation(
+        rows,
+        allocation,
+        {
+          paymentId,
+          organizationId: input.organizationId,
+          debtorId: input.debtorId,
+          source: input.source,
+          actor: input.actor,
+          now,
+        },
+        changed,
+      );
+      creditOf.set(
+        input.debtorId,
+        creditCents + (input.source === 'debtor_credit' ? -input.amountCents : allocation.restCents),
+      );
+      const payment: Payment = {
+        ...PAYMENT_DEFAULTS,
+        id: paymentId,
+        organizationId: input.organizationId,
+        debtorId: input.debtorId,
+        provider: input.source,
+        providerPaymentId: input.key,
+        providerReference: input.reference ?? null,
+        method: input.method ?? null,
+        amountCents: input.amountCents,
+        creditedCents: allocation.restCents,
+        // What was applied, in order: a later reversal takes back the last applied first.
+        intent: allocation.lines.map((l) => ({ invoiceId: l.invoiceId, amountCents: l.amountCents })),
+        paidAt: now,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const booking: PlannedBooking = {
+        ...applied,
+        payment,
+        source: input.source,
+        actor: input.actor,
+        origin: input.origin ?? null,
+        paymentEvent: {
+          action: ENTRY_ACTIONS[input.source],
+          data: { key: input.key, reference: input.reference ?? null, origin: input.origin ?? null },
+        },
+      };
+      planned.push({ index, booking });
+      bookedHere.set(keyOf, booking);
+    } catch (error) {
+      if (!(error instanceof LedgerError)) throw error;
+      outcomes[index] = { ok: false, error };
+    }
+  }
+  if (planned.length === 0) return finish(outcomes, repeats);
+
+  // The payments first: the unique (provider, provider_payment_id) index is the last line against a
+  // concurrent twin. One entry alone answers the twin's result (as it always did); in a batch the
+  // others were planned after it, so the batch is planned again (the savepoint undoes the rows).
+  const paymentRows = planned.map((p) => p.booking.payment);
+  if (inputs.length === 1) {
+    const [inserted] = await insertEntryPayments(tx, paymentRows);
+    if (!inserted) {
+      const { index } = planned[0];
+      const input = inputs[index];
+      const [twin] = await tx
+        .select()
+        .from(payments)
+        .where(and(eq(payments.provider, input.source), eq(payments.providerPaymentId, input.key)));
+      if (!twin) throw new Error(`ledger entry ${input.source}:${input.key} conflicted but cannot be found`);
+      const allocs = (await earlierAllocations(tx, [twin])).get(twin.id) ?? [];
+      try {
+        outcomes[index] = {
+          ok: true,
+          result: earlierEntry(
+            input,
+            twin,
+            allocs.map(({ paymentId: _p, settledAt: _s, ...allocation }) => ({ allocation, invoiceId: allocation.invoiceId })),
+            (invoiceId) => allocs.find((a) => a.invoiceId === invoiceId)?.settledAt ?? null,
+          ),
+        };
+      } catch (error) {
+        if (!(error instanceof LedgerError)) throw error;
+        outcomes[index] = { ok: false, error };
+      }
+      return outcomes as LedgerEntryOutcome[];
+    }
+    await prepareBookingWrites(
+      planned.map((p) => p.booking),
+      [...changed].map((id) => rows.get(id)!),
+      now,
+    )(tx, clock);
+  } else {
+    // The payments are written while the rest of the writes is built.
+    const paid = tx.transaction(async (sp) => {
+      const written = await insertEntryPayments(sp, paymentRows);
+      if (written.length !== paymentRows.length) throw new KeyTaken('a ledger key was booked concurrently');
+    });
+    const write = prepareBookingWrites(
+      planned.map((p) => p.booking),
+      [...changed].map((id) => rows.get(id)!),
+      now,
+    );
+    await paid;
+    await write(tx, clock);
+  }
+  for (const { index, booking } of planned) {
+    outcomes[index] = {
+      ok: true,
+      result: {
+        changed: true,
+        payment: booking.payment,
+        allocations: booking.allocations,
+        creditedCents: booking.payment.creditedCents,
+        settledInvoiceIds: booking.settledInvoiceIds,
+      },
+    };
+  }
+  return finish(outcomes, repeats);
+}
+
+/**
+ * Inserts the payment rows of ledger entries (built in full in memory) in one statement, the rows
+ * as one jsonb parameter; returns the ids written. A key already taken (the unique (provider,
+ * provider_payment_id) index) is skipped: a concurrent twin.
+ */
+async function insertEntryPayments(tx: Tx, rows: Payment[]): Promise<string[]> {
+  const written = await tx.execute<{ id: string }>(sql`
+    insert into payments
+      (id, organization_id, debtor_id, provider, provider_payment_id, provider_reference, method, amount_cents,
+       credited_cents, currency, status, intent, paid_at, created_at, updated_at)
+    select u.id, u.organization_id, u.debtor_id, u.provider::payment_provider, u.provider_payment_id,
+      u.provider_reference, u.method, u.amount_cents, u.credited_cents, u.currency, u.status::payment_status,
+      u.intent, u.paid_at, u.created_at, u.updated_at
+    from json_to_recordset(${JSON.stringify(
+      rows.map((p) => ({
+        id: p.id,
+        organization_id: p.organizationId,
+        debtor_id: p.debtorId,
+        provider: p.provider,
+        provider_payment_id: p.providerPaymentId,
+        provider_reference: p.providerReference,
+        method: p.method,
+        amount_cents: p.amountCents,
+        credited_cents: p.creditedCents,
+        currency: p.currency,
+        status: p.status,
+        intent: p.intent,
+        paid_at: iso(p.paidAt),
+        created_at: iso(p.createdAt),
+        updated_at: iso(p.updatedAt),
+      })),
+    )}::json) as u(id uuid, organization_id uuid, debtor_id uuid, provider text, provider_payment_id text,
+                    provider_reference text, method text, amount_cents bigint, credited_cents bigint, currency text,
+                    status text, intent jsonb, paid_at timestamptz, created_at timestamptz, updated_at timestamptz)
+    on conflict (provider, provider_payment_id) do nothing
+    returning id`);
+  return written.map((r) => r.id);
+}
+
+/** Answers the repeats of keys booked earlier in the batch with the first one's result (changed: false). */
+function finish(outcomes: (LedgerEntryOutcome | null)[], repeats: Repeat[]): LedgerEntryOutcome[] {
+  for (const { index, input, first, settledAt } of repeats) {
+    outcomes[index] = {
+      ok: true,
+      result: earlierEntry(
+        input,
+        first.payment,
+        first.allocations.map((allocation) => ({ allocation, invoiceId: allocation.invoiceId })),
+        (invoiceId) => settledAt.get(invoiceId) ?? null,
+      ),
+    };
+  }
+  return outcomes as LedgerEntryOutcome[];
+}
+
+/** A payment row's columns a ledger entry leaves at their defaults. */
+const PAYMENT_DEFAULTS: Omit<
+  Payment,
+  | 'id'
+  | 'organizationId'
+  | 'debtorId'
+  | 'provider'
+  | 'providerPaymentId'
+  | 'providerReference'
+  | 'method'
+  | 'amountCents'
+  | 'creditedCents'
+  | 'intent'
+  | 'paidAt'
+  | 'createdAt'
+  | 'updatedAt'
+> = {
+  providerStatus: null,
+  refundedCents: 0,
+  chargedBackCents: 0,
+  currency: 'EUR',
+  status: 'paid',
+  checkoutUrl: null,
+  installmentId: null,
+  idempotencyKey: null,
+  expiresAt: null,
+  failureReason: null,
+};
+
+/**
+ * Books one entry (see the module comment): recordLedgerEntries with one input. Runs in the
+ * caller's transaction. A repeated `key` returns the first result with `changed: false` and writes
+ * nothing. Refusals (LedgerError: exceeds_owed, insufficient_credit, invoice_not_found,
+ * debtor_not_found, invalid_entry, key_reused) are thrown before anything is written.
+ */
+export async function recordLedgerEntry(
+  tx: Tx,
+  input: LedgerEntryInput,
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<LedgerEntryResult> {
+  const [outcome] = await recordLedgerEntries(tx, [input], { clock });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+}
+
+// --- provider payments ---------------------------------------------------------------------
+
+/**
+ * Moves a provider payment to `newStatus` and does what that means for the invoices (see the
+ * module comment). Safe to call any number of times, concurrently and out of order: a repeated
+ * or stale status changes nothing. Paid: the received amount is allocated by the one rule (the
+ * debtor's intent, else oldest due first), the rest kept as credit. Failed / canceled / expired:
+ * the payment's pause is lifted (by the ledger's subscribers) and dunning goes on.
  */
 export async function applyPaymentStatus(
   paymentId: string,
@@ -211,29 +1173,17 @@ export async function applyPaymentStatus(
 
     if (newStatus === 'paid') return settlePaid(tx, payment, providerData, facts, { actor, clock });
 
+    const ends = newStatus !== 'pending';
     const [updated] = await tx
       .update(payments)
       .set({
         ...facts,
         status: newStatus,
-        failureReason: newStatus === 'pending' ? payment.failureReason : (providerData.reason ?? payment.failureReason),
+        failureReason: ends ? (providerData.reason?.slice(0, 500) ?? payment.failureReason) : payment.failureReason,
         updatedAt: now,
       })
       .where(eq(payments.id, payment.id))
       .returning();
-    if (newStatus !== 'pending') {
-      await liftPauses(
-        tx,
-        {
-          organizationId: payment.organizationId,
-          sourceId: payment.id,
-          reason: 'payment_pending',
-          liftedReason: `payment_${newStatus}`,
-          actor,
-        },
-        { clock },
-      );
-    }
     await audit(tx, {
       organizationId: payment.organizationId,
       actor,
@@ -246,19 +1196,31 @@ export async function applyPaymentStatus(
         provider: payment.provider,
         providerStatus: facts.providerStatus,
         amountCents: payment.amountCents,
+        ...(ends && providerData.reason ? { reason: providerData.reason.slice(0, 500) } : {}),
       },
       at: now,
     });
-    await notify(
+    await emitLedgerEvent(
       tx,
-      { kind: 'status', payment: updated, from: payment.status, to: newStatus, allocations: [], creditedCents: 0 },
+      {
+        kind: 'status',
+        organizationId: payment.organizationId,
+        debtorId: payment.debtorId,
+        payment: updated,
+        source: payment.provider,
+        allocations: [],
+        creditedCents: 0,
+        settledInvoiceIds: [],
+        reopenedInvoiceIds: [],
+        actor,
+        from: payment.status,
+        to: newStatus,
+      },
       clock,
     );
     return { ...unchanged, changed: true, payment: updated };
   });
 }
-
-type Target = { invoice: Invoice; cap: number };
 
 async function settlePaid(
   tx: Tx,
@@ -270,198 +1232,60 @@ async function settlePaid(
   const now = clock.now();
   const received = providerData.amountCents ?? payment.amountCents;
   const intent = payment.intent?.filter((i) => i.amountCents > 0) ?? [];
-  const scope = and(eq(invoices.organizationId, payment.organizationId), eq(invoices.debtorId, payment.debtorId));
-
-  let targets: Target[];
-  if (intent.length > 0) {
-    // Locked in id order (every ledger path does), so two settlements never deadlock.
-    const rows = await tx
-      .select()
-      .from(invoices)
-      .where(
-        and(
-          scope,
-          inArray(
-            invoices.id,
-            intent.map((i) => i.invoiceId),
-          ),
-        ),
-      )
-      .orderBy(asc(invoices.id))
-      .for('update');
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    targets = intent.flatMap((i) => {
-      const invoice = byId.get(i.invoiceId);
-      return invoice ? [{ invoice, cap: i.amountCents }] : [];
-    });
-  } else {
-    const rows = await tx
-      .select()
-      .from(invoices)
-      .where(and(scope, eq(invoices.status, 'open')))
-      .orderBy(asc(invoices.id))
-      .for('update');
-    rows.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
-    targets = rows.map((invoice) => ({ invoice, cap: Number.MAX_SAFE_INTEGER }));
-  }
-
-  let remaining = received;
-  const allocations: AllocationRow[] = [];
-  const settledIds: string[] = [];
-  const touched: Invoice[] = [];
-  for (const { invoice, cap } of targets) {
-    if (remaining <= 0) break;
-    if (invoice.status !== 'open') continue;
-    const take = Math.min(remaining, cap, owedCents(invoice));
-    if (take <= 0) continue;
-    const costs = Math.min(take, invoice.costsCents);
-    const interest = Math.min(take - costs, invoice.interestCents);
-    const principal = take - costs - interest;
-    const next = {
-      openCents: invoice.openCents - principal,
-      costsCents: invoice.costsCents - costs,
-      interestCents: invoice.interestCents - interest,
-    };
-    const paidInFull = owedCents(next) === 0;
-    const changes = {
-      ...next,
-      updatedAt: now,
-      ...(paidInFull ? { status: 'paid' as const, settledAt: now, nextActionAt: null } : {}),
-    };
-    // The row is locked: what we wrote is what it holds (no need to read it back).
-    await tx.update(invoices).set(changes).where(eq(invoices.id, invoice.id));
-    touched.push({ ...invoice, ...changes });
-    allocations.push({ invoiceId: invoice.id, amountCents: take, costsCents: costs, interestCents: interest });
-    if (paidInFull) settledIds.push(invoice.id);
-    remaining -= take;
-  }
-  if (allocations.length > 0) {
-    await tx.insert(paymentAllocations).values(
-      allocations.map((a) => ({
-        ...a,
-        organizationId: payment.organizationId,
-        paymentId: payment.id,
-        installmentId: payment.installmentId,
-        createdAt: now,
-      })),
-    );
-  }
-  const credited = remaining;
-  if (credited > 0) {
-    await tx
-      .update(debtors)
-      .set({ creditCents: sql`${debtors.creditCents} + ${credited}`, updatedAt: now })
-      .where(eq(debtors.id, payment.debtorId));
-  }
+  const targets = await lockTargets(
+    tx,
+    { organizationId: payment.organizationId, debtorId: payment.debtorId },
+    intent.length > 0 ? intent : undefined,
+    { strict: false },
+  );
+  const allocation = allocationOf(received, targets.order);
   const paid = {
     ...facts,
     status: 'paid' as const,
     paidAt: now,
     amountCents: received,
-    creditedCents: credited,
+    creditedCents: allocation.restCents,
     method: providerData.method ?? payment.method,
     updatedAt: now,
   };
   await tx.update(payments).set(paid).where(eq(payments.id, payment.id));
   const updated: Payment = { ...payment, ...paid };
-
-  if (settledIds.length > 0) {
-    await liftPauses(
-      tx,
-      { organizationId: payment.organizationId, invoiceIds: settledIds, liftedReason: 'paid', actor },
-      { clock },
-    );
-    await resolveDisputesForPaidInvoices(
-      tx,
-      { organizationId: payment.organizationId, invoiceIds: settledIds, actor },
-      { clock },
-    );
-  }
-  // Invoices paid in part: the payment is done, so dunning goes on for what is left. (When every
-  // invoice was settled, the call above already lifted all their pauses, this one's included.)
-  const intended = new Set(intent.map((i) => i.invoiceId));
-  if (intended.size === 0 || [...intended].some((id) => !settledIds.includes(id))) {
-    await liftPauses(
-      tx,
-      {
-        organizationId: payment.organizationId,
-        sourceId: payment.id,
-        reason: 'payment_pending',
-        liftedReason: 'payment_paid',
-        actor,
-      },
-      { clock },
-    );
-  }
-
-  await audit(
-    tx,
+  const changed = new Set<string>();
+  const applied = applyAllocation(
+    targets.rows,
+    allocation,
     {
+      paymentId: payment.id,
       organizationId: payment.organizationId,
-      actor,
-      action: 'payment.paid',
-      entityType: 'payment',
-      entityId: payment.id,
       debtorId: payment.debtorId,
-      data: {
-        from: payment.status,
-        provider: payment.provider,
-        amountCents: received,
-        creditedCents: credited,
-        allocations,
-      },
-      at: now,
+      source: payment.provider,
+      actor,
+      now,
     },
-    ...touched.map((invoice) => ({
-      organizationId: payment.organizationId,
-      actor,
-      action: invoice.status === 'paid' ? 'invoice.paid' : 'invoice.partially_paid',
-      entityType: 'invoice',
-      entityId: invoice.id,
-      debtorId: payment.debtorId,
-      invoiceId: invoice.id,
-      data: {
-        paymentId: payment.id,
-        amountCents: allocations.find((a) => a.invoiceId === invoice.id)?.amountCents ?? 0,
-        openCents: invoice.openCents,
+    changed,
+  );
+  const { allocations, settledInvoiceIds } = applied;
+  await prepareBookingWrites(
+    [
+      {
+        ...applied,
+        payment: updated,
+        source: payment.provider,
+        actor,
+        from: payment.status,
+        paymentEvent: { action: 'payment.paid', data: { from: payment.status } },
       },
-      at: now,
-    })),
-    ...(credited > 0
-      ? [
-          {
-            organizationId: payment.organizationId,
-            actor,
-            action: 'debtor.credit_added',
-            entityType: 'debtor',
-            entityId: payment.debtorId,
-            debtorId: payment.debtorId,
-            data: { paymentId: payment.id, amountCents: credited },
-            at: now,
-          },
-        ]
-      : []),
-  );
-  // The email (fresh portal link, rendering, outbox) is follow-up work: a job, so the webhook answers fast.
-  await tx.execute(sql`
-    select graphile_worker.add_job(
-      ${PAYMENT_RECEIVED_TASK}::text,
-      json_build_object('paymentId', ${payment.id}::text),
-      max_attempts := 10,
-      job_key := ${`payment_received:${payment.id}`}::text
-    )`);
-  await notify(
-    tx,
-    { kind: 'status', payment: updated, from: payment.status, to: 'paid', allocations, creditedCents: credited },
-    clock,
-  );
+    ],
+    [...changed].map((id) => targets.rows.get(id)!),
+    now,
+  )(tx, clock);
   return {
     changed: true,
     payment: updated,
     previousStatus: payment.status,
     allocations,
-    creditedCents: credited,
-    settledInvoiceIds: settledIds,
+    creditedCents: allocation.restCents,
+    settledInvoiceIds,
   };
 }
 
@@ -469,12 +1293,12 @@ export const PAYMENT_RECEIVED_TASK = 'payment_received_email';
 
 /**
  * The "we received your payment" email with a fresh portal link, for a paid payment (the job
- * the ledger enqueues when a payment settles). Idempotent: the dedupe key lets it be queued once.
+ * the ledger enqueues when money arrives). Idempotent: the dedupe key lets it be queued once.
  */
 export async function queuePaymentReceived(paymentId: string, { clock = systemClock }: { clock?: Clock } = {}) {
   return getDb().transaction(async (tx) => {
     const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId));
-    if (!payment || !SETTLED.has(payment.status)) return null;
+    if (!payment || !SETTLED.has(payment.status) || NOT_MONEY_IN.has(payment.provider)) return null;
     const [row] = await tx
       .select({ debtor: debtors, organization: organizations })
       .from(debtors)
@@ -568,11 +1392,222 @@ export function resumedNextAction(
   return planned > earliest ? planned : earliest;
 }
 
+// --- reversals -----------------------------------------------------------------------------
+
+type ReversalKind = 'refund' | 'chargeback' | 'returned';
+
+const REVERSAL_ACTIONS: Record<ReversalKind, string> = {
+  refund: 'payment.refunded',
+  chargeback: 'payment.charged_back',
+  returned: 'payment.returned',
+};
+
+/** What of a settled payment can still be given back. */
+function reversibleOf(payment: Payment) {
+  return payment.amountCents - payment.refundedCents - payment.chargedBackCents;
+}
+
 /**
- * Gives money back: a refund or a chargeback, given as the provider's running total for that
- * kind (so a repeated or reordered report reverses nothing twice). The payment's credit is
- * taken back first, then its allocations, last applied first; paid invoices re-open and their
- * dunning is rescheduled from now.
+ * Takes `amount` of a locked, settled payment back: its credit first (what no invoice took),
+ * then its allocations, last applied first, each the reverse of 6:44 (principal, interest,
+ * costs). Settled invoices re-open with their dunning rescheduled from now.
+ */
+async function reverseLocked(
+  tx: Tx,
+  payment: Payment,
+  {
+    amount,
+    kind,
+    actor,
+    clock,
+    providerStatus,
+    totalCents,
+  }: { amount: number; kind: ReversalKind; actor: Actor; clock: Clock; providerStatus?: string; totalCents?: number },
+): Promise<ReversalResult> {
+  const now = clock.now();
+  const net = await tx
+    .select({
+      invoiceId: paymentAllocations.invoiceId,
+      amountCents: sql<number>`sum(${paymentAllocations.amountCents})::bigint`.mapWith(Number),
+      costsCents: sql<number>`sum(${paymentAllocations.costsCents})::bigint`.mapWith(Number),
+      interestCents: sql<number>`sum(${paymentAllocations.interestCents})::bigint`.mapWith(Number),
+      firstId: sql<string>`min(${paymentAllocations.id}::text)`,
+    })
+    .from(paymentAllocations)
+    .where(eq(paymentAllocations.paymentId, payment.id))
+    .groupBy(paymentAllocations.invoiceId);
+  const open = net.filter((n) => n.amountCents > 0);
+  const rows = open.length
+    ? await tx
+        .select()
+        .from(invoices)
+        .where(
+          and(
+            eq(invoices.organizationId, payment.organizationId),
+            inArray(
+              invoices.id,
+              open.map((n) => n.invoiceId),
+            ),
+          ),
+        )
+        .orderBy(asc(invoices.id))
+        .for('update')
+    : [];
+  const [debtor] = await tx
+    .select({ creditCents: debtors.creditCents, kind: debtors.kind })
+    .from(debtors)
+    .where(eq(debtors.id, payment.debtorId))
+    .for('update');
+  // Giving back the use of credit returns that credit; otherwise the payment's own credit goes first.
+  const restoresCredit = payment.provider === 'debtor_credit';
+  const fromCredit = restoresCredit ? 0 : Math.min(amount, payment.creditedCents, Math.max(0, debtor.creditCents));
+  let rest = amount - fromCredit;
+
+  // Last applied, first re-opened: the reverse of the order the money went in (the intent's, else oldest due first).
+  const order = payment.intent?.length ? payment.intent.map((i) => i.invoiceId) : oldestDueFirst(rows).map((r) => r.id);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const allocations: AllocationRow[] = [];
+  const reopened: string[] = [];
+  const touched: { invoice: Invoice; amount: number }[] = [];
+  let policy: Organization['dunningPolicy'] | null = null;
+  for (const invoiceId of [...new Set(order)].reverse()) {
+    const invoice = byId.get(invoiceId);
+    const share = open.find((n) => n.invoiceId === invoiceId);
+    if (!invoice || !share || rest <= 0) continue;
+    const back = unallocate(rest, share);
+    const reopens = invoice.status !== 'open';
+    if (reopens && !policy) {
+      const [org] = await tx
+        .select({ dunningPolicy: organizations.dunningPolicy })
+        .from(organizations)
+        .where(eq(organizations.id, payment.organizationId));
+      policy = org.dunningPolicy;
+    }
+    const changes = {
+      openCents: invoice.openCents + back.principalCents,
+      interestCents: invoice.interestCents + back.interestCents,
+      costsCents: invoice.costsCents + back.costsCents,
+      updatedAt: now,
+      ...(reopens
+        ? {
+            status: 'open' as const,
+            settledAt: null,
+            nextActionAt: resumedNextAction(invoice, policy!, debtor.kind, now),
+          }
+        : {}),
+    };
+    await tx.update(invoices).set(changes).where(eq(invoices.id, invoice.id));
+    allocations.push({
+      invoiceId,
+      amountCents: -back.amountCents,
+      costsCents: -back.costsCents || 0,
+      interestCents: -back.interestCents || 0,
+    });
+    touched.push({ invoice: { ...invoice, ...changes }, amount: back.amountCents });
+    if (reopens) reopened.push(invoiceId);
+    rest -= back.amountCents;
+  }
+  if (allocations.length > 0) {
+    await tx.insert(paymentAllocations).values(
+      allocations.map((a) => ({
+        ...a,
+        organizationId: payment.organizationId,
+        paymentId: payment.id,
+        installmentId: payment.installmentId,
+        createdAt: now,
+      })),
+    );
+  }
+  const creditChange = restoresCredit ? amount - rest : -fromCredit;
+  if (creditChange !== 0) {
+    await tx
+      .update(debtors)
+      .set({ creditCents: sql`${debtors.creditCents} + ${creditChange}`, updatedAt: now })
+      .where(eq(debtors.id, payment.debtorId));
+  }
+  const refunded = payment.refundedCents + (kind === 'chargeback' ? 0 : amount);
+  const chargedBack = payment.chargedBackCents + (kind === 'chargeback' ? amount : 0);
+  const status: PaymentStatus =
+    kind === 'chargeback'
+      ? 'charged_back'
+      : refunded + chargedBack >= payment.amountCents
+        ? 'refunded'
+        : payment.status;
+  const [updated] = await tx
+    .update(payments)
+    .set({
+      refundedCents: refunded,
+      chargedBackCents: chargedBack,
+      creditedCents: payment.creditedCents - fromCredit,
+      status,
+      providerStatus: providerStatus ?? payment.providerStatus,
+      updatedAt: now,
+    })
+    .where(eq(payments.id, payment.id))
+    .returning();
+  await audit(
+    tx,
+    {
+      organizationId: payment.organizationId,
+      actor,
+      action: REVERSAL_ACTIONS[kind],
+      entityType: 'payment',
+      entityId: payment.id,
+      debtorId: payment.debtorId,
+      data: {
+        kind,
+        provider: payment.provider,
+        amountCents: amount,
+        ...(totalCents !== undefined ? { totalCents } : {}),
+        fromCreditCents: fromCredit,
+        // Money that neither the payment's credit nor its allocations could take back (the debtor spent the credit).
+        ...(rest > 0 ? { unallocatedCents: rest } : {}),
+        allocations,
+        status,
+      },
+      at: now,
+    },
+    ...touched.map(({ invoice, amount: reversed }) => ({
+      organizationId: payment.organizationId,
+      actor,
+      action: reopened.includes(invoice.id) ? 'invoice.reopened' : 'invoice.payment_reversed',
+      entityType: 'invoice',
+      entityId: invoice.id,
+      debtorId: payment.debtorId,
+      invoiceId: invoice.id,
+      data: {
+        paymentId: payment.id,
+        kind,
+        amountCents: reversed,
+        openCents: invoice.openCents,
+        nextActionAt: invoice.nextActionAt?.toISOString() ?? null,
+      },
+      at: now,
+    })),
+  );
+  await emitLedgerEvent(
+    tx,
+    {
+      kind: 'reversed',
+      organizationId: payment.organizationId,
+      debtorId: payment.debtorId,
+      payment: updated,
+      source: payment.provider,
+      allocations,
+      creditedCents: -fromCredit,
+      settledInvoiceIds: [],
+      reopenedInvoiceIds: reopened,
+      reversal: { kind, amountCents: amount },
+      actor,
+    },
+    clock,
+  );
+  return { changed: true, payment: updated, amountCents: amount, allocations, reopenedInvoiceIds: reopened };
+}
+
+/**
+ * Gives money back on a provider payment: a refund or a chargeback, given as the provider's
+ * running total for that kind (so a repeated or reordered report reverses nothing twice).
  */
 export async function recordReversal(
   paymentId: string,
@@ -585,160 +1620,38 @@ export async function recordReversal(
     if (!SETTLED.has(payment.status))
       throw new LedgerError('not_paid', `payment ${paymentId} is ${payment.status}; nothing to reverse`);
     const actor: Actor = options.actor ?? { type: 'provider', id: payment.provider };
-    const now = clock.now();
     const already = kind === 'refund' ? payment.refundedCents : payment.chargedBackCents;
-    const reversible = payment.amountCents - payment.refundedCents - payment.chargedBackCents;
-    const amount = Math.min(totalCents - already, reversible);
+    const amount = Math.min(totalCents - already, reversibleOf(payment));
     if (amount <= 0) return { changed: false, payment, amountCents: 0, allocations: [], reopenedInvoiceIds: [] };
-
-    const [debtor] = await tx
-      .select({ creditCents: debtors.creditCents, kind: debtors.kind })
-      .from(debtors)
-      .where(eq(debtors.id, payment.debtorId))
-      .for('update');
-    const fromCredit = Math.min(amount, payment.creditedCents, Math.max(0, debtor.creditCents));
-    let rest = amount - fromCredit;
-
-    const net = await tx
-      .select({
-        invoiceId: paymentAllocations.invoiceId,
-        amountCents: sql<number>`sum(${paymentAllocations.amountCents})::bigint`.mapWith(Number),
-        costsCents: sql<number>`sum(${paymentAllocations.costsCents})::bigint`.mapWith(Number),
-        interestCents: sql<number>`sum(${paymentAllocations.interestCents})::bigint`.mapWith(Number),
-      })
-      .from(paymentAllocations)
-      .where(eq(paymentAllocations.paymentId, payment.id))
-      .groupBy(paymentAllocations.invoiceId);
-    const open = net.filter((n) => n.amountCents > 0);
-    const rows = open.length
-      ? await tx
-          .select()
-          .from(invoices)
-          .where(
-            inArray(
-              invoices.id,
-              open.map((n) => n.invoiceId),
-            ),
-          )
-          .orderBy(asc(invoices.id))
-          .for('update')
-      : [];
-    const [org] = await tx
-      .select({ dunningPolicy: organizations.dunningPolicy })
-      .from(organizations)
-      .where(eq(organizations.id, payment.organizationId));
-    // Last applied, first re-opened: the reverse of the order the money went in (the intent's, else oldest due first).
-    const order = payment.intent?.length
-      ? payment.intent.map((i) => i.invoiceId)
-      : [...rows]
-          .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number))
-          .map((r) => r.id);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const allocations: AllocationRow[] = [];
-    const reopened: string[] = [];
-    const touched: { invoice: Invoice; amount: number }[] = [];
-    for (const invoiceId of [...new Set(order)].reverse()) {
-      const invoice = byId.get(invoiceId);
-      const share = open.find((n) => n.invoiceId === invoiceId);
-      if (!invoice || !share || rest <= 0) continue;
-      const take = Math.min(rest, share.amountCents);
-      const netPrincipal = share.amountCents - share.costsCents - share.interestCents;
-      const principal = Math.min(take, netPrincipal);
-      const interest = Math.min(take - principal, share.interestCents);
-      const costs = take - principal - interest;
-      const reopens = invoice.status === 'paid';
-      const [updated] = await tx
-        .update(invoices)
-        .set({
-          openCents: invoice.openCents + principal,
-          interestCents: invoice.interestCents + interest,
-          costsCents: invoice.costsCents + costs,
-          updatedAt: now,
-          ...(reopens
-            ? {
-                status: 'open' as const,
-                settledAt: null,
-                nextActionAt: resumedNextAction(invoice, org.dunningPolicy, debtor.kind, now),
-              }
-            : {}),
-        })
-        .where(eq(invoices.id, invoice.id))
-        .returning();
-      allocations.push({ invoiceId, amountCents: -take, costsCents: -costs || 0, interestCents: -interest || 0 });
-      touched.push({ invoice: updated, amount: take });
-      if (reopens) reopened.push(invoiceId);
-      rest -= take;
-    }
-    if (allocations.length > 0) {
-      await tx.insert(paymentAllocations).values(
-        allocations.map((a) => ({
-          ...a,
-          organizationId: payment.organizationId,
-          paymentId: payment.id,
-          installmentId: payment.installmentId,
-          createdAt: now,
-        })),
-      );
-    }
-    if (fromCredit > 0) {
-      await tx
-        .update(debtors)
-        .set({ creditCents: sql`${debtors.creditCents} - ${fromCredit}`, updatedAt: now })
-        .where(eq(debtors.id, payment.debtorId));
-    }
-    const refunded = payment.refundedCents + (kind === 'refund' ? amount : 0);
-    const chargedBack = payment.chargedBackCents + (kind === 'chargeback' ? amount : 0);
-    const status: PaymentStatus =
-      kind === 'chargeback'
-        ? 'charged_back'
-        : refunded + chargedBack >= payment.amountCents
-          ? 'refunded'
-          : payment.status;
-    const [updated] = await tx
-      .update(payments)
-      .set({
-        refundedCents: refunded,
-        chargedBackCents: chargedBack,
-        creditedCents: payment.creditedCents - fromCredit,
-        status,
-        providerStatus: providerStatus ?? payment.providerStatus,
-        updatedAt: now,
-      })
-      .where(eq(payments.id, payment.id))
-      .returning();
-    await audit(
-      tx,
-      {
-        organizationId: payment.organizationId,
-        actor,
-        action: kind === 'refund' ? 'payment.refunded' : 'payment.charged_back',
-        entityType: 'payment',
-        entityId: payment.id,
-        debtorId: payment.debtorId,
-        data: { amountCents: amount, totalCents, fromCreditCents: fromCredit, allocations, status },
-        at: now,
-      },
-      ...touched.map(({ invoice, amount: reversed }) => ({
-        organizationId: payment.organizationId,
-        actor,
-        action: reopened.includes(invoice.id) ? 'invoice.reopened' : 'invoice.payment_reversed',
-        entityType: 'invoice',
-        entityId: invoice.id,
-        debtorId: payment.debtorId,
-        invoiceId: invoice.id,
-        data: {
-          paymentId: payment.id,
-          kind,
-          amountCents: reversed,
-          openCents: invoice.openCents,
-          nextActionAt: invoice.nextActionAt?.toISOString() ?? null,
-        },
-        at: now,
-      })),
-    );
-    await notify(tx, { kind: 'reversal', payment: updated, reversal: kind, amountCents: amount, allocations }, clock);
-    return { changed: true, payment: updated, amountCents: amount, allocations, reopenedInvoiceIds: reopened };
+    return reverseLocked(tx, payment, { amount, kind, actor, clock, providerStatus, totalCents });
   });
+}
+
+/**
+ * Reverses (part of) an earlier entry of this organization by `amountCents`: a returned bank
+ * transfer (RvslInd), a refund, a chargeback. Refuses more than is left to reverse
+ * (LedgerError 'exceeds_reversible'); the caller makes it idempotent (a bank line is booked once).
+ */
+export async function reverseLedgerEntry(
+  tx: Tx,
+  input: { organizationId: string; paymentId: string; amountCents: number; kind: ReversalKind; actor: Actor },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<ReversalResult> {
+  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0 || input.amountCents > MAX_AMOUNT_CENTS) {
+    throw new LedgerError('invalid_entry', 'amountCents must be a positive whole number of cents');
+  }
+  if (!UUID.test(input.organizationId)) throw new LedgerError('invalid_entry', 'organizationId must be a UUID');
+  const payment = await lockPayment(tx, input.paymentId, input.organizationId);
+  if (!SETTLED.has(payment.status)) {
+    throw new LedgerError('not_paid', `payment ${payment.id} is ${payment.status}; nothing to reverse`);
+  }
+  const reversible = reversibleOf(payment);
+  if (input.amountCents > reversible) {
+    throw new LedgerError('exceeds_reversible', `only ${reversible} cents of this payment can still be reversed`, {
+      reversibleCents: reversible,
+    });
+  }
+  return reverseLocked(tx, payment, { amount: input.amountCents, kind: input.kind, actor: input.actor, clock });
 }
 
 /**
@@ -786,4 +1699,96 @@ export async function applyProviderSnapshot(
     }
     return { status: result, reversals };
   });
+}
+
+// --- invoice totals changed by the creditor ------------------------------------------------
+
+export type InvoiceRevision = {
+  invoice: Invoice;
+  changes: Record<string, { from: unknown; to: unknown }>;
+  settled: boolean;
+  reopened: boolean;
+};
+
+/**
+ * The creditor changed an invoice's total (API, CSV, UBL): the open principal becomes the new
+ * total minus the principal already paid or credited (costs and interest stay what they are).
+ * An open invoice that then owes nothing is settled as paid; a settled one that owes again
+ * re-opens, dunning from `nextActionAtIfReopened`. A total below what was paid is refused
+ * (LedgerError 'total_below_paid'). `invoice` must be locked by the caller; the caller writes
+ * the invoice's other fields and the audit event (these changes are returned for it).
+ */
+export async function reviseInvoiceAmounts(
+  tx: Tx,
+  input: { invoice: Invoice; totalCents: number; actor: Actor; nextActionAtIfReopened: Date | null },
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<InvoiceRevision> {
+  const { invoice } = input;
+  if (!Number.isSafeInteger(input.totalCents) || input.totalCents <= 0 || input.totalCents > MAX_AMOUNT_CENTS) {
+    throw new LedgerError('invalid_entry', 'totalCents must be a positive whole number of cents');
+  }
+  const [row] = await tx
+    .select({
+      principal:
+        sql<number>`coalesce(sum(${paymentAllocations.amountCents} - ${paymentAllocations.costsCents} - ${paymentAllocations.interestCents}), 0)::bigint`.mapWith(
+          Number,
+        ),
+    })
+    .from(paymentAllocations)
+    .where(eq(paymentAllocations.invoiceId, invoice.id));
+  const paid = row.principal;
+  if (input.totalCents < paid) {
+    throw new LedgerError(
+      'total_below_paid',
+      `The total cannot be lower than what has already been paid or credited (${paid} cents).`,
+      { paidCents: paid },
+    );
+  }
+  const now = clock.now();
+  const openCents = input.totalCents - paid;
+  const next: Partial<Invoice> = { totalCents: input.totalCents, openCents };
+  const owes = owedOf({ ...invoice, openCents }) > 0;
+  let settled = false;
+  let reopened = false;
+  if (invoice.status === 'open' && !owes) {
+    Object.assign(next, { status: 'paid', settledAt: now, nextActionAt: null });
+    settled = true;
+  } else if (invoice.status !== 'open' && owes) {
+    Object.assign(next, { status: 'open', settledAt: null, nextActionAt: input.nextActionAtIfReopened });
+    reopened = true;
+  }
+  const changes: InvoiceRevision['changes'] = {};
+  for (const [field, value] of Object.entries(next) as [keyof Invoice, unknown][]) {
+    const before = invoice[field];
+    const same =
+      before instanceof Date || value instanceof Date
+        ? before instanceof Date && value instanceof Date && before.getTime() === value.getTime()
+        : before === value;
+    if (!same) changes[field] = { from: before, to: value };
+  }
+  if (Object.keys(changes).length === 0) return { invoice, changes, settled: false, reopened: false };
+  const [updated] = await tx
+    .update(invoices)
+    .set({ ...next, updatedAt: now })
+    .where(eq(invoices.id, invoice.id))
+    .returning();
+  if (settled || reopened) {
+    await emitLedgerEvent(
+      tx,
+      {
+        kind: 'revised',
+        organizationId: invoice.organizationId,
+        debtorId: invoice.debtorId,
+        payment: null,
+        source: null,
+        allocations: [],
+        creditedCents: 0,
+        settledInvoiceIds: settled ? [invoice.id] : [],
+        reopenedInvoiceIds: reopened ? [invoice.id] : [],
+        actor: input.actor,
+      },
+      clock,
+    );
+  }
+  return { invoice: updated, changes, settled, reopened };
 }

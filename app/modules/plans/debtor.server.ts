@@ -19,8 +19,6 @@ import { getDb, type Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
 import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
 import type { DebtorSession } from '../portal/session.server';
-// Registers the ledger listener that marks installments paid, wherever plans are served.
-import './installments.server';
 import { emailDebtor, notifyFinance } from './notify.server';
 import {
   emailPlan,

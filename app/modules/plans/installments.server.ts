@@ -2,15 +2,17 @@
  * Installments and the payments ledger. Paying an installment is an ordinary payment whose
  * `installment_id` is set and whose intent spreads the installment over the plan's open
  * invoices (oldest due first). The ledger applies the money to those invoices; this module's
- * settlement listener, running inside the ledger's transaction, marks the installment paid and
- * completes the plan when every installment is.
+ * ledger subscriber (installmentsOnLedgerEvent), running inside the ledger's transaction, marks
+ * the installment paid and completes the plan when every installment is. Money that reaches a
+ * plan's invoices another way (a bank transfer, as the plan page offers) counts for the
+ * installments in order too.
  */
-import { and, asc, eq } from 'drizzle-orm';
-import { invoices, paymentPlans, planInstallments, planInvoices } from '../../../db/schema';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { auditEvents, invoices, paymentPlans, planInstallments, planInvoices } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
-import { registerSettlementListener } from '../payments/ledger.server';
+import type { LedgerBatchListener, LedgerListener } from '../payments/ledger.server';
 import { invoiceOwed } from './notify.server';
 import { completePlanIfDone, nextDueInstallment, type Scope } from './plans.server';
 
@@ -122,21 +124,186 @@ export async function recordInstallmentPayment(
   return { status, paidCents, completed };
 }
 
-registerSettlementListener('payment-plans', async (tx, event, { clock }) => {
+/** Money from the debtor (not a credit note or write-off), whatever way it came in. */
+const MONEY_IN: ReadonlySet<string> = new Set([
+  'mollie',
+  'stripe',
+  'demo',
+  'bank_transfer',
+  'external',
+  'debtor_credit',
+]);
+
+/**
+ * Money that reached a running plan's invoices without going through the plan's own checkout (a
+ * bank transfer quoting the invoice's reference, as the plan page invites; a settlement from the
+ * creditor's system; credit): it counts for the plan's installments in order, so a debtor who
+ * pays by transfer is not marked as missing an installment.
+ */
+async function creditPlansForPayment(
+  tx: Tx,
+  event: { organizationId: string; payment: { id: string }; allocations: { invoiceId: string; amountCents: number }[] },
+  actor: Actor,
+  clock: Clock,
+) {
+  const paid = event.allocations.filter((a) => a.amountCents > 0);
+  if (paid.length === 0) return;
+  const rows = await tx
+    .select({ planId: planInvoices.planId, invoiceId: planInvoices.invoiceId })
+    .from(planInvoices)
+    .innerJoin(paymentPlans, eq(paymentPlans.id, planInvoices.planId))
+    .where(
+      and(
+        eq(paymentPlans.organizationId, event.organizationId),
+        eq(paymentPlans.status, 'active'),
+        inArray(
+          planInvoices.invoiceId,
+          paid.map((a) => a.invoiceId),
+        ),
+      ),
+    );
+  const perPlan = new Map<string, number>();
+  for (const row of rows) {
+    const amount = paid.filter((a) => a.invoiceId === row.invoiceId).reduce((sum, a) => sum + a.amountCents, 0);
+    perPlan.set(row.planId, (perPlan.get(row.planId) ?? 0) + amount);
+  }
+  for (const [planId, amount] of [...perPlan].sort(([a], [b]) => a.localeCompare(b))) {
+    const installments = await tx
+      .select()
+      .from(planInstallments)
+      .where(eq(planInstallments.planId, planId))
+      .orderBy(asc(planInstallments.seq));
+    let left = amount;
+    for (const installment of installments) {
+      if (left <= 0) break;
+      if (installment.status === 'paid') continue;
+      const take = Math.min(left, installment.amountCents - Math.min(installment.paidCents, installment.amountCents));
+      if (take <= 0) continue;
+      await recordInstallmentPayment(
+        tx,
+        { installmentId: installment.id, amountCents: take, paymentId: event.payment.id, actor },
+        { clock },
+      );
+      left -= take;
+    }
+    // Every invoice of the plan may be settled now even when installments are left (paid in one go).
+    await completePlanIfDone(tx, planId, actor, { clock });
+  }
+}
+
+/**
+ * A reversal of money that counted for installments without being an installment payment: what
+ * it credited comes back, last installment first (read from the installments' own audit trail,
+ * which names the payment).
+ */
+async function uncreditPlansForPayment(
+  tx: Tx,
+  event: { organizationId: string; debtorId: string; payment: { id: string }; reversal?: { amountCents: number } },
+  actor: Actor,
+  clock: Clock,
+) {
+  const amount = event.reversal?.amountCents ?? 0;
+  if (amount <= 0) return;
+  const trail = await tx
+    .select({ installmentId: auditEvents.entityId, data: auditEvents.data })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.organizationId, event.organizationId),
+        eq(auditEvents.debtorId, event.debtorId),
+        eq(auditEvents.entityType, 'plan_installment'),
+        inArray(auditEvents.action, ['plan.installment_paid', 'plan.installment_reversed']),
+        sql`${auditEvents.data}->>'paymentId' = ${event.payment.id}`,
+      ),
+    )
+    .orderBy(asc(auditEvents.id));
+  const net = new Map<string, number>();
+  for (const row of trail) {
+    const cents = Number((row.data as { amountCents?: unknown } | null)?.amountCents ?? 0);
+    net.set(row.installmentId, (net.get(row.installmentId) ?? 0) + cents);
+  }
+  let left = amount;
+  for (const [installmentId, credited] of [...net].reverse()) {
+    if (left <= 0) break;
+    const take = Math.min(left, credited);
+    if (take <= 0) continue;
+    await recordInstallmentPayment(
+      tx,
+      { installmentId, amountCents: -take, paymentId: event.payment.id, actor },
+      { clock },
+    );
+    left -= take;
+  }
+}
+
+/**
+ * The ledger's subscriber (registered in payments/ledger-subscribers.server): money booked on an
+ * installment's payment counts for that installment, other money on a running plan's invoices
+ * counts for its installments in order; a reversal (refund, chargeback, returned transfer) takes
+ * it back.
+ */
+export const installmentsOnLedgerEvent: LedgerListener = async (tx, event, { clock }) => {
+  if (event.kind === 'revised' || event.kind === 'status') return;
   const installmentId = event.payment.installmentId;
-  if (!installmentId) return;
   const actor: Actor = { type: 'system', id: 'payment-plans' };
-  if (event.kind === 'status' && event.to === 'paid') {
+  if (!installmentId) {
+    if (!MONEY_IN.has(event.source)) return;
+    if (event.kind === 'booked') await creditPlansForPayment(tx, event, actor, clock);
+    else await uncreditPlansForPayment(tx, event, actor, clock);
+    return;
+  }
+  if (event.kind === 'booked') {
     await recordInstallmentPayment(
       tx,
       { installmentId, amountCents: event.payment.amountCents, paymentId: event.payment.id, actor },
       { clock },
     );
-  } else if (event.kind === 'reversal' && event.amountCents > 0) {
+  } else if (event.reversal && event.reversal.amountCents > 0) {
     await recordInstallmentPayment(
       tx,
-      { installmentId, amountCents: -event.amountCents, paymentId: event.payment.id, actor },
+      { installmentId, amountCents: -event.reversal.amountCents, paymentId: event.payment.id, actor },
       { clock },
     );
   }
-});
+};
+
+/**
+ * The same subscriber for a batch of events (a bank statement's lines): one query finds which of
+ * the invoices the events paid are in a running plan; the events touching none of them (almost
+ * all) are skipped, the others handled one by one in order, exactly as single events. Events on
+ * an installment's own payment and reversals are always handled one by one.
+ */
+export const installmentsOnLedgerEvents: LedgerBatchListener = async (tx, events, ctx) => {
+  const paidInvoices = new Set<string>();
+  const organizationIds = new Set<string>();
+  for (const event of events) {
+    if (event.kind !== 'booked' || event.payment.installmentId || !MONEY_IN.has(event.source)) continue;
+    organizationIds.add(event.organizationId);
+    for (const a of event.allocations) if (a.amountCents > 0) paidInvoices.add(a.invoiceId);
+  }
+  // Plans only complete while the events are handled, never start: what runs now is all that can count.
+  const inPlans = new Set<string>();
+  if (paidInvoices.size > 0) {
+    const rows = await tx
+      .selectDistinct({ invoiceId: planInvoices.invoiceId })
+      .from(planInvoices)
+      .innerJoin(paymentPlans, eq(paymentPlans.id, planInvoices.planId))
+      .where(
+        and(
+          sql`${paymentPlans.organizationId} = any(${`{${[...organizationIds].join(',')}}`}::uuid[])`,
+          eq(paymentPlans.status, 'active'),
+          // The ids as one array parameter (a bank statement's chunk pays hundreds of invoices).
+          sql`${planInvoices.invoiceId} = any(${`{${[...paidInvoices].join(',')}}`}::uuid[])`,
+        ),
+      );
+    for (const row of rows) inPlans.add(row.invoiceId);
+  }
+  for (const event of events) {
+    const skip =
+      event.kind === 'booked' &&
+      !event.payment.installmentId &&
+      MONEY_IN.has(event.source) &&
+      !event.allocations.some((a) => a.amountCents > 0 && inPlans.has(a.invoiceId));
+    if (!skip) await installmentsOnLedgerEvent(tx, event, ctx);
+  }
+};

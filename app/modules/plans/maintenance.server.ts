@@ -21,7 +21,6 @@ import { audit, type Actor } from '../audit/audit.server';
 import { liftPauses } from '../dunning/pauses.server';
 import { registerCron, registerTask } from '../jobs/registry.server';
 import { emailDebtor, notifyFinance } from './notify.server';
-import './installments.server';
 import { completePlanIfDone, loadPlan } from './plans.server';
 import { counterRespondBy, REMINDER_DAYS_BEFORE } from './schedule';
 

@@ -95,7 +95,7 @@ export const nl = {
     'Deze factuur staat niet meer open. Bezwaar maken kan alleen bij een openstaande factuur.',
   'dispute.error.already_disputed': 'Er loopt al een bezwaar tegen deze factuur.',
   'dispute.error.not_active': 'Dit bezwaar is al afgehandeld.',
-  'dispute.error.credit_too_high': 'Dat is meer dan er nog open staat op de factuur.',
+  'dispute.error.credit_too_high': 'Dat is meer dan er nog open staat op de factuur (met kosten en rente).',
   'dispute.error.intent_invalid': 'Deze actie kennen we niet. Probeer het opnieuw.',
 
   'dispute.list.title': 'Uw bezwaren',
@@ -187,7 +187,7 @@ export const nl = {
   'dispute.staff.creditTitle': 'Crediteren',
   'dispute.staff.creditAmount': 'Te crediteren bedrag',
   'dispute.staff.creditHint':
-    'Hoogstens {open}. Het hele openstaande bedrag sluit de factuur af; bij een deel gaan de herinneringen voor de rest na {grace} dagen weer door.',
+    'Hoogstens {open} (wat nog open staat, met kosten en rente). Dat hele bedrag sluit de factuur af; een deel gaat eerst af van de kosten, dan van de rente, dan van de hoofdsom, en de herinneringen voor de rest gaan na {grace} dagen weer door.',
   'dispute.staff.creditNote': 'Toelichting voor de debiteur (niet verplicht)',
   'dispute.staff.creditSubmit': 'Creditnota boeken',
   'dispute.staff.rejectTitle': 'Afwijzen',
@@ -343,7 +343,7 @@ export const en: Record<keyof typeof nl, string> = {
     'This invoice is no longer outstanding. You can only dispute an outstanding invoice.',
   'dispute.error.already_disputed': 'There is already an open dispute for this invoice.',
   'dispute.error.not_active': 'This dispute has already been closed.',
-  'dispute.error.credit_too_high': 'That is more than what is still open on the invoice.',
+  'dispute.error.credit_too_high': 'That is more than what is still owed on the invoice (costs and interest included).',
   'dispute.error.intent_invalid': 'We do not know this action. Please try again.',
 
   'dispute.list.title': 'Your disputes',
@@ -435,7 +435,7 @@ export const en: Record<keyof typeof nl, string> = {
   'dispute.staff.creditTitle': 'Credit',
   'dispute.staff.creditAmount': 'Amount to credit',
   'dispute.staff.creditHint':
-    'At most {open}. The whole open amount settles the invoice; for part of it, reminders for the rest resume after {grace} days.',
+    'At most {open} (what is still owed, costs and interest included). That whole amount settles the invoice; part of it goes to costs first, then interest, then the principal, and reminders for the rest resume after {grace} days.',
   'dispute.staff.creditNote': 'Explanation for the debtor (optional)',
   'dispute.staff.creditSubmit': 'Book credit note',
   'dispute.staff.rejectTitle': 'Reject',
