@@ -16,6 +16,7 @@ import { hashPassword } from '../app/modules/staff/password.server';
 import { addDays, amsterdamDate } from '../app/utils/clock';
 import { closeDb, getDb } from '../app/utils/db.server';
 import {
+  bankAccounts,
   debtors,
   invoices,
   organizations,
@@ -131,6 +132,9 @@ export async function seedDemo({ onlyIfEmpty = false, now = new Date() }: SeedOp
         portalSettings: DEFAULT_PORTAL_SETTINGS,
       })
       .returning();
+
+    // The account the transfer page's QR names is the account whose statements /app/bank reads.
+    await tx.insert(bankAccounts).values({ organizationId: org.id, iban: org.iban!, label: 'ABN AMRO zakelijk' });
 
     await tx.insert(staffUsers).values(
       demoStaffEmails.map((s) => ({

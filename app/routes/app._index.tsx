@@ -297,6 +297,15 @@ export default function Dashboard() {
                         {t('bo.dashboard.payments')}
                       </th>
                       <th scope="col" className="num">
+                        {t('bank.dashboard.portal')}
+                      </th>
+                      <th scope="col" className="num">
+                        {t('bank.dashboard.bank')}
+                      </th>
+                      <th scope="col" className="num">
+                        {t('bank.dashboard.external')}
+                      </th>
+                      <th scope="col" className="num">
                         {t('bo.dashboard.amount')}
                       </th>
                     </tr>
@@ -308,6 +317,9 @@ export default function Dashboard() {
                           {w.week} <span className="small muted">({formatDate(w.weekStart, locale, 'short')})</span>
                         </th>
                         <td className="num">{w.count}</td>
+                        <td className="num amount">{money(w.portalCents)}</td>
+                        <td className="num amount">{money(w.bankCents)}</td>
+                        <td className="num amount">{money(w.externalCents)}</td>
                         <td className="num amount">{money(w.cents)}</td>
                       </tr>
                     ))}

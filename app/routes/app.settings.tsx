@@ -21,6 +21,7 @@ const SECTIONS: { to: string; label: MessageKey; end?: boolean }[] = [
   { to: '/app/settings/plans', label: 'bo.settings.nav.plans' },
   { to: '/app/settings/disputes', label: 'bo.settings.nav.disputes' },
   { to: '/app/settings/payments', label: 'bo.settings.nav.payments' },
+  { to: '/app/settings/bank', label: 'bank.settings.nav' },
   { to: '/app/settings/team', label: 'bo.settings.nav.team' },
   { to: '/app/settings/api-keys', label: 'bo.settings.nav.apiKeys' },
 ];

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { countQueuedEntries } from '../modules/bank/pages.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import { LanguageSwitch } from '../ui/language-switch';
 import { useT } from '../utils/i18n/react';
@@ -8,13 +9,15 @@ export const meta: MetaFunction = () => [{ title: 'Voldaan backoffice' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
+  const seesBank = staff.role === 'finance' || staff.role === 'admin';
   return {
     staff: { name: staff.name, email: staff.email, role: staff.role, organizationName: staff.organizationName },
+    bankQueue: seesBank ? await countQueuedEntries(staff.organizationId) : 0,
   };
 }
 
 export default function BackOffice() {
-  const { staff } = useLoaderData<typeof loader>();
+  const { staff, bankQueue } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <>
@@ -43,6 +46,20 @@ export default function BackOffice() {
             ) : null}
             {staff.role === 'finance' || staff.role === 'admin' ? (
               <NavLink to="/app/imports">{t('bo.import.nav')}</NavLink>
+            ) : null}
+            {staff.role === 'finance' || staff.role === 'admin' ? (
+              <NavLink to="/app/bank" data-testid="nav-bank">
+                {t('bank.nav')}
+                {bankQueue > 0 ? (
+                  <>
+                    {' '}
+                    <span className="badge warn" aria-hidden="true">
+                      {bankQueue}
+                    </span>
+                    <span className="visually-hidden">({t('bank.nav.queueCount', { count: bankQueue })})</span>
+                  </>
+                ) : null}
+              </NavLink>
             ) : null}
             {staff.role === 'admin' ? <NavLink to="/app/settings">{t('app.settings')}</NavLink> : null}
           </nav>

@@ -21,6 +21,7 @@
 import type { IncomingMessage } from 'node:http';
 import type express from 'express';
 import { LOGO_MAX_BYTES } from '../modules/backoffice/image-type';
+import { BANK_STATEMENT_MAX_BYTES } from '../modules/bank/limits';
 import { MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE } from '../modules/disputes/constants';
 import { IMPORT_FORM_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES, PDF_BODY_LIMIT_BYTES } from '../modules/invoices/limits';
 
@@ -33,6 +34,11 @@ export const FORM_BODY_LIMIT_BYTES = 64 * KiB;
 export const WEBHOOK_BODY_LIMIT_BYTES = 256 * KiB;
 /** A dispute form: five attachments at their limit plus text and multipart overhead (see disputes/upload.server.ts). */
 const DISPUTE_FORM_CEILING_BYTES = MAX_FILES_PER_MESSAGE * MAX_FILE_BYTES + 2 * MiB;
+/**
+ * The back-office statement upload: the file, or (at the confirm step) the file carried in the form
+ * compressed and base64-encoded, which for an incompressible file is a third larger.
+ */
+const BANK_FORM_CEILING_BYTES = Math.ceil((BANK_STATEMENT_MAX_BYTES * 4) / 3) + MiB;
 /** How much of a refused body is read and dropped so the client sees the 413 instead of a reset. */
 export const DRAIN_LIMIT_BYTES = 16 * MiB;
 
@@ -47,9 +53,12 @@ export type BodyLimitRule = {
 /** First match wins: the specific routes before the prefixes that contain them. */
 export const BODY_LIMITS: readonly BodyLimitRule[] = [
   { match: /^\/api\/v1\/invoices\/[^/]+\/pdf(\.data)?$/, limitBytes: PDF_BODY_LIMIT_BYTES, answer: 'json' },
+  // A statement file is the body itself: exactly the importer's limit.
+  { match: /^\/api\/v1\/bank-statements\/?(\.data)?$/, limitBytes: BANK_STATEMENT_MAX_BYTES, answer: 'json' },
   { match: '/api/', limitBytes: JSON_BODY_LIMIT_BYTES, answer: 'json' },
   { match: '/webhooks/', limitBytes: WEBHOOK_BODY_LIMIT_BYTES, answer: 'json' },
   { match: '/app/imports', limitBytes: IMPORT_FORM_LIMIT_BYTES + MiB, answer: 'text' },
+  { match: /^\/app\/bank\/?(\.data)?$/, limitBytes: BANK_FORM_CEILING_BYTES, answer: 'text' },
   { match: /^\/portal\/invoices\/[^/]+\/dispute/, limitBytes: DISPUTE_FORM_CEILING_BYTES, answer: 'text' },
   { match: '/portal/disputes/', limitBytes: DISPUTE_FORM_CEILING_BYTES, answer: 'text' },
   { match: '/app/disputes/', limitBytes: DISPUTE_FORM_CEILING_BYTES, answer: 'text' },

@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { debtors } from '../../../db/schema';
+import { debtors, payments } from '../../../db/schema';
 import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
 import { createDispute, createPayment, createPlan } from '../../../test/factories-backoffice';
 import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
+import { recordLedgerEntry } from '../payments/ledger.server';
 import { getDashboard } from './dashboard.server';
 
 /**
@@ -20,6 +21,33 @@ import { getDashboard } from './dashboard.server';
  *   D    2026-07-01  2026-07-15   400.00  400.00   131 days late
  *   F    2026-10-01  2026-10-15   250.00    0.00   paid by Mollie on 2026-10-20
  */
+/** A payment row of any ledger source as the ledger leaves it (the factory knows the common ones). */
+async function ledgerRow(
+  org: { id: string },
+  debtor: { id: string },
+  input: {
+    provider: (typeof payments.$inferInsert)['provider'];
+    amountCents: number;
+    paidAt: Date;
+    refundedCents?: number;
+    status?: (typeof payments.$inferInsert)['status'];
+  },
+) {
+  await getDb()
+    .insert(payments)
+    .values({
+      organizationId: org.id,
+      debtorId: debtor.id,
+      provider: input.provider,
+      providerPaymentId: `test-${crypto.randomUUID()}`,
+      amountCents: input.amountCents,
+      refundedCents: input.refundedCents ?? 0,
+      status: input.status ?? 'paid',
+      paidAt: input.paidAt,
+      createdAt: input.paidAt,
+    });
+}
+
 async function fixture() {
   const clock = fixedClock('2026-11-23T10:00:00Z');
   const org = await createOrganization();
@@ -52,8 +80,10 @@ async function fixture() {
     paidAt: new Date('2026-10-20T10:00:00Z'),
     allocations: [{ invoice: F, amountCents: 25_000 }],
   });
-  // Counted per week: a Stripe payment of 30.00 with 10.00 refunded (week 47). Not counted: a
-  // bank transfer, a failed demo payment, and another organization's payment.
+  // Counted per week: a Stripe payment of 30.00 with 10.00 refunded (week 47), a bank transfer
+  // from a statement (week 47) and an external settlement (week 46). Not counted: a failed demo
+  // payment, a returned transfer, credit notes, write-offs and spent debtor credit (no money came
+  // in), and another organization's payment.
   await createPayment(org, d2, {
     amountCents: 3_000,
     refundedCents: 1_000,
@@ -66,6 +96,17 @@ async function fixture() {
     paidAt: new Date('2026-11-17T08:00:00Z'),
   });
   await createPayment(org, d1, { amountCents: 9_999, provider: 'demo', status: 'failed' });
+  await ledgerRow(org, d1, { provider: 'external', amountCents: 4_000, paidAt: new Date('2026-11-12T09:00:00Z') });
+  await ledgerRow(org, d2, {
+    provider: 'bank_transfer',
+    amountCents: 8_800,
+    refundedCents: 8_800,
+    status: 'refunded',
+    paidAt: new Date('2026-11-16T09:00:00Z'),
+  });
+  for (const provider of ['credit_note', 'write_off', 'debtor_credit'] as const) {
+    await ledgerRow(org, d1, { provider, amountCents: 6_000, paidAt: new Date('2026-11-18T09:00:00Z') });
+  }
 
   // Another organization: must never show up.
   const od = await createDebtor(other);
@@ -195,9 +236,20 @@ describe('dashboard figures', () => {
     expect(d.collected[0]).toMatchObject({ week: '2026-W37', weekStart: '2026-09-07' });
     expect(d.collected[11]).toMatchObject({ week: '2026-W48', weekStart: '2026-11-23', cents: 0 });
     const week = (w: string) => d.collected.find((x) => x.week === w)!;
-    expect(week('2026-W47')).toMatchObject({ cents: 7_000, count: 2 });
-    expect(week('2026-W43')).toMatchObject({ cents: 25_000, count: 1 });
-    expect(d.collected.reduce((s, w) => s + w.cents, 0)).toBe(32_000);
+    // Week 47: demo 50.00 + Stripe 30.00 − 10.00 refunded + a bank transfer of 70.00.
+    expect(week('2026-W47')).toEqual({
+      week: '2026-W47',
+      weekStart: '2026-11-16',
+      cents: 14_000,
+      count: 3,
+      portalCents: 7_000,
+      bankCents: 7_000,
+      externalCents: 0,
+    });
+    expect(week('2026-W46')).toMatchObject({ cents: 4_000, count: 1, portalCents: 0, externalCents: 4_000 });
+    expect(week('2026-W43')).toMatchObject({ cents: 25_000, count: 1, portalCents: 25_000 });
+    expect(d.collected.reduce((s, w) => s + w.cents, 0)).toBe(43_000);
+    for (const w of d.collected) expect(w.portalCents + w.bankCents + w.externalCents).toBe(w.cents);
 
     expect(d.paused.byReason).toEqual([
       { reason: 'dispute', count: 1, cents: 15_000 },
@@ -247,5 +299,48 @@ describe('dashboard figures', () => {
     const d = await getDashboard(org.id, { clock: fixedClock('2026-10-31T23:30:00Z') });
     expect(d.today).toBe('2026-11-01');
     expect(d.ageing.find((a) => a.bucket === 'd1_30')).toMatchObject({ count: 1, cents: 5_000 });
+  });
+});
+
+describe('collections and the ledger', () => {
+  it('counts transfers and external settlements booked through the ledger, not credit notes or write-offs', async () => {
+    const clock = fixedClock('2026-11-23T10:00:00Z');
+    const org = await createOrganization();
+    const debtor = await createDebtor(org);
+    const invoice = (totalCents: number) =>
+      createInvoice(org, debtor, { issueDate: '2026-10-01', dueDate: '2026-10-15', totalCents, openCents: totalCents });
+    const [a, b, c, d] = [await invoice(10_000), await invoice(20_000), await invoice(30_000), await invoice(40_000)];
+    const book = (
+      source: 'bank_transfer' | 'external' | 'credit_note' | 'write_off',
+      target: { id: string },
+      amountCents: number,
+      at: string,
+    ) =>
+      getDb().transaction((tx) =>
+        recordLedgerEntry(
+          tx,
+          {
+            organizationId: org.id,
+            debtorId: debtor.id,
+            source,
+            amountCents,
+            targets: [{ invoiceId: target.id }],
+            restAsCredit: source === 'bank_transfer',
+            key: `${source}-${target.id}`,
+            actor: { type: 'system' },
+          },
+          { clock: fixedClock(at) },
+        ),
+      );
+    // A transfer of 120.00 on a 100.00 invoice: all of it was received (20.00 is kept as credit).
+    await book('bank_transfer', a, 12_000, '2026-11-17T09:00:00Z');
+    await book('external', b, 20_000, '2026-11-18T09:00:00Z');
+    await book('credit_note', c, 30_000, '2026-11-18T09:00:00Z');
+    await book('write_off', d, 40_000, '2026-11-19T09:00:00Z');
+
+    const dash = await getDashboard(org.id, { clock });
+    const week = dash.collected.find((w) => w.week === '2026-W47')!;
+    expect(week).toMatchObject({ cents: 32_000, count: 2, portalCents: 0, bankCents: 12_000, externalCents: 20_000 });
+    expect(dash.collected.reduce((s, w) => s + w.cents, 0)).toBe(32_000);
   });
 });

@@ -21,9 +21,22 @@ export type DsoPoint = {
   dso: number | null;
 };
 
-export type WeekTotal = { week: string; weekStart: string; cents: number; count: number };
+/**
+ * Money collected in one ISO week: `cents`/`count` are every channel together; the channel
+ * figures split them (portal: iDEAL and card through a provider; bank: transfers matched from a
+ * bank statement; external: settlements the creditor's own systems reported through the API).
+ */
+export type WeekTotal = {
+  week: string;
+  weekStart: string;
+  cents: number;
+  count: number;
+  portalCents: number;
+  bankCents: number;
+  externalCents: number;
+};
 export type PauseReasonRow = {
-  reason: 'payment_pending' | 'payment_plan' | 'promise_to_pay' | 'dispute' | 'manual';
+  reason: 'payment_pending' | 'payment_plan' | 'promise_to_pay' | 'dispute' | 'manual' | 'transfer_announced';
   count: number;
   cents: number;
 };
@@ -51,6 +64,13 @@ export type Dashboard = {
 
 /** Providers that mean "paid through the portal" (not bank transfers or settlements recorded elsewhere). */
 export const PORTAL_PROVIDERS = ['mollie', 'stripe', 'demo'] as const;
+/**
+ * Ledger sources that are money received: the portal's providers, bank-statement transfers and
+ * external settlements. Credit notes, write-offs and spending a debtor's credit lower what is owed
+ * but bring no money in (the credit was counted when the overpayment arrived), so they are not
+ * collections.
+ */
+export const COLLECTION_PROVIDERS = [...PORTAL_PROVIDERS, 'bank_transfer', 'external'] as const;
 const FLAGGED_SHOWN = 10;
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -176,32 +196,56 @@ async function dsoQuery(db: Tx, organizationId: string, today: string): Promise<
 }
 
 /**
- * Money collected through the portal per ISO week (Monday to Sunday, Europe/Amsterdam), the
- * current week and the 11 before it: paid payments of a portal provider, by paid_at, net of
- * partial refunds.
+ * Money collected per ISO week (Monday to Sunday, Europe/Amsterdam), the current week and the 11
+ * before it: paid payments of every money-in source (COLLECTION_PROVIDERS), by paid_at, net of
+ * partial refunds, chargebacks and returned transfers, split by channel.
  */
 async function collectedQuery(db: Tx, organizationId: string, today: string): Promise<WeekTotal[]> {
-  const providers = `{${PORTAL_PROVIDERS.join(',')}}`;
-  const rows = await db.execute<{ week: string; week_start: string; cents: unknown; count: unknown }>(sql`
+  const providers = `{${COLLECTION_PROVIDERS.join(',')}}`;
+  const portal = `{${PORTAL_PROVIDERS.join(',')}}`;
+  const rows = await db.execute<{
+    week: string;
+    week_start: string;
+    cents: unknown;
+    count: unknown;
+    portal_cents: unknown;
+    bank_cents: unknown;
+    external_cents: unknown;
+  }>(sql`
     with weeks as (
       select (date_trunc('week', ${today}::timestamp) - make_interval(weeks => g))::date as week_start
       from generate_series(0, 11) as g
+    ), received as (
+      select p.id, p.provider, p.paid_at,
+        greatest(p.amount_cents - p.refunded_cents - p.charged_back_cents, 0) as net
+      from payments p
+      where p.organization_id = ${organizationId}
+        and p.status = 'paid'
+        and p.provider = any(${providers}::payment_provider[])
     )
     select
       to_char(w.week_start, 'IYYY-"W"IW') as week,
       w.week_start::text as week_start,
-      coalesce(sum(p.amount_cents - p.refunded_cents), 0) as cents,
-      count(p.id) as count
+      coalesce(sum(r.net), 0) as cents,
+      count(r.id) as count,
+      coalesce(sum(r.net) filter (where r.provider = any(${portal}::payment_provider[])), 0) as portal_cents,
+      coalesce(sum(r.net) filter (where r.provider = 'bank_transfer'), 0) as bank_cents,
+      coalesce(sum(r.net) filter (where r.provider = 'external'), 0) as external_cents
     from weeks w
-    left join payments p
-      on p.organization_id = ${organizationId}
-      and p.status = 'paid'
-      and p.provider = any(${providers}::payment_provider[])
-      and p.paid_at >= (w.week_start::timestamp at time zone 'Europe/Amsterdam')
-      and p.paid_at < ((w.week_start + 7)::timestamp at time zone 'Europe/Amsterdam')
+    left join received r
+      on r.paid_at >= (w.week_start::timestamp at time zone 'Europe/Amsterdam')
+      and r.paid_at < ((w.week_start + 7)::timestamp at time zone 'Europe/Amsterdam')
     group by w.week_start
     order by w.week_start`);
-  return rows.map((r) => ({ week: r.week, weekStart: r.week_start, cents: num(r.cents), count: num(r.count) }));
+  return rows.map((r) => ({
+    week: r.week,
+    weekStart: r.week_start,
+    cents: num(r.cents),
+    count: num(r.count),
+    portalCents: num(r.portal_cents),
+    bankCents: num(r.bank_cents),
+    externalCents: num(r.external_cents),
+  }));
 }
 
 /** Open invoices with a pause in force now, per reason (an invoice with two reasons counts under both). */
@@ -222,7 +266,14 @@ async function pausedQuery(db: Tx, organizationId: string, now: Date) {
     select null, count(distinct id), coalesce(sum(distinct_open), 0)
     from (select id, max(open_cents) as distinct_open from active group by id) per_invoice`);
   const total = rows.find((r) => r.reason === null);
-  const order: PauseReasonRow['reason'][] = ['payment_pending', 'payment_plan', 'promise_to_pay', 'dispute', 'manual'];
+  const order: PauseReasonRow['reason'][] = [
+    'payment_pending',
+    'transfer_announced',
+    'payment_plan',
+    'promise_to_pay',
+    'dispute',
+    'manual',
+  ];
   const byReason = rows
     .filter((r): r is typeof r & { reason: PauseReasonRow['reason'] } => r.reason !== null)
     .map((r) => ({ reason: r.reason, count: num(r.count), cents: num(r.cents) }))

@@ -97,6 +97,14 @@ const RULES: Record<string, Rule> = {
   'payment.charged_back': { key: 'bo.tl.payment.charged_back', tone: 'bad' },
   'payment.recorded_external': { key: 'bo.tl.payment.recorded_external', tone: 'ok' },
   'payment.credit_note_recorded': { key: 'bo.tl.payment.credit_note_recorded', tone: 'ok' },
+  'payment.bank_transfer_recorded': { key: 'bo.tl.payment.bank_transfer_recorded', tone: 'ok' },
+  'payment.write_off_recorded': { key: 'bo.tl.payment.write_off_recorded', tone: 'neutral' },
+  'payment.credit_applied': { key: 'bo.tl.payment.credit_applied', tone: 'ok' },
+  'payment.returned': { key: 'bo.tl.payment.returned', tone: 'bad' },
+  'invoice.partially_written_off': { key: 'bo.tl.invoice.partially_written_off', tone: 'neutral' },
+  'invoice.reopened': { key: 'bo.tl.invoice.reopened', tone: 'warn' },
+  'invoice.payment_reversed': { key: 'bo.tl.invoice.payment_reversed', tone: 'warn' },
+  'debtor.credit_used': { key: 'bo.tl.debtor.credit_used', tone: 'info' },
   'plan.proposed': { key: 'bo.tl.plan.proposed', tone: 'info' },
   'plan.approved': { key: 'bo.tl.plan.approved', tone: 'ok' },
   'plan.auto_approved': { key: 'bo.tl.plan.approved', tone: 'ok' },
@@ -113,6 +121,9 @@ const RULES: Record<string, Rule> = {
   'dispute.message': { key: 'bo.tl.dispute.message', tone: 'neutral' },
   'dispute.resolved': { key: 'bo.tl.dispute.resolved', tone: 'ok' },
   'dispute.withdrawn': { key: 'bo.tl.dispute.withdrawn', tone: 'neutral' },
+  'transfer_notice.announced': { key: 'bo.tl.transfer_notice.announced', tone: 'info' },
+  'transfer_notice.received': { key: 'bo.tl.transfer_notice.received', tone: 'ok' },
+  'transfer_notice.lapsed': { key: 'bo.tl.transfer_notice.lapsed', tone: 'warn' },
 };
 
 /** The entity named by an action's prefix, for the generic line. */
@@ -155,9 +166,19 @@ const LIFTED_REASONS = new Set([
   'dispute_paid',
   'dispute_withdrawn',
   'invoice_credited',
+  'transfer_received',
+  'transfer_not_received',
+  'written_off',
 ]);
 
-const PAUSE_REASONS = new Set(['payment_pending', 'payment_plan', 'promise_to_pay', 'dispute', 'manual']);
+const PAUSE_REASONS = new Set([
+  'payment_pending',
+  'payment_plan',
+  'promise_to_pay',
+  'dispute',
+  'manual',
+  'transfer_announced',
+]);
 const TEMPLATES = new Set([
   'friendly_reminder',
   'second_reminder',
@@ -238,6 +259,7 @@ function paramsFor(event: TimelineEvent, locale: Locale): Params {
     note: typeof d.note === 'string' && d.note ? ` — ${d.note}` : '',
     provider: str(d.provider),
     date: typeof d.promisedDate === 'string' ? formatDate(d.promisedDate, locale) : '',
+    transferredOn: typeof d.transferredOn === 'string' ? formatDate(d.transferredOn, locale) : '',
   };
 }
 

@@ -322,9 +322,10 @@ export const transferNoticesOnLedgerEvents: LedgerBatchListener = async (tx, eve
     .from(transferNotices)
     .where(
       and(
-        inArray(transferNotices.organizationId, [...new Set(relevant.map((e) => e.organizationId))]),
+        sql`${transferNotices.organizationId} = any(${`{${[...new Set(relevant.map((e) => e.organizationId))].join(',')}}`}::uuid[])`,
         eq(transferNotices.status, 'waiting'),
-        arrayOverlaps(transferNotices.invoiceIds, invoiceIds),
+        // The ids as one array parameter (a bank statement's chunk pays hundreds of invoices).
+        sql`${transferNotices.invoiceIds} && ${`{${invoiceIds.join(',')}}`}::uuid[]`,
       ),
     );
   if (waiting.length === 0) return;

@@ -1,4 +1,5 @@
 import * as backoffice from './catalog/backoffice';
+import * as bank from './catalog/bank';
 import * as common from './catalog/common';
 import * as disputes from './catalog/disputes';
 import * as dunning from './catalog/dunning';
@@ -11,7 +12,7 @@ import * as portal from './catalog/portal';
  * and `en` typed against it, so a missing translation is a type error. Keys are
  * namespaced by area (`portal.*`, `pay.*`, …) so catalogs never collide.
  */
-const catalogs = { common, portal, payments, dunning, plans, disputes, backoffice };
+const catalogs = { common, portal, payments, dunning, plans, disputes, backoffice, bank };
 type Catalog = (typeof catalogs)[keyof typeof catalogs];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type AllMessages = UnionToIntersection<Catalog['nl']>;
