@@ -22,7 +22,7 @@ export type AuditInput = {
 
 /**
  * Writes audit events; call it inside the transaction that makes the change. Any number of
- * events in ONE statement, ids in the order given: the rows travel as one jsonb parameter (a bank
+ * events in ONE statement, ids in the order given: the rows travel as one json parameter (a bank
  * statement's import writes thousands at once; building a parameter per value cost more than the
  * insert). An event without `at` gets the transaction's time, as the column's default would.
  */

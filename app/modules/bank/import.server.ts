@@ -11,8 +11,9 @@
  * (One transaction for a whole 10,000-line file would hold its invoices locked for the whole
  * import and lose all of it to one failure; chunks keep both small.) Lines already known are
  * recognised by one query per account before any transaction, so a re-import costs a parse and
- * that lookup. Within a chunk the bookings of lines for different debtors go out together (see
- * bookChunk); the cost that remains is the ledger's, per booked line.
+ * that lookup. Within a chunk (see bookChunk) the lines are decided in file order and every matched
+ * one is booked by ONE recordLedgerEntries call (set-based: a fixed number of statements per chunk,
+ * not per line); the lines are then inserted once, with their outcome, in one statement.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
@@ -868,7 +869,7 @@ async function lockAccountsAndFindRecorded(tx: Tx, organizationId: string, chunk
 }
 
 /**
- * Inserts a chunk's lines with their outcomes, in one statement (the rows as one jsonb parameter).
+ * Inserts a chunk's lines with their outcomes, in one statement (the rows as one json parameter).
  * Under the accounts' import lock none can be recorded already; if one were, the chunk fails
  * (nothing of it is kept) rather than book a line twice.
  */

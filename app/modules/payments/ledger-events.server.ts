@@ -10,6 +10,10 @@
  * - `revised`: the creditor changed an invoice's total and that settled or re-opened it
  *   (`payment` and `source` are null).
  *
+ * recordLedgerEntries (a bank statement's lines) delivers its events in one batch, in order: a
+ * subscriber registered with onLedgerEvents gets them in one call (and does its work for all of
+ * them in a few queries), one registered with onLedgerEvent gets them one by one.
+ *
  * The subscribers (dunning pauses, disputes, payment plans, transfer notices) register in
  * their own modules; ./ledger-subscribers.server imports them all and is loaded the first time
  * an event is emitted, so they are active in the web server, the worker, scripts and tests alike

@@ -8,7 +8,8 @@
  * - provider payments (Stripe, Mollie, demo) started in the portal: applyPaymentStatus /
  *   applyProviderSnapshot move the payment; refunds and chargebacks go through recordReversal;
  * - recordLedgerEntry: bank transfers (bank statements), external settlements (API), credit
- *   notes (disputes, API), write-offs, and spending the debtor's credit;
+ *   notes (disputes, API), write-offs, and spending the debtor's credit; recordLedgerEntries books
+ *   many of them at once (a bank statement's lines) with the same rules and results, set-based;
  * - reverseLedgerEntry: (part of) an earlier entry comes back (returned transfer, refund, chargeback);
  * - reviseInvoiceAmounts: the creditor changed an invoice's total, which can settle or re-open it.
  *
@@ -19,8 +20,9 @@
  *
  * Everything a change means commits with it, in the caller's transaction: rows locked (payment,
  * then invoices in id order, then the debtor), amounts, allocations, audit events, the "payment
- * received" email job (money-in sources), and one ledger event to the subscribers
- * (./ledger-events.server: dunning pauses, disputes, plans, transfer notices).
+ * received" email job (money-in sources), and one ledger event per booking to the subscribers
+ * (./ledger-events.server: dunning pauses, disputes, plans, transfer notices; a batch's events
+ * reach them in one delivery).
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
@@ -1015,7 +1017,7 @@ async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Prom
 
 /**
  * Inserts the payment rows of ledger entries (built in full in memory) in one statement, the rows
- * as one jsonb parameter; returns the ids written. A key already taken (the unique (provider,
+ * as one json parameter; returns the ids written. A key already taken (the unique (provider,
  * provider_payment_id) index) is skipped: a concurrent twin.
  */
 async function insertEntryPayments(tx: Tx, rows: Payment[]): Promise<string[]> {
