@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../utils/db.server';
 
 export type Actor =
@@ -20,14 +20,18 @@ export type AuditInput = {
   at?: Date;
 };
 
+/** Audit events made ready ahead of their transaction (prepareAudit); written by audit(tx, prepared). */
+export type PreparedAudit = { readonly kind: 'prepared-audit'; readonly count: number; readonly statement: SQL };
+
+const isPrepared = (item: AuditInput | PreparedAudit): item is PreparedAudit =>
+  (item as PreparedAudit).kind === 'prepared-audit';
+
 /**
- * Writes audit events; call it inside the transaction that makes the change. Any number of
- * events in ONE statement, ids in the order given: the rows travel as one json parameter (a bank
- * statement's import writes thousands at once; building a parameter per value cost more than the
- * insert). An event without `at` gets the transaction's time, as the column's default would.
+ * Builds the statement for audit events without writing them, so a caller that plans its work
+ * ahead (the ledger's prepared batches) does the building outside its transaction. Only audit()
+ * writes it.
  */
-export async function audit(tx: Tx, ...events: AuditInput[]) {
-  if (events.length === 0) return;
+export function prepareAudit(...events: AuditInput[]): PreparedAudit {
   const rows = events.map((e) => ({
     organization_id: e.organizationId,
     actor_type: e.actor.type,
@@ -40,7 +44,10 @@ export async function audit(tx: Tx, ...events: AuditInput[]) {
     data: e.data ?? null,
     created_at: e.at ? e.at.toISOString() : null,
   }));
-  await tx.execute(sql`
+  return {
+    kind: 'prepared-audit',
+    count: events.length,
+    statement: sql`
     insert into audit_events
       (organization_id, actor_type, actor_id, action, entity_type, entity_id, debtor_id, invoice_id, data, created_at)
     select u.organization_id, u.actor_type::actor_type, u.actor_id, u.action, u.entity_type, u.entity_id, u.debtor_id,
@@ -49,5 +56,24 @@ export async function audit(tx: Tx, ...events: AuditInput[]) {
       as (organization_id uuid, actor_type text, actor_id text, action text, entity_type text, entity_id text,
           debtor_id uuid, invoice_id uuid, data jsonb, created_at timestamptz)) with ordinality
       as u(organization_id, actor_type, actor_id, action, entity_type, entity_id, debtor_id, invoice_id, data, created_at, n)
-    order by u.n`);
+    order by u.n`,
+  };
+}
+
+/**
+ * Writes audit events; call it inside the transaction that makes the change. Any number of
+ * events in ONE statement, ids in the order given: the rows travel as one json parameter (a bank
+ * statement's import writes thousands at once; building a parameter per value cost more than the
+ * insert). An event without `at` gets the transaction's time, as the column's default would.
+ * Events prepared ahead (prepareAudit) are written as they are, in the order given.
+ */
+export async function audit(tx: Tx, ...items: (AuditInput | PreparedAudit)[]) {
+  if (items.length === 0) return;
+  if (items.every(isPrepared)) {
+    for (const prepared of items) if (prepared.count > 0) await tx.execute(prepared.statement);
+    return;
+  }
+  if (items.some(isPrepared)) throw new Error('audit: pass events or prepared events, not both');
+  const prepared = prepareAudit(...(items as AuditInput[]));
+  if (prepared.count > 0) await tx.execute(prepared.statement);
 }

@@ -33,6 +33,7 @@ import {
   onLedgerEvent,
   PAYMENT_RECEIVED_TASK,
   queuePaymentReceived,
+  recordLedgerEntry,
   type LedgerEvent,
 } from '../payments/ledger.server';
 import {
@@ -311,6 +312,97 @@ describe('import: lines of one file see what earlier lines booked', () => {
     const entries = await entriesOf(outcome.statementId);
     expect(entries.find((e) => e.status === 'queued')?.note).toBe('[invoice_settled] 2026-900');
     expect(entries.find((e) => e.amountCents === 2_000)).toMatchObject({ matchRule: 'iban_amount', debtorId: debtors[0].id });
+  });
+});
+
+describe('import: chunks planned ahead', () => {
+  it('an invoice paid across two chunks: each line books on what the one before left', async () => {
+    const { org, finance, debtor } = await world();
+    const [r1, r2, r3] = [nextRef(), nextRef(), nextRef()];
+    const z = await createInvoice(org, debtor, { totalCents: 3_000, paymentReference: r1, dueDate: '2026-02-01' });
+    const a = await createInvoice(org, debtor, { totalCents: 1_000, paymentReference: r2, dueDate: '2026-02-02' });
+    const b = await createInvoice(org, debtor, { totalCents: 1_500, paymentReference: r3, dueDate: '2026-02-03' });
+    const outcome = await importFile(
+      org.id,
+      camtFile([
+        {
+          lines: [
+            { amountCents: 1_000, refs: [r1] },
+            { amountCents: 1_000, refs: [r2] },
+            // Chunk 2: the rest of z, planned while chunk 1 is being written.
+            { amountCents: 2_000, refs: [r1] },
+            { amountCents: 1_500, refs: [r3] },
+          ],
+        },
+      ]),
+      finance.id,
+      { chunkLines: 2 },
+    );
+    expect(outcome).toMatchObject({ credits: 4, matched: 4, queued: 0 });
+    for (const invoice of [z, a, b]) expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', openCents: 0 });
+    expect(await paymentsOf(org.id)).toHaveLength(4);
+    const [{ credit }] = await db().select({ credit: debtors.creditCents }).from(debtors).where(eq(debtors.id, debtor.id));
+    expect(credit).toBe(0);
+  });
+
+  it('an invoice paid elsewhere while its chunk waits: the chunk is decided again and the line waits in the queue', async () => {
+    const { org, finance, debtor } = await world();
+    const other = await createDebtor(org);
+    const [r1, r2, r3, r4] = [nextRef(), nextRef(), nextRef(), nextRef()];
+    const first = await createInvoice(org, debtor, { totalCents: 1_000, paymentReference: r1 });
+    const second = await createInvoice(org, debtor, { totalCents: 1_100, paymentReference: r2 });
+    const x = await createInvoice(org, other, { number: '2026-7001', totalCents: 2_000, paymentReference: r3 });
+    const y = await createInvoice(org, other, { totalCents: 2_500, paymentReference: r4 });
+    // While chunk 1 is being booked, a payment for x arrives through another door (its own transaction).
+    let paidElsewhere = false;
+    listeners.push('pay-x-elsewhere');
+    onLedgerEvent('pay-x-elsewhere', async (_tx, event) => {
+      if (paidElsewhere || event.organizationId !== org.id) return;
+      paidElsewhere = true;
+      await db().transaction((tx) =>
+        recordLedgerEntry(
+          tx,
+          {
+            organizationId: org.id,
+            debtorId: other.id,
+            source: 'external',
+            amountCents: 2_000,
+            targets: [{ invoiceId: x.id }],
+            restAsCredit: false,
+            key: `elsewhere:${x.id}`,
+            actor: { type: 'api', id: 'test' },
+          },
+          { clock },
+        ),
+      );
+    });
+    const outcome = await importFile(
+      org.id,
+      camtFile([
+        {
+          lines: [
+            { amountCents: 1_000, refs: [r1] },
+            { amountCents: 1_100, refs: [r2] },
+            { amountCents: 2_000, refs: [r3] },
+            { amountCents: 2_500, refs: [r4] },
+          ],
+        },
+      ]),
+      finance.id,
+      { chunkLines: 2 },
+    );
+    expect(paidElsewhere).toBe(true);
+    expect(outcome).toMatchObject({ credits: 4, matched: 3, queued: 1 });
+    const entries = await entriesOf(outcome.statementId);
+    expect(entries.find((e) => e.amountCents === 2_000)).toMatchObject({ status: 'queued', note: '[invoice_settled] 2026-7001' });
+    // x was paid once (not twice, and nothing became credit); the others by the statement.
+    const onX = await db().select().from(paymentAllocations).where(eq(paymentAllocations.invoiceId, x.id));
+    expect(onX).toHaveLength(1);
+    for (const invoice of [first, second, x, y]) expect((await invoiceRow(invoice.id)).status).toBe('paid');
+    const [{ credit }] = await db().select({ credit: debtors.creditCents }).from(debtors).where(eq(debtors.id, other.id));
+    expect(credit).toBe(0);
+    const [statement] = await db().select().from(bankStatements).where(eq(bankStatements.id, outcome.statementId));
+    expect(statement).toMatchObject({ credits: 4, matched: 3, queued: 1, duplicates: 0 });
   });
 });
 

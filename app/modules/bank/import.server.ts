@@ -11,9 +11,16 @@
  * (One transaction for a whole 10,000-line file would hold its invoices locked for the whole
  * import and lose all of it to one failure; chunks keep both small.) Lines already known are
  * recognised by one query per account before any transaction, so a re-import costs a parse and
- * that lookup. Within a chunk (see bookChunk) the lines are decided in file order and every matched
- * one is booked by ONE recordLedgerEntries call (set-based: a fixed number of statements per chunk,
- * not per line); the lines are then inserted once, with their outcome, in one statement.
+ * that lookup. Within a chunk the lines are decided in file order and every matched one is booked
+ * by ONE recordLedgerEntries call (set-based: a fixed number of statements per chunk, not per
+ * line); the lines are then inserted once, with their outcome, in one statement.
+ *
+ * Chunks are planned ahead (prepareChunk): while the database writes chunk n, chunk n+1 is decided
+ * on the in-memory context and its ledger entries are planned (prepareLedgerEntries, reads without
+ * locks). Booking it checks under lock that nothing it rests on changed; if something did (a
+ * webhook paid one of its invoices, another import recorded one of its lines) that chunk rolls
+ * back whole and it and the rest are decided and booked under their locks (bookChunk) on a
+ * context read afresh. Both ways leave the same result.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
@@ -31,7 +38,14 @@ import { getDb, type Tx } from '../../utils/db.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { audit, type Actor } from '../audit/audit.server';
 import { formatIban } from '../payments/iban';
-import { recordLedgerEntries, reverseLedgerEntry } from '../payments/ledger.server';
+import {
+  LedgerPlanStale,
+  prepareLedgerEntries,
+  recordLedgerEntries,
+  reverseLedgerEntry,
+  type LedgerEntryInput,
+  type PreparedLedgerEntries,
+} from '../payments/ledger.server';
 import { BankImportError, type BankImportErrorCode } from './errors';
 import { BANK_PREVIEW_LINES, BANK_STATEMENT_MAX_BYTES, BANK_STATEMENT_MAX_LINES } from './limits';
 import {
@@ -399,9 +413,11 @@ export async function importStatementFile(
   const chunks: PreparedLine[][] = [];
   for (let at = 0; at < fresh.length; at += chunkLines) chunks.push(fresh.slice(at, at + chunkLines));
   if (chunks.length === 0) chunks.push([]);
+  const env: ChunkEnv = { organizationId, statementId, ctx, actor, seen, clock, setAside: 0 };
 
-  for (const [index, chunk] of chunks.entries()) {
-    await db.transaction(async (tx) => {
+  /** One chunk's transaction: the statement row first, the lines, then the counts (and at the end the audit). */
+  const commit = (index: number, book: (tx: Tx) => Promise<ChunkCounts>) =>
+    db.transaction(async (tx) => {
       const now = clock.now();
       if (index === 0) {
         await tx.insert(bankStatements).values({
@@ -420,12 +436,7 @@ export async function importStatementFile(
           createdAt: now,
         });
       }
-      const counts = await bookChunk(tx, { organizationId, statementId, ctx, actor, seen, clock, setAside: 0 }, chunk);
-      outcome.credits += counts.credits;
-      outcome.matched += counts.matched;
-      outcome.queued += counts.queued;
-      outcome.ignored += counts.ignored;
-      outcome.duplicates += counts.duplicates;
+      const counts = await book(tx);
       await tx
         .update(bankStatements)
         .set({
@@ -437,6 +448,8 @@ export async function importStatementFile(
         })
         .where(and(eq(bankStatements.id, statementId), eq(bankStatements.organizationId, organizationId)));
       if (index === chunks.length - 1) {
+        const total = { ...outcome };
+        for (const key of ['credits', 'matched', 'queued', 'ignored', 'duplicates'] as const) total[key] += counts[key];
         await audit(tx, {
           organizationId,
           actor,
@@ -447,17 +460,66 @@ export async function importStatementFile(
             format: parsed.format,
             filename,
             statements: parsed.statements.map((s) => ({ id: s.id, account: s.accountIban })),
-            entries: outcome.entries,
-            credits: outcome.credits,
-            matched: outcome.matched,
-            queued: outcome.queued,
-            ignored: outcome.ignored,
-            duplicates: outcome.duplicates,
+            entries: total.entries,
+            credits: total.credits,
+            matched: total.matched,
+            queued: total.queued,
+            ignored: total.ignored,
+            duplicates: total.duplicates,
           },
           at: now,
         });
       }
+      return counts;
     });
+  const add = (counts: ChunkCounts) => {
+    for (const key of ['credits', 'matched', 'queued', 'ignored', 'duplicates'] as const) outcome[key] += counts[key];
+  };
+
+  // Chunks planned ahead (see prepareChunk): the next chunk is decided and its ledger entries
+  // planned while the database writes the current one. Anything that changed under a plan (a
+  // webhook paid one of its invoices, another import recorded one of its lines) makes that chunk
+  // roll back whole; from there on every chunk is decided and booked under its locks (bookChunk),
+  // on a context read afresh.
+  let index = 0;
+  /** How many credits of env.seen are committed (or belong to chunks still to be booked the slow way). */
+  let seenCommitted = 0;
+  let next: Promise<PreparedChunk> | null = prepareChunk(db, env, chunks[0]);
+  for (; index < chunks.length; index++) {
+    const prepared = await next!;
+    next = null;
+    if (prepared.stale) break;
+    const committing = commit(index, (tx) => commitPrepared(tx, env, prepared));
+    if (index + 1 < chunks.length) {
+      // Started now, it runs while the transaction above waits on the database; its reads take no
+      // locks and its plan is checked under lock when booked. A failure waits for its turn.
+      next = prepareChunk(db, env, chunks[index + 1]);
+      next.catch(() => {});
+    }
+    try {
+      add(await committing);
+      seenCommitted = prepared.seenEnd;
+    } catch (error) {
+      if (next) await next.catch(() => null);
+      next = null;
+      if (!(error instanceof ChunkStale || error instanceof LedgerPlanStale)) throw error;
+      break;
+    }
+  }
+  if (index < chunks.length) {
+    // The slow, always-right path for the rest: a context read afresh (it holds what the committed
+    // chunks booked), and only the committed chunks' credits as seen.
+    seen.length = seenCommitted;
+    const rest = chunks.slice(index).flat();
+    const credits = rest.filter((l) => l.direction === 'credit' && !l.reversal);
+    env.ctx =
+      credits.length > 0
+        ? await loadMatchContext(db, organizationId, credits)
+        : buildMatchContext({ invoices: [], debtors: [], ibans: [] });
+    for (; index < chunks.length; index++) {
+      const chunk = chunks[index];
+      add(await commit(index, (tx) => bookChunk(tx, env, chunk)));
+    }
   }
   return outcome;
 }
@@ -496,7 +558,7 @@ async function bookChunk(tx: Tx, env: ChunkEnv, chunk: PreparedLine[]) {
   const tentative = new Set<string>();
   for (const line of lines) {
     if (line.direction !== 'credit' || line.reversal) continue;
-    const decision = matchLine(ctx, line);
+    const decision = matchLine(ctx, line, { suggestions: false });
     if (decision.kind === 'match') for (const id of decision.invoiceIds) tentative.add(id);
   }
   if (tentative.size > 0) {
@@ -524,19 +586,7 @@ async function bookChunk(tx: Tx, env: ChunkEnv, chunk: PreparedLine[]) {
     decided = [];
     const results = await recordLedgerEntries(
       tx,
-      batch.map(({ line, decision }) => ({
-        organizationId,
-        debtorId: decision.debtorId,
-        source: 'bank_transfer' as const,
-        amountCents: line.amountCents,
-        targets: decision.invoiceIds.map((invoiceId) => ({ invoiceId })),
-        restAsCredit: true,
-        key: line.id,
-        reference: line.structuredRef ?? line.entryRef,
-        method: 'bank_transfer',
-        actor: env.actor,
-        origin: { kind: 'bank_entry' as const, id: line.id },
-      })),
+      batch.map(({ line, decision }) => ledgerEntryOf(env, line, decision)),
       { clock },
     );
     results.forEach((result, index) => {
@@ -602,10 +652,193 @@ async function bookChunk(tx: Tx, env: ChunkEnv, chunk: PreparedLine[]) {
   }
   await bookDecided();
 
-  await insertLines(tx, env, lines, outcomes, now);
+  if (lines.length > 0) await insertLineRows(tx, env, lineRowsJson(lines, outcomes), lines.length, now);
   // After the lines: a learned account names the line it was learned from.
   await learnIbans(tx, organizationId, learned, now);
   // Counted from the final outcomes: a debit later in the chunk may have set a queued credit aside.
+  Object.assign(counts, countsOf(lines, outcomes), { duplicates: counts.duplicates });
+  counts.queued -= env.setAside;
+  counts.ignored += env.setAside;
+  env.setAside = 0;
+  return counts;
+}
+
+type MatchOf = Extract<MatchDecision, { kind: 'match' }>;
+
+type ChunkCounts = { credits: number; matched: number; queued: number; ignored: number; duplicates: number };
+
+/** Something a prepared chunk was planned on changed before it was booked: it rolls back whole. */
+class ChunkStale extends Error {}
+
+/** A chunk decided and planned ahead, outside any transaction (see prepareChunk). */
+type PreparedChunk = {
+  /** True: the chunk cannot be booked as planned; it and the rest go the slow way. */
+  stale: boolean;
+  lines: PreparedLine[];
+  entries: LedgerEntryInput[];
+  ledger: PreparedLedgerEntries | null;
+  /** Per entry, the line it books. */
+  entryLines: PreparedLine[];
+  outcomes: Map<string, LineOutcome>;
+  learned: { iban: string; debtorId: string; entryId: string }[];
+  /** The chunk's rows for bank_entries (insertLines' json). */
+  rowsJson: string;
+  counts: ChunkCounts;
+  /** env.seen's length once this chunk's credits were added. */
+  seenEnd: number;
+};
+
+/** Gives the event loop a turn, so a transaction waiting on the database can send its next statement. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Decides a chunk on the context and plans its ledger entries, with no transaction and no locks,
+ * while the previous chunk is being written. The context is updated as if the chunk were booked
+ * (so the next chunk sees what this one pays). The plan is kept only if the invoices the ledger
+ * read are what the context believed before this chunk (otherwise `stale`); booking it
+ * (commitPrepared) then checks under lock that nothing changed since.
+ *
+ * A chunk with a debit that may give back an earlier credit needs earlier credits booked first
+ * and is never planned ahead (`stale`).
+ */
+async function prepareChunk(db: Tx, env: ChunkEnv, lines: PreparedLine[]): Promise<PreparedChunk> {
+  const { ctx, clock } = env;
+  const outcomes = new Map<string, LineOutcome>();
+  const learned: { iban: string; debtorId: string; entryId: string }[] = [];
+  const decided: { line: PreparedLine; decision: MatchOf; seen: CreditSeen }[] = [];
+  const before = new Map<string, { status: string; owedCents: number }>();
+  const prepared: PreparedChunk = {
+    stale: false,
+    lines,
+    entries: [],
+    ledger: null,
+    entryLines: [],
+    outcomes,
+    learned,
+    rowsJson: '[]',
+    counts: { credits: 0, matched: 0, queued: 0, ignored: 0, duplicates: 0 },
+    seenEnd: env.seen.length,
+  };
+  if ((await debitsThatMayReturn(db, env, lines)).size > 0) return { ...prepared, stale: true };
+
+  const learnedHere = new Set<string>();
+  for (const [n, line] of lines.entries()) {
+    if (n % 64 === 63) await yieldToIo();
+    if (line.direction === 'debit') {
+      outcomes.set(line.id, outcomeOf(line.id, 'debit', { note: line.reversal ? systemNote('reversal_unlinked') : null }));
+      continue;
+    }
+    if (line.reversal) {
+      outcomes.set(line.id, outcomeOf(line.id, 'ignored', { note: systemNote('credit_reversal') }));
+      continue;
+    }
+    const decision = matchLine(ctx, line);
+    if (decision.kind === 'queue') {
+      outcomes.set(line.id, queuedOutcome(line.id, decision));
+      env.seen.push(seenOf(line, 'queued', null, null));
+      continue;
+    }
+    for (const id of decision.invoiceIds) {
+      const fact = ctx.invoices.get(id);
+      if (fact && !before.has(id)) before.set(id, { status: fact.status, owedCents: fact.owedCents });
+    }
+    simulateBooking(ctx, decision.invoiceIds, line.amountCents);
+    const iban = line.counterpartyIban;
+    const pair = `${iban}|${decision.debtorId}`;
+    const learns =
+      iban !== null && (learnedHere.has(pair) || !(ctx.debtorsByIban.get(iban)?.has(decision.debtorId) ?? false));
+    if (iban !== null && learns) {
+      learnedHere.add(pair);
+      learnIban(ctx, iban, decision.debtorId);
+      learned.push({ iban, debtorId: decision.debtorId, entryId: line.id });
+    }
+    const seen = seenOf(line, 'matched', null, decision.debtorId);
+    env.seen.push(seen);
+    decided.push({ line, decision, seen });
+  }
+  prepared.seenEnd = env.seen.length;
+
+  if (decided.length > 0) {
+    prepared.entries = decided.map(({ line, decision }) => ledgerEntryOf(env, line, decision));
+    prepared.entryLines = decided.map((d) => d.line);
+    const ledger = await prepareLedgerEntries(db, prepared.entries, { clock });
+    prepared.ledger = ledger;
+    // The plan must rest on what the decisions rested on.
+    for (const [id, was] of before) {
+      const read = ledger.invoicesRead.get(id);
+      if (!read || read.status !== was.status || read.owedCents !== was.owedCents) return { ...prepared, stale: true };
+    }
+    await yieldToIo();
+    ledger.expected.forEach((expected, k) => {
+      const { line, decision, seen } = decided[k];
+      if (!expected.ok) {
+        outcomes.set(line.id, outcomeOf(line.id, 'queued', { suggestions: [], note: systemNote('not_booked', expected.code) }));
+        seen.status = 'queued';
+        const at = learned.findIndex((l) => l.entryId === line.id);
+        if (at >= 0) learned.splice(at, 1);
+        return;
+      }
+      outcomes.set(
+        line.id,
+        outcomeOf(line.id, 'matched', { matchRule: decision.rule, debtorId: decision.debtorId, paymentId: expected.paymentId }),
+      );
+      seen.paymentId = expected.paymentId;
+    });
+  }
+  prepared.rowsJson = lineRowsJson(lines, outcomes);
+  prepared.counts = countsOf(lines, outcomes);
+  return prepared;
+}
+
+/**
+ * Books a prepared chunk in its transaction: the accounts' import lock (a line recorded meanwhile
+ * by another import makes the chunk stale), the ledger plan (checked under lock: LedgerPlanStale
+ * if anything it read changed), the lines with their outcomes, the learned accounts.
+ */
+async function commitPrepared(tx: Tx, env: ChunkEnv, prepared: PreparedChunk): Promise<ChunkCounts> {
+  const { lines } = prepared;
+  if (lines.length === 0) return prepared.counts;
+  const recorded = await lockAccountsAndFindRecorded(tx, env.organizationId, lines);
+  if (recorded.size > 0) throw new ChunkStale('a line of this chunk was recorded by another import meanwhile');
+  if (prepared.ledger) {
+    const results = await recordLedgerEntries(tx, prepared.entries, { clock: env.clock, prepared: prepared.ledger });
+    results.forEach((result, k) => {
+      const expected = prepared.ledger!.expected[k];
+      const same = result.ok
+        ? expected.ok && expected.paymentId === result.result.payment.id
+        : !expected.ok && expected.code === result.error.code;
+      if (!same) throw new Error(`bank import: the ledger booked line ${prepared.entryLines[k].id} otherwise than planned`);
+      if (!result.ok) {
+        console.warn('bank import: ledger refused a matched line', { entryId: prepared.entryLines[k].id, code: result.error.code });
+      }
+    });
+  }
+  const now = env.clock.now();
+  await insertLineRows(tx, env, prepared.rowsJson, lines.length, now);
+  // After the lines: a learned account names the line it was learned from.
+  await learnIbans(tx, env.organizationId, prepared.learned, now);
+  return prepared.counts;
+}
+
+function ledgerEntryOf(env: ChunkEnv, line: PreparedLine, decision: MatchOf): LedgerEntryInput {
+  return {
+    organizationId: env.organizationId,
+    debtorId: decision.debtorId,
+    source: 'bank_transfer' as const,
+    amountCents: line.amountCents,
+    targets: decision.invoiceIds.map((invoiceId) => ({ invoiceId })),
+    restAsCredit: true,
+    key: line.id,
+    reference: line.structuredRef ?? line.entryRef,
+    method: 'bank_transfer',
+    actor: env.actor,
+    origin: { kind: 'bank_entry' as const, id: line.id },
+  };
+}
+
+/** A chunk's counts, from the lines' final outcomes. */
+function countsOf(lines: PreparedLine[], outcomes: Map<string, LineOutcome>): ChunkCounts {
+  const counts: ChunkCounts = { credits: 0, matched: 0, queued: 0, ignored: 0, duplicates: 0 };
   for (const line of lines) {
     if (line.direction !== 'credit') continue;
     counts.credits++;
@@ -614,13 +847,9 @@ async function bookChunk(tx: Tx, env: ChunkEnv, chunk: PreparedLine[]) {
     else if (status === 'queued') counts.queued++;
     else if (status === 'ignored') counts.ignored++;
   }
-  counts.queued -= env.setAside;
-  counts.ignored += env.setAside;
-  env.setAside = 0;
   return counts;
 }
 
-type MatchOf = Extract<MatchDecision, { kind: 'match' }>;
 
 /**
  * The debits of a chunk that may give back an earlier credit (same amount, same account or
@@ -868,19 +1097,44 @@ async function lockAccountsAndFindRecorded(tx: Tx, organizationId: string, chunk
   return new Set(rows.map((r) => `${r.account}|${r.key}`));
 }
 
+/** A chunk's lines with their outcomes as bank_entries rows, one json text (insertLineRows' parameter). */
+function lineRowsJson(lines: PreparedLine[], outcomes: Map<string, LineOutcome>): string {
+  return JSON.stringify(
+    lines.map((line) => {
+      const o = outcomes.get(line.id)!;
+      return {
+        id: line.id,
+        bank_account_id: line.bankAccountId!,
+        dedupe_key: line.dedupeKey,
+        entry_ref: line.entryRef,
+        booking_date: line.bookingDate,
+        value_date: line.valueDate,
+        amount_cents: line.amountCents,
+        currency: line.currency,
+        direction: line.direction,
+        reversal: line.reversal,
+        counterparty_name: line.counterpartyName,
+        counterparty_iban: line.counterpartyIban,
+        structured_ref: line.structuredRef,
+        remittance: line.remittance,
+        end_to_end_id: line.endToEndId,
+        status: o.status,
+        match_rule: o.matchRule,
+        debtor_id: o.debtorId,
+        payment_id: o.paymentId,
+        suggestions: o.suggestions,
+        note: o.note,
+      };
+    }),
+  );
+}
+
 /**
  * Inserts a chunk's lines with their outcomes, in one statement (the rows as one json parameter).
  * Under the accounts' import lock none can be recorded already; if one were, the chunk fails
  * (nothing of it is kept) rather than book a line twice.
  */
-async function insertLines(
-  tx: Tx,
-  env: ChunkEnv,
-  lines: PreparedLine[],
-  outcomes: Map<string, LineOutcome>,
-  now: Date,
-) {
-  if (lines.length === 0) return;
+async function insertLineRows(tx: Tx, env: ChunkEnv, rowsJson: string, count: number, now: Date) {
   const at = now.toISOString();
   const inserted = await tx.execute<{ id: string }>(sql`
     insert into bank_entries
@@ -892,41 +1146,15 @@ async function insertLines(
       u.counterparty_iban, u.structured_ref, u.remittance, u.end_to_end_id, u.status, u.match_rule, u.debtor_id,
       u.payment_id, case when jsonb_typeof(u.suggestions) = 'array' then u.suggestions end, u.note,
       case when u.status = 'matched' then ${at}::timestamptz end, ${at}::timestamptz, ${at}::timestamptz
-    from json_to_recordset(${JSON.stringify(
-      lines.map((line) => {
-        const o = outcomes.get(line.id)!;
-        return {
-          id: line.id,
-          bank_account_id: line.bankAccountId!,
-          dedupe_key: line.dedupeKey,
-          entry_ref: line.entryRef,
-          booking_date: line.bookingDate,
-          value_date: line.valueDate,
-          amount_cents: line.amountCents,
-          currency: line.currency,
-          direction: line.direction,
-          reversal: line.reversal,
-          counterparty_name: line.counterpartyName,
-          counterparty_iban: line.counterpartyIban,
-          structured_ref: line.structuredRef,
-          remittance: line.remittance,
-          end_to_end_id: line.endToEndId,
-          status: o.status,
-          match_rule: o.matchRule,
-          debtor_id: o.debtorId,
-          payment_id: o.paymentId,
-          suggestions: o.suggestions,
-          note: o.note,
-        };
-      }),
-    )}::json) as u(id uuid, bank_account_id uuid, dedupe_key text, entry_ref text, booking_date date, value_date date,
-                    amount_cents bigint, currency text, direction text, reversal boolean, counterparty_name text,
-                    counterparty_iban text, structured_ref text, remittance text, end_to_end_id text, status text,
-                    match_rule text, debtor_id uuid, payment_id uuid, suggestions jsonb, note text)
+    from json_to_recordset(${rowsJson}::json) as u(id uuid, bank_account_id uuid, dedupe_key text, entry_ref text,
+                    booking_date date, value_date date, amount_cents bigint, currency text, direction text,
+                    reversal boolean, counterparty_name text, counterparty_iban text, structured_ref text,
+                    remittance text, end_to_end_id text, status text, match_rule text, debtor_id uuid,
+                    payment_id uuid, suggestions jsonb, note text)
     on conflict do nothing
     returning id`);
-  if (inserted.length !== lines.length) {
-    throw new Error(`bank import: ${lines.length - inserted.length} line(s) were recorded by another import meanwhile`);
+  if (inserted.length !== count) {
+    throw new Error(`bank import: ${count - inserted.length} line(s) were recorded by another import meanwhile`);
   }
 }
 

@@ -103,7 +103,14 @@ export type MatchContext = {
   debtorsByNameToken: Map<string, Set<string>>;
   /** The creditor's invoice-number prefixes ("F", "INV-"), so "2026-0142" in a text finds "F2026-0142". */
   numberPrefixes: string[];
+  /**
+   * What a line's text yields (its references and invoice-number candidates under numberPrefixes),
+   * worked out once per line: the importer asks about a line more than once.
+   */
+  lineFacts: WeakMap<MatchLine, LineFacts>;
 };
+
+type LineFacts = { refs: { structured: string[]; tokens: string[] }; candidates: string[] };
 
 /** Rule 3 looks at no more than this many of a debtor's open invoices (oldest first). */
 export const SUBSET_SEARCH_CAP = 60;
@@ -193,9 +200,9 @@ export function buildMatchContext(input: {
     debtors: new Map(),
     debtorsByIban: new Map(),
     debtorsByNameToken: new Map(),
-    numberPrefixes: [],
+    numberPrefixes: numberPrefixesOf(input.invoices),
+    lineFacts: new WeakMap(),
   };
-  const prefixCounts = new Map<string, number>();
   for (const invoice of input.invoices) {
     if (ctx.invoices.has(invoice.id)) continue;
     const fact = { ...invoice };
@@ -208,14 +215,8 @@ export function buildMatchContext(input: {
       push(ctx.openByDebtor, fact.debtorId, fact);
       push(ctx.openByOwed, fact.owedCents, fact);
     }
-    const prefix = /^([A-Za-z]+[-_/. ]?)[0-9]/.exec(fact.number)?.[1];
-    if (prefix) prefixCounts.set(prefix, (prefixCounts.get(prefix) ?? 0) + 1);
   }
   for (const list of ctx.openByDebtor.values()) list.sort(byDueThenNumber);
-  ctx.numberPrefixes = [...prefixCounts.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([prefix]) => prefix);
   for (const debtor of input.debtors) {
     ctx.debtors.set(debtor.id, debtor);
     for (const token of nameTokens(debtor.name)) {
@@ -226,6 +227,29 @@ export function buildMatchContext(input: {
   }
   for (const { iban, debtorId } of input.ibans) learnIban(ctx, iban, debtorId);
   return ctx;
+}
+
+/** The five most used invoice-number prefixes ("F", "INV-"), most used first. */
+function numberPrefixesOf(invoices: readonly { number: string }[]): string[] {
+  const counts = new Map<string, number>();
+  for (const { number } of invoices) {
+    const prefix = /^([A-Za-z]+[-_/. ]?)[0-9]/.exec(number)?.[1];
+    if (prefix) counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([prefix]) => prefix);
+}
+
+/** A line's references and invoice-number candidates, worked out once per line and context. */
+function factsOf(ctx: Pick<MatchContext, 'lineFacts' | 'numberPrefixes'>, line: MatchLine): LineFacts {
+  let facts = ctx.lineFacts.get(line);
+  if (!facts) {
+    facts = { refs: lineReferences(line), candidates: lineNumberCandidates(line, ctx.numberPrefixes) };
+    ctx.lineFacts.set(line, facts);
+  }
+  return facts;
 }
 
 function isOpen(invoice: InvoiceFact) {
@@ -257,6 +281,7 @@ export function updateInvoiceFact(
 ) {
   const fact = ctx.invoices.get(id);
   if (!fact) return;
+  if ((next.status ?? fact.status) === fact.status && (next.owedCents ?? fact.owedCents) === fact.owedCents) return;
   const wasOpen = isOpen(fact);
   if (wasOpen) {
     removeFrom(ctx.openByOwed, fact.owedCents, fact);
@@ -336,7 +361,11 @@ function distinctDebtors(invoices: InvoiceFact[]) {
 /**
  * What to do with one credit line. Pure: reads the context only.
  */
-export function matchLine(ctx: MatchContext, line: MatchLine): MatchDecision {
+export function matchLine(
+  ctx: MatchContext,
+  line: MatchLine,
+  { suggestions = true }: { suggestions?: boolean } = {},
+): MatchDecision {
   const touched = new Set<string>();
   const touch = (invoices: InvoiceFact[]) => {
     for (const invoice of invoices) touched.add(invoice.debtorId);
@@ -345,7 +374,7 @@ export function matchLine(ctx: MatchContext, line: MatchLine): MatchDecision {
     kind: 'queue',
     code,
     detail,
-    suggestions: suggestFor(ctx, line),
+    suggestions: suggestions ? suggestFor(ctx, line) : [],
     touched: [...touched],
   });
   const match = (rule: AutoMatchRule, debtorId: string, invoices: InvoiceFact[]): MatchDecision => ({
@@ -357,7 +386,7 @@ export function matchLine(ctx: MatchContext, line: MatchLine): MatchDecision {
   });
 
   // 1. Structured references.
-  const refs = lineReferences(line);
+  const { refs, candidates } = factsOf(ctx, line);
   const byRef = new Map<string, InvoiceFact>();
   const ambiguous: string[] = [];
   const unknown: string[] = [];
@@ -379,7 +408,7 @@ export function matchLine(ctx: MatchContext, line: MatchLine): MatchDecision {
 
   // 2. Invoice numbers in the text.
   const byNumber = new Map<string, InvoiceFact>();
-  for (const candidate of lineNumberCandidates(line, ctx.numberPrefixes)) {
+  for (const candidate of candidates) {
     for (const hit of ctx.byNumber.get(candidate) ?? []) byNumber.set(hit.id, hit);
   }
   touch([...byNumber.values()]);
@@ -474,10 +503,10 @@ export function suggestFor(ctx: MatchContext, line: MatchLine): BankSuggestion[]
   };
 
   // What the references and numbers point at, grouped per debtor.
-  const refs = lineReferences(line);
+  const { refs, candidates } = factsOf(ctx, line);
   const pointed: InvoiceFact[] = [];
   for (const ref of [...refs.structured, ...refs.tokens]) pointed.push(...(ctx.byRef.get(ref) ?? []));
-  for (const candidate of lineNumberCandidates(line, ctx.numberPrefixes)) pointed.push(...(ctx.byNumber.get(candidate) ?? []));
+  for (const candidate of candidates) pointed.push(...(ctx.byNumber.get(candidate) ?? []));
   for (const debtorId of distinctDebtors(pointed)) {
     const own = [...new Set(pointed.filter((i) => i.debtorId === debtorId))];
     add(own, 'reference', sameAmount(own) ? 95 : 85);
@@ -533,11 +562,11 @@ export async function loadMatchContext(tx: Tx, organizationId: string, lines: Ma
     where organization_id = ${organizationId} and status = 'open'`);
   const refCandidates = new Set<string>();
   const numberCandidates = new Set<string>();
-  const prefixes = buildMatchContext({ invoices: open.map(invoiceFact), debtors: [], ibans: [] }).numberPrefixes;
+  const early = { numberPrefixes: numberPrefixesOf(open), lineFacts: new WeakMap<MatchLine, LineFacts>() };
   for (const line of lines) {
-    const refs = lineReferences(line);
+    const { refs, candidates } = factsOf(early, line);
     for (const ref of [...refs.structured, ...refs.tokens]) refCandidates.add(ref);
-    for (const candidate of lineNumberCandidates(line, prefixes)) numberCandidates.add(candidate);
+    for (const candidate of candidates) numberCandidates.add(candidate);
   }
   const settled =
     refCandidates.size + numberCandidates.size === 0
@@ -556,11 +585,14 @@ export async function loadMatchContext(tx: Tx, organizationId: string, lines: Ma
   const ibanRows = await tx.execute<{ iban: string; debtor_id: string }>(
     sql`select iban, debtor_id from debtor_ibans where organization_id = ${organizationId}`,
   );
-  return buildMatchContext({
+  const ctx = buildMatchContext({
     invoices: [...open, ...settled].map(invoiceFact),
     debtors: debtorRows.map((r) => ({ id: r.id, name: r.name })),
     ibans: ibanRows.map((r) => ({ iban: r.iban, debtorId: r.debtor_id })),
   });
+  // The settled invoices rarely change the prefixes; when they do, the lines are read again.
+  if (ctx.numberPrefixes.join('\u0000') === early.numberPrefixes.join('\u0000')) ctx.lineFacts = early.lineFacts;
+  return ctx;
 }
 
 type InvoiceRow = {

@@ -32,9 +32,11 @@ import { pauseInvoices } from '../dunning/pauses.server';
 import { proposePlan } from '../plans/debtor.server';
 import {
   LedgerError,
+  LedgerPlanStale,
   offLedgerEvent,
   onLedgerEvent,
   PAYMENT_RECEIVED_TASK,
+  prepareLedgerEntries,
   recordLedgerEntries,
   recordLedgerEntry,
   type LedgerEntryInput,
@@ -470,5 +472,86 @@ describe('recordLedgerEntries', () => {
     expect(outcomes.map((o) => (o.ok ? 'booked' : o.error.code))).toEqual(['invoice_not_found', 'debtor_not_found', 'booked']);
     const [untouched] = await db().select().from(invoices).where(and(eq(invoices.id, theirs.id)));
     expect(untouched).toMatchObject({ openCents: 1_000, status: 'open' });
+  });
+});
+
+describe('prepareLedgerEntries (a batch planned ahead, booked later)', () => {
+  /** What a world's ledger tables hold, to see that a refused plan wrote nothing. */
+  const counts = async (w: World) => ({
+    payments: (await db().select().from(payments).where(eq(payments.organizationId, w.org.id))).length,
+    allocations: (await db().select().from(paymentAllocations).where(eq(paymentAllocations.organizationId, w.org.id))).length,
+    audit: (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, w.org.id))).length,
+  });
+
+  it('books exactly what booking the batch at once books, and says beforehand what it will answer', async () => {
+    const direct = await world();
+    const ahead = await world();
+    events = [];
+    const expected = await db().transaction((tx) => recordLedgerEntries(tx, inputs(direct), { clock }));
+
+    const entries = inputs(ahead);
+    const prepared = await prepareLedgerEntries(db(), entries, { clock });
+    // Planning wrote nothing.
+    expect((await counts(ahead)).payments).toBe(1);
+    const outcomes = await db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared }));
+    expect(await state(ahead, outcomes)).toEqual(await state(direct, expected));
+    expect(
+      outcomes.map((o) => (o.ok ? { ok: true, paymentId: o.result.payment.id } : { ok: false, code: o.error.code })),
+    ).toEqual(prepared.expected);
+    // What the plan read, before its own bookings: A owed 11,700.
+    expect(prepared.invoicesRead.get(ahead.A.id)).toEqual({ status: 'open', owedCents: 11_700 });
+  });
+
+  it('refuses the plan, writing nothing, when an invoice it read changed in between', async () => {
+    const w = await world();
+    const entries = inputs(w);
+    const prepared = await prepareLedgerEntries(db(), entries, { clock });
+    // A webhook (here: another entry) pays part of D meanwhile.
+    await db().transaction((tx) => recordLedgerEntry(tx, input(w, 'meanwhile', 'external', w.d3.id, 500, [w.D.id]), { clock }));
+    const before = await counts(w);
+    await expect(db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared }))).rejects.toBeInstanceOf(
+      LedgerPlanStale,
+    );
+    expect(await counts(w)).toEqual(before);
+    // Booked without the plan, the batch sees the change: D owed 2,500, so the write-off of 3,000
+    // writes off 2,500 (the plan had 3,000) and the rest becomes credit.
+    const fresh = await db().transaction((tx) => recordLedgerEntries(tx, entries, { clock }));
+    const writeOff = fresh[9];
+    expect(writeOff.ok && writeOff.result.allocations.map((a) => a.amountCents)).toEqual([2_500]);
+    expect(writeOff.ok && writeOff.result.creditedCents).toBe(500);
+  });
+
+  it('refuses the plan when a debtor’s credit or one of its keys changed in between', async () => {
+    const w = await world();
+    const entries = [input(w, 'k1', 'bank_transfer', w.d5.id, 400, [w.G.id])];
+    const credit = await prepareLedgerEntries(db(), entries, { clock });
+    await db().update(debtors).set({ creditCents: 100 }).where(eq(debtors.id, w.d5.id));
+    await expect(db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: credit }))).rejects.toBeInstanceOf(
+      LedgerPlanStale,
+    );
+
+    const keyed = await prepareLedgerEntries(db(), entries, { clock });
+    await db().transaction((tx) => recordLedgerEntry(tx, entries[0], { clock }));
+    const before = await counts(w);
+    await expect(db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: keyed }))).rejects.toBeInstanceOf(
+      LedgerPlanStale,
+    );
+    expect(await counts(w)).toEqual(before);
+  });
+
+  it('a plan books once, and only for the inputs it was made for', async () => {
+    const w = await world();
+    const entries = [input(w, 'o1', 'bank_transfer', w.d5.id, 400, [w.G.id])];
+    const prepared = await prepareLedgerEntries(db(), entries, { clock });
+    await expect(
+      db().transaction((tx) => recordLedgerEntries(tx, [...entries], { clock, prepared })),
+    ).rejects.toThrow(/other inputs/);
+    const other = await prepareLedgerEntries(db(), entries, { clock });
+    await db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: other }));
+    await expect(db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: other }))).rejects.toThrow(
+      /books once/,
+    );
+    const [g] = await db().select().from(invoices).where(eq(invoices.id, w.G.id));
+    expect(g.openCents).toBe(600);
   });
 });

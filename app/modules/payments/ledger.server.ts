@@ -40,7 +40,7 @@ import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '../../utils/limits';
-import { audit, type Actor, type AuditInput } from '../audit/audit.server';
+import { audit, prepareAudit, type Actor, type AuditInput } from '../audit/audit.server';
 import { nextActionFor, notBeforeSendHour } from '../dunning/schedule';
 import { issuePortalLink } from '../links/links.server';
 import { debtorEmailPropsFrom, emailLocale } from '../mail/context.server';
@@ -511,6 +511,7 @@ function prepareBookingWrites(
           ...(creditEvent ? [creditEvent] : []),
         ];
       });
+  const auditWrite = prepareAudit(...auditEvents);
   // The email (fresh portal link, rendering, outbox) is follow-up work: a job, so the caller answers fast.
   const received = bookings.filter((b) => !NOT_MONEY_IN.has(b.source)).map((b) => b.payment.id);
   if (received.length > 0) {
@@ -540,7 +541,7 @@ function prepareBookingWrites(
     }));
   return async (tx, clock) => {
     // Independent of each other: sent together. The subscribers come after (they read what was written).
-    await Promise.all([...writes.map((statement) => tx.execute(statement)), audit(tx, ...auditEvents)]);
+    await Promise.all([...writes.map((statement) => tx.execute(statement)), audit(tx, auditWrite)]);
     await emitLedgerEvents(tx, events, clock);
   };
 }
@@ -653,18 +654,25 @@ async function earlierAllocations(tx: Tx, found: Payment[]): Promise<Map<string,
   return byPayment;
 }
 
+/** The invoices entries may pay: the chosen ones, and the open invoices of the debtors who chose none. */
+function entryInvoiceScope(scope: BatchScope): SQL {
+  return sql`organization_id = any(${scope.orgs}::uuid[])
+      and (id = any(${pgArray(scope.chosen)}::uuid[])
+        or (status = 'open' and debtor_id = any(${pgArray(scope.choosingNone)}::uuid[])))`;
+}
+
 /**
- * Locks (FOR UPDATE, in id order, as every ledger path locks) the invoices entries may pay: the
- * chosen ones, and the open invoices of the debtors who chose none; reads what the ledger needs.
+ * Reads what the ledger needs of the invoices entries may pay, with each row's version (xmin);
+ * `lock`: FOR UPDATE, in id order, as every ledger path locks.
  */
-async function lockEntryInvoices(
-  tx: Tx,
-  orgs: string,
-  chosen: string[],
-  choosingNone: string[],
-): Promise<LedgerInvoice[]> {
-  const rows = await tx.execute<{
+async function entryInvoices(
+  db: Tx,
+  scope: BatchScope,
+  { lock }: { lock: boolean },
+): Promise<{ id: string; version: string; invoice: LedgerInvoice }[]> {
+  const rows = await db.execute<{
     id: string;
+    version: string;
     organization_id: string;
     debtor_id: string;
     number: string;
@@ -677,27 +685,30 @@ async function lockEntryInvoices(
     next_action_at: number | null;
     updated_at: number;
   }>(sql`
-    select id, organization_id, debtor_id, number, due_date::text as due_date, status, open_cents, costs_cents,
-      interest_cents, ${MS('settled_at')} as settled_at, ${MS('next_action_at')} as next_action_at,
-      ${MS('updated_at')} as updated_at
+    select id, xmin::text as version, organization_id, debtor_id, number, due_date::text as due_date, status,
+      open_cents, costs_cents, interest_cents, ${MS('settled_at')} as settled_at,
+      ${MS('next_action_at')} as next_action_at, ${MS('updated_at')} as updated_at
     from invoices
-    where organization_id = any(${orgs}::uuid[])
-      and (id = any(${pgArray(chosen)}::uuid[]) or (status = 'open' and debtor_id = any(${pgArray(choosingNone)}::uuid[])))
+    where ${entryInvoiceScope(scope)}
     order by id
-    for update`);
+    ${lock ? sql`for update` : sql``}`);
   return rows.map((r) => ({
     id: r.id,
-    organizationId: r.organization_id,
-    debtorId: r.debtor_id,
-    number: r.number,
-    dueDate: r.due_date,
-    status: r.status,
-    openCents: Number(r.open_cents),
-    costsCents: Number(r.costs_cents),
-    interestCents: Number(r.interest_cents),
-    settledAt: r.settled_at === null ? null : new Date(r.settled_at),
-    nextActionAt: r.next_action_at === null ? null : new Date(r.next_action_at),
-    updatedAt: new Date(r.updated_at),
+    version: r.version,
+    invoice: {
+      id: r.id,
+      organizationId: r.organization_id,
+      debtorId: r.debtor_id,
+      number: r.number,
+      dueDate: r.due_date,
+      status: r.status,
+      openCents: Number(r.open_cents),
+      costsCents: Number(r.costs_cents),
+      interestCents: Number(r.interest_cents),
+      settledAt: r.settled_at === null ? null : new Date(r.settled_at),
+      nextActionAt: r.next_action_at === null ? null : new Date(r.next_action_at),
+      updatedAt: new Date(r.updated_at),
+    },
   }));
 }
 
@@ -733,8 +744,9 @@ type Repeat = { index: number; input: LedgerEntryInput; first: PlannedBooking; s
 export async function recordLedgerEntries(
   tx: Tx,
   inputs: LedgerEntryInput[],
-  { clock = systemClock }: { clock?: Clock } = {},
+  { clock = systemClock, prepared }: { clock?: Clock; prepared?: PreparedLedgerEntries } = {},
 ): Promise<LedgerEntryOutcome[]> {
+  if (prepared) return bookPrepared(tx, inputs, prepared, clock);
   for (let attempt = 1; ; attempt++) {
     try {
       return await bookBatch(tx, inputs, clock);
@@ -746,7 +758,95 @@ export async function recordLedgerEntries(
   }
 }
 
-async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Promise<LedgerEntryOutcome[]> {
+/**
+ * A batch planned ahead, outside any transaction (prepareLedgerEntries), to be booked later by
+ * recordLedgerEntries(tx, inputs, { prepared }). Opaque to callers.
+ */
+export type PreparedLedgerEntries = {
+  readonly inputs: LedgerEntryInput[];
+  readonly scope: BatchScope;
+  readonly versions: string;
+  readonly plan: BatchPlan;
+  /** The invoices the plan was made on, as read (before its own bookings): what they owed. */
+  readonly invoicesRead: ReadonlyMap<string, { status: Invoice['status']; owedCents: number }>;
+  /** Per input, what booking the plan will answer: the payment, or the refusal's code. */
+  readonly expected: readonly ({ ok: true; paymentId: string } | { ok: false; code: LedgerErrorCode })[];
+  used: boolean;
+};
+
+/**
+ * recordLedgerEntries with a prepared plan found that something the plan read has changed since
+ * (an invoice, a debtor's credit, a key booked meanwhile). Nothing was written; the caller plans
+ * again (or books without a plan).
+ */
+export class LedgerPlanStale extends Error {
+  constructor(message = 'what the prepared ledger plan read has changed since') {
+    super(message);
+    this.name = 'LedgerPlanStale';
+  }
+}
+
+/**
+ * Plans a batch of entries without a transaction and without locks, so a caller that books many
+ * batches (a bank statement's chunks) can plan the next one while the database writes the
+ * current one. Reads the same rows recordLedgerEntries reads, with their row versions, and plans
+ * exactly as it would. Booking it (recordLedgerEntries with `prepared`) locks those rows, checks
+ * that none changed (same rows, same versions: PostgreSQL's xmin changes with every update) and
+ * writes the plan; if anything changed it throws LedgerPlanStale and writes nothing. Money
+ * therefore only ever moves on the state it was planned on, under the same locks as always.
+ */
+export async function prepareLedgerEntries(
+  db: Tx,
+  inputs: LedgerEntryInput[],
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<PreparedLedgerEntries> {
+  const checked = checkBatch(inputs);
+  const scope = batchScope(inputs, checked.valid);
+  const state: BatchState =
+    checked.valid.length > 0
+      ? await readBatch(db, scope, { lock: false })
+      : { rows: new Map(), debtorRows: new Map(), byKey: new Map(), earlierRows: new Map(), versions: '' };
+  const invoicesRead = new Map(
+    [...state.rows.values()].map((r) => [r.id, { status: r.status, owedCents: owedOf(r) }] as const),
+  );
+  // Planned in slices, giving the event loop a turn in between: the caller plans while another
+  // transaction of its own is waiting on the database, and that one should not wait for us.
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const plan = await planBatch(inputs, checked, state, clock.now(), { pause });
+  // The statements are built now too: booking then only locks, checks and sends.
+  if (plan.planned.length > 0) {
+    await pause();
+    writeOf(plan);
+  }
+  const expected: PreparedLedgerEntries['expected'][number][] = plan.outcomes.map((o) =>
+    o === null ? { ok: false, code: 'invalid_entry' } : o.ok ? { ok: true, paymentId: o.result.payment.id } : { ok: false, code: o.error.code },
+  );
+  for (const { index, booking } of plan.planned) expected[index] = { ok: true, paymentId: booking.payment.id };
+  for (const { index, first } of plan.repeats) expected[index] = { ok: true, paymentId: first.payment.id };
+  return { inputs, scope, versions: state.versions, plan, invoicesRead, expected, used: false };
+}
+
+async function bookPrepared(
+  tx: Tx,
+  inputs: LedgerEntryInput[],
+  prepared: PreparedLedgerEntries,
+  clock: Clock,
+): Promise<LedgerEntryOutcome[]> {
+  if (prepared.inputs !== inputs) throw new Error('recordLedgerEntries: the prepared plan is for other inputs');
+  if (prepared.used) throw new Error('recordLedgerEntries: a prepared plan books once');
+  prepared.used = true;
+  if (prepared.scope.valid.length > 0 && (await lockVersions(tx, prepared.scope)) !== prepared.versions) {
+    throw new LedgerPlanStale();
+  }
+  try {
+    return await writeBatch(tx, inputs, prepared.plan, clock);
+  } catch (error) {
+    if (error instanceof KeyTaken) throw new LedgerPlanStale('a key of the prepared plan was booked meanwhile');
+    throw error;
+  }
+}
+
+function checkBatch(inputs: LedgerEntryInput[]) {
   const outcomes: (LedgerEntryOutcome | null)[] = inputs.map(() => null);
   const valid: number[] = [];
   inputs.forEach((input, index) => {
@@ -758,9 +858,22 @@ async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Prom
       outcomes[index] = { ok: false, error };
     }
   });
-  if (valid.length === 0) return outcomes as LedgerEntryOutcome[];
+  return { outcomes, valid };
+}
 
-  // What to read: every chosen invoice, the open invoices of debtors who chose none, the debtors, the keys.
+/** What a batch reads: every chosen invoice, the open invoices of debtors who chose none, the debtors, the keys. */
+type BatchScope = {
+  valid: number[];
+  orgs: string;
+  chosen: string[];
+  choosingNone: string[];
+  spending: string[];
+  others: string[];
+  keys: string[];
+  sources: LedgerSource[];
+};
+
+function batchScope(inputs: LedgerEntryInput[], valid: number[]): BatchScope {
   const orgIds = new Set<string>();
   const chosenIds = new Set<string>();
   const choosingNone = new Set<string>();
@@ -778,52 +891,157 @@ async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Prom
     keys.add(input.key);
     sources.add(input.source);
   }
-  const orgs = pgArray([...orgIds]);
-  const debtorColumns = { id: debtors.id, organizationId: debtors.organizationId, creditCents: debtors.creditCents };
-  const others = [...debtorIds].filter((id) => !spending.has(id));
-  // Sent together (postgres.js pipelines them on the transaction's connection), in lock order:
-  // the invoices, then the debtors whose credit is spent (spending serialises on that row), then the keys.
+  return {
+    valid,
+    orgs: pgArray([...orgIds]),
+    chosen: [...chosenIds],
+    choosingNone: [...choosingNone],
+    spending: [...spending],
+    others: [...debtorIds].filter((id) => !spending.has(id)),
+    keys: [...keys],
+    sources: [...sources],
+  };
+}
+
+type DebtorCredit = { id: string; organizationId: string; creditCents: number; version: string };
+
+type BatchState = {
+  rows: Map<string, LedgerInvoice>;
+  debtorRows: Map<string, DebtorCredit>;
+  byKey: Map<string, Payment>;
+  earlierRows: Map<string, EarlierAllocation[]>;
+  /** The rows read and their versions, as one string (see lockVersions). */
+  versions: string;
+};
+
+const versionsOf = (invoiceVersions: string[], debtorVersions: string[], paymentIds: string[]) =>
+  `${invoiceVersions.join(',')}|${[...debtorVersions].sort().join(',')}|${[...paymentIds].sort().join(',')}`;
+
+/**
+ * Reads what planning a batch needs. Sent together (postgres.js pipelines them on the
+ * connection), in lock order: the invoices, then the debtors whose credit is spent (spending
+ * serialises on that row), then the keys. `lock: false` (a prepared plan) takes no locks.
+ */
+async function readBatch(db: Tx, scope: BatchScope, { lock }: { lock: boolean }): Promise<BatchState> {
+  const { orgs } = scope;
+  const debtorColumns = {
+    id: debtors.id,
+    organizationId: debtors.organizationId,
+    creditCents: debtors.creditCents,
+    version: sql<string>`${debtors}.xmin::text`,
+  };
+  const debtorQuery = (ids: string[]) =>
+    db
+      .select(debtorColumns)
+      .from(debtors)
+      .where(and(sql`${debtors.organizationId} = any(${orgs}::uuid[])`, sql`${debtors.id} = any(${pgArray(ids)}::uuid[])`));
   const [locked, spenders, readers, found] = await Promise.all([
-    lockEntryInvoices(tx, orgs, [...chosenIds], [...choosingNone]),
-    spending.size > 0
-      ? tx
-          .select(debtorColumns)
-          .from(debtors)
-          .where(
-            and(
-              sql`${debtors.organizationId} = any(${orgs}::uuid[])`,
-              sql`${debtors.id} = any(${pgArray([...spending])}::uuid[])`,
-            ),
-          )
-          .orderBy(asc(debtors.id))
-          .for('update')
+    entryInvoices(db, scope, { lock }),
+    scope.spending.length > 0
+      ? lock
+        ? debtorQuery(scope.spending).orderBy(asc(debtors.id)).for('update')
+        : debtorQuery(scope.spending)
       : Promise.resolve([]),
-    others.length > 0
-      ? tx
-          .select(debtorColumns)
-          .from(debtors)
-          .where(
-            and(sql`${debtors.organizationId} = any(${orgs}::uuid[])`, sql`${debtors.id} = any(${pgArray(others)}::uuid[])`),
-          )
-      : Promise.resolve([]),
-    tx
+    scope.others.length > 0 ? debtorQuery(scope.others) : Promise.resolve([]),
+    db
       .select()
       .from(payments)
       .where(
         and(
-          inArray(payments.provider, [...sources]),
-          sql`${payments.providerPaymentId} = any(${pgArray([...keys])}::text[])`,
+          inArray(payments.provider, scope.sources.length > 0 ? scope.sources : ['external']),
+          sql`${payments.providerPaymentId} = any(${pgArray(scope.keys)}::text[])`,
         ),
       ),
   ]);
-  const rows = new Map(locked.map((r) => [r.id, r]));
-  const debtorRows = new Map([...spenders, ...readers].map((d) => [d.id, d]));
-  const creditOf = new Map([...debtorRows.values()].map((d) => [d.id, d.creditCents]));
   const byKey = new Map<string, Payment>();
   for (const p of found) if (p.providerPaymentId !== null) byKey.set(`${p.provider}|${p.providerPaymentId}`, p);
-  const earlierRows = await earlierAllocations(tx, [...byKey.values()]);
+  const debtorRows = new Map([...spenders, ...readers].map((d) => [d.id, d]));
+  return {
+    rows: new Map(locked.map((r) => [r.id, r.invoice])),
+    debtorRows,
+    byKey,
+    earlierRows: await earlierAllocations(db, [...byKey.values()]),
+    versions: versionsOf(
+      locked.map((r) => `${r.id}:${r.version}`),
+      [...debtorRows.values()].map((d) => `${d.id}:${d.version}`),
+      found.map((p) => p.id),
+    ),
+  };
+}
 
-  const now = clock.now();
+/**
+ * Locks what a prepared plan read, as readBatch with `lock: true` would (same rows, same order),
+ * reading only their ids and versions; the keys are looked up again.
+ */
+async function lockVersions(tx: Tx, scope: BatchScope): Promise<string> {
+  const { orgs } = scope;
+  const debtorVersions = (ids: string[], lock: boolean) =>
+    ids.length === 0
+      ? Promise.resolve([] as { v: string }[])
+      : tx.execute<{ v: string }>(sql`
+          select id::text || ':' || xmin::text as v from debtors
+          where organization_id = any(${orgs}::uuid[]) and id = any(${pgArray(ids)}::uuid[])
+          ${lock ? sql`order by id for update` : sql``}`);
+  const [invoiceRows, spenders, readers, found] = await Promise.all([
+    tx.execute<{ v: string }>(sql`
+      select id::text || ':' || xmin::text as v from invoices
+      where ${entryInvoiceScope(scope)}
+      order by id
+      for update`),
+    debtorVersions(scope.spending, true),
+    debtorVersions(scope.others, false),
+    tx.execute<{ id: string }>(sql`
+      select id from payments
+      where provider = any(${pgArray(scope.sources)}::payment_provider[])
+        and provider_payment_id = any(${pgArray(scope.keys)}::text[])`),
+  ]);
+  return versionsOf(
+    invoiceRows.map((r) => r.v),
+    [...spenders, ...readers].map((r) => r.v),
+    found.map((r) => r.id),
+  );
+}
+
+type BatchPlan = {
+  outcomes: (LedgerEntryOutcome | null)[];
+  planned: { index: number; booking: PlannedBooking }[];
+  repeats: Repeat[];
+  /** The invoices the plan changed, as they will be. */
+  changedRows: LedgerInvoice[];
+  now: Date;
+  /** The batch's statements, once built (prepareBookingWrites: no database work until called). */
+  write?: (tx: Tx, clock: Clock) => Promise<void>;
+};
+
+const writeOf = (plan: BatchPlan) =>
+  (plan.write ??= prepareBookingWrites(
+    plan.planned.map((p) => p.booking),
+    plan.changedRows,
+    plan.now,
+  ));
+
+async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Promise<LedgerEntryOutcome[]> {
+  const checked = checkBatch(inputs);
+  if (checked.valid.length === 0) return checked.outcomes as LedgerEntryOutcome[];
+  const scope = batchScope(inputs, checked.valid);
+  const state = await readBatch(tx, scope, { lock: true });
+  return writeBatch(tx, inputs, await planBatch(inputs, checked, state, clock.now()), clock);
+}
+
+/**
+ * The entries allocated in memory, in input order (two lines paying one invoice see each other),
+ * on the rows read: no database work.
+ */
+async function planBatch(
+  inputs: LedgerEntryInput[],
+  checked: { outcomes: (LedgerEntryOutcome | null)[]; valid: number[] },
+  state: BatchState,
+  now: Date,
+  { pause }: { pause?: () => Promise<void> } = {},
+): Promise<BatchPlan> {
+  const outcomes = [...checked.outcomes];
+  const { rows, debtorRows, byKey, earlierRows } = state;
+  const creditOf = new Map([...debtorRows.values()].map((d) => [d.id, d.creditCents]));
   const changed = new Set<string>();
   const planned: { index: number; booking: PlannedBooking }[] = [];
   /** Keys booked by this batch, for a repeat later in it. */
@@ -834,7 +1052,8 @@ async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Prom
     return row ? row.settledAt : fallback;
   };
 
-  for (const index of valid) {
+  for (const [n, index] of checked.valid.entries()) {
+    if (pause && n % 64 === 63) await pause();
     const input = inputs[index];
     try {
       // Refusals in the order a single entry meets them: its invoices, its debtor, its key, its credit, the amount.
@@ -948,11 +1167,23 @@ async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Prom
       outcomes[index] = { ok: false, error };
     }
   }
-  if (planned.length === 0) return finish(outcomes, repeats);
+  return { outcomes, planned, repeats, changedRows: [...changed].map((id) => rows.get(id)!), now };
+}
 
-  // The payments first: the unique (provider, provider_payment_id) index is the last line against a
-  // concurrent twin. One entry alone answers the twin's result (as it always did); in a batch the
-  // others were planned after it, so the batch is planned again (the savepoint undoes the rows).
+/**
+ * Writes a plan. The payments first: the unique (provider, provider_payment_id) index is the last
+ * line against a concurrent twin. One entry alone answers the twin's result (as it always did); in
+ * a batch the others were planned after it, so the batch is planned again (KeyTaken; the
+ * savepoint undoes the rows).
+ */
+async function writeBatch(
+  tx: Tx,
+  inputs: LedgerEntryInput[],
+  plan: BatchPlan,
+  clock: Clock,
+): Promise<LedgerEntryOutcome[]> {
+  const { outcomes, planned, repeats } = plan;
+  if (planned.length === 0) return finish(outcomes, repeats);
   const paymentRows = planned.map((p) => p.booking.payment);
   if (inputs.length === 1) {
     const [inserted] = await insertEntryPayments(tx, paymentRows);
@@ -981,22 +1212,14 @@ async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Prom
       }
       return outcomes as LedgerEntryOutcome[];
     }
-    await prepareBookingWrites(
-      planned.map((p) => p.booking),
-      [...changed].map((id) => rows.get(id)!),
-      now,
-    )(tx, clock);
+    await writeOf(plan)(tx, clock);
   } else {
-    // The payments are written while the rest of the writes is built.
+    // The payments are written while the rest of the writes is built (when not built yet).
     const paid = tx.transaction(async (sp) => {
       const written = await insertEntryPayments(sp, paymentRows);
       if (written.length !== paymentRows.length) throw new KeyTaken('a ledger key was booked concurrently');
     });
-    const write = prepareBookingWrites(
-      planned.map((p) => p.booking),
-      [...changed].map((id) => rows.get(id)!),
-      now,
-    );
+    const write = writeOf(plan);
     await paid;
     await write(tx, clock);
   }
