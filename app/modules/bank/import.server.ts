@@ -1136,7 +1136,8 @@ function lineRowsJson(lines: PreparedLine[], outcomes: Map<string, LineOutcome>)
  */
 async function insertLineRows(tx: Tx, env: ChunkEnv, rowsJson: string, count: number, now: Date) {
   const at = now.toISOString();
-  const inserted = await tx.execute<{ id: string }>(sql`
+  const [{ inserted }] = await tx.execute<{ inserted: number }>(sql`
+    with written as (
     insert into bank_entries
       (id, organization_id, statement_id, bank_account_id, dedupe_key, entry_ref, booking_date, value_date,
        amount_cents, currency, direction, reversal, counterparty_name, counterparty_iban, structured_ref, remittance,
@@ -1152,9 +1153,10 @@ async function insertLineRows(tx: Tx, env: ChunkEnv, rowsJson: string, count: nu
                     remittance text, end_to_end_id text, status text, match_rule text, debtor_id uuid,
                     payment_id uuid, suggestions jsonb, note text)
     on conflict do nothing
-    returning id`);
-  if (inserted.length !== count) {
-    throw new Error(`bank import: ${count - inserted.length} line(s) were recorded by another import meanwhile`);
+    returning 1)
+    select count(*)::int as inserted from written`);
+  if (inserted !== count) {
+    throw new Error(`bank import: ${count - inserted} line(s) were recorded by another import meanwhile`);
   }
 }
 

@@ -110,7 +110,8 @@ export type MatchContext = {
   lineFacts: WeakMap<MatchLine, LineFacts>;
 };
 
-type LineFacts = { refs: { structured: string[]; tokens: string[] }; candidates: string[] };
+/** `candidates` is worked out when first needed: most lines are decided by their reference. */
+type LineFacts = { refs: { structured: string[]; tokens: string[] }; candidates: string[] | null };
 
 /** Rule 3 looks at no more than this many of a debtor's open invoices (oldest first). */
 export const SUBSET_SEARCH_CAP = 60;
@@ -242,14 +243,21 @@ function numberPrefixesOf(invoices: readonly { number: string }[]): string[] {
     .map(([prefix]) => prefix);
 }
 
-/** A line's references and invoice-number candidates, worked out once per line and context. */
-function factsOf(ctx: Pick<MatchContext, 'lineFacts' | 'numberPrefixes'>, line: MatchLine): LineFacts {
+/** A line's references, worked out once per line and context. */
+function factsOf(ctx: Pick<MatchContext, 'lineFacts'>, line: MatchLine): LineFacts {
   let facts = ctx.lineFacts.get(line);
   if (!facts) {
-    facts = { refs: lineReferences(line), candidates: lineNumberCandidates(line, ctx.numberPrefixes) };
+    facts = { refs: lineReferences(line), candidates: null };
     ctx.lineFacts.set(line, facts);
   }
   return facts;
+}
+
+/** A line's invoice-number candidates under the context's prefixes, worked out once. */
+function candidatesOf(ctx: Pick<MatchContext, 'lineFacts' | 'numberPrefixes'>, line: MatchLine): string[] {
+  const facts = factsOf(ctx, line);
+  facts.candidates ??= lineNumberCandidates(line, ctx.numberPrefixes);
+  return facts.candidates;
 }
 
 function isOpen(invoice: InvoiceFact) {
@@ -386,7 +394,7 @@ export function matchLine(
   });
 
   // 1. Structured references.
-  const { refs, candidates } = factsOf(ctx, line);
+  const { refs } = factsOf(ctx, line);
   const byRef = new Map<string, InvoiceFact>();
   const ambiguous: string[] = [];
   const unknown: string[] = [];
@@ -408,7 +416,7 @@ export function matchLine(
 
   // 2. Invoice numbers in the text.
   const byNumber = new Map<string, InvoiceFact>();
-  for (const candidate of candidates) {
+  for (const candidate of candidatesOf(ctx, line)) {
     for (const hit of ctx.byNumber.get(candidate) ?? []) byNumber.set(hit.id, hit);
   }
   touch([...byNumber.values()]);
@@ -503,10 +511,10 @@ export function suggestFor(ctx: MatchContext, line: MatchLine): BankSuggestion[]
   };
 
   // What the references and numbers point at, grouped per debtor.
-  const { refs, candidates } = factsOf(ctx, line);
+  const { refs } = factsOf(ctx, line);
   const pointed: InvoiceFact[] = [];
   for (const ref of [...refs.structured, ...refs.tokens]) pointed.push(...(ctx.byRef.get(ref) ?? []));
-  for (const candidate of candidates) pointed.push(...(ctx.byNumber.get(candidate) ?? []));
+  for (const candidate of candidatesOf(ctx, line)) pointed.push(...(ctx.byNumber.get(candidate) ?? []));
   for (const debtorId of distinctDebtors(pointed)) {
     const own = [...new Set(pointed.filter((i) => i.debtorId === debtorId))];
     add(own, 'reference', sameAmount(own) ? 95 : 85);
@@ -563,10 +571,17 @@ export async function loadMatchContext(tx: Tx, organizationId: string, lines: Ma
   const refCandidates = new Set<string>();
   const numberCandidates = new Set<string>();
   const early = { numberPrefixes: numberPrefixesOf(open), lineFacts: new WeakMap<MatchLine, LineFacts>() };
+  // A line whose reference names an open invoice is decided by it (rule 1) and never reads its
+  // text for invoice numbers: only the others need the (costly) number candidates.
+  const openRefs = new Set(open.flatMap((r) => (r.payment_reference ? [normaliseStructuredRef(r.payment_reference)] : [])));
   for (const line of lines) {
-    const { refs, candidates } = factsOf(early, line);
-    for (const ref of [...refs.structured, ...refs.tokens]) refCandidates.add(ref);
-    for (const candidate of candidates) numberCandidates.add(candidate);
+    const { refs } = factsOf(early, line);
+    let named = false;
+    for (const ref of [...refs.structured, ...refs.tokens]) {
+      refCandidates.add(ref);
+      if (openRefs.has(ref)) named = true;
+    }
+    if (!named) for (const candidate of candidatesOf(early, line)) numberCandidates.add(candidate);
   }
   const settled =
     refCandidates.size + numberCandidates.size === 0
@@ -590,8 +605,9 @@ export async function loadMatchContext(tx: Tx, organizationId: string, lines: Ma
     debtors: debtorRows.map((r) => ({ id: r.id, name: r.name })),
     ibans: ibanRows.map((r) => ({ iban: r.iban, debtorId: r.debtor_id })),
   });
-  // The settled invoices rarely change the prefixes; when they do, the lines are read again.
+  // The settled invoices rarely change the prefixes; when they do, the candidates are read again.
   if (ctx.numberPrefixes.join('\u0000') === early.numberPrefixes.join('\u0000')) ctx.lineFacts = early.lineFacts;
+  else for (const line of lines) ctx.lineFacts.set(line, { refs: factsOf(early, line).refs, candidates: null });
   return ctx;
 }
 

@@ -914,6 +914,7 @@ type BatchState = {
   versions: string;
 };
 
+/** The rows a plan read, as one string: invoices in id order, debtors and payments in byte order. */
 const versionsOf = (invoiceVersions: string[], debtorVersions: string[], paymentIds: string[]) =>
   `${invoiceVersions.join(',')}|${[...debtorVersions].sort().join(',')}|${[...paymentIds].sort().join(',')}`;
 
@@ -975,30 +976,35 @@ async function readBatch(db: Tx, scope: BatchScope, { lock }: { lock: boolean })
  */
 async function lockVersions(tx: Tx, scope: BatchScope): Promise<string> {
   const { orgs } = scope;
+  // Each answers one row: the versions joined as versionsOf joins them (byte order: collate "C").
+  const joined = (rows: { v: string | null }[]) => rows[0]?.v ?? '';
   const debtorVersions = (ids: string[], lock: boolean) =>
     ids.length === 0
-      ? Promise.resolve([] as { v: string }[])
-      : tx.execute<{ v: string }>(sql`
-          select id::text || ':' || xmin::text as v from debtors
-          where organization_id = any(${orgs}::uuid[]) and id = any(${pgArray(ids)}::uuid[])
-          ${lock ? sql`order by id for update` : sql``}`);
+      ? Promise.resolve([] as { v: string | null }[])
+      : tx.execute<{ v: string | null }>(sql`
+          select string_agg(v, ',' order by v collate "C") as v from (
+            select id::text || ':' || xmin::text as v from debtors
+            where organization_id = any(${orgs}::uuid[]) and id = any(${pgArray(ids)}::uuid[])
+            ${lock ? sql`order by id for update` : sql``}) s`);
   const [invoiceRows, spenders, readers, found] = await Promise.all([
-    tx.execute<{ v: string }>(sql`
-      select id::text || ':' || xmin::text as v from invoices
-      where ${entryInvoiceScope(scope)}
-      order by id
-      for update`),
+    tx.execute<{ v: string | null }>(sql`
+      select string_agg(v, ',' order by id) as v from (
+        select id, id::text || ':' || xmin::text as v from invoices
+        where ${entryInvoiceScope(scope)}
+        order by id
+        for update) s`),
     debtorVersions(scope.spending, true),
     debtorVersions(scope.others, false),
-    tx.execute<{ id: string }>(sql`
-      select id from payments
+    tx.execute<{ v: string | null }>(sql`
+      select string_agg(id::text, ',' order by id::text collate "C") as v from payments
       where provider = any(${pgArray(scope.sources)}::payment_provider[])
         and provider_payment_id = any(${pgArray(scope.keys)}::text[])`),
   ]);
+  const debtorList = [joined(spenders), joined(readers)].filter((v) => v !== '').join(',');
   return versionsOf(
-    invoiceRows.map((r) => r.v),
-    [...spenders, ...readers].map((r) => r.v),
-    found.map((r) => r.id),
+    joined(invoiceRows) === '' ? [] : [joined(invoiceRows)],
+    debtorList === '' ? [] : debtorList.split(','),
+    joined(found) === '' ? [] : [joined(found)],
   );
 }
 
@@ -1186,8 +1192,8 @@ async function writeBatch(
   if (planned.length === 0) return finish(outcomes, repeats);
   const paymentRows = planned.map((p) => p.booking.payment);
   if (inputs.length === 1) {
-    const [inserted] = await insertEntryPayments(tx, paymentRows);
-    if (!inserted) {
+    const inserted = await insertEntryPayments(tx, paymentRows);
+    if (inserted === 0) {
       const { index } = planned[0];
       const input = inputs[index];
       const [twin] = await tx
@@ -1217,7 +1223,7 @@ async function writeBatch(
     // The payments are written while the rest of the writes is built (when not built yet).
     const paid = tx.transaction(async (sp) => {
       const written = await insertEntryPayments(sp, paymentRows);
-      if (written.length !== paymentRows.length) throw new KeyTaken('a ledger key was booked concurrently');
+      if (written !== paymentRows.length) throw new KeyTaken('a ledger key was booked concurrently');
     });
     const write = writeOf(plan);
     await paid;
@@ -1240,11 +1246,12 @@ async function writeBatch(
 
 /**
  * Inserts the payment rows of ledger entries (built in full in memory) in one statement, the rows
- * as one json parameter; returns the ids written. A key already taken (the unique (provider,
+ * as one json parameter; returns how many were written. A key already taken (the unique (provider,
  * provider_payment_id) index) is skipped: a concurrent twin.
  */
-async function insertEntryPayments(tx: Tx, rows: Payment[]): Promise<string[]> {
-  const written = await tx.execute<{ id: string }>(sql`
+async function insertEntryPayments(tx: Tx, rows: Payment[]): Promise<number> {
+  const [{ written }] = await tx.execute<{ written: number }>(sql`
+    with inserted as (
     insert into payments
       (id, organization_id, debtor_id, provider, provider_payment_id, provider_reference, method, amount_cents,
        credited_cents, currency, status, intent, paid_at, created_at, updated_at)
@@ -1273,8 +1280,9 @@ async function insertEntryPayments(tx: Tx, rows: Payment[]): Promise<string[]> {
                     provider_reference text, method text, amount_cents bigint, credited_cents bigint, currency text,
                     status text, intent jsonb, paid_at timestamptz, created_at timestamptz, updated_at timestamptz)
     on conflict (provider, provider_payment_id) do nothing
-    returning id`);
-  return written.map((r) => r.id);
+    returning 1)
+    select count(*)::int as written from inserted`);
+  return written;
 }
 
 /** Answers the repeats of keys booked earlier in the batch with the first one's result (changed: false). */
