@@ -2,6 +2,7 @@
  * Bank statements for tests: a small camt.053 builder (001.02 or 001.08 shapes, several Stmt,
  * batch entries, reversals, entries without a bank reference) and a creditor with a bank account.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Organization } from '../db/schema';
 import { addBankAccount } from '../app/modules/bank/index.server';
@@ -34,7 +35,7 @@ export type TestLine = {
 export type TestStatement = { id?: string; account?: string; currency?: string; from?: string; to?: string; lines: TestLine[] };
 
 let refSeq = 0;
-export const freshEntryRef = () => `ACC-${Date.now().toString(36)}-${++refSeq}`;
+export const freshEntryRef = () => `ACC-${randomUUID().slice(0, 8)}-${++refSeq}`;
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const decimal = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
@@ -104,7 +105,7 @@ ${s.lines.map((line) => entryXml(line, from, version, currency)).join('')}    </
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.${version}">
   <BkToCstmrStmt>
-    <GrpHdr><MsgId>MSG-${Date.now()}</MsgId><CreDtTm>2026-03-02T18:00:00+01:00</CreDtTm></GrpHdr>
+    <GrpHdr><MsgId>MSG-${randomUUID().slice(0, 12)}</MsgId><CreDtTm>2026-03-02T18:00:00+01:00</CreDtTm></GrpHdr>
 ${body}
   </BkToCstmrStmt>
 </Document>

@@ -11,6 +11,7 @@ import {
   type StatementPreview,
 } from '../modules/bank/index.server';
 import { decodeCarriedFile, encodeCarriedFile, fileLabel, readBankForm } from '../modules/bank/pages.server';
+import { readNote } from '../modules/bank/notes';
 import { listTransferNotices } from '../modules/bank/transfer-notices.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import {
@@ -20,7 +21,6 @@ import {
   LineAmount,
   NoteText,
   Period,
-  splitNote,
   StatusBadge,
   type LineStatus,
 } from '../ui/backoffice/bank-parts';
@@ -447,7 +447,7 @@ function PreviewPanel({ result }: { result: PreviewResult }) {
             </thead>
             <tbody>
               {preview.lines.map((line, i) => {
-                const note = splitNote(line.note);
+                const note = readNote(line.note);
                 const status: LineStatus =
                   line.outcome === 'match' ? 'matched' : line.outcome === 'queue' ? 'queued' : line.outcome;
                 return (

@@ -616,39 +616,14 @@ async function bookChunk(tx: Tx, env: ChunkEnv, chunk: PreparedLine[]) {
   };
 
   for (const line of lines) {
-    if (line.direction === 'debit') {
-      if (!mayReturn.has(line.id)) {
-        outcomes.set(line.id, outcomeOf(line.id, 'debit', { note: line.reversal ? systemNote('reversal_unlinked') : null }));
-      } else {
-        await bookDecided();
-        outcomes.set(line.id, await handleDebit(tx, env, line, outcomes));
-      }
+    if (line.direction === 'debit' && mayReturn.has(line.id)) {
+      await bookDecided();
+      outcomes.set(line.id, await handleDebit(tx, env, line, outcomes));
       continue;
     }
-    if (line.reversal) {
-      // Money back from a debit the bank reversed: not a debtor's payment.
-      outcomes.set(line.id, outcomeOf(line.id, 'ignored', { note: systemNote('credit_reversal') }));
-      continue;
-    }
-    const decision = matchLine(ctx, line);
-    if (decision.kind === 'queue') {
-      outcomes.set(line.id, queuedOutcome(line.id, decision));
-      env.seen.push(seenOf(line, 'queued', null, null));
-      continue;
-    }
-    simulateBooking(ctx, decision.invoiceIds, line.amountCents);
-    // An account recorded for this debtor before this chunk is not written again.
-    const iban = line.counterpartyIban;
-    const pair = `${iban}|${decision.debtorId}`;
-    const learns =
-      iban !== null && (learnedHere.has(pair) || !(ctx.debtorsByIban.get(iban)?.has(decision.debtorId) ?? false));
-    if (iban !== null && learns) {
-      learnedHere.add(pair);
-      learnIban(ctx, iban, decision.debtorId);
-    }
-    const seen = seenOf(line, 'matched', null, decision.debtorId);
-    env.seen.push(seen);
-    decided.push({ line, decision, seen, learns });
+    const step = decideLine(env, line, learnedHere);
+    if (step.kind === 'outcome') outcomes.set(line.id, step.outcome);
+    else decided.push({ line, ...step });
   }
   await bookDecided();
 
@@ -702,7 +677,7 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
  * and is never planned ahead (`stale`).
  */
 async function prepareChunk(db: Tx, env: ChunkEnv, lines: PreparedLine[]): Promise<PreparedChunk> {
-  const { ctx, clock } = env;
+  const { clock } = env;
   const outcomes = new Map<string, LineOutcome>();
   const learned: { iban: string; debtorId: string; entryId: string }[] = [];
   const decided: { line: PreparedLine; decision: MatchOf; seen: CreditSeen }[] = [];
@@ -724,37 +699,13 @@ async function prepareChunk(db: Tx, env: ChunkEnv, lines: PreparedLine[]): Promi
   const learnedHere = new Set<string>();
   for (const [n, line] of lines.entries()) {
     if (n % 64 === 63) await yieldToIo();
-    if (line.direction === 'debit') {
-      outcomes.set(line.id, outcomeOf(line.id, 'debit', { note: line.reversal ? systemNote('reversal_unlinked') : null }));
+    const step = decideLine(env, line, learnedHere, before);
+    if (step.kind === 'outcome') {
+      outcomes.set(line.id, step.outcome);
       continue;
     }
-    if (line.reversal) {
-      outcomes.set(line.id, outcomeOf(line.id, 'ignored', { note: systemNote('credit_reversal') }));
-      continue;
-    }
-    const decision = matchLine(ctx, line);
-    if (decision.kind === 'queue') {
-      outcomes.set(line.id, queuedOutcome(line.id, decision));
-      env.seen.push(seenOf(line, 'queued', null, null));
-      continue;
-    }
-    for (const id of decision.invoiceIds) {
-      const fact = ctx.invoices.get(id);
-      if (fact && !before.has(id)) before.set(id, { status: fact.status, owedCents: fact.owedCents });
-    }
-    simulateBooking(ctx, decision.invoiceIds, line.amountCents);
-    const iban = line.counterpartyIban;
-    const pair = `${iban}|${decision.debtorId}`;
-    const learns =
-      iban !== null && (learnedHere.has(pair) || !(ctx.debtorsByIban.get(iban)?.has(decision.debtorId) ?? false));
-    if (iban !== null && learns) {
-      learnedHere.add(pair);
-      learnIban(ctx, iban, decision.debtorId);
-      learned.push({ iban, debtorId: decision.debtorId, entryId: line.id });
-    }
-    const seen = seenOf(line, 'matched', null, decision.debtorId);
-    env.seen.push(seen);
-    decided.push({ line, decision, seen });
+    decided.push({ line, decision: step.decision, seen: step.seen });
+    if (step.learns) learned.push({ iban: line.counterpartyIban!, debtorId: step.decision.debtorId, entryId: line.id });
   }
   prepared.seenEnd = env.seen.length;
 
@@ -834,6 +785,54 @@ function ledgerEntryOf(env: ChunkEnv, line: PreparedLine, decision: MatchOf): Le
     actor: env.actor,
     origin: { kind: 'bank_entry' as const, id: line.id },
   };
+}
+
+/**
+ * Decides one line on the context, in file order, for both ways of booking a chunk: a debit (one
+ * that returns nothing) and money back from a reversed debit get their outcome at once; a credit
+ * is matched or queued, and a match is applied to the context as its booking will leave the
+ * invoices (so the lines after it see what it paid) and teaches the context the account. The
+ * credit is added to env.seen (debits look for it). `before` collects what the context believed
+ * of the matched invoices before this chunk touched them.
+ */
+function decideLine(
+  env: ChunkEnv,
+  line: PreparedLine,
+  learnedHere: Set<string>,
+  before?: Map<string, { status: string; owedCents: number }>,
+): { kind: 'outcome'; outcome: LineOutcome } | { kind: 'match'; decision: MatchOf; seen: CreditSeen; learns: boolean } {
+  const { ctx } = env;
+  if (line.direction === 'debit') {
+    return { kind: 'outcome', outcome: outcomeOf(line.id, 'debit', { note: line.reversal ? systemNote('reversal_unlinked') : null }) };
+  }
+  if (line.reversal) {
+    // Money back from a debit the bank reversed: not a debtor's payment.
+    return { kind: 'outcome', outcome: outcomeOf(line.id, 'ignored', { note: systemNote('credit_reversal') }) };
+  }
+  const decision = matchLine(ctx, line);
+  if (decision.kind === 'queue') {
+    env.seen.push(seenOf(line, 'queued', null, null));
+    return { kind: 'outcome', outcome: queuedOutcome(line.id, decision) };
+  }
+  if (before) {
+    for (const id of decision.invoiceIds) {
+      const fact = ctx.invoices.get(id);
+      if (fact && !before.has(id)) before.set(id, { status: fact.status, owedCents: fact.owedCents });
+    }
+  }
+  simulateBooking(ctx, decision.invoiceIds, line.amountCents);
+  // An account recorded for this debtor before this chunk is not written again.
+  const iban = line.counterpartyIban;
+  const pair = `${iban}|${decision.debtorId}`;
+  const learns =
+    iban !== null && (learnedHere.has(pair) || !(ctx.debtorsByIban.get(iban)?.has(decision.debtorId) ?? false));
+  if (iban !== null && learns) {
+    learnedHere.add(pair);
+    learnIban(ctx, iban, decision.debtorId);
+  }
+  const seen = seenOf(line, 'matched', null, decision.debtorId);
+  env.seen.push(seen);
+  return { kind: 'match', decision, seen, learns };
 }
 
 /** A chunk's counts, from the lines' final outcomes. */

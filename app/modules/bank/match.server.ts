@@ -22,6 +22,9 @@ import {
   invoiceNumberVariants,
   normaliseStructuredRef,
 } from './references';
+import { type SystemNoteCode } from './notes';
+
+export { readNote, systemNote, type SystemNoteCode } from './notes';
 
 export type InvoiceFact = {
   id: string;
@@ -43,43 +46,6 @@ export type MatchLine = Pick<
   Partial<Pick<ParsedLine, 'structuredRefs'>>;
 
 export type AutoMatchRule = Exclude<BankMatchRule, 'manual'>;
-
-/**
- * Why a line waits in the queue (or was set aside), stored in bank_entries.note as
- * `[code] detail` so pages can translate it; a staff member's own note is stored as written.
- */
-export type SystemNoteCode =
-  | 'invoice_settled'
-  | 'several_debtors'
-  | 'ambiguous_reference'
-  | 'unknown_reference'
-  | 'no_match'
-  | 'iban_several_debtors'
-  | 'amount_differs'
-  | 'nothing_owed'
-  | 'ambiguous_amount'
-  | 'credit_reversal'
-  | 'returned'
-  | 'returns'
-  | 'reversal_unlinked'
-  | 'not_booked';
-
-const SYSTEM_NOTE_CODES: ReadonlySet<SystemNoteCode> = new Set<SystemNoteCode>([
-  'invoice_settled',
-  'several_debtors',
-  'ambiguous_reference',
-  'unknown_reference',
-  'no_match',
-  'iban_several_debtors',
-  'amount_differs',
-  'nothing_owed',
-  'ambiguous_amount',
-  'credit_reversal',
-  'returned',
-  'returns',
-  'reversal_unlinked',
-  'not_booked',
-]);
 
 /**
  * `touched`: the debtors whose invoices or accounts the decision read. A booking for one of them
@@ -117,18 +83,6 @@ type LineFacts = { refs: { structured: string[]; tokens: string[] }; candidates:
 export const SUBSET_SEARCH_CAP = 60;
 const MAX_SUGGESTIONS = 5;
 const AMOUNT_SUGGESTION_CAP = 5;
-
-export function systemNote(code: SystemNoteCode, detail?: string | null): string {
-  return detail ? `[${code}] ${detail}` : `[${code}]`;
-}
-
-/** Splits a stored note into a system code and its detail, or a staff member's own text. */
-export function readNote(note: string | null): { code: SystemNoteCode | null; detail: string | null; text: string | null } {
-  if (note === null) return { code: null, detail: null, text: null };
-  const system = /^\[([a-z_]+)\](?: (.*))?$/s.exec(note);
-  if (!system || !SYSTEM_NOTE_CODES.has(system[1] as SystemNoteCode)) return { code: null, detail: null, text: note };
-  return { code: system[1] as SystemNoteCode, detail: system[2] ?? null, text: null };
-}
 
 const byDueThenNumber = (a: InvoiceFact, b: InvoiceFact) =>
   a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number) || a.id.localeCompare(b.id);

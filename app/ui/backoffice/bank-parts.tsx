@@ -1,8 +1,8 @@
 /** Pieces the back-office bank pages share (no data access). */
 import type { ReactNode } from 'react';
-import type { MessageKey } from '../../utils/i18n';
 import { formatDate } from '../../utils/i18n';
 import { useLocale, useT } from '../../utils/i18n/react';
+import { isSystemNoteCode } from '../../modules/bank/notes';
 import { useMoney } from './parts';
 
 export type LineStatus = 'matched' | 'queued' | 'ignored' | 'debit' | 'reversal' | 'duplicate';
@@ -16,23 +16,6 @@ const STATUS_TONE: Record<LineStatus, string> = {
   reversal: 'bad',
   duplicate: 'neutral',
 };
-
-const NOTE_CODES = [
-  'invoice_settled',
-  'several_debtors',
-  'ambiguous_reference',
-  'unknown_reference',
-  'no_match',
-  'iban_several_debtors',
-  'amount_differs',
-  'nothing_owed',
-  'ambiguous_amount',
-  'credit_reversal',
-  'returned',
-  'returns',
-  'reversal_unlinked',
-  'not_booked',
-] as const;
 
 export function StatusBadge({ status, rule }: { status: LineStatus; rule?: LineRule | null }) {
   const t = useT();
@@ -48,19 +31,13 @@ export function StatusBadge({ status, rule }: { status: LineStatus; rule?: LineR
 export function NoteText({ code, detail, text }: { code: string | null; detail: string | null; text: string | null }) {
   const t = useT();
   const locale = useLocale();
-  if (code && (NOTE_CODES as readonly string[]).includes(code)) {
+  if (isSystemNoteCode(code)) {
     const shown = detail && /^\d{4}-\d{2}-\d{2}$/.test(detail) ? formatDate(detail, locale) : (detail ?? '—');
-    return <span className="bank-note">{t(`bank.note.${code}` as MessageKey, { detail: shown })}</span>;
+    return <span className="bank-note">{t(`bank.note.${code}`, { detail: shown })}</span>;
   }
   return text ? <span className="bank-note">{text}</span> : null;
 }
 
-/** Splits a stored importer note `[code] detail` for pages that get the raw note (the preview). */
-export function splitNote(note: string | null): { code: string | null; detail: string | null; text: string | null } {
-  if (note === null) return { code: null, detail: null, text: null };
-  const system = /^\[([a-z_]+)\](?: (.*))?$/s.exec(note);
-  return system ? { code: system[1], detail: system[2] ?? null, text: null } : { code: null, detail: null, text: note };
-}
 
 export function Counterparty({ name, iban }: { name: string | null; iban: string | null }) {
   const t = useT();
