@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { isConnectionError, isStatementTimeout } from '../server/db-health';
-import { closeDb, discardPool, getDb, poolOptions, probeDatabase, reconnectBackoffSeconds } from './db.server';
+import { closeDb, discardPool, getDb, poolOptions, probeDatabase, reconnectBackoffSeconds, sendInOrder } from './db.server';
 
 function clientWith(env: Record<string, string>) {
   const { url, options } = poolOptions({ ...process.env, ...env });
@@ -156,4 +156,24 @@ describe('the database pool', () => {
       process.env.DATABASE_URL = saved;
     }
   });
+});
+
+describe('sendInOrder', () => {
+  it('hands statements to the connection in the order given, whatever promise chain starts them', async () => {
+    const order = await getDb().transaction(async (tx) => {
+      await tx.execute(sql`create temporary table sent_order (n serial, label text) on commit drop`);
+      const record = (label: string) => tx.execute(sql`insert into sent_order (label) values (${label})`);
+      // The first one starts its statement only after a few promise turns; without the wait
+      // between starts, the second and third would reach the connection before it.
+      const late = async () => {
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+        return record('first');
+      };
+      const started = await sendInOrder(late, () => record('second'), () => record('third'));
+      await Promise.all(started);
+      return tx.execute<{ label: string }>(sql`select label from sent_order order by n`);
+    });
+    expect(order.map((r) => r.label)).toEqual(['first', 'second', 'third']);
+  });
+
 });

@@ -137,4 +137,26 @@ export async function probeDatabase(timeoutMs: number): Promise<void> {
   }
 }
 
+/**
+ * Starts queries one after the other in the order given, without waiting for their answers: the
+ * connection runs what it is sent in turn. Handing a query to the driver takes only microtasks
+ * (drizzle's and postgres.js's promise chains); a process.nextTick callback queued from a microtask
+ * runs once they are all done and before any I/O or timer, so nothing else gets in between.
+ */
+export async function sendInOrder<T extends unknown[]>(
+  ...starts: { [K in keyof T]: () => PromiseLike<T[K]> }
+): Promise<{ [K in keyof T]: Promise<T[K]> }> {
+  const started: Promise<unknown>[] = [];
+  // From here on we run as a microtask, inside Node's microtask processing, where a nextTick
+  // callback waits for the whole microtask queue.
+  await undefined;
+  for (const start of starts) {
+    const promise = new Promise((resolve, reject) => start().then(resolve, reject));
+    promise.catch(() => {});
+    started.push(promise);
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+  }
+  return started as { [K in keyof T]: Promise<T[K]> };
+}
+
 export { schema };

@@ -12,7 +12,9 @@
  *   - inserting 10,000 rows shaped like bank_entries in batches of 500 (the least the writes cost).
  *
  * Targets (issue 13): import + match under 10 s, re-import under 3 s (and it books nothing).
- * Run: npm run bench:bank   (BENCH_ENTRIES=<n> for another size, BENCH_CPU_PROFILE=<dir> for V8 profiles)
+ * Run: npm run bench:bank   (BENCH_ENTRIES=<n> for another size, BENCH_CPU_PROFILE=<dir> for V8 profiles,
+ * BENCH_NODE_FLAGS="--trace-gc" for the child's Node flags, BENCH_PG_LOG=<file> for every statement
+ * of the import step with its duration, copied from PostgreSQL's log)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -203,15 +205,20 @@ async function runChild(env: NodeJS.ProcessEnv): Promise<StepResult> {
     const profile = process.env.BENCH_CPU_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
       : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/bank/child.ts'], {
+    // BENCH_NODE_FLAGS: more flags for the child (e.g. --trace-gc, --max-semi-space-size=32).
+    const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', 'bench/bank/child.ts'], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', (code) => {
+      // Other lines on stdout (--trace-gc through BENCH_NODE_FLAGS) are passed on; the result is the JSON line.
+      const lines = out.trim().split('\n');
+      for (const line of lines) if (!line.startsWith('{')) process.stderr.write(`[${env.BENCH_STEP}] ${line}\n`);
       if (code !== 0) return reject(new Error(`bench child (${env.BENCH_STEP}) exited ${code}: ${out}`));
-      resolve(JSON.parse(out.trim().split('\n').pop()!) as StepResult);
+      resolve(JSON.parse(lines.filter((l) => l.startsWith('{')).pop()!) as StepResult);
     });
   });
 }
@@ -322,7 +329,17 @@ async function main() {
     for (const step of ['validator', 'parse', 'import', 'reimport']) {
       const pgBefore = await clusterCpuSeconds(dataDir);
       const statsBefore = await tableWrites(sql);
+      const logStatements = step === 'import' && process.env.BENCH_PG_LOG;
+      if (logStatements) {
+        await sql.unsafe(`alter system set log_min_duration_statement = 0`);
+        await sql`select pg_reload_conf()`;
+      }
       const result = await runChild({ ...env, BENCH_STEP: step });
+      if (logStatements) {
+        await sql.unsafe(`alter system reset log_min_duration_statement`);
+        await sql`select pg_reload_conf()`;
+        await fs.copyFile(`${dataDir}.log`, process.env.BENCH_PG_LOG as string);
+      }
       results.push({ ...result, pgCpuS: (await clusterCpuSeconds(dataDir)) - pgBefore });
       if (step === 'import' || step === 'reimport') writes[step] = writesBetween(statsBefore, await tableWrites(sql));
     }

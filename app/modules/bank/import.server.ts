@@ -34,7 +34,7 @@ import {
   type BankSuggestion,
 } from '../../../db/schema';
 import { addDays, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
+import { getDb, sendInOrder, type Tx } from '../../utils/db.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { audit, type Actor } from '../audit/audit.server';
 import { formatIban } from '../payments/iban';
@@ -765,9 +765,13 @@ async function commitPrepared(tx: Tx, env: ChunkEnv, prepared: PreparedChunk): P
     });
   }
   const now = env.clock.now();
-  await insertLineRows(tx, env, prepared.rowsJson, lines.length, now);
-  // After the lines: a learned account names the line it was learned from.
-  await learnIbans(tx, env.organizationId, prepared.learned, now);
+  // Sent together, in this order (a learned account names the line it was learned from).
+  await Promise.all(
+    await sendInOrder(
+      () => insertLineRows(tx, env, prepared.rowsJson, lines.length, now),
+      () => learnIbans(tx, env.organizationId, prepared.learned, now),
+    ),
+  );
   return prepared.counts;
 }
 

@@ -37,7 +37,7 @@ import {
   type Payment,
 } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
+import { getDb, sendInOrder, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '../../utils/limits';
 import { audit, prepareAudit, type Actor, type AuditInput } from '../audit/audit.server';
@@ -399,15 +399,11 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * their number: the invoices' amounts and settlement (their final state, one UPDATE), the
  * allocation rows (one INSERT), the debtors' credit (one UPDATE, summed per debtor), the audit
  * events (one audit() call), the "payment received" email jobs (one add_jobs call), then the
- * `booked` events to the subscribers (one delivery). Built here (no database work), written by
- * the function returned, which sends the statements together (one round trip), then delivers.
+ * `booked` events to the subscribers (one delivery). Built here (no database work); `send` sends
+ * the statements together (one round trip), `deliver` then delivers.
  */
-function prepareBookingWrites(
-  bookings: PlannedBooking[],
-  invoicesToWrite: LedgerInvoice[],
-  now: Date,
-): (tx: Tx, clock: Clock) => Promise<void> {
-  if (bookings.length === 0) return async () => {};
+function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: LedgerInvoice[], now: Date): BookingWrites {
+  if (bookings.length === 0) return { send: async () => {}, deliver: async () => {} };
   const writes: SQL[] = [];
   if (invoicesToWrite.length > 0) {
     // The rows are locked: what we write is what they hold (no need to read them back).
@@ -539,12 +535,21 @@ function prepareBookingWrites(
       actor: b.actor,
       ...(b.from !== undefined ? { from: b.from, to: 'paid' as const } : {}),
     }));
-  return async (tx, clock) => {
-    // Independent of each other: sent together. The subscribers come after (they read what was written).
-    await Promise.all([...writes.map((statement) => tx.execute(statement)), audit(tx, auditWrite)]);
-    await emitLedgerEvents(tx, events, clock);
+  return {
+    // Independent of each other: sent together.
+    send: async (tx) => {
+      await Promise.all([...writes.map((statement) => tx.execute(statement)), audit(tx, auditWrite)]);
+    },
+    // The subscribers come after (they read what was written).
+    deliver: (tx, clock) => emitLedgerEvents(tx, events, clock),
   };
 }
+
+/** A plan's statements, built ahead: `send` writes (the payments rows excepted), `deliver` then tells the subscribers. */
+type BookingWrites = {
+  send: (tx: Tx) => Promise<void>;
+  deliver: (tx: Tx, clock: Clock) => Promise<void>;
+};
 
 function partialAction(source: Payment['provider']) {
   return source === 'credit_note'
@@ -776,8 +781,10 @@ export type PreparedLedgerEntries = {
 
 /**
  * recordLedgerEntries with a prepared plan found that something the plan read has changed since
- * (an invoice, a debtor's credit, a key booked meanwhile). Nothing was written; the caller plans
- * again (or books without a plan).
+ * (an invoice, a debtor's credit, a key booked meanwhile). The plan's writes were sent together
+ * with the check, so the caller's transaction must be rolled back (let the error leave it; never
+ * catch it inside): then nothing of the plan stays, and the caller plans again (or books without
+ * a plan).
  */
 export class LedgerPlanStale extends Error {
   constructor(message = 'what the prepared ledger plan read has changed since') {
@@ -792,8 +799,9 @@ export class LedgerPlanStale extends Error {
  * current one. Reads the same rows recordLedgerEntries reads, with their row versions, and plans
  * exactly as it would. Booking it (recordLedgerEntries with `prepared`) locks those rows, checks
  * that none changed (same rows, same versions: PostgreSQL's xmin changes with every update) and
- * writes the plan; if anything changed it throws LedgerPlanStale and writes nothing. Money
- * therefore only ever moves on the state it was planned on, under the same locks as always.
+ * writes the plan, all in one burst of statements; if anything changed it throws LedgerPlanStale
+ * and the caller's transaction rolls back with the plan's writes. Money therefore only ever moves
+ * on the state it was planned on, under the same locks as always.
  */
 export async function prepareLedgerEntries(
   db: Tx,
@@ -817,6 +825,7 @@ export async function prepareLedgerEntries(
   if (plan.planned.length > 0) {
     await pause();
     writeOf(plan);
+    plan.paymentsInsert = entryPaymentsInsert(paymentRowsOf(plan));
   }
   const expected: PreparedLedgerEntries['expected'][number][] = plan.outcomes.map((o) =>
     o === null ? { ok: false, code: 'invalid_entry' } : o.ok ? { ok: true, paymentId: o.result.payment.id } : { ok: false, code: o.error.code },
@@ -835,15 +844,32 @@ async function bookPrepared(
   if (prepared.inputs !== inputs) throw new Error('recordLedgerEntries: the prepared plan is for other inputs');
   if (prepared.used) throw new Error('recordLedgerEntries: a prepared plan books once');
   prepared.used = true;
-  if (prepared.scope.valid.length > 0 && (await lockVersions(tx, prepared.scope)) !== prepared.versions) {
-    throw new LedgerPlanStale();
+  const { plan, scope } = prepared;
+  if (scope.valid.length === 0) return plannedOutcomes(plan);
+  if (plan.planned.length === 0) {
+    if ((await lockVersions(tx, scope)) !== prepared.versions) throw new LedgerPlanStale();
+    return plannedOutcomes(plan);
   }
-  try {
-    return await writeBatch(tx, inputs, prepared.plan, clock);
-  } catch (error) {
-    if (error instanceof KeyTaken) throw new LedgerPlanStale('a key of the prepared plan was booked meanwhile');
-    throw error;
+  // One burst, run by the connection in this order: the locks and versions, the payments, the
+  // rest of the writes. The writes do not wait for the check: when it fails they are wrong, and
+  // LedgerPlanStale rolls the caller's transaction back with them (it must not be caught inside).
+  const write = writeOf(plan);
+  const [versions, paid, rest] = await Promise.allSettled(
+    await sendInOrder(
+      () => lockVersions(tx, scope),
+      () => tx.execute<{ written: number }>(plan.paymentsInsert ?? entryPaymentsInsert(paymentRowsOf(plan))),
+      () => write.send(tx),
+    ),
+  );
+  if (versions.status === 'rejected') throw versions.reason;
+  if (versions.value !== prepared.versions) throw new LedgerPlanStale();
+  if (paid.status === 'rejected') throw paid.reason;
+  if (paid.value[0].written !== plan.planned.length) {
+    throw new LedgerPlanStale('a key of the prepared plan was booked meanwhile');
   }
+  if (rest.status === 'rejected') throw rest.reason;
+  await write.deliver(tx, clock);
+  return plannedOutcomes(plan);
 }
 
 function checkBatch(inputs: LedgerEntryInput[]) {
@@ -1016,7 +1042,9 @@ type BatchPlan = {
   changedRows: LedgerInvoice[];
   now: Date;
   /** The batch's statements, once built (prepareBookingWrites: no database work until called). */
-  write?: (tx: Tx, clock: Clock) => Promise<void>;
+  write?: BookingWrites;
+  /** The payments' insert, built ahead for a prepared plan. */
+  paymentsInsert?: SQL;
 };
 
 const writeOf = (plan: BatchPlan) =>
@@ -1025,6 +1053,7 @@ const writeOf = (plan: BatchPlan) =>
     plan.changedRows,
     plan.now,
   ));
+const paymentRowsOf = (plan: BatchPlan) => plan.planned.map((p) => p.booking.payment);
 
 async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Promise<LedgerEntryOutcome[]> {
   const checked = checkBatch(inputs);
@@ -1190,7 +1219,7 @@ async function writeBatch(
 ): Promise<LedgerEntryOutcome[]> {
   const { outcomes, planned, repeats } = plan;
   if (planned.length === 0) return finish(outcomes, repeats);
-  const paymentRows = planned.map((p) => p.booking.payment);
+  const paymentRows = paymentRowsOf(plan);
   if (inputs.length === 1) {
     const inserted = await insertEntryPayments(tx, paymentRows);
     if (inserted === 0) {
@@ -1218,7 +1247,9 @@ async function writeBatch(
       }
       return outcomes as LedgerEntryOutcome[];
     }
-    await writeOf(plan)(tx, clock);
+    const write = writeOf(plan);
+    await write.send(tx);
+    await write.deliver(tx, clock);
   } else {
     // The payments are written while the rest of the writes is built (when not built yet).
     const paid = tx.transaction(async (sp) => {
@@ -1227,8 +1258,15 @@ async function writeBatch(
     });
     const write = writeOf(plan);
     await paid;
-    await write(tx, clock);
+    await write.send(tx);
+    await write.deliver(tx, clock);
   }
+  return plannedOutcomes(plan);
+}
+
+/** The answers of a written plan: the planned bookings, the refusals and repeats. */
+function plannedOutcomes(plan: BatchPlan): LedgerEntryOutcome[] {
+  const { outcomes, planned, repeats } = plan;
   for (const { index, booking } of planned) {
     outcomes[index] = {
       ok: true,
@@ -1250,7 +1288,13 @@ async function writeBatch(
  * provider_payment_id) index) is skipped: a concurrent twin.
  */
 async function insertEntryPayments(tx: Tx, rows: Payment[]): Promise<number> {
-  const [{ written }] = await tx.execute<{ written: number }>(sql`
+  const [{ written }] = await tx.execute<{ written: number }>(entryPaymentsInsert(rows));
+  return written;
+}
+
+/** The statement of insertEntryPayments: answers one row, `written`. */
+function entryPaymentsInsert(rows: Payment[]): SQL {
+  return sql`
     with inserted as (
     insert into payments
       (id, organization_id, debtor_id, provider, provider_payment_id, provider_reference, method, amount_cents,
@@ -1281,8 +1325,7 @@ async function insertEntryPayments(tx: Tx, rows: Payment[]): Promise<number> {
                     status text, intent jsonb, paid_at timestamptz, created_at timestamptz, updated_at timestamptz)
     on conflict (provider, provider_payment_id) do nothing
     returning 1)
-    select count(*)::int as written from inserted`);
-  return written;
+    select count(*)::int as written from inserted`;
 }
 
 /** Answers the repeats of keys booked earlier in the batch with the first one's result (changed: false). */
@@ -1498,7 +1541,7 @@ async function settlePaid(
     changed,
   );
   const { allocations, settledInvoiceIds } = applied;
-  await prepareBookingWrites(
+  const writes = prepareBookingWrites(
     [
       {
         ...applied,
@@ -1511,7 +1554,9 @@ async function settlePaid(
     ],
     [...changed].map((id) => targets.rows.get(id)!),
     now,
-  )(tx, clock);
+  );
+  await writes.send(tx);
+  await writes.deliver(tx, clock);
   return {
     changed: true,
     payment: updated,
