@@ -11,7 +11,7 @@ import {
   DEFAULT_PORTAL_SETTINGS,
 } from '../app/modules/dunning/default-policy';
 import { nextActionFor, stagesPassed } from '../app/modules/dunning/schedule';
-import { makeBetalingskenmerk } from '../app/modules/invoices/payment-reference';
+import { makeBetalingskenmerk } from '../app/modules/payments/payment-reference';
 import { hashPassword } from '../app/modules/staff/password.server';
 import { addDays, amsterdamDate } from '../app/utils/clock';
 import { closeDb, getDb } from '../app/utils/db.server';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoices, payments } from '../db/schema';
 import { addBankAccount } from '../app/modules/bank/index.server';
 import { BANK_STATEMENT_MAX_BYTES } from '../app/modules/bank/limits';
-import { makeBetalingskenmerk } from '../app/modules/invoices/payment-reference';
+import { makeBetalingskenmerk } from '../app/modules/payments/payment-reference';
 import * as statementRoute from '../app/routes/api.v1.bank-statements.$id';
 import * as postRoute from '../app/routes/api.v1.bank-statements';
 import * as openapiRoute from '../app/routes/api.v1.openapi[.]json';

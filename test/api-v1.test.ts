@@ -14,7 +14,7 @@ import { DEFAULT_DUNNING_POLICY } from '../app/modules/dunning/default-policy';
 import { nextActionFor } from '../app/modules/dunning/schedule';
 import { InvoiceInput, SettleInput } from '../app/modules/invoices/api-schemas';
 import { generatedPaymentReference } from '../app/modules/invoices/intake.server';
-import { isValidBetalingskenmerk } from '../app/modules/invoices/payment-reference';
+import { isValidBetalingskenmerk } from '../app/modules/payments/payment-reference';
 import { revokeApiKey } from '../app/modules/staff/api-keys.server';
 import * as catchAllRoute from '../app/routes/api.v1.$';
 import * as debtorRoute from '../app/routes/api.v1.debtors.$externalRef';

@@ -8,7 +8,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bankAccounts, bankEntries, invoices } from '../db/schema';
-import { makeBetalingskenmerk } from '../app/modules/invoices/payment-reference';
+import { makeBetalingskenmerk } from '../app/modules/payments/payment-reference';
 import { BANK_STATEMENT_MAX_BYTES } from '../app/modules/bank/index.server';
 import { encodeCarriedFile } from '../app/modules/bank/pages.server';
 import * as appLayout from '../app/routes/app';

@@ -10,7 +10,7 @@ import {
   type PlanPolicy,
 } from '../db/schema';
 import { DEFAULT_PLAN_POLICY } from '../app/modules/dunning/default-policy';
-import type { DebtorSession } from '../app/modules/portal/session.server';
+import type { DebtorSession } from '../app/modules/links/session.server';
 import { pauseActiveAt } from '../app/modules/dunning/pauses.server';
 import { getDb } from '../app/utils/db.server';
 import { randomBytes } from 'node:crypto';

@@ -13,7 +13,7 @@ import {
   type QueueItem,
 } from '../modules/bank/index.server';
 import { searchOpenInvoices, type OpenInvoiceChoice } from '../modules/bank/pages.server';
-import { isUuid } from '../modules/portal/scope.server';
+import { isUuid } from '../modules/links/scope.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import { Counterparty, Description, NoteText, printIban } from '../ui/backoffice/bank-parts';
 import { centsInput, useMoney } from '../ui/backoffice/parts';

@@ -22,7 +22,7 @@ import { addStaffMessage, assignDispute, getStaffDispute } from '../modules/disp
 import { AttachmentsField, errorText, FieldError, MessageField } from '../modules/disputes/ui/fields';
 import { DisputeStatusBadge } from '../modules/disputes/ui/status';
 import { DisputeThread } from '../modules/disputes/ui/thread';
-import { isUuid } from '../modules/portal/scope.server';
+import { isUuid } from '../modules/links/scope.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime, translate, type MessageKey } from '../utils/i18n';

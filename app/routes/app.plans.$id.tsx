@@ -18,7 +18,7 @@ import {
   ScheduleTable,
   useErrorText,
 } from '../modules/plans/ui';
-import { isUuid } from '../modules/portal/scope.server';
+import { isUuid } from '../modules/links/scope.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import { addDays } from '../utils/clock';
 import { notFound } from '../utils/http.server';

@@ -5,7 +5,7 @@ import { BANK_ACCOUNT_LABEL_MAX } from '../modules/bank/accounts.server';
 import { addBankAccount, BankActionError, listBankAccounts, removeBankAccount } from '../modules/bank/index.server';
 import type { FieldError } from '../modules/backoffice/settings-forms';
 import { formatIban, isValidIban, normalizeIban } from '../modules/payments/iban';
-import { isUuid } from '../modules/portal/scope.server';
+import { isUuid } from '../modules/links/scope.server';
 import { requireStaff } from '../modules/staff/auth.server';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { formatDateTime } from '../utils/i18n';

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { TEAM_INTENT } from '../modules/backoffice/intents';
 import { isEmailAddress, type FormErrors } from '../modules/backoffice/settings-forms';
 import { requireStaff, type StaffRole } from '../modules/staff/auth.server';
-import { STAFF_ROLES } from '../modules/backoffice/team';
+import { STAFF_ROLES } from '../modules/staff/team';
 import {
   activeAdminCount,
   inviteStaff,

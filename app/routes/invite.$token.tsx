@@ -3,7 +3,7 @@ import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import type { FormErrors } from '../modules/backoffice/settings-forms';
 import { login } from '../modules/staff/auth.server';
-import { PASSWORD_MIN_LENGTH } from '../modules/backoffice/team';
+import { PASSWORD_MIN_LENGTH } from '../modules/staff/team';
 import { acceptInvitation, findInvitation } from '../modules/staff/team.server';
 import { LanguageSwitch } from '../ui/language-switch';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';

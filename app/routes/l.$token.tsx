@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { redeemLinkToken } from '../modules/links/links.server';
 import { audit } from '../modules/audit/audit.server';
-import { createDebtorSession } from '../modules/portal/session.server';
+import { createDebtorSession } from '../modules/links/session.server';
 import { getDb } from '../utils/db.server';
 
 /**

@@ -3,7 +3,7 @@ import { data } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { requestFreshLink } from '../modules/links/fresh-link.server';
-import { isUuid } from '../modules/portal/scope.server';
+import { isUuid } from '../modules/links/scope.server';
 import { FreshLinkForm } from '../ui/portal/fresh-link-form';
 import { LanguageSwitch } from '../ui/language-switch';
 

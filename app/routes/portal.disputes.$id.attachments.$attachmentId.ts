@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { attachmentResponse } from '../modules/disputes/attachments.server';
 import { getDebtorAttachment } from '../modules/disputes/debtor.server';
-import { requireDebtor } from '../modules/portal/session.server';
+import { requireDebtor } from '../modules/links/session.server';
 import { notFound } from '../utils/http.server';
 
 /** An attachment of the debtor's own dispute (never of an internal note), as a download. */

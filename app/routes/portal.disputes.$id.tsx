@@ -20,8 +20,8 @@ import {
 import { AttachmentsField, errorText, FieldError, MessageField } from '../modules/disputes/ui/fields';
 import { DisputeStatusBadge } from '../modules/disputes/ui/status';
 import { DisputeThread } from '../modules/disputes/ui/thread';
-import { isUuid } from '../modules/portal/scope.server';
-import { requireDebtor } from '../modules/portal/session.server';
+import { isUuid } from '../modules/links/scope.server';
+import { requireDebtor } from '../modules/links/session.server';
 import { notFound } from '../utils/http.server';
 import { formatDateTime, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

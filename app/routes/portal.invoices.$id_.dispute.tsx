@@ -18,7 +18,7 @@ import {
 } from '../modules/disputes/forms.server';
 import { AttachmentsField, errorText, FieldError, MessageField } from '../modules/disputes/ui/fields';
 import { getPortalInvoice } from '../modules/portal/portal.server';
-import { requireDebtor } from '../modules/portal/session.server';
+import { requireDebtor } from '../modules/links/session.server';
 import { notFound } from '../utils/http.server';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

@@ -16,9 +16,9 @@ import {
   transferPathFor,
   transferPathForRest,
   type PayableInvoice,
-} from '../modules/payments/portal-pay.server';
-import { isUuid } from '../modules/portal/scope.server';
-import { requireDebtor } from '../modules/portal/session.server';
+} from '../modules/portal/pay.server';
+import { isUuid } from '../modules/links/scope.server';
+import { requireDebtor } from '../modules/links/session.server';
 import payStyles from '../styles/pay.css';
 import { formatDate, translate, type MessageKey } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

@@ -8,8 +8,8 @@ import {
   transferNoticeDaysOf,
 } from '../modules/bank/transfer-notice-rules';
 import { announceTransfer, getWaitingTransferNotices } from '../modules/bank/transfer-notices.server';
-import { getTransferDetails } from '../modules/payments/portal-pay.server';
-import { requireDebtor } from '../modules/portal/session.server';
+import { getTransferDetails } from '../modules/portal/pay.server';
+import { requireDebtor } from '../modules/links/session.server';
 import payStyles from '../styles/pay.css';
 import transferStyles from '../styles/transfer.css';
 import {

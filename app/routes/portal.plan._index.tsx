@@ -26,7 +26,7 @@ import {
   ScheduleTable,
   useErrorText,
 } from '../modules/plans/ui';
-import { requireDebtor } from '../modules/portal/session.server';
+import { requireDebtor } from '../modules/links/session.server';
 import { addDays } from '../utils/clock';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

@@ -9,8 +9,8 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { getPromiseForm, makePromise } from '../modules/plans/debtor.server';
 import { FieldErrorMessage, fieldProps, useErrorText } from '../modules/plans/ui';
-import { isUuid } from '../modules/portal/scope.server';
-import { requireDebtor } from '../modules/portal/session.server';
+import { isUuid } from '../modules/links/scope.server';
+import { requireDebtor } from '../modules/links/session.server';
 import { addDays, daysBetween } from '../utils/clock';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

@@ -161,6 +161,8 @@ async function main() {
     await runMigrations(env.DATABASE_URL!);
     const seeded = seedsDemoOnStart(env) && (await seedDemo({ onlyIfEmpty: true }));
     // The job queue's schema is needed to enqueue (in the web process too), not only to work.
+    // Every module's tasks and crontab lines, registered before the worker starts (composition root).
+    await import('./tasks.server');
     const { migrateJobQueue, startWorker } = await import('../modules/jobs/worker.server');
     await migrateJobQueue(env.DATABASE_URL!);
     checkpoint();

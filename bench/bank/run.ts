@@ -27,7 +27,7 @@ import {
   DEFAULT_PLAN_POLICY,
   DEFAULT_PORTAL_SETTINGS,
 } from '../../app/modules/dunning/default-policy';
-import { makeBetalingskenmerk } from '../../app/modules/invoices/payment-reference';
+import { makeBetalingskenmerk } from '../../app/modules/payments/payment-reference';
 import { generateSigningJwk } from '../../app/modules/links/keys.server';
 import { mod97 } from '../../app/modules/payments/iban';
 import { startEmbeddedPostgres } from '../../app/server/embedded-db';

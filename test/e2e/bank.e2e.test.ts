@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeBetalingskenmerk } from '../../app/modules/invoices/payment-reference';
+import { makeBetalingskenmerk } from '../../app/modules/payments/payment-reference';
 import { DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
 import { DESKTOP, expectAccessible, launch, PHONE, screenshot } from './browser';
 

@@ -122,7 +122,7 @@ describe('CLIs beside a running app', () => {
 
   it('`npm run worker` without a running app or DATABASE_URL fails in one clear line', async () => {
     const result = await runCli(
-      'app/modules/jobs/worker-cli.ts',
+      'app/server/worker-cli.ts',
       [],
       baseEnv({ DATA_DIR: path.join(root, 'nothing') }),
     );
@@ -234,7 +234,7 @@ describe('graceful shutdown', () => {
       expect(queued).toBeGreaterThan(0);
 
       // `npm run worker` beside the app sends the rest, then stops on SIGTERM with exit 0.
-      const worker = spawnProc('app/modules/jobs/worker-cli.ts', [], baseEnv({ DATA_DIR: dataDir }));
+      const worker = spawnProc('app/server/worker-cli.ts', [], baseEnv({ DATA_DIR: dataDir }));
       await worker.waitFor('Worker running');
       await waitUntil(
         'the rest sent',

@@ -56,7 +56,7 @@ function fakeResend() {
 }
 
 function startWorker(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/modules/jobs/worker-cli.ts', '--concurrency', '5'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/worker-cli.ts', '--concurrency', '5'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -23,7 +23,7 @@ import { liftPauses, pauseActiveAt, pauseInvoices, type PauseReason } from '../d
 import { issuePortalLink, revokeAllLinks } from '../links/links.server';
 import { debtorEmailProps, emailLocale } from '../mail/context.server';
 import { queueCommunication } from '../mail/outbox.server';
-import { isUuid } from '../portal/scope.server';
+import { isUuid } from '../links/scope.server';
 import { DEBTOR_FILTERS, type DebtorFilter } from './filters';
 import { likePattern, paged, PAGE_SIZE } from './search';
 import { debtorTimeline } from './timeline.server';

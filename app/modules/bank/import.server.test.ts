@@ -26,7 +26,7 @@ import {
 } from '../../../test/factories-bank';
 import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { makeBetalingskenmerk, makeRfReference } from '../invoices/payment-reference';
+import { makeBetalingskenmerk, makeRfReference } from '../payments/payment-reference';
 import { pauseInvoices } from '../dunning/pauses.server';
 import {
   offLedgerEvent,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../utils/db.server';
-import { makeBetalingskenmerk, makeOgm, makeRfReference } from '../invoices/payment-reference';
+import { makeBetalingskenmerk, makeOgm, makeRfReference } from '../payments/payment-reference';
 import {
   amountSets,
   buildMatchContext,

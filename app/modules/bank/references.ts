@@ -1,5 +1,5 @@
 import { isValidIban } from '../payments/iban';
-import { isValidBetalingskenmerk, isValidOgm, isValidRfReference } from '../invoices/payment-reference';
+import { isValidBetalingskenmerk, isValidOgm, isValidRfReference } from '../payments/payment-reference';
 
 /**
  * What a bank line's text can tell the matcher, found without guessing (pure):

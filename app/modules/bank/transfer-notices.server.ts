@@ -24,8 +24,8 @@ import { audit, type Actor } from '../audit/audit.server';
 import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
 import type { LedgerBatchListener, LedgerEvent, LedgerListener } from '../payments/ledger-events.server';
 import { notifyFinance } from '../plans/notify.server';
-import { isUuid } from '../portal/scope.server';
-import type { DebtorSession } from '../portal/session.server';
+import { isUuid } from '../links/scope.server';
+import type { DebtorSession } from '../links/session.server';
 import {
   checkTransferDate,
   TRANSFER_NOTICE_MAX_INVOICES,
@@ -245,7 +245,7 @@ export async function announceTransfer(
 const MONEY_IN: ReadonlySet<LedgerEvent['source']> = new Set(['bank_transfer', 'external', 'mollie', 'stripe', 'demo']);
 
 /**
- * Ledger subscriber (registered in ../payments/ledger-subscribers.server): money allocated to an
+ * Ledger subscriber (registered in app/server/ledger-subscribers.server): money allocated to an
  * invoice of a waiting notice marks the notice received and lifts its pause, in the ledger's
  * transaction.
  */

@@ -1,6 +1,6 @@
 /**
  * The transfer notices' background work, registered with the job worker (imported from
- * app/modules/jobs/tasks.server.ts): every 15 minutes, notices whose pause ran out without money
+ * app/server/tasks.server.ts): every 15 minutes, notices whose pause ran out without money
  * lapse, dunning resumes and finance is told. Idempotent: a run finds only what is still waiting.
  */
 import { registerCron, registerTask } from '../jobs/registry.server';

@@ -229,7 +229,7 @@ export async function resolveDisputesForPaidInvoices(
 }
 
 /**
- * The ledger's subscriber (registered in payments/ledger-subscribers.server): whatever settled
+ * The ledger's subscriber (registered in app/server/ledger-subscribers.server): whatever settled
  * an invoice (any source, or a lower total), its active disputes close in the same transaction.
  * Nothing on a page has to make up for it, so nothing writes on GET.
  */

@@ -15,7 +15,7 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { audit } from '../audit/audit.server';
 import { activePauses } from '../dunning/pauses.server';
-import { isUuid } from '../portal/scope.server';
+import { isUuid } from '../links/scope.server';
 import { ACTIVE_STATUSES, disputeReference, isActiveStatus, WAITING_ON_SUPPORT } from './constants';
 import type { CheckedFile, DisputeErrorCode } from './forms.server';
 import { ageLevel, type InboxFilters } from './inbox';

@@ -15,7 +15,7 @@ import { addDays, amsterdamDate, amsterdamInstant, fixedClock, type Clock } from
 import { getDb } from '../../utils/db.server';
 import { sendCommunication } from '../mail/outbox.server';
 import { getPortalOverview } from '../portal/portal.server';
-import { getDebtorSession } from '../portal/session.server';
+import { getDebtorSession } from '../links/session.server';
 import { DEFAULT_DUNNING_POLICY } from './default-policy';
 import { runDunningPass } from './pass.server';
 import { nextActionFor } from './schedule';

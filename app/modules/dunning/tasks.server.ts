@@ -1,6 +1,6 @@
 /**
  * The dunning engine's background work, registered with the job worker (imported from
- * app/modules/jobs/tasks.server.ts): the hourly pass and the send-time re-check of reminders.
+ * app/server/tasks.server.ts): the hourly pass and the send-time re-check of reminders.
  */
 import type { Task } from 'graphile-worker';
 import { systemClock, type Clock } from '../../utils/clock';

@@ -37,7 +37,7 @@ import {
 } from '../payments/ledger.server';
 import type { DebtorResourceData, InvoiceResourceData, PaymentResourceData } from './api-schemas';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
-import { makeBetalingskenmerk } from './payment-reference';
+import { makeBetalingskenmerk } from '../payments/payment-reference';
 
 /**
  * Invoice intake: the one place where debtors and invoices from the API, CSV and UBL

@@ -4,7 +4,7 @@ import { communication, queuedReminder, sendJobsFor } from '../../../test/factor
 import { mockResend, resendReplies } from '../../../test/msw/resend';
 import { getDb } from '../../utils/db.server';
 import { resetEnv } from '../../utils/env.server';
-import { registerCron, registerTask, registeredCrontab, registeredTaskList } from './tasks.server';
+import { registerCron, registerTask, registeredCrontab, registeredTaskList } from '../../server/tasks.server';
 import { startWorker, type WorkerHandle } from './worker.server';
 import { waitFor } from '../../../test/wait';
 

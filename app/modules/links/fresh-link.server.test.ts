@@ -8,7 +8,7 @@ import { action } from '../../routes/link-help';
 import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { registeredTaskList } from '../jobs/registry.server';
-import '../jobs/tasks.server';
+import '../../server/tasks.server';
 import {
   FRESH_LINK_LIMIT_PER_ADDRESS,
   FRESH_LINK_LIMIT_PER_IP,

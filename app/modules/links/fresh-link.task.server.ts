@@ -1,7 +1,7 @@
 /**
  * The job behind "email me a new link" (/link-help): the web request only throttles and enqueues
  * (fresh-link.server.ts requestFreshLink), so the lookup, the link, the email and the audit happen
- * here, after the answer. Imported by app/modules/jobs/tasks.server.ts.
+ * here, after the answer. Imported by app/server/tasks.server.ts.
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';

@@ -16,7 +16,7 @@ import { loader as returnLoader } from '../../routes/portal.pay.return';
 import { amsterdamDate, addDays, systemClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { activePauses } from '../dunning/pauses.server';
-import { getDebtorSession } from '../portal/session.server';
+import { getDebtorSession } from '../links/session.server';
 import { startCheckout } from './checkout.server';
 
 const stripe = stripeMock();

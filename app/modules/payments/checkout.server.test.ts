@@ -11,9 +11,9 @@ import { openPortal } from '../../../test/portal-session';
 import { action as payAction } from '../../routes/portal.pay._index';
 import { getDb } from '../../utils/db.server';
 import { activePauses } from '../dunning/pauses.server';
-import { getDebtorSession } from '../portal/session.server';
+import { getDebtorSession } from '../links/session.server';
 import { startCheckout } from './checkout.server';
-import { getPaymentOutcome } from './portal-pay.server';
+import { getPaymentOutcome } from '../portal/pay.server';
 
 const stripe = stripeMock();
 const mollie = mollieMock();

@@ -29,8 +29,8 @@ import { getEnv } from '../../utils/env.server';
 import { translate, type Locale } from '../../utils/i18n';
 import { audit } from '../audit/audit.server';
 import { pauseInvoices } from '../dunning/pauses.server';
-import { ownInvoices } from '../portal/scope.server';
-import type { DebtorSession } from '../portal/session.server';
+import { ownInvoices } from '../links/scope.server';
+import type { DebtorSession } from '../links/session.server';
 import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from './ledger.server';
 import {
   ProviderUnavailableError,

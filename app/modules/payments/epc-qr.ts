@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { centsToDecimalString } from '../../utils/money';
-import { isValidRfReference } from '../invoices/payment-reference';
+import { isValidRfReference } from './payment-reference';
 import { isValidIban, normalizeIban } from './iban';
 
 /**

@@ -15,9 +15,10 @@
  * them in a few queries), one registered with onLedgerEvent gets them one by one.
  *
  * The subscribers (dunning pauses, disputes, payment plans, transfer notices) register in
- * their own modules; ./ledger-subscribers.server imports them all and is loaded the first time
- * an event is emitted, so they are active in the web server, the worker, scripts and tests alike
- * without every entry point having to remember them.
+ * their own modules; app/server/ledger-subscribers.server (the composition root) imports them
+ * all and is loaded the first time an event is emitted, so they are active in the web server, the
+ * worker, scripts and tests alike without every entry point having to remember them. That dynamic
+ * import is the ledger's only reference upwards.
  */
 import type { Payment, PaymentAllocation } from '../../../db/schema';
 import type { Clock } from '../../utils/clock';
@@ -100,7 +101,7 @@ let subscribers: Promise<unknown> | null = null;
 
 /** Loads the modules that subscribe (once per process). */
 export function loadLedgerSubscribers(): Promise<unknown> {
-  subscribers ??= import('./ledger-subscribers.server').catch((error: unknown) => {
+  subscribers ??= import('../../server/ledger-subscribers.server').catch((error: unknown) => {
     subscribers = null;
     throw error;
   });

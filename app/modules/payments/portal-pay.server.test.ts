@@ -8,7 +8,7 @@ import { openPortal } from '../../../test/portal-session';
 import { loader as payLoader } from '../../routes/portal.pay._index';
 import { loader as transferRoute } from '../../routes/portal.pay.transfer';
 import { getDb } from '../../utils/db.server';
-import { makeBetalingskenmerk, makeRfReference } from '../invoices/payment-reference';
+import { makeBetalingskenmerk, makeRfReference } from './payment-reference';
 import { epcPayload } from './epc-qr';
 
 /** The transfer page's loader data, with the status it answers with. */

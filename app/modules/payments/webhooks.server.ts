@@ -10,7 +10,7 @@ import { and, eq } from 'drizzle-orm';
 import { organizations, payments, webhookEvents, type Payment } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { isUuid } from '../portal/scope.server';
+import { isUuid } from '../links/scope.server';
 import { demoProviderAllowed } from './demo.server';
 import { applyProviderSnapshot } from './ledger.server';
 import { mollieWebhookId } from './mollie.server';

@@ -21,7 +21,7 @@ import {
 } from '../payments/checkout.server';
 import type { OnlineMethod, PaymentProviderAdapter } from '../payments/provider';
 import { adapterFor, resolveProviderConfig } from '../payments/providers.server';
-import type { DebtorSession } from '../portal/session.server';
+import type { DebtorSession } from '../links/session.server';
 import { installmentPaymentIntent } from './installments.server';
 
 type Options = { clock?: Clock; timeoutMs?: number; locale?: Locale; adapter?: PaymentProviderAdapter };

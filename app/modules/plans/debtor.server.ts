@@ -18,7 +18,7 @@ import { addDays, amsterdamDate, amsterdamInstant, systemClock, type Clock } fro
 import { getDb, type Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
 import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
-import type { DebtorSession } from '../portal/session.server';
+import type { DebtorSession } from '../links/session.server';
 import { emailDebtor, notifyFinance } from './notify.server';
 import {
   emailPlan,

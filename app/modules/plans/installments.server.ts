@@ -237,7 +237,7 @@ async function uncreditPlansForPayment(
 }
 
 /**
- * The ledger's subscriber (registered in payments/ledger-subscribers.server): money booked on an
+ * The ledger's subscriber (registered in app/server/ledger-subscribers.server): money booked on an
  * installment's payment counts for that installment, other money on a running plan's invoices
  * counts for its installments in order; a reversal (refund, chargeback, returned transfer) takes
  * it back.

@@ -14,8 +14,8 @@ import { findLetters } from '../dunning/letters.server';
 import { isAfterLetter, predictSteps, type LetterOnRecord, type Prediction } from '../dunning/step-plan';
 import { moneyEntry, type MoneyEntry } from './money-entries';
 import { currentStages, nextStep, overdueDays, type NextStep, type PauseReason, type PortalStage } from './next-step';
-import { isUuid, ownInvoices } from './scope.server';
-import type { DebtorSession } from './session.server';
+import { isUuid, ownInvoices } from '../links/scope.server';
+import type { DebtorSession } from '../links/session.server';
 
 export type PortalInvoice = {
   id: string;

@@ -10,8 +10,8 @@ import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { randomToken, sha256 } from '../../utils/token.server';
 import { audit } from '../audit/audit.server';
-import { isUuid } from '../portal/scope.server';
-import { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES } from '../backoffice/team';
+import { isUuid } from '../links/scope.server';
+import { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES } from './team';
 import type { StaffRole } from './auth.server';
 import { hashPassword } from './password.server';
 

@@ -1,15 +1,17 @@
 /**
- * Everything that reacts to ledger events, registered in one place and in this order (loaded by
- * ./ledger-events.server the first time an event is emitted, in every process):
+ * The composition root of the ledger's subscribers: everything that reacts to ledger events,
+ * registered in one place and in this order (loaded by app/modules/payments/ledger-events.server
+ * the first time an event is emitted, in every process; the ledger itself imports none of these
+ * modules, which sit above it):
  *
  * 1. dunning pauses (here): an invoice that owes nothing more (booked, revised) loses every pause; a provider
  *    payment that ended (paid, in full or in part, failed, cancelled, expired) lifts its own
  *    payment_pending pause, so dunning goes on for what is left.
- * 2. disputes: an active dispute on a settled invoice closes (../disputes/resolve.server).
+ * 2. disputes: an active dispute on a settled invoice closes (app/modules/disputes/resolve.server).
  * 3. payment plans: money on an installment's payment counts for that installment, and a
- *    reversal takes it back (../plans/installments.server).
+ *    reversal takes it back (app/modules/plans/installments.server).
  * 4. transfer notices: money on an invoice the debtor said they transferred for ends the notice
- *    and its pause (../bank/transfer-notices.server).
+ *    and its pause (app/modules/bank/transfer-notices.server).
  *
  * A module may also call onLedgerEvent itself (tests do); the list below is re-registered in this
  * order so the order never depends on which module happened to load first. Each subscriber has a
@@ -17,18 +19,18 @@
  * once, and the batch form does in a few queries what the single one does per event.
  */
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../utils/db.server';
-import { transferNoticesOnLedgerEvent, transferNoticesOnLedgerEvents } from '../bank/transfer-notices.server';
-import { closeDisputesOnSettlement } from '../disputes/resolve.server';
-import { liftPauses } from '../dunning/pauses.server';
-import { installmentsOnLedgerEvent, installmentsOnLedgerEvents } from '../plans/installments.server';
+import type { Tx } from '../utils/db.server';
+import { transferNoticesOnLedgerEvent, transferNoticesOnLedgerEvents } from '../modules/bank/transfer-notices.server';
+import { closeDisputesOnSettlement } from '../modules/disputes/resolve.server';
+import { liftPauses } from '../modules/dunning/pauses.server';
+import { installmentsOnLedgerEvent, installmentsOnLedgerEvents } from '../modules/plans/installments.server';
 import {
   offLedgerEvent,
   onLedgerEvents,
   type LedgerBatchListener,
   type LedgerEvent,
   type LedgerListener,
-} from './ledger-events.server';
+} from '../modules/payments/ledger-events.server';
 
 const PROVIDERS: ReadonlySet<LedgerEvent['source']> = new Set(['mollie', 'stripe', 'demo']);
 

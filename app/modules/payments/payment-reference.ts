@@ -1,4 +1,4 @@
-import { mod97 } from '../payments/iban';
+import { mod97 } from './iban';
 
 /**
  * Structured payment references a debtor's bank understands:

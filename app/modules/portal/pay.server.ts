@@ -3,20 +3,20 @@
  * an EPC QR code, and the outcome of a payment (asking the provider, never the query string).
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { invoices, paymentAllocations, payments, type Payment } from '../../../db/schema';
+import { invoices, paymentAllocations, payments, type Payment } from '../../../db/schema/index';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { isValidRfReference } from '../invoices/payment-reference';
-import { getPortalOverview } from '../portal/portal.server';
-import { isUuid, ownInvoices, ownRows } from '../portal/scope.server';
-import type { DebtorSession } from '../portal/session.server';
-import { epcPayload, epcQrSvg } from './epc-qr';
-import { formatIban, isValidIban } from './iban';
-import { checkPartialAmount, parseCentsParam, type PartialAmountError } from './partial-amount';
-import { creditKeyFor, type PaySelection } from './checkout.server';
-import { applyProviderSnapshot, isFinalStatus, owedCents } from './ledger.server';
-import { ProviderUnavailableError, type ProviderName } from './provider';
-import { adapterFor, providerConfigFor, resolveProviderConfig } from './providers.server';
+import { isValidRfReference } from '../payments/payment-reference';
+import { getPortalOverview } from './portal.server';
+import { isUuid, ownInvoices, ownRows } from '../links/scope.server';
+import type { DebtorSession } from '../links/session.server';
+import { epcPayload, epcQrSvg } from '../payments/epc-qr';
+import { formatIban, isValidIban } from '../payments/iban';
+import { checkPartialAmount, parseCentsParam, type PartialAmountError } from '../payments/partial-amount';
+import { creditKeyFor, type PaySelection } from '../payments/checkout.server';
+import { applyProviderSnapshot, isFinalStatus, owedCents } from '../payments/ledger.server';
+import { ProviderUnavailableError, type ProviderName } from '../payments/provider';
+import { adapterFor, providerConfigFor, resolveProviderConfig } from '../payments/providers.server';
 
 type Options = { clock?: Clock };
 
