@@ -1,6 +1,6 @@
 /**
  * The composition root of the ledger's subscribers: everything that reacts to ledger events,
- * registered in one place and in this order (loaded by app/modules/payments/ledger-events.server
+ * registered in one place and in this order (loaded by app/modules/ledger/ledger-events.server
  * the first time an event is emitted, in every process; the ledger itself imports none of these
  * modules, which sit above it):
  *
@@ -23,14 +23,16 @@ import type { Tx } from '../utils/db.server';
 import { transferNoticesOnLedgerEvent, transferNoticesOnLedgerEvents } from '../modules/bank/transfer-notices.server';
 import { closeDisputesOnSettlement } from '../modules/disputes/resolve.server';
 import { liftPauses } from '../modules/dunning/pauses.server';
+import { resumedNextAction } from '../modules/dunning/schedule';
 import { installmentsOnLedgerEvent, installmentsOnLedgerEvents } from '../modules/plans/installments.server';
 import {
   offLedgerEvent,
   onLedgerEvents,
+  setResumeRule,
   type LedgerBatchListener,
   type LedgerEvent,
   type LedgerListener,
-} from '../modules/payments/ledger-events.server';
+} from '../modules/ledger/ledger-events.server';
 
 const PROVIDERS: ReadonlySet<LedgerEvent['source']> = new Set(['mollie', 'stripe', 'demo']);
 
@@ -175,3 +177,5 @@ const SUBSCRIBERS: [string, LedgerListener, LedgerBatchListener][] = [
 ];
 for (const [name] of SUBSCRIBERS) offLedgerEvent(name);
 for (const [name, one, many] of SUBSCRIBERS) onLedgerEvents(name, many, one);
+// When a reversal re-opens an invoice, dunning resumes by dunning's rule.
+setResumeRule(resumedNextAction);

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { XMLValidator } from 'fast-xml-parser';
 import { importStatementFile } from '../../app/modules/bank/index.server';
-import { loadLedgerSubscribers } from '../../app/modules/payments/ledger-events.server';
+import { loadLedgerSubscribers } from '../../app/modules/ledger/ledger-events.server';
 import { parseStatementFile } from '../../app/modules/bank/parse';
 import { fixedClock } from '../../app/utils/clock';
 import { closeDb } from '../../app/utils/db.server';

@@ -6,7 +6,7 @@ import { createDispute, createPayment, createPlan } from '../../../test/factorie
 import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
-import { recordLedgerEntry } from '../payments/ledger.server';
+import { recordLedgerEntry } from '../ledger/ledger.server';
 import { getDashboard } from './dashboard.server';
 
 /**

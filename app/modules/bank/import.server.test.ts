@@ -35,7 +35,7 @@ import {
   queuePaymentReceived,
   recordLedgerEntry,
   type LedgerEvent,
-} from '../payments/ledger.server';
+} from '../ledger/ledger.server';
 import {
   addBankAccount,
   BankImportError,

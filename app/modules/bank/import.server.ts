@@ -45,7 +45,7 @@ import {
   reverseLedgerEntry,
   type LedgerEntryInput,
   type PreparedLedgerEntries,
-} from '../payments/ledger.server';
+} from '../ledger/ledger.server';
 import { BankImportError, type BankImportErrorCode } from './errors';
 import { BANK_PREVIEW_LINES, BANK_STATEMENT_MAX_BYTES, BANK_STATEMENT_MAX_LINES } from './limits';
 import {

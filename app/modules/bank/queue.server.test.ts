@@ -5,7 +5,7 @@ import { createDebtor, createInvoice, createOrganization } from '../../../test/f
 import { bankCreditor, bankFootprint, camtFile, DEBTOR_IBANS, OTHER_OWN_IBAN } from '../../../test/factories-bank';
 import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { offLedgerEvent, onLedgerEvent, type LedgerEvent } from '../payments/ledger.server';
+import { offLedgerEvent, onLedgerEvent, type LedgerEvent } from '../ledger/ledger.server';
 import {
   addBankAccount,
   BankActionError,

@@ -12,7 +12,7 @@ import { getDb, type Tx } from '../../utils/db.server';
 import { hasForbiddenControlChars, isAmountWithinLimit } from '../../utils/limits';
 import { audit, type Actor } from '../audit/audit.server';
 import { formatIban } from '../payments/iban';
-import { recordLedgerEntry } from '../payments/ledger.server';
+import { recordLedgerEntry } from '../ledger/ledger.server';
 import { BankActionError } from './errors';
 import { learnIbans } from './import.server';
 import { BANK_MATCH_MAX_SPLITS, BANK_NOTE_MAX_LENGTH } from './limits';

@@ -17,7 +17,7 @@ import { describeEvent, type TimelineEvent } from '../backoffice/timeline';
 import { activePauses } from '../dunning/pauses.server';
 import { runDunningPass } from '../dunning/pass.server';
 import { registeredCrontab, registeredTaskList } from '../jobs/registry.server';
-import { recordLedgerEntry } from '../payments/ledger.server';
+import { recordLedgerEntry } from '../ledger/ledger.server';
 import { transferNoticePause } from './transfer-notice-rules';
 import {
   announceTransfer,

@@ -22,7 +22,7 @@ import { formatDate, isLocale } from '../../utils/i18n';
 import { MAX_AMOUNT_CENTS } from '../../utils/limits';
 import { audit, type Actor } from '../audit/audit.server';
 import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
-import type { LedgerBatchListener, LedgerEvent, LedgerListener } from '../payments/ledger-events.server';
+import type { LedgerBatchListener, LedgerEvent, LedgerListener } from '../ledger/ledger-events.server';
 import { notifyFinance } from '../plans/notify.server';
 import { isUuid } from '../links/scope.server';
 import type { DebtorSession } from '../links/session.server';

@@ -18,7 +18,7 @@ import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { activePauses, pauseInvoices } from '../dunning/pauses.server';
 import { addDebtorMessage, getDebtorDispute, openDispute, withdrawDispute } from './debtor.server';
-import { recordLedgerEntry } from '../payments/ledger.server';
+import { recordLedgerEntry } from '../ledger/ledger.server';
 import { creditDispute, rejectDispute, resolveDisputesForPaidInvoices } from './resolve.server';
 import { addStaffMessage, assignDispute, getStaffDispute } from './staff.server';
 

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
 import { liftPauses } from '../dunning/pauses.server';
-import { owedCents, recordLedgerEntry, type LedgerListener } from '../payments/ledger.server';
+import { owedCents, recordLedgerEntry, type LedgerListener } from '../ledger/ledger.server';
 import { ACTIVE_STATUSES, isActiveStatus, type DisputeOutcome } from './constants';
 import type { DisputeErrorCode } from './forms.server';
 import { loadContext, notifyDebtor } from './notify.server';

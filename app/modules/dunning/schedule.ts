@@ -1,4 +1,4 @@
-import type { DunningStage } from '../../../db/schema';
+import type { DunningStage, Invoice, Organization } from '../../../db/schema';
 import { nextDutchBusinessDay } from '../../utils/business-days';
 import { addDays, amsterdamDate, amsterdamInstant } from '../../utils/clock';
 
@@ -98,4 +98,21 @@ export function amsterdamHour(at: Date): number {
 export function inSendWindow(at: Date): boolean {
   const hour = amsterdamHour(at);
   return hour >= SEND_HOUR && hour < SEND_UNTIL_HOUR;
+}
+
+/**
+ * When dunning picks a re-opened invoice up again: its next stage's date, but not before now (at
+ * the sending hour). The ledger applies it when a reversal re-opens an invoice (installed as its
+ * resume rule by app/server/ledger-subscribers.server).
+ */
+export function resumedNextAction(
+  invoice: Pick<Invoice, 'dueDate' | 'dunningStage'>,
+  policy: Organization['dunningPolicy'],
+  kind: 'consumer' | 'business',
+  now: Date,
+): Date | null {
+  const planned = nextActionFor(policy[kind], invoice.dueDate, invoice.dunningStage);
+  if (!planned) return null;
+  const earliest = notBeforeSendHour(now);
+  return planned > earliest ? planned : earliest;
 }

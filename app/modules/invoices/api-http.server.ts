@@ -4,7 +4,7 @@ import { getDb } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { clientIp, hit } from '../../utils/rate-limit.server';
 import { authenticateApiKey, type ApiPrincipal } from '../staff/api-keys.server';
-import { LedgerError, type LedgerErrorCode } from '../payments/ledger.server';
+import { LedgerError, type LedgerErrorCode } from '../ledger/ledger.server';
 import { IntakeError } from './intake.server';
 import { JSON_BODY_LIMIT_BYTES } from './limits';
 

@@ -34,7 +34,7 @@ import {
   recordLedgerEntry,
   reviseInvoiceAmounts,
   type LedgerSource,
-} from '../payments/ledger.server';
+} from '../ledger/ledger.server';
 import type { DebtorResourceData, InvoiceResourceData, PaymentResourceData } from './api-schemas';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 import { makeBetalingskenmerk } from '../payments/payment-reference';

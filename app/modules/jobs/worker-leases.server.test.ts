@@ -10,6 +10,8 @@ import { getDb, getSql } from '../../utils/db.server';
 import { resetEnv } from '../../utils/env.server';
 import { releaseLease, renewLease, sweepDeadWorkers } from './worker-leases.server';
 import { startWorker } from './worker.server';
+// Every module's tasks (send_communication among them), as the web process and npm run worker load them.
+import '../../server/tasks.server';
 import { waitFor } from '../../../test/wait';
 
 const resend = mockResend();

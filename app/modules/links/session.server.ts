@@ -1,6 +1,6 @@
 import { createCookie, redirect } from '@remix-run/node';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { debtorSessions, debtors, organizations, type Debtor, type Organization } from '../../../db/schema/index';
+import { debtorSessions, debtors, organizations, type Debtor, type Organization } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';

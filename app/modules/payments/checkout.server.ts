@@ -31,7 +31,7 @@ import { audit } from '../audit/audit.server';
 import { pauseInvoices } from '../dunning/pauses.server';
 import { ownInvoices } from '../links/scope.server';
 import type { DebtorSession } from '../links/session.server';
-import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from './ledger.server';
+import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from '../ledger/ledger.server';
 import {
   ProviderUnavailableError,
   withTimeout,

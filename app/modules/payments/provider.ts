@@ -8,8 +8,10 @@
 export type ProviderName = 'mollie' | 'stripe' | 'demo';
 export type OnlineMethod = 'ideal' | 'creditcard';
 
-/** The statuses a provider can report, in our words. */
-export type ProviderPaymentStatus = 'open' | 'pending' | 'paid' | 'failed' | 'canceled' | 'expired';
+// What a provider reports is what the ledger applies: the two types live with the ledger.
+import type { ProviderPaymentStatus, ProviderSnapshot } from '../ledger/provider-snapshot';
+
+export type { ProviderPaymentStatus, ProviderSnapshot };
 
 export type CheckoutLine = {
   invoiceId: string;
@@ -37,21 +39,6 @@ export type CheckoutInput = {
 };
 
 export type CheckoutResult = { providerPaymentId: string; checkoutUrl: string; expiresAt: Date | null };
-
-/** What the provider says about one payment. Amounts are integer cents; refund and chargeback totals are cumulative. */
-export type ProviderSnapshot = {
-  status: ProviderPaymentStatus;
-  /** The provider's own status word(s), kept for support. */
-  providerStatus: string;
-  providerPaymentId?: string;
-  /** A second id later events may name (Stripe: the PaymentIntent). */
-  providerReference?: string;
-  /** Amount received, when paid. */
-  amountCents?: number;
-  refundedCents?: number;
-  chargedBackCents?: number;
-  method?: string | null;
-};
 
 /** How a webhook names the payment it is about (any of these, most specific first). */
 export type WebhookTarget = { paymentId?: string; providerPaymentId?: string; providerReference?: string };

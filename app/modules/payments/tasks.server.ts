@@ -8,7 +8,7 @@
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import { registerCron, registerTask } from '../jobs/registry.server';
-import { PAYMENT_RECEIVED_TASK, queuePaymentReceived } from './ledger.server';
+import { PAYMENT_RECEIVED_TASK, queuePaymentReceived } from '../ledger/ledger.server';
 import { reconcileStalePayments } from './reconcile.server';
 
 const Payload = z.object({ paymentId: z.uuid() });

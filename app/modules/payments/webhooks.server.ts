@@ -12,7 +12,7 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { isUuid } from '../links/scope.server';
 import { demoProviderAllowed } from './demo.server';
-import { applyProviderSnapshot } from './ledger.server';
+import { applyProviderSnapshot } from '../ledger/ledger.server';
 import { mollieWebhookId } from './mollie.server';
 import type { ParsedWebhook, PaymentProviderAdapter, ProviderName } from './provider';
 import { ProviderUnavailableError } from './provider';

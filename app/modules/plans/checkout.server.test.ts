@@ -5,7 +5,7 @@ import { createDebtor } from '../../../test/factories';
 import { pausesAt, planWorld, sessionOf } from '../../../test/factories-plans';
 import { addDays, amsterdamDate, fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { applyPaymentStatus } from '../payments/ledger.server';
+import { applyPaymentStatus } from '../ledger/ledger.server';
 import { startInstallmentCheckout } from './checkout.server';
 import { proposePlan } from './debtor.server';
 

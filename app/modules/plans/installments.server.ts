@@ -12,7 +12,7 @@ import { auditEvents, invoices, paymentPlans, planInstallments, planInvoices } f
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/audit.server';
-import type { LedgerBatchListener, LedgerListener } from '../payments/ledger.server';
+import type { LedgerBatchListener, LedgerListener } from '../ledger/ledger.server';
 import { invoiceOwed } from './notify.server';
 import { completePlanIfDone, nextDueInstallment, type Scope } from './plans.server';
 

@@ -23,7 +23,7 @@ import {
 } from '../../../test/factories-plans';
 import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { applyPaymentStatus } from '../payments/ledger.server';
+import { applyPaymentStatus } from '../ledger/ledger.server';
 import { answerCounter, makePromise, proposePlan, type ProposalInput } from './debtor.server';
 import { approvePlan, counterPlan, rejectPlan } from './finance.server';
 import { installmentPaymentIntent } from './installments.server';

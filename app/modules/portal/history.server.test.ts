@@ -12,7 +12,7 @@ import { loader as invoiceLoader } from '../../routes/portal.invoices.$id';
 import { getDb } from '../../utils/db.server';
 import { translate, type MessageKey, type Params } from '../../utils/i18n';
 import { moneyEntryText } from '../../ui/portal/money-entry-text';
-import { recordLedgerEntry, type LedgerSource } from '../payments/ledger.server';
+import { recordLedgerEntry, type LedgerSource } from '../ledger/ledger.server';
 import type { MoneyEntry } from './money-entries';
 
 const t = (key: MessageKey, params?: Params) => translate('nl', key, params);

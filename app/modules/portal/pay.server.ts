@@ -3,7 +3,7 @@
  * an EPC QR code, and the outcome of a payment (asking the provider, never the query string).
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { invoices, paymentAllocations, payments, type Payment } from '../../../db/schema/index';
+import { invoices, paymentAllocations, payments, type Payment } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { isValidRfReference } from '../payments/payment-reference';
@@ -14,7 +14,7 @@ import { epcPayload, epcQrSvg } from '../payments/epc-qr';
 import { formatIban, isValidIban } from '../payments/iban';
 import { checkPartialAmount, parseCentsParam, type PartialAmountError } from '../payments/partial-amount';
 import { creditKeyFor, type PaySelection } from '../payments/checkout.server';
-import { applyProviderSnapshot, isFinalStatus, owedCents } from '../payments/ledger.server';
+import { applyProviderSnapshot, isFinalStatus, owedCents } from '../ledger/ledger.server';
 import { ProviderUnavailableError, type ProviderName } from '../payments/provider';
 import { adapterFor, providerConfigFor, resolveProviderConfig } from '../payments/providers.server';
 

@@ -1,7 +1,7 @@
 /**
  * The ledger: the ONE place where money reaches invoices. It alone writes payments' money and
  * status, payment_allocations, debtors' credit, and invoices' open amount, costs, interest and
- * settlement (paid / credited / written off / re-opened). app/modules/payments/one-writer.test.ts
+ * settlement (paid / credited / written off / re-opened). app/modules/ledger/one-writer.test.ts
  * fails when any other file tries.
  *
  * Sources, each a typed entry through one function:
@@ -41,7 +41,6 @@ import { getDb, sendInOrder, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '../../utils/limits';
 import { audit, prepareAudit, type Actor, type AuditInput } from '../audit/audit.server';
-import { nextActionFor, notBeforeSendHour } from '../dunning/schedule';
 import { issuePortalLink } from '../links/links.server';
 import { debtorEmailPropsFrom, emailLocale } from '../mail/context.server';
 import { queueCommunication } from '../mail/outbox.server';
@@ -49,12 +48,13 @@ import { allocate, oldestDueFirst, owedOf, unallocate, type Allocation, type All
 import {
   emitLedgerEvent,
   emitLedgerEvents,
+  loadResumeRule,
   type AllocationRow,
   type LedgerEvent,
   type LedgerOrigin,
   type PaymentStatus,
 } from './ledger-events.server';
-import type { ProviderPaymentStatus, ProviderSnapshot } from './provider';
+import type { ProviderPaymentStatus, ProviderSnapshot } from './provider-snapshot';
 
 export {
   offLedgerEvent,
@@ -1657,19 +1657,6 @@ export async function queuePaymentReceived(paymentId: string, { clock = systemCl
   });
 }
 
-/** When dunning picks a re-opened invoice up again: its next stage's date, but not before now (at the sending hour). */
-export function resumedNextAction(
-  invoice: Pick<Invoice, 'dueDate' | 'dunningStage'>,
-  policy: Organization['dunningPolicy'],
-  kind: 'consumer' | 'business',
-  now: Date,
-): Date | null {
-  const planned = nextActionFor(policy[kind], invoice.dueDate, invoice.dunningStage);
-  if (!planned) return null;
-  const earliest = notBeforeSendHour(now);
-  return planned > earliest ? planned : earliest;
-}
-
 // --- reversals -----------------------------------------------------------------------------
 
 type ReversalKind = 'refund' | 'chargeback' | 'returned';
@@ -1748,6 +1735,7 @@ async function reverseLocked(
   const reopened: string[] = [];
   const touched: { invoice: Invoice; amount: number }[] = [];
   let policy: Organization['dunningPolicy'] | null = null;
+  const resume = await loadResumeRule();
   for (const invoiceId of [...new Set(order)].reverse()) {
     const invoice = byId.get(invoiceId);
     const share = open.find((n) => n.invoiceId === invoiceId);
@@ -1770,7 +1758,7 @@ async function reverseLocked(
         ? {
             status: 'open' as const,
             settledAt: null,
-            nextActionAt: resumedNextAction(invoice, policy!, debtor.kind, now),
+            nextActionAt: resume(invoice, policy!, debtor.kind, now),
           }
         : {}),
     };

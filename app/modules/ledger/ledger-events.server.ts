@@ -20,7 +20,7 @@
  * worker, scripts and tests alike without every entry point having to remember them. That dynamic
  * import is the ledger's only reference upwards.
  */
-import type { Payment, PaymentAllocation } from '../../../db/schema';
+import type { Invoice, Organization, Payment, PaymentAllocation } from '../../../db/schema';
 import type { Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
 import type { Actor } from '../audit/audit.server';
@@ -106,6 +106,32 @@ export function loadLedgerSubscribers(): Promise<unknown> {
     throw error;
   });
   return subscribers;
+}
+
+/**
+ * When dunning resumes on an invoice a reversal re-opens: dunning's rule (dunning sits above the
+ * ledger, so the ledger does not import it), installed by the composition root with the
+ * subscribers.
+ */
+export type ResumeRule = (
+  invoice: Pick<Invoice, 'dueDate' | 'dunningStage'>,
+  policy: Organization['dunningPolicy'],
+  kind: 'consumer' | 'business',
+  now: Date,
+) => Date | null;
+
+let resumeRule: ResumeRule | null = null;
+
+/** Installs dunning's resume rule (app/server/ledger-subscribers.server does, once per process). */
+export function setResumeRule(rule: ResumeRule): void {
+  resumeRule = rule;
+}
+
+/** The resume rule, loading the composition root first; without one the ledger refuses to re-open anything. */
+export async function loadResumeRule(): Promise<ResumeRule> {
+  await loadLedgerSubscribers();
+  if (!resumeRule) throw new Error('the ledger has no resume rule: app/server/ledger-subscribers.server installs it');
+  return resumeRule;
 }
 
 /** Delivers an event to every subscriber; a subscriber's error aborts the ledger's transaction. */

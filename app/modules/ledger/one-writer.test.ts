@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The ledger: the only files that may write money. */
-const LEDGER_FILES = new Set(['app/modules/payments/ledger.server.ts', 'app/modules/payments/ledger-sql.server.ts']);
+const LEDGER_FILES = new Set(['app/modules/ledger/ledger.server.ts', 'app/modules/ledger/ledger-sql.server.ts']);
 /** Files that start a checkout: they may insert a payment with status 'open', nothing more. */
 const CHECKOUT_FILES = new Set(['app/modules/payments/checkout.server.ts', 'app/modules/plans/checkout.server.ts']);
 
@@ -171,7 +171,7 @@ describe('one writer for money on invoices', () => {
     });
     expect(
       violations.map((v) => `${v.file}:${v.line} ${v.what}`),
-      'Money reaches invoices only through app/modules/payments/ledger.server.ts (recordLedgerEntry, ' +
+      'Money reaches invoices only through app/modules/ledger/ledger.server.ts (recordLedgerEntry, ' +
         'reverseLedgerEntry, applyPaymentStatus, reviseInvoiceAmounts...). Call the ledger instead.',
     ).toEqual([]);
   });
@@ -258,7 +258,7 @@ describe('one writer for money on invoices', () => {
   const allowed: [string, string, string][] = [
     [
       'the ledger itself',
-      'app/modules/payments/ledger.server.ts',
+      'app/modules/ledger/ledger.server.ts',
       `tx.update(invoices).set({ openCents: 0, status: 'paid' })`,
     ],
     [
