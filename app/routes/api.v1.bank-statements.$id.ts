@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { BankStatementQuery, getStatementForApi } from '../modules/bank/api.server';
-import { apiHandler, apiJson, authenticate, methodNotAllowed, parseOrThrow } from '../modules/invoices/api-http.server';
+import { BankStatementQuery, getStatementForApi } from '../modules/bank/index.server';
+import { apiHandler, apiJson, authenticate, methodNotAllowed, parseOrThrow } from '../modules/invoices/index.server';
 
 /** A statement imported earlier, with the outcome of every line (paged by offset and limit). */
 export const loader = ({ request, params }: LoaderFunctionArgs) =>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { postStatementForApi } from '../modules/bank/api.server';
-import { apiHandler, apiJson, authenticate, methodNotAllowed } from '../modules/invoices/api-http.server';
+import { postStatementForApi } from '../modules/bank/index.server';
+import { apiHandler, apiJson, authenticate, methodNotAllowed } from '../modules/invoices/index.server';
 
 const ALLOWED = ['POST'];
 

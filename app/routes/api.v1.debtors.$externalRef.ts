@@ -3,12 +3,13 @@ import {
   apiHandler,
   apiJson,
   authenticate,
+  getDebtorForApi,
   methodNotAllowed,
   parseOrThrow,
+  putDebtorForApi,
   readJson,
-} from '../modules/invoices/api-http.server';
-import { DebtorInput, ExternalRef } from '../modules/invoices/api-schemas';
-import { getDebtorForApi, putDebtorForApi } from '../modules/invoices/api.server';
+} from '../modules/invoices/index.server';
+import { DebtorInput, ExternalRef } from '../modules/invoices/index';
 
 const ALLOWED = ['GET', 'PUT'];
 

@@ -3,12 +3,13 @@ import {
   apiHandler,
   apiJson,
   authenticate,
+  getInvoiceForApi,
   methodNotAllowed,
   parseOrThrow,
+  putInvoiceForApi,
   readJson,
-} from '../modules/invoices/api-http.server';
-import { InvoiceInput, InvoiceNumber } from '../modules/invoices/api-schemas';
-import { getInvoiceForApi, putInvoiceForApi } from '../modules/invoices/api.server';
+} from '../modules/invoices/index.server';
+import { InvoiceInput, InvoiceNumber } from '../modules/invoices/index';
 
 const ALLOWED = ['GET', 'PUT'];
 

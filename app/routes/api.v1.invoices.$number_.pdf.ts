@@ -4,15 +4,14 @@ import {
   apiHandler,
   apiJson,
   authenticate,
+  looksLikePdf,
   methodNotAllowed,
   parseOrThrow,
+  putInvoicePdfForApi,
   readBodyLimited,
   requireMediaType,
-} from '../modules/invoices/api-http.server';
-import { InvoiceNumber } from '../modules/invoices/api-schemas';
-import { putInvoicePdfForApi } from '../modules/invoices/api.server';
-import { looksLikePdf } from '../modules/invoices/intake.server';
-import { PDF_BODY_LIMIT_BYTES } from '../modules/invoices/limits';
+} from '../modules/invoices/index.server';
+import { InvoiceNumber, PDF_BODY_LIMIT_BYTES } from '../modules/invoices/index';
 
 const ALLOWED = ['PUT'];
 

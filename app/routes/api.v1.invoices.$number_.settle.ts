@@ -6,9 +6,9 @@ import {
   methodNotAllowed,
   parseOrThrow,
   readJson,
-} from '../modules/invoices/api-http.server';
-import { InvoiceNumber, SettleInput } from '../modules/invoices/api-schemas';
-import { settleInvoiceForApi } from '../modules/invoices/api.server';
+  settleInvoiceForApi,
+} from '../modules/invoices/index.server';
+import { InvoiceNumber, SettleInput } from '../modules/invoices/index';
 
 const ALLOWED = ['POST'];
 

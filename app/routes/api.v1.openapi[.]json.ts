@@ -1,5 +1,5 @@
-import { apiHandler, apiJson, methodNotAllowed } from '../modules/invoices/api-http.server';
-import { openApiDocument } from '../modules/invoices/openapi';
+import { apiHandler, apiJson, methodNotAllowed } from '../modules/invoices/index.server';
+import { openApiDocument } from '../modules/invoices/index';
 import { getEnv } from '../utils/env.server';
 
 /** Public: the document describes the API and holds no data. */

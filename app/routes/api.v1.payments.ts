@@ -1,7 +1,13 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { apiHandler, apiJson, authenticate, methodNotAllowed, parseOrThrow } from '../modules/invoices/api-http.server';
-import { PaymentsQuery } from '../modules/invoices/api-schemas';
-import { listPaymentsForApi } from '../modules/invoices/api.server';
+import {
+  apiHandler,
+  apiJson,
+  authenticate,
+  listPaymentsForApi,
+  methodNotAllowed,
+  parseOrThrow,
+} from '../modules/invoices/index.server';
+import { PaymentsQuery } from '../modules/invoices/index';
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   apiHandler(request, async () => {

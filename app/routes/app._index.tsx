@@ -1,8 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getDashboard, type AgeingBucket } from '../modules/backoffice/dashboard.server';
-import { pauseReasonLabel } from '../modules/backoffice/timeline';
-import { requireStaff } from '../modules/staff/auth.server';
+import { getDashboard, type AgeingBucket } from '../modules/backoffice/index.server';
+import { pauseReasonLabel } from '../modules/backoffice/index';
+import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import { BarChart, LineChart, type Tone } from '../ui/backoffice/charts';
 import { Empty, flagReasonKey, useMoney } from '../ui/backoffice/parts';

@@ -4,16 +4,19 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import {
   BANK_STATEMENT_MAX_BYTES,
   BankImportError,
+  decodeCarriedFile,
+  encodeCarriedFile,
+  fileLabel,
   importStatementFile,
   listBankAccounts,
   listStatements,
+  listTransferNotices,
   previewStatementFile,
+  readBankForm,
   type StatementPreview,
 } from '../modules/bank/index.server';
-import { decodeCarriedFile, encodeCarriedFile, fileLabel, readBankForm } from '../modules/bank/pages.server';
-import { readNote } from '../modules/bank/notes';
-import { listTransferNotices } from '../modules/bank/transfer-notices.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import { readNote } from '../modules/bank/index';
+import { requireStaff } from '../modules/staff/index.server';
 import {
   Counterparty,
   Description,

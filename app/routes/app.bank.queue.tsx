@@ -8,13 +8,14 @@ import {
   getEntry,
   ignoreEntry,
   listQueue,
-  matchEntry,
   type ManualSplit,
+  matchEntry,
+  type OpenInvoiceChoice,
   type QueueItem,
+  searchOpenInvoices,
 } from '../modules/bank/index.server';
-import { searchOpenInvoices, type OpenInvoiceChoice } from '../modules/bank/pages.server';
-import { isUuid } from '../modules/links/scope.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import { isUuid } from '../modules/links/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { Counterparty, Description, NoteText, printIban } from '../ui/backoffice/bank-parts';
 import { centsInput, useMoney } from '../ui/backoffice/parts';
 import { formatDate, type MessageKey, type Params } from '../utils/i18n';

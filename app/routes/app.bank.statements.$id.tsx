@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { BankActionError, getStatement, requeueEntry } from '../modules/bank/index.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import { requireStaff } from '../modules/staff/index.server';
 import {
   Counterparty,
   Description,

@@ -8,12 +8,10 @@ import {
   placeManualHold,
   revokeDebtorLinks,
   sendFreshLink,
-} from '../modules/backoffice/debtors.server';
-import type { FieldError } from '../modules/backoffice/dunning-policy';
-import { DEBTOR_INTENT } from '../modules/backoffice/intents';
-import { templateLabel, TIMELINE_LIMIT } from '../modules/backoffice/timeline';
-import { parseHoldForm } from '../modules/backoffice/hold-form';
-import { requireStaff } from '../modules/staff/auth.server';
+} from '../modules/backoffice/index.server';
+import type { FieldError } from '../modules/backoffice/index';
+import { DEBTOR_INTENT, parseHoldForm, templateLabel, TIMELINE_LIMIT } from '../modules/backoffice/index';
+import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import {
   CommStatusBadge,

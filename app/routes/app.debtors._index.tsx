@@ -1,9 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { listDebtors } from '../modules/backoffice/debtors.server';
-import { DEBTOR_FILTERS, type DebtorFilter } from '../modules/backoffice/filters';
-import { pageFrom } from '../modules/backoffice/search';
-import { requireStaff } from '../modules/staff/auth.server';
+import { listDebtors } from '../modules/backoffice/index.server';
+import { DEBTOR_FILTERS, type DebtorFilter, pageFrom } from '../modules/backoffice/index';
+import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import { Empty, flagReasonKey, Pagination, useMoney } from '../ui/backoffice/parts';
 import { formatDate } from '../utils/i18n';

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { attachmentResponse } from '../modules/disputes/attachments.server';
-import { getStaffAttachment } from '../modules/disputes/staff.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import { attachmentResponse, getStaffAttachment } from '../modules/disputes/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { notFound } from '../utils/http.server';
 
 /** An attachment of one of the organisation's disputes, as a download for support staff. */

@@ -7,23 +7,31 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { INTENT } from '../modules/disputes/constants';
 import {
+  AttachmentsField,
+  DisputeStatusBadge,
+  DisputeThread,
+  errorText,
+  FieldError,
+  INTENT,
+  MessageField,
+} from '../modules/disputes/index';
+import {
+  addStaffMessage,
+  assignDispute,
+  creditDispute,
   creditSchema,
   fieldErrors,
+  type FieldErrors,
+  getStaffDispute,
   messageSchema,
   readSubmission,
   refusalField,
+  rejectDispute,
   rejectSchema,
-  type FieldErrors,
-} from '../modules/disputes/forms.server';
-import { creditDispute, rejectDispute } from '../modules/disputes/resolve.server';
-import { addStaffMessage, assignDispute, getStaffDispute } from '../modules/disputes/staff.server';
-import { AttachmentsField, errorText, FieldError, MessageField } from '../modules/disputes/ui/fields';
-import { DisputeStatusBadge } from '../modules/disputes/ui/status';
-import { DisputeThread } from '../modules/disputes/ui/thread';
-import { isUuid } from '../modules/links/scope.server';
-import { requireStaff } from '../modules/staff/auth.server';
+} from '../modules/disputes/index.server';
+import { isUuid } from '../modules/links/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime, translate, type MessageKey } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

@@ -1,9 +1,14 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { ageParts, AGE_FILTERS, parseInboxFilters, STATUS_FILTERS } from '../modules/disputes/inbox';
-import { disputeStaff, listInbox } from '../modules/disputes/staff.server';
-import { DisputeStatusBadge } from '../modules/disputes/ui/status';
-import { requireStaff } from '../modules/staff/auth.server';
+import {
+  AGE_FILTERS,
+  ageParts,
+  DisputeStatusBadge,
+  parseInboxFilters,
+  STATUS_FILTERS,
+} from '../modules/disputes/index';
+import { disputeStaff, listInbox } from '../modules/disputes/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';

@@ -14,8 +14,8 @@ import {
   type ImportFailure,
   type Message,
   type UblPreview,
-} from '../modules/invoices/import-flow.server';
-import { requireStaff } from '../modules/staff/auth.server';
+} from '../modules/invoices/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 import { formatMoney } from '../utils/money';

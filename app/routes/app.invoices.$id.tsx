@@ -1,13 +1,16 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { liftManualHold, placeManualHold } from '../modules/backoffice/debtors.server';
-import type { FieldError } from '../modules/backoffice/dunning-policy';
-import { INVOICE_INTENT } from '../modules/backoffice/intents';
-import { getInvoiceDetail, invoiceDebtorId } from '../modules/backoffice/invoices.server';
-import { pauseReasonLabel, templateLabel, TIMELINE_LIMIT } from '../modules/backoffice/timeline';
-import { parseHoldForm } from '../modules/backoffice/hold-form';
-import { requireStaff } from '../modules/staff/auth.server';
+import { getInvoiceDetail, invoiceDebtorId, liftManualHold, placeManualHold } from '../modules/backoffice/index.server';
+import type { FieldError } from '../modules/backoffice/index';
+import {
+  INVOICE_INTENT,
+  parseHoldForm,
+  pauseReasonLabel,
+  templateLabel,
+  TIMELINE_LIMIT,
+} from '../modules/backoffice/index';
+import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import {
   CommStatusBadge,

@@ -2,14 +2,14 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import {
   INVOICE_STATUS_FILTERS,
-  PAUSE_FILTERS,
   type InvoiceStatusFilter,
+  pageFrom,
+  PAUSE_FILTERS,
   type PauseFilter,
-} from '../modules/backoffice/filters';
-import { listInvoices, maxDunningStage } from '../modules/backoffice/invoices.server';
-import { pageFrom } from '../modules/backoffice/search';
-import { pauseReasonLabel } from '../modules/backoffice/timeline';
-import { requireStaff } from '../modules/staff/auth.server';
+  pauseReasonLabel,
+} from '../modules/backoffice/index';
+import { listInvoices, maxDunningStage } from '../modules/backoffice/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import { Empty, InvoiceStatusBadge, Pagination, PauseBadges, useMoney } from '../ui/backoffice/parts';
 import { formatDate } from '../utils/i18n';

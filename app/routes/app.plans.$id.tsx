@@ -7,19 +7,22 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { approvePlan, counterPlan, getPlanForFinance, rejectPlan } from '../modules/plans/finance.server';
-import { INTENT, parsePlanValues } from '../modules/plans/forms';
-import { MAX_INSTALLMENTS_HARD, MIN_INSTALLMENTS, type FieldErrors } from '../modules/plans/schedule';
+import { approvePlan, counterPlan, getPlanForFinance, rejectPlan } from '../modules/plans/index.server';
 import {
   FieldErrorMessage,
+  type FieldErrors,
   fieldProps,
+  INTENT,
+  MAX_INSTALLMENTS_HARD,
+  MIN_INSTALLMENTS,
+  parsePlanValues,
   PlanStatusBadge,
   reasonText,
   ScheduleTable,
   useErrorText,
-} from '../modules/plans/ui';
-import { isUuid } from '../modules/links/scope.server';
-import { requireStaff } from '../modules/staff/auth.server';
+} from '../modules/plans/index';
+import { isUuid } from '../modules/links/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { addDays } from '../utils/clock';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime, translate } from '../utils/i18n';

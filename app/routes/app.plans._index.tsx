@@ -1,8 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { listProposals } from '../modules/plans/finance.server';
-import { reasonText } from '../modules/plans/ui';
-import { requireStaff } from '../modules/staff/auth.server';
+import { listProposals } from '../modules/plans/index.server';
+import { reasonText } from '../modules/plans/index';
+import { requireStaff } from '../modules/staff/index.server';
 import { formatDate, formatDateTime, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getOrganizationSettings } from '../modules/backoffice/settings.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import { getOrganizationSettings } from '../modules/backoffice/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { useMoney } from '../ui/backoffice/parts';
 import { BrandColors } from '../ui/brand-colors';
 import { useT } from '../utils/i18n/react';

@@ -1,12 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { BANK_ACCOUNT_LABEL_MAX } from '../modules/bank/accounts.server';
-import { addBankAccount, BankActionError, listBankAccounts, removeBankAccount } from '../modules/bank/index.server';
-import type { FieldError } from '../modules/backoffice/settings-forms';
-import { formatIban, isValidIban, normalizeIban } from '../modules/payments/iban';
-import { isUuid } from '../modules/links/scope.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import {
+  addBankAccount,
+  BANK_ACCOUNT_LABEL_MAX,
+  BankActionError,
+  listBankAccounts,
+  removeBankAccount,
+} from '../modules/bank/index.server';
+import type { FieldError } from '../modules/backoffice/index';
+import { formatIban, isValidIban, normalizeIban } from '../modules/payments/index';
+import { isUuid } from '../modules/links/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';

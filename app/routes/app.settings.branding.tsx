@@ -7,11 +7,16 @@ import {
   unstable_parseMultipartFormData,
 } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { HEX_COLOR, MIN_CONTRAST, whiteTextContrast } from '../modules/backoffice/contrast';
-import { LOGO_MAX_BYTES } from '../modules/backoffice/image-type';
-import { parseBranding, type FormErrors } from '../modules/backoffice/settings-forms';
-import { checkLogo, getOrganizationSettings, saveBranding } from '../modules/backoffice/settings.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import {
+  type FormErrors,
+  HEX_COLOR,
+  LOGO_MAX_BYTES,
+  MIN_CONTRAST,
+  parseBranding,
+  whiteTextContrast,
+} from '../modules/backoffice/index';
+import { checkLogo, getOrganizationSettings, saveBranding } from '../modules/backoffice/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { BrandColors, DEFAULT_BRAND_COLOR } from '../ui/brand-colors';
 import { localeTags } from '../utils/i18n';

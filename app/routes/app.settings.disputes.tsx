@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { transferNoticeDaysOf } from '../modules/bank/transfer-notice-rules';
-import { parsePortalSettings, type FormErrors } from '../modules/backoffice/settings-forms';
-import { getOrganizationSettings, savePortalSettings } from '../modules/backoffice/settings.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import { transferNoticeDaysOf } from '../modules/bank/index';
+import { parsePortalSettings, type FormErrors } from '../modules/backoffice/index';
+import { getOrganizationSettings, savePortalSettings } from '../modules/backoffice/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { centsInput, TextField } from '../ui/backoffice/parts';
 import { useLocale, useT } from '../utils/i18n/react';
 

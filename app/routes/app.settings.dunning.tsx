@@ -5,17 +5,17 @@ import type { DunningStage } from '../../db/schema';
 import {
   BLANK_ROWS,
   checkDunningForm,
+  type Flow,
   FLOWS,
   MAX_STAGES,
-  stagesFromForm,
-  STAGE_TEMPLATES,
-  type Flow,
   type PolicyErrors,
+  STAGE_TEMPLATES,
   type StageInput,
-} from '../modules/backoffice/dunning-policy';
-import { getOrganizationSettings, saveDunningPolicy } from '../modules/backoffice/settings.server';
-import { templateLabel } from '../modules/backoffice/timeline';
-import { requireStaff } from '../modules/staff/auth.server';
+  stagesFromForm,
+  templateLabel,
+} from '../modules/backoffice/index';
+import { getOrganizationSettings, saveDunningPolicy } from '../modules/backoffice/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { FieldMessage } from '../ui/backoffice/parts';
 import { useLocale, useT } from '../utils/i18n/react';
 

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import type { FormErrors } from '../modules/backoffice/settings-forms';
-import { getProviderSettings, saveProviderSettings } from '../modules/payments/providers.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import type { FormErrors } from '../modules/backoffice/index';
+import { getProviderSettings, saveProviderSettings } from '../modules/payments/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import type { MessageKey } from '../utils/i18n';
 import { useT } from '../utils/i18n/react';

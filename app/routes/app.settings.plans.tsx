@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { parsePlanPolicy, type FormErrors } from '../modules/backoffice/settings-forms';
-import { getOrganizationSettings, savePlanPolicy } from '../modules/backoffice/settings.server';
-import { effectivePolicy } from '../modules/plans/schedule';
-import { requireStaff } from '../modules/staff/auth.server';
+import { parsePlanPolicy, type FormErrors } from '../modules/backoffice/index';
+import { getOrganizationSettings, savePlanPolicy } from '../modules/backoffice/index.server';
+import { effectivePolicy } from '../modules/plans/index';
+import { requireStaff } from '../modules/staff/index.server';
 import { centsInput, TextField } from '../ui/backoffice/parts';
 import { useLocale, useT } from '../utils/i18n/react';
 

@@ -1,18 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { TEAM_INTENT } from '../modules/backoffice/intents';
-import { isEmailAddress, type FormErrors } from '../modules/backoffice/settings-forms';
-import { requireStaff, type StaffRole } from '../modules/staff/auth.server';
-import { STAFF_ROLES } from '../modules/staff/team';
+import { type FormErrors, isEmailAddress, TEAM_INTENT } from '../modules/backoffice/index';
 import {
   activeAdminCount,
   inviteStaff,
   listTeam,
+  requireStaff,
   revokeInvitation,
   setStaffActive,
   setStaffRole,
-} from '../modules/staff/team.server';
+  type StaffRole,
+} from '../modules/staff/index.server';
+import { STAFF_ROLES } from '../modules/staff/index';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
-import { countQueuedEntries } from '../modules/bank/pages.server';
-import { requireStaff } from '../modules/staff/auth.server';
+import { countQueuedEntries } from '../modules/bank/index.server';
+import { requireStaff } from '../modules/staff/index.server';
 import { LanguageSwitch } from '../ui/language-switch';
 import { useT } from '../utils/i18n/react';
 

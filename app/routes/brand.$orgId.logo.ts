@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { and, eq } from 'drizzle-orm';
 import { files, organizations } from '../../db/schema';
-import { isUuid } from '../modules/links/scope.server';
+import { isUuid } from '../modules/links/index.server';
 import { getDb } from '../utils/db.server';
 import { notFound } from '../utils/http.server';
 

@@ -13,7 +13,7 @@ import {
   DEMO_OUTCOMES,
   demoProviderAllowed,
   getDemoCheckoutPage,
-} from '../modules/payments/demo.server';
+} from '../modules/payments/index.server';
 import payStyles from '../styles/pay.css';
 import { LanguageSwitch } from '../ui/language-switch';
 import { notFound } from '../utils/http.server';

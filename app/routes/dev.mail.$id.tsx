@@ -1,8 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
-import { getOutboxMessage, linksIn, requireDevelopment } from '../modules/mail/dev.server';
-import { STATUS_BADGE } from '../modules/mail/status-badge';
+import { getOutboxMessage, linksIn, requireDevelopment } from '../modules/mail/index.server';
+import { STATUS_BADGE } from '../modules/mail/index';
 import devMailStyles from '../styles/dev-mail.css';
 import { formatDateTime, type MessageKey } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { listOutbox, PREVIEW_TEMPLATES, requireDevelopment } from '../modules/mail/dev.server';
+import { listOutbox, PREVIEW_TEMPLATES, requireDevelopment } from '../modules/mail/index.server';
 import { LanguageSwitch } from '../ui/language-switch';
-import { STATUS_BADGE } from '../modules/mail/status-badge';
+import { STATUS_BADGE } from '../modules/mail/index';
 import { formatDateTime, type MessageKey } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 

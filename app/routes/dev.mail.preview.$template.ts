@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { EMAIL_DOCUMENT_CSP, previewTemplate, requireDevelopment } from '../modules/mail/dev.server';
+import { EMAIL_DOCUMENT_CSP, previewTemplate, requireDevelopment } from '../modules/mail/index.server';
 
 /**
  * A template rendered with its preview props: /dev/mail/preview/final_notice?locale=en&kind=business,

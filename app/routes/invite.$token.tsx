@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import type { FormErrors } from '../modules/backoffice/settings-forms';
-import { login } from '../modules/staff/auth.server';
-import { PASSWORD_MIN_LENGTH } from '../modules/staff/team';
-import { acceptInvitation, findInvitation } from '../modules/staff/team.server';
+import type { FormErrors } from '../modules/backoffice/index';
+import { acceptInvitation, findInvitation, login } from '../modules/staff/index.server';
+import { PASSWORD_MIN_LENGTH } from '../modules/staff/index';
 import { LanguageSwitch } from '../ui/language-switch';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { useT } from '../utils/i18n/react';

@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { redeemLinkToken } from '../modules/links/links.server';
-import { audit } from '../modules/audit/audit.server';
-import { createDebtorSession } from '../modules/links/session.server';
+import { createDebtorSession, redeemLinkToken } from '../modules/links/index.server';
+import { audit } from '../modules/audit/index.server';
 import { getDb } from '../utils/db.server';
 
 /**

@@ -2,8 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
-import { requestFreshLink } from '../modules/links/fresh-link.server';
-import { isUuid } from '../modules/links/scope.server';
+import { isUuid, requestFreshLink } from '../modules/links/index.server';
 import { FreshLinkForm } from '../ui/portal/fresh-link-form';
 import { LanguageSwitch } from '../ui/language-switch';
 

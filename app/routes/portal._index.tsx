@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getPortalOverview } from '../modules/portal/portal.server';
-import { requireDebtor } from '../modules/links/session.server';
+import { getPortalOverview } from '../modules/portal/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import { InvoiceActions, OverviewActions } from '../ui/portal/actions';
 import { NextStepBlock } from '../ui/portal/next-step-text';
 import { StatusBadge } from '../ui/portal/status-badge';

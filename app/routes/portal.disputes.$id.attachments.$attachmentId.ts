@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { attachmentResponse } from '../modules/disputes/attachments.server';
-import { getDebtorAttachment } from '../modules/disputes/debtor.server';
-import { requireDebtor } from '../modules/links/session.server';
+import { attachmentResponse, getDebtorAttachment } from '../modules/disputes/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import { notFound } from '../utils/http.server';
 
 /** An attachment of the debtor's own dispute (never of an internal note), as a download. */

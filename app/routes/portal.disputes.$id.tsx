@@ -7,21 +7,27 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { INTENT } from '../modules/disputes/constants';
-import { addDebtorMessage, getDebtorDispute, withdrawDispute } from '../modules/disputes/debtor.server';
 import {
+  AttachmentsField,
+  DisputeStatusBadge,
+  DisputeThread,
+  errorText,
+  FieldError,
+  INTENT,
+  MessageField,
+} from '../modules/disputes/index';
+import {
+  addDebtorMessage,
   fieldErrors,
+  type FieldErrors,
+  getDebtorDispute,
   messageSchema,
   readSubmission,
   refusalField,
+  withdrawDispute,
   withdrawSchema,
-  type FieldErrors,
-} from '../modules/disputes/forms.server';
-import { AttachmentsField, errorText, FieldError, MessageField } from '../modules/disputes/ui/fields';
-import { DisputeStatusBadge } from '../modules/disputes/ui/status';
-import { DisputeThread } from '../modules/disputes/ui/thread';
-import { isUuid } from '../modules/links/scope.server';
-import { requireDebtor } from '../modules/links/session.server';
+} from '../modules/disputes/index.server';
+import { isUuid, requireDebtor } from '../modules/links/index.server';
 import { notFound } from '../utils/http.server';
 import { formatDateTime, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

@@ -1,8 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { listDebtorDisputes } from '../modules/disputes/debtor.server';
-import { DisputeStatusBadge } from '../modules/disputes/ui/status';
-import { requireDebtor } from '../modules/links/session.server';
+import { listDebtorDisputes } from '../modules/disputes/index.server';
+import { DisputeStatusBadge } from '../modules/disputes/index';
+import { requireDebtor } from '../modules/links/index.server';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';

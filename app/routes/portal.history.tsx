@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getPortalHistory } from '../modules/portal/portal.server';
-import { requireDebtor } from '../modules/links/session.server';
+import { getPortalHistory } from '../modules/portal/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import { moneyEntryText } from '../ui/portal/money-entry-text';
 import { StatusBadge } from '../ui/portal/status-badge';
 import { formatDate, translate } from '../utils/i18n';

@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { and, eq } from 'drizzle-orm';
 import { files, invoices } from '../../db/schema';
-import { isUuid, ownInvoices } from '../modules/links/scope.server';
-import { requireDebtor } from '../modules/links/session.server';
+import { isUuid, ownInvoices, requireDebtor } from '../modules/links/index.server';
 import { getDb } from '../utils/db.server';
 import { notFound } from '../utils/http.server';
 

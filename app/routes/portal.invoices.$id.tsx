@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getPortalInvoice } from '../modules/portal/portal.server';
-import { requireDebtor } from '../modules/links/session.server';
+import { getPortalInvoice } from '../modules/portal/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import { InvoiceActions } from '../ui/portal/actions';
 import { moneyEntryText } from '../ui/portal/money-entry-text';
 import { NextStepBlock } from '../ui/portal/next-step-text';

@@ -7,18 +7,18 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { DISPUTE_REASONS } from '../modules/disputes/constants';
-import { activeDisputeForInvoice, openDispute } from '../modules/disputes/debtor.server';
+import { AttachmentsField, DISPUTE_REASONS, errorText, FieldError, MessageField } from '../modules/disputes/index';
 import {
+  activeDisputeForInvoice,
   fieldErrors,
+  type FieldErrors,
+  openDispute,
   openDisputeSchema,
   readSubmission,
   refusalField,
-  type FieldErrors,
-} from '../modules/disputes/forms.server';
-import { AttachmentsField, errorText, FieldError, MessageField } from '../modules/disputes/ui/fields';
-import { getPortalInvoice } from '../modules/portal/portal.server';
-import { requireDebtor } from '../modules/links/session.server';
+} from '../modules/disputes/index.server';
+import { getPortalInvoice } from '../modules/portal/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import { notFound } from '../utils/http.server';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

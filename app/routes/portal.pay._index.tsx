@@ -3,22 +3,17 @@ import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import {
+  type CheckoutError,
+  isOnline,
+  parsePayForm,
+  type PayFormField,
   returnPath,
   startCheckout,
   transferAfterCredit,
-  type CheckoutError,
-} from '../modules/payments/checkout.server';
-import { isOnline, parsePayForm, type PayFormField } from '../modules/payments/pay-form.server';
-import { checkPartialAmount, requestedAmount } from '../modules/payments/partial-amount';
-import { chargeSummary } from '../modules/payments/pay-summary';
-import {
-  getPayPage,
-  transferPathFor,
-  transferPathForRest,
-  type PayableInvoice,
-} from '../modules/portal/pay.server';
-import { isUuid } from '../modules/links/scope.server';
-import { requireDebtor } from '../modules/links/session.server';
+} from '../modules/payments/index.server';
+import { chargeSummary, checkPartialAmount, requestedAmount } from '../modules/payments/index';
+import { getPayPage, transferPathFor, transferPathForRest, type PayableInvoice } from '../modules/portal/index.server';
+import { isUuid, requireDebtor } from '../modules/links/index.server';
 import payStyles from '../styles/pay.css';
 import { formatDate, translate, type MessageKey } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

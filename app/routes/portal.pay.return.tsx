@@ -1,7 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getPaymentOutcome } from '../modules/portal/pay.server';
-import { requireDebtor } from '../modules/links/session.server';
+import { getPaymentOutcome } from '../modules/portal/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import payStyles from '../styles/pay.css';
 import { notFound } from '../utils/http.server';
 import { translate, type MessageKey } from '../utils/i18n';

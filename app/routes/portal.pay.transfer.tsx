@@ -6,10 +6,10 @@ import {
   TRANSFER_NOTICE_MAX_AGE_DAYS,
   transferDateRange,
   transferNoticeDaysOf,
-} from '../modules/bank/transfer-notice-rules';
-import { announceTransfer, getWaitingTransferNotices } from '../modules/bank/transfer-notices.server';
-import { getTransferDetails } from '../modules/portal/pay.server';
-import { requireDebtor } from '../modules/links/session.server';
+} from '../modules/bank/index';
+import { announceTransfer, getWaitingTransferNotices } from '../modules/bank/index.server';
+import { getTransferDetails } from '../modules/portal/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import payStyles from '../styles/pay.css';
 import transferStyles from '../styles/transfer.css';
 import {

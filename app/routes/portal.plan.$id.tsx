@@ -7,14 +7,15 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { startInstallmentCheckout } from '../modules/plans/checkout.server';
-import { answerCounter, getDebtorPlan } from '../modules/plans/debtor.server';
-import { formatIban } from '../modules/payments/iban';
-import { INTENT } from '../modules/plans/forms';
-import { nextDueInstallment } from '../modules/plans/plans.server';
-import { planSummary, PlanStatusBadge, ScheduleTable, useErrorText } from '../modules/plans/ui';
-import { isUuid } from '../modules/links/scope.server';
-import { requireDebtor } from '../modules/links/session.server';
+import {
+  answerCounter,
+  getDebtorPlan,
+  nextDueInstallment,
+  startInstallmentCheckout,
+} from '../modules/plans/index.server';
+import { formatIban } from '../modules/payments/index';
+import { INTENT, PlanStatusBadge, planSummary, ScheduleTable, useErrorText } from '../modules/plans/index';
+import { isUuid, requireDebtor } from '../modules/links/index.server';
 import { notFound } from '../utils/http.server';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

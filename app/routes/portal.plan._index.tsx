@@ -8,25 +8,31 @@ import {
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { getDebtorPlans, getPlanForm, previewProposal, proposePlan } from '../modules/plans/debtor.server';
-import { INTENT, parsePlanValues, readPlanForm, type PlanFormValues } from '../modules/plans/forms';
-import { nextDueInstallment } from '../modules/plans/plans.server';
+import {
+  getDebtorPlans,
+  getPlanForm,
+  nextDueInstallment,
+  previewProposal,
+  proposePlan,
+} from '../modules/plans/index.server';
 import {
   checkSchedule,
   evaluateProposal,
+  FieldErrorMessage,
+  type FieldErrors,
+  fieldProps,
+  INTENT,
   MAX_INSTALLMENTS_HARD,
   MIN_INSTALLMENTS,
-  type FieldErrors,
-} from '../modules/plans/schedule';
-import {
-  FieldErrorMessage,
-  fieldProps,
-  planSummary,
+  parsePlanValues,
+  type PlanFormValues,
   PlanStatusBadge,
+  planSummary,
+  readPlanForm,
   ScheduleTable,
   useErrorText,
-} from '../modules/plans/ui';
-import { requireDebtor } from '../modules/links/session.server';
+} from '../modules/plans/index';
+import { requireDebtor } from '../modules/links/index.server';
 import { addDays } from '../utils/clock';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

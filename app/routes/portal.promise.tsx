@@ -7,10 +7,9 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { getPromiseForm, makePromise } from '../modules/plans/debtor.server';
-import { FieldErrorMessage, fieldProps, useErrorText } from '../modules/plans/ui';
-import { isUuid } from '../modules/links/scope.server';
-import { requireDebtor } from '../modules/links/session.server';
+import { getPromiseForm, makePromise } from '../modules/plans/index.server';
+import { FieldErrorMessage, fieldProps, useErrorText } from '../modules/plans/index';
+import { isUuid, requireDebtor } from '../modules/links/index.server';
 import { addDays, daysBetween } from '../utils/clock';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';

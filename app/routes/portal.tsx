@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
-import { requireDebtor } from '../modules/links/session.server';
+import { requireDebtor } from '../modules/links/index.server';
 import { BrandColors } from '../ui/brand-colors';
 import { LanguageSwitch } from '../ui/language-switch';
 

@@ -20,11 +20,11 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../utils/db.server';
-import { transferNoticesOnLedgerEvent, transferNoticesOnLedgerEvents } from '../modules/bank/transfer-notices.server';
-import { closeDisputesOnSettlement } from '../modules/disputes/resolve.server';
-import { liftPauses } from '../modules/dunning/pauses.server';
-import { resumedNextAction } from '../modules/dunning/schedule';
-import { installmentsOnLedgerEvent, installmentsOnLedgerEvents } from '../modules/plans/installments.server';
+import { transferNoticesOnLedgerEvent, transferNoticesOnLedgerEvents } from '../modules/bank/index.server';
+import { closeDisputesOnSettlement } from '../modules/disputes/index.server';
+import { liftPauses } from '../modules/dunning/index.server';
+import { resumedNextAction } from '../modules/dunning/index';
+import { installmentsOnLedgerEvent, installmentsOnLedgerEvents } from '../modules/plans/index.server';
 import {
   offLedgerEvent,
   onLedgerEvents,
@@ -32,7 +32,7 @@ import {
   type LedgerBatchListener,
   type LedgerEvent,
   type LedgerListener,
-} from '../modules/ledger/ledger-events.server';
+} from '../modules/ledger/index.server';
 
 const PROVIDERS: ReadonlySet<LedgerEvent['source']> = new Set(['mollie', 'stripe', 'demo']);
 

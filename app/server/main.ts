@@ -163,7 +163,7 @@ async function main() {
     // The job queue's schema is needed to enqueue (in the web process too), not only to work.
     // Every module's tasks and crontab lines, registered before the worker starts (composition root).
     await import('./tasks.server');
-    const { migrateJobQueue, startWorker } = await import('../modules/jobs/worker.server');
+    const { migrateJobQueue, startWorker } = await import('../modules/jobs/index.server');
     await migrateJobQueue(env.DATABASE_URL!);
     checkpoint();
     if (env.RUN_WORKER) worker = await startWorker({ logLevel: env.LOG_LEVEL });

@@ -1,8 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { staffUsers } from '../../db/schema';
 import { DEMO_DEBTOR_EMAIL, DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
-import { findDebtorsByIdOrEmail } from '../modules/links/debtor-lookup.server';
-import { issuePortalLink } from '../modules/links/links.server';
+import { findDebtorsByIdOrEmail, issuePortalLink } from '../modules/links/index.server';
 import { getDb } from '../utils/db.server';
 import type { Env } from '../utils/env.server';
 

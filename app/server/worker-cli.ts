@@ -8,7 +8,7 @@ import { runMigrations } from '../../db/migrate';
 import { openDatabase, runCommand } from './instance';
 import { closeDb } from '../utils/db.server';
 import { getEnv } from '../utils/env.server';
-import { migrateJobQueue, startWorker } from '../modules/jobs/worker.server';
+import { migrateJobQueue, startWorker } from '../modules/jobs/index.server';
 // Every module's tasks and crontab lines (the composition root), before the worker starts.
 import './tasks.server';
 

@@ -18,12 +18,10 @@ import {
 } from '../../../db/schema';
 import { amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/audit.server';
-import { liftPauses, pauseActiveAt, pauseInvoices, type PauseReason } from '../dunning/pauses.server';
-import { issuePortalLink, revokeAllLinks } from '../links/links.server';
-import { debtorEmailProps, emailLocale } from '../mail/context.server';
-import { queueCommunication } from '../mail/outbox.server';
-import { isUuid } from '../links/scope.server';
+import { audit, type Actor } from '../audit/index.server';
+import { liftPauses, pauseActiveAt, pauseInvoices, type PauseReason } from '../dunning/index.server';
+import { issuePortalLink, isUuid, revokeAllLinks } from '../links/index.server';
+import { debtorEmailProps, emailLocale, queueCommunication } from '../mail/index.server';
 import { DEBTOR_FILTERS, type DebtorFilter } from './filters';
 import { likePattern, paged, PAGE_SIZE } from './search';
 import { debtorTimeline } from './timeline.server';

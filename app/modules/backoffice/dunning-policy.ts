@@ -6,14 +6,14 @@
 import type { DunningPolicy } from '../../../db/schema';
 import type { MessageKey, Params } from '../../utils/i18n';
 import {
+  CONSUMER_COSTS_WAIT_DAYS,
   DEBTOR_KINDS,
   DUNNING_TEMPLATES,
   MAX_OFFSET_DAYS,
   MAX_STAGES,
   parseDunningPolicy,
   type PolicyProblem,
-} from '../dunning/policy';
-import { CONSUMER_COSTS_WAIT_DAYS } from '../dunning/schedule';
+} from '../dunning/index';
 
 export const FLOWS = DEBTOR_KINDS;
 export type Flow = (typeof FLOWS)[number];

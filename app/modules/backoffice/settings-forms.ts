@@ -6,8 +6,8 @@
 import type { PlanPolicy, PortalSettings } from '../../../db/schema';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { centsToDecimalString, parseAmountToCents } from '../../utils/money';
-import { MAX_TRANSFER_NOTICE_DAYS, MIN_TRANSFER_NOTICE_DAYS } from '../bank/transfer-notice-rules';
-import { MAX_INSTALLMENTS_HARD, MIN_INSTALLMENTS } from '../plans/schedule';
+import { MAX_TRANSFER_NOTICE_DAYS, MIN_TRANSFER_NOTICE_DAYS } from '../bank/index';
+import { MAX_INSTALLMENTS_HARD, MIN_INSTALLMENTS } from '../plans/index';
 import { HEX_COLOR } from './contrast';
 import type { FieldError } from './dunning-policy';
 

@@ -7,8 +7,8 @@ import { files, organizations, type DunningPolicy, type PlanPolicy, type PortalS
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { sha256 } from '../../utils/token.server';
-import { audit } from '../audit/audit.server';
-import { applyPolicyChange } from '../dunning/policy.server';
+import { audit } from '../audit/index.server';
+import { applyPolicyChange } from '../dunning/index.server';
 import { detectImageType, LOGO_MAX_BYTES } from './image-type';
 import type { BrandingFields } from './settings-forms';
 

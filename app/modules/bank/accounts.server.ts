@@ -7,8 +7,8 @@ import { bankAccounts, type BankAccount } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
-import { audit, type Actor } from '../audit/audit.server';
-import { formatIban, isValidIban, normalizeIban } from '../payments/iban';
+import { audit, type Actor } from '../audit/index.server';
+import { formatIban, isValidIban, normalizeIban } from '../payments/index';
 import { BankActionError } from './errors';
 
 export const BANK_ACCOUNT_LABEL_MAX = 70;

@@ -4,8 +4,8 @@
  * line. Errors are ApiErrors in the API's JSON shape.
  */
 import { z } from 'zod';
-import type { ApiPrincipal } from '../staff/api-keys.server';
-import { ApiError, readBodyLimited, requireMediaType } from '../invoices/api-http.server';
+import type { ApiPrincipal } from '../staff/index.server';
+import { ApiError, readBodyLimited, requireMediaType } from '../invoices/index.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { BankImportError } from './errors';
 import { importStatementFile, type ImportOutcome } from './import.server';
@@ -118,7 +118,11 @@ function statementOf(statement: StatementSummary) {
 }
 
 /** One statement of the key's organization with the outcome of each of its lines; 404 for any other id. */
-export async function getStatementForApi(principal: ApiPrincipal, id: string, query: z.output<typeof BankStatementQuery>) {
+export async function getStatementForApi(
+  principal: ApiPrincipal,
+  id: string,
+  query: z.output<typeof BankStatementQuery>,
+) {
   const detail = await getStatement(principal.organizationId, id, { limit: query.limit, offset: query.offset });
   if (!detail) throw new ApiError(404, 'not_found', 'No bank statement with this id in your organization.');
   const next = query.offset + detail.entries.length;

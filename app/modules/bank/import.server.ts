@@ -36,8 +36,8 @@ import {
 import { addDays, systemClock, type Clock } from '../../utils/clock';
 import { getDb, sendInOrder, type Tx } from '../../utils/db.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
-import { audit, type Actor } from '../audit/audit.server';
-import { formatIban } from '../payments/iban';
+import { audit, type Actor } from '../audit/index.server';
+import { formatIban } from '../payments/index';
 import {
   LedgerPlanStale,
   prepareLedgerEntries,
@@ -45,7 +45,7 @@ import {
   reverseLedgerEntry,
   type LedgerEntryInput,
   type PreparedLedgerEntries,
-} from '../ledger/ledger.server';
+} from '../ledger/index.server';
 import { BankImportError, type BankImportErrorCode } from './errors';
 import { BANK_PREVIEW_LINES, BANK_STATEMENT_MAX_BYTES, BANK_STATEMENT_MAX_LINES } from './limits';
 import {
@@ -357,11 +357,19 @@ function sha256(bytes: Uint8Array) {
 
 function statementPeriod(parsed: ParsedFile) {
   const from = parsed.statements
-    .map((s) => s.fromDate ?? s.lines.reduce<string | null>((m, l) => (m === null || l.bookingDate < m ? l.bookingDate : m), null))
+    .map(
+      (s) =>
+        s.fromDate ??
+        s.lines.reduce<string | null>((m, l) => (m === null || l.bookingDate < m ? l.bookingDate : m), null),
+    )
     .filter((d): d is string => d !== null)
     .sort();
   const to = parsed.statements
-    .map((s) => s.toDate ?? s.lines.reduce<string | null>((m, l) => (m === null || l.bookingDate > m ? l.bookingDate : m), null))
+    .map(
+      (s) =>
+        s.toDate ??
+        s.lines.reduce<string | null>((m, l) => (m === null || l.bookingDate > m ? l.bookingDate : m), null),
+    )
     .filter((d): d is string => d !== null)
     .sort();
   return { fromDate: from[0] ?? null, toDate: to.at(-1) ?? null };
@@ -562,7 +570,11 @@ async function bookChunk(tx: Tx, env: ChunkEnv, chunk: PreparedLine[]) {
     if (decision.kind === 'match') for (const id of decision.invoiceIds) tentative.add(id);
   }
   if (tentative.size > 0) {
-    const fresh = await tx.execute<{ id: string; status: 'open' | 'paid' | 'credited' | 'written_off'; owed: unknown }>(sql`
+    const fresh = await tx.execute<{
+      id: string;
+      status: 'open' | 'paid' | 'credited' | 'written_off';
+      owed: unknown;
+    }>(sql`
       select id, status, open_cents + costs_cents + interest_cents as owed from invoices
       where organization_id = ${organizationId} and id = any(${`{${[...tentative].join(',')}}`}::uuid[])
       order by id for update`);
@@ -723,7 +735,10 @@ async function prepareChunk(db: Tx, env: ChunkEnv, lines: PreparedLine[]): Promi
     ledger.expected.forEach((expected, k) => {
       const { line, decision, seen } = decided[k];
       if (!expected.ok) {
-        outcomes.set(line.id, outcomeOf(line.id, 'queued', { suggestions: [], note: systemNote('not_booked', expected.code) }));
+        outcomes.set(
+          line.id,
+          outcomeOf(line.id, 'queued', { suggestions: [], note: systemNote('not_booked', expected.code) }),
+        );
         seen.status = 'queued';
         const at = learned.findIndex((l) => l.entryId === line.id);
         if (at >= 0) learned.splice(at, 1);
@@ -731,7 +746,11 @@ async function prepareChunk(db: Tx, env: ChunkEnv, lines: PreparedLine[]): Promi
       }
       outcomes.set(
         line.id,
-        outcomeOf(line.id, 'matched', { matchRule: decision.rule, debtorId: decision.debtorId, paymentId: expected.paymentId }),
+        outcomeOf(line.id, 'matched', {
+          matchRule: decision.rule,
+          debtorId: decision.debtorId,
+          paymentId: expected.paymentId,
+        }),
       );
       seen.paymentId = expected.paymentId;
     });
@@ -758,9 +777,13 @@ async function commitPrepared(tx: Tx, env: ChunkEnv, prepared: PreparedChunk): P
       const same = result.ok
         ? expected.ok && expected.paymentId === result.result.payment.id
         : !expected.ok && expected.code === result.error.code;
-      if (!same) throw new Error(`bank import: the ledger booked line ${prepared.entryLines[k].id} otherwise than planned`);
+      if (!same)
+        throw new Error(`bank import: the ledger booked line ${prepared.entryLines[k].id} otherwise than planned`);
       if (!result.ok) {
-        console.warn('bank import: ledger refused a matched line', { entryId: prepared.entryLines[k].id, code: result.error.code });
+        console.warn('bank import: ledger refused a matched line', {
+          entryId: prepared.entryLines[k].id,
+          code: result.error.code,
+        });
       }
     });
   }
@@ -807,7 +830,10 @@ function decideLine(
 ): { kind: 'outcome'; outcome: LineOutcome } | { kind: 'match'; decision: MatchOf; seen: CreditSeen; learns: boolean } {
   const { ctx } = env;
   if (line.direction === 'debit') {
-    return { kind: 'outcome', outcome: outcomeOf(line.id, 'debit', { note: line.reversal ? systemNote('reversal_unlinked') : null }) };
+    return {
+      kind: 'outcome',
+      outcome: outcomeOf(line.id, 'debit', { note: line.reversal ? systemNote('reversal_unlinked') : null }),
+    };
   }
   if (line.reversal) {
     // Money back from a debit the bank reversed: not a debtor's payment.
@@ -853,7 +879,6 @@ function countsOf(lines: PreparedLine[], outcomes: Map<string, LineOutcome>): Ch
   return counts;
 }
 
-
 /**
  * The debits of a chunk that may give back an earlier credit (same amount, same account or
  * end-to-end id, within RETURN_WINDOW_DAYS): one query for the chunk. Only these are looked at
@@ -895,15 +920,27 @@ async function debitsThatMayReturn(tx: Tx, env: ChunkEnv, lines: PreparedLine[])
   return found;
 }
 
-function outcomeOf(id: string, status: BankEntryStatus, rest: Partial<Omit<LineOutcome, 'id' | 'status'>> = {}): LineOutcome {
+function outcomeOf(
+  id: string,
+  status: BankEntryStatus,
+  rest: Partial<Omit<LineOutcome, 'id' | 'status'>> = {},
+): LineOutcome {
   return { id, status, matchRule: null, debtorId: null, paymentId: null, suggestions: null, note: null, ...rest };
 }
 
 function queuedOutcome(id: string, decision: Extract<MatchDecision, { kind: 'queue' }>): LineOutcome {
-  return outcomeOf(id, 'queued', { suggestions: decision.suggestions, note: systemNote(decision.code, decision.detail) });
+  return outcomeOf(id, 'queued', {
+    suggestions: decision.suggestions,
+    note: systemNote(decision.code, decision.detail),
+  });
 }
 
-function seenOf(line: PreparedLine, status: BankEntryStatus, paymentId: string | null, debtorId: string | null): CreditSeen {
+function seenOf(
+  line: PreparedLine,
+  status: BankEntryStatus,
+  paymentId: string | null,
+  debtorId: string | null,
+): CreditSeen {
   return {
     entryId: line.id,
     status,

@@ -15,12 +15,7 @@ export {
   removeBankAccount,
   type BankAccountView,
 } from './accounts.server';
-export {
-  BankActionError,
-  BankImportError,
-  type BankActionErrorCode,
-  type BankImportErrorCode,
-} from './errors';
+export { BankActionError, BankImportError, type BankActionErrorCode, type BankImportErrorCode } from './errors';
 export {
   importStatementFile,
   previewStatementFile,
@@ -53,3 +48,20 @@ export {
   type StatementSummary,
   type SuggestionView,
 } from './queue.server';
+export { BankStatementQuery, getStatementForApi, postStatementForApi } from './api.server';
+export {
+  countQueuedEntries,
+  decodeCarriedFile,
+  encodeCarriedFile,
+  fileLabel,
+  type OpenInvoiceChoice,
+  readBankForm,
+  searchOpenInvoices,
+} from './pages.server';
+export {
+  announceTransfer,
+  getWaitingTransferNotices,
+  listTransferNotices,
+  transferNoticesOnLedgerEvent,
+  transferNoticesOnLedgerEvents,
+} from './transfer-notices.server';

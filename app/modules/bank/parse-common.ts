@@ -1,5 +1,5 @@
 import { isDateWithinLimits } from '../../utils/limits';
-import { isValidIban, normalizeIban } from '../payments/iban';
+import { isValidIban, normalizeIban } from '../payments/index';
 import { StatementParseError, type StatementParseErrorCode } from './statement-types';
 
 /** What both statement parsers share: exact amounts, checked dates, clean text, one error shape. */

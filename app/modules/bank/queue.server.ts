@@ -6,13 +6,20 @@
  * with its ledger entry and audit event.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { bankEntries, bankStatements, type BankEntry, type BankEntryStatus, type BankMatchRule, type BankSuggestion } from '../../../db/schema';
+import {
+  bankEntries,
+  bankStatements,
+  type BankEntry,
+  type BankEntryStatus,
+  type BankMatchRule,
+  type BankSuggestion,
+} from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { hasForbiddenControlChars, isAmountWithinLimit } from '../../utils/limits';
-import { audit, type Actor } from '../audit/audit.server';
-import { formatIban } from '../payments/iban';
-import { recordLedgerEntry } from '../ledger/ledger.server';
+import { audit, type Actor } from '../audit/index.server';
+import { formatIban } from '../payments/index';
+import { recordLedgerEntry } from '../ledger/index.server';
 import { BankActionError } from './errors';
 import { learnIbans } from './import.server';
 import { BANK_MATCH_MAX_SPLITS, BANK_NOTE_MAX_LENGTH } from './limits';
@@ -238,7 +245,11 @@ function entryOf(row: EntryRow): BankEntryView {
       row.debtor_id && row.debtor_name !== null
         ? { id: row.debtor_id, name: row.debtor_name, externalRef: row.debtor_external_ref }
         : null,
-    invoices: (row.invoices ?? []).map((i) => ({ id: i.id, number: i.number, allocatedCents: Number(i.allocatedCents) })),
+    invoices: (row.invoices ?? []).map((i) => ({
+      id: i.id,
+      number: i.number,
+      allocatedCents: Number(i.allocatedCents),
+    })),
     paymentId: row.payment_id,
     creditedCents: Number(row.credited_cents ?? 0),
     resolvedAt: row.resolved_at === null ? null : new Date(row.resolved_at),
@@ -495,7 +506,8 @@ export async function matchEntry(
         source: 'bank_transfer',
         amountCents: entry.amountCents,
         // No invoices chosen: the ledger's own rule (the debtor's open invoices, oldest due first).
-        targets: splits.length > 0 ? splits.map((s) => ({ invoiceId: s.invoiceId, amountCents: s.amountCents })) : undefined,
+        targets:
+          splits.length > 0 ? splits.map((s) => ({ invoiceId: s.invoiceId, amountCents: s.amountCents })) : undefined,
         restAsCredit: true,
         key: entry.id,
         reference: entry.structuredRef ?? entry.entryRef,
@@ -521,7 +533,12 @@ export async function matchEntry(
       })
       .where(and(eq(bankEntries.organizationId, organizationId), eq(bankEntries.id, entry.id)));
     if (entry.counterpartyIban) {
-      await learnIbans(tx, organizationId, [{ iban: entry.counterpartyIban, debtorId: debtorId!, entryId: entry.id }], now);
+      await learnIbans(
+        tx,
+        organizationId,
+        [{ iban: entry.counterpartyIban, debtorId: debtorId!, entryId: entry.id }],
+        now,
+      );
     }
     await audit(tx, {
       organizationId,
@@ -566,8 +583,18 @@ function checkSplits(raw: unknown): ManualSplit[] {
       throw new BankActionError('invalid', 400, 'An invoice is chosen twice.', `splits.${index}.invoiceId`);
     }
     seen.add(invoiceId.toLowerCase());
-    if (typeof amountCents !== 'number' || !Number.isSafeInteger(amountCents) || amountCents <= 0 || !isAmountWithinLimit(amountCents)) {
-      throw new BankActionError('invalid', 400, 'The amount must be a positive number of cents.', `splits.${index}.amountCents`);
+    if (
+      typeof amountCents !== 'number' ||
+      !Number.isSafeInteger(amountCents) ||
+      amountCents <= 0 ||
+      !isAmountWithinLimit(amountCents)
+    ) {
+      throw new BankActionError(
+        'invalid',
+        400,
+        'The amount must be a positive number of cents.',
+        `splits.${index}.amountCents`,
+      );
     }
     return { invoiceId: invoiceId.toLowerCase(), amountCents };
   });
@@ -598,7 +625,14 @@ export async function ignoreEntry(
     await moveCount(tx, entry, 'ignored');
     await tx
       .update(bankEntries)
-      .set({ status: 'ignored', note, suggestions: null, resolvedAt: now, resolvedBy: actorId(input.actor), updatedAt: now })
+      .set({
+        status: 'ignored',
+        note,
+        suggestions: null,
+        resolvedAt: now,
+        resolvedBy: actorId(input.actor),
+        updatedAt: now,
+      })
       .where(and(eq(bankEntries.organizationId, organizationId), eq(bankEntries.id, entry.id)));
     await audit(tx, {
       organizationId,

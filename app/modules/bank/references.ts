@@ -1,5 +1,4 @@
-import { isValidIban } from '../payments/iban';
-import { isValidBetalingskenmerk, isValidOgm, isValidRfReference } from '../payments/payment-reference';
+import { isValidBetalingskenmerk, isValidIban, isValidOgm, isValidRfReference } from '../payments/index';
 
 /**
  * What a bank line's text can tell the matcher, found without guessing (pure):

@@ -20,12 +20,12 @@ import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { formatDate, isLocale } from '../../utils/i18n';
 import { MAX_AMOUNT_CENTS } from '../../utils/limits';
-import { audit, type Actor } from '../audit/audit.server';
-import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
-import type { LedgerBatchListener, LedgerEvent, LedgerListener } from '../ledger/ledger-events.server';
-import { notifyFinance } from '../plans/notify.server';
-import { isUuid } from '../links/scope.server';
-import type { DebtorSession } from '../links/session.server';
+import { audit, type Actor } from '../audit/index.server';
+import { liftPauses, pauseInvoices } from '../dunning/index.server';
+import type { LedgerBatchListener, LedgerEvent, LedgerListener } from '../ledger/index.server';
+import { notifyFinance } from '../plans/index.server';
+import { isUuid } from '../links/index.server';
+import type { DebtorSession } from '../links/index.server';
 import {
   checkTransferDate,
   TRANSFER_NOTICE_MAX_INVOICES,
@@ -316,7 +316,9 @@ export const transferNoticesOnLedgerEvents: LedgerBatchListener = async (tx, eve
     (e) => e.kind === 'booked' && MONEY_IN.has(e.source) && e.allocations.some((a) => a.amountCents > 0),
   );
   if (relevant.length === 0) return;
-  const invoiceIds = [...new Set(relevant.flatMap((e) => e.allocations.filter((a) => a.amountCents > 0).map((a) => a.invoiceId)))];
+  const invoiceIds = [
+    ...new Set(relevant.flatMap((e) => e.allocations.filter((a) => a.amountCents > 0).map((a) => a.invoiceId))),
+  ];
   const waiting = await tx
     .select({ debtorId: transferNotices.debtorId, invoiceIds: transferNotices.invoiceIds })
     .from(transferNotices)

@@ -21,9 +21,8 @@ import type { Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { isLocale, translate, type Locale } from '../../utils/i18n';
 import { formatMoney } from '../../utils/money';
-import { issuePortalLink } from '../links/links.server';
-import { debtorEmailPropsFrom, emailLocale, emailOrganization } from '../mail/context.server';
-import { queueCommunication } from '../mail/outbox.server';
+import { issuePortalLink } from '../links/index.server';
+import { debtorEmailPropsFrom, emailLocale, emailOrganization, queueCommunication } from '../mail/index.server';
 import { disputeReference, type DisputeOutcome } from './constants';
 
 export type DisputeContext = { dispute: Dispute; invoice: Invoice; debtor: Debtor; organization: Organization };

@@ -13,9 +13,9 @@ import {
 } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { audit } from '../audit/audit.server';
-import { activePauses } from '../dunning/pauses.server';
-import { isUuid } from '../links/scope.server';
+import { audit } from '../audit/index.server';
+import { activePauses } from '../dunning/index.server';
+import { isUuid } from '../links/index.server';
 import { ACTIVE_STATUSES, disputeReference, isActiveStatus, WAITING_ON_SUPPORT } from './constants';
 import type { CheckedFile, DisputeErrorCode } from './forms.server';
 import { ageLevel, type InboxFilters } from './inbox';

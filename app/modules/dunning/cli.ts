@@ -13,7 +13,7 @@ import { openDatabase, runCommand } from '../../server/instance';
 import { amsterdamInstant, fixedClock } from '../../utils/clock';
 import { closeDb } from '../../utils/db.server';
 import { formatMoney } from '../../utils/money';
-import { sendCommunication } from '../mail/outbox.server';
+import { sendCommunication } from '../mail/index.server';
 import { runDunningPass, type DunningPassResult } from './pass.server';
 import { SEND_HOUR } from './schedule';
 import './tasks.server';

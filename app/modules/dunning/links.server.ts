@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
-import { getKeyRing } from '../links/keys.server';
-import { signLinkToken } from '../links/tokens.server';
+import { getKeyRing, signLinkToken } from '../links/index.server';
 import { jsonRows } from './sql.server';
 
 export type ReminderLinkRequest = {

@@ -22,9 +22,13 @@ import {
 import type { TemplateName, TemplateProps } from '../../../emails/render';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Database, type Tx } from '../../utils/db.server';
-import type { Actor } from '../audit/audit.server';
-import { emailLocale, emailOrganization } from '../mail/context.server';
-import { queueCommunications, type QueueCommunicationInput } from '../mail/outbox.server';
+import type { Actor } from '../audit/index.server';
+import {
+  emailLocale,
+  emailOrganization,
+  type QueueCommunicationInput,
+  queueCommunications,
+} from '../mail/index.server';
 import { issueReminderLinks } from './links.server';
 import { buildDunningProps, type DunningItem, type DunningMeta, type StepBefore } from './message';
 import { pauseActiveAt } from './pauses.server';

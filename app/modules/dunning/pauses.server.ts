@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { dunningPauses, invoices, type DunningPause } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/audit.server';
+import { audit, type Actor } from '../audit/index.server';
 import { notBeforeSendHour } from './schedule';
 
 export type PauseReason = DunningPause['reason'];

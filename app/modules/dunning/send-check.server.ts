@@ -14,7 +14,7 @@ import { and, eq, exists, inArray, sql } from 'drizzle-orm';
 import { dunningPauses, invoices, type Communication } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
-import type { SendCheck, SendCheckResult } from '../mail/outbox.server';
+import type { SendCheck, SendCheckResult } from '../mail/index.server';
 import { readDunningProps, restrictProps, type DunningItem } from './message';
 import { DUNNING_ACTOR } from './pass.server';
 import { pauseActiveAt } from './pauses.server';

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../utils/db.server';
-import type { Actor } from '../audit/audit.server';
+import type { Actor } from '../audit/index.server';
 
 export function jsonRows(rows: readonly Record<string, unknown>[]): string {
   return JSON.stringify(rows);
@@ -50,7 +50,7 @@ export async function insertAuditEvents(tx: Tx, actor: Actor, at: Date, events: 
 }
 
 // The costs and interest an invoice owes are money on it: the ledger owns that statement.
-export { updateInvoiceSteps, type InvoiceStepUpdate } from '../ledger/ledger-sql.server';
+export { updateInvoiceSteps, type InvoiceStepUpdate } from '../ledger/index.server';
 
 /** Moves next_action_at of many invoices in one UPDATE (postponements, policy changes). */
 export async function updateNextActions(tx: Tx, now: Date, updates: { id: string; nextActionAt: Date | null }[]) {

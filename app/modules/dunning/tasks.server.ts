@@ -4,8 +4,8 @@
  */
 import type { Task } from 'graphile-worker';
 import { systemClock, type Clock } from '../../utils/clock';
-import { registerCron, registerTask } from '../jobs/registry.server';
-import { registerSendCheck } from '../mail/outbox.server';
+import { registerCron, registerTask } from '../jobs/index.server';
+import { registerSendCheck } from '../mail/index.server';
 import { runDunningPass, type DunningPassResult } from './pass.server';
 import { DUNNING_TEMPLATES } from './policy';
 import { inSendWindow } from './schedule';

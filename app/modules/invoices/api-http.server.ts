@@ -3,8 +3,8 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { clientIp, hit } from '../../utils/rate-limit.server';
-import { authenticateApiKey, type ApiPrincipal } from '../staff/api-keys.server';
-import { LedgerError, type LedgerErrorCode } from '../ledger/ledger.server';
+import { authenticateApiKey, type ApiPrincipal } from '../staff/index.server';
+import { LedgerError, type LedgerErrorCode } from '../ledger/index.server';
 import { IntakeError } from './intake.server';
 import { JSON_BODY_LIMIT_BYTES } from './limits';
 

@@ -1,5 +1,5 @@
 import { getDb } from '../../utils/db.server';
-import type { ApiPrincipal } from '../staff/api-keys.server';
+import type { ApiPrincipal } from '../staff/index.server';
 import type { DebtorInputData, InvoiceDebtorData, InvoiceInputData, SettleInputData } from './api-schemas';
 import {
   attachInvoicePdf,

@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { auditEvents } from '../../../db/schema';
 import { getDb } from '../../utils/db.server';
 import type { MessageKey, Params } from '../../utils/i18n';
-import type { SignedInStaff } from '../staff/auth.server';
+import type { SignedInStaff } from '../staff/index.server';
 import {
   CSV_OPTIONAL_COLUMNS,
   CSV_REQUIRED_COLUMNS,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
-import { audit } from '../audit/audit.server';
+import { audit } from '../audit/index.server';
 import type { CsvInvoiceRow } from './csv-import';
 import {
   attachInvoicePdf,

@@ -25,8 +25,8 @@ import {
   MIN_DATE,
 } from '../../utils/limits';
 import type { Tx } from '../../utils/db.server';
-import { audit, type Actor, type AuditInput } from '../audit/audit.server';
-import { nextActionFor } from '../dunning/schedule';
+import { audit, type Actor, type AuditInput } from '../audit/index.server';
+import { nextActionFor } from '../dunning/index';
 import {
   LEDGER_SOURCES,
   LedgerError,
@@ -34,10 +34,10 @@ import {
   recordLedgerEntry,
   reviseInvoiceAmounts,
   type LedgerSource,
-} from '../ledger/ledger.server';
+} from '../ledger/index.server';
 import type { DebtorResourceData, InvoiceResourceData, PaymentResourceData } from './api-schemas';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
-import { makeBetalingskenmerk } from '../payments/payment-reference';
+import { makeBetalingskenmerk } from '../payments/index';
 
 /**
  * Invoice intake: the one place where debtors and invoices from the API, CSV and UBL

@@ -23,7 +23,7 @@
 import type { Invoice, Organization, Payment, PaymentAllocation } from '../../../db/schema';
 import type { Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
-import type { Actor } from '../audit/audit.server';
+import type { Actor } from '../audit/index.server';
 
 export type PaymentStatus = Payment['status'];
 export type AllocationRow = Pick<PaymentAllocation, 'invoiceId' | 'amountCents' | 'costsCents' | 'interestCents'>;

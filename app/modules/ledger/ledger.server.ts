@@ -40,10 +40,9 @@ import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, sendInOrder, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '../../utils/limits';
-import { audit, prepareAudit, type Actor, type AuditInput } from '../audit/audit.server';
-import { issuePortalLink } from '../links/links.server';
-import { debtorEmailPropsFrom, emailLocale } from '../mail/context.server';
-import { queueCommunication } from '../mail/outbox.server';
+import { audit, prepareAudit, type Actor, type AuditInput } from '../audit/index.server';
+import { issuePortalLink } from '../links/index.server';
+import { debtorEmailPropsFrom, emailLocale, queueCommunication } from '../mail/index.server';
 import { allocate, oldestDueFirst, owedOf, unallocate, type Allocation, type AllocationInvoice } from './allocate';
 import {
   emitLedgerEvent,
@@ -484,29 +483,29 @@ function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: Ledge
     );
   }
   const auditEvents: AuditInput[] = bookings.flatMap((b) => {
-        const { payment } = b;
-        const creditEvent = creditEvents.get(b);
-        return [
-          {
-            action: b.paymentEvent.action,
-            organizationId: payment.organizationId,
-            actor: b.actor,
-            entityType: 'payment',
-            entityId: payment.id,
-            debtorId: payment.debtorId,
-            data: {
-              ...b.paymentEvent.data,
-              provider: b.source,
-              amountCents: payment.amountCents,
-              creditedCents: payment.creditedCents,
-              allocations: b.allocations,
-            },
-            at: now,
-          },
-          ...b.invoiceEvents,
-          ...(creditEvent ? [creditEvent] : []),
-        ];
-      });
+    const { payment } = b;
+    const creditEvent = creditEvents.get(b);
+    return [
+      {
+        action: b.paymentEvent.action,
+        organizationId: payment.organizationId,
+        actor: b.actor,
+        entityType: 'payment',
+        entityId: payment.id,
+        debtorId: payment.debtorId,
+        data: {
+          ...b.paymentEvent.data,
+          provider: b.source,
+          amountCents: payment.amountCents,
+          creditedCents: payment.creditedCents,
+          allocations: b.allocations,
+        },
+        at: now,
+      },
+      ...b.invoiceEvents,
+      ...(creditEvent ? [creditEvent] : []),
+    ];
+  });
   const auditWrite = prepareAudit(...auditEvents);
   // The email (fresh portal link, rendering, outbox) is follow-up work: a job, so the caller answers fast.
   const received = bookings.filter((b) => !NOT_MONEY_IN.has(b.source)).map((b) => b.payment.id);
@@ -522,19 +521,19 @@ function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: Ledge
     );
   }
   const events: LedgerEvent[] = bookings.map((b) => ({
-      kind: 'booked' as const,
-      organizationId: b.payment.organizationId,
-      debtorId: b.payment.debtorId,
-      payment: b.payment,
-      source: b.source,
-      allocations: b.allocations,
-      creditedCents: b.payment.creditedCents,
-      settledInvoiceIds: b.settledInvoiceIds,
-      reopenedInvoiceIds: [],
-      origin: b.origin ?? null,
-      actor: b.actor,
-      ...(b.from !== undefined ? { from: b.from, to: 'paid' as const } : {}),
-    }));
+    kind: 'booked' as const,
+    organizationId: b.payment.organizationId,
+    debtorId: b.payment.debtorId,
+    payment: b.payment,
+    source: b.source,
+    allocations: b.allocations,
+    creditedCents: b.payment.creditedCents,
+    settledInvoiceIds: b.settledInvoiceIds,
+    reopenedInvoiceIds: [],
+    origin: b.origin ?? null,
+    actor: b.actor,
+    ...(b.from !== undefined ? { from: b.from, to: 'paid' as const } : {}),
+  }));
   return {
     // Independent of each other: sent together.
     send: async (tx) => {
@@ -828,7 +827,11 @@ export async function prepareLedgerEntries(
     plan.paymentsInsert = entryPaymentsInsert(paymentRowsOf(plan));
   }
   const expected: PreparedLedgerEntries['expected'][number][] = plan.outcomes.map((o) =>
-    o === null ? { ok: false, code: 'invalid_entry' } : o.ok ? { ok: true, paymentId: o.result.payment.id } : { ok: false, code: o.error.code },
+    o === null
+      ? { ok: false, code: 'invalid_entry' }
+      : o.ok
+        ? { ok: true, paymentId: o.result.payment.id }
+        : { ok: false, code: o.error.code },
   );
   for (const { index, booking } of plan.planned) expected[index] = { ok: true, paymentId: booking.payment.id };
   for (const { index, first } of plan.repeats) expected[index] = { ok: true, paymentId: first.payment.id };
@@ -961,7 +964,9 @@ async function readBatch(db: Tx, scope: BatchScope, { lock }: { lock: boolean })
     db
       .select(debtorColumns)
       .from(debtors)
-      .where(and(sql`${debtors.organizationId} = any(${orgs}::uuid[])`, sql`${debtors.id} = any(${pgArray(ids)}::uuid[])`));
+      .where(
+        and(sql`${debtors.organizationId} = any(${orgs}::uuid[])`, sql`${debtors.id} = any(${pgArray(ids)}::uuid[])`),
+      );
   const [locked, spenders, readers, found] = await Promise.all([
     entryInvoices(db, scope, { lock }),
     scope.spending.length > 0
@@ -1117,7 +1122,9 @@ async function planBatch(
         // Checked now (key_reused), answered once the first one's payment row is written.
         earlierEntry(input, first.payment, [], () => null);
         // As a single lookup would see them now: when the first one's invoices were settled, so far.
-        const settledAt = new Map(first.allocations.map((a) => [a.invoiceId, rows.get(a.invoiceId)?.settledAt ?? null]));
+        const settledAt = new Map(
+          first.allocations.map((a) => [a.invoiceId, rows.get(a.invoiceId)?.settledAt ?? null]),
+        );
         repeats.push({ index, input, first, settledAt });
         continue;
       }
@@ -1129,7 +1136,10 @@ async function planBatch(
           result: earlierEntry(
             input,
             earlier,
-            allocs.map(({ paymentId: _p, settledAt: _s, ...allocation }) => ({ allocation, invoiceId: allocation.invoiceId })),
+            allocs.map(({ paymentId: _p, settledAt: _s, ...allocation }) => ({
+              allocation,
+              invoiceId: allocation.invoiceId,
+            })),
             (invoiceId) => settledAtNow(invoiceId, allocs.find((a) => a.invoiceId === invoiceId)?.settledAt ?? null),
           ),
         };
@@ -1237,7 +1247,10 @@ async function writeBatch(
           result: earlierEntry(
             input,
             twin,
-            allocs.map(({ paymentId: _p, settledAt: _s, ...allocation }) => ({ allocation, invoiceId: allocation.invoiceId })),
+            allocs.map(({ paymentId: _p, settledAt: _s, ...allocation }) => ({
+              allocation,
+              invoiceId: allocation.invoiceId,
+            })),
             (invoiceId) => allocs.find((a) => a.invoiceId === invoiceId)?.settledAt ?? null,
           ),
         };

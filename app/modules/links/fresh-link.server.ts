@@ -3,9 +3,8 @@ import { debtors, invoices, organizations } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { hit } from '../../utils/rate-limit.server';
-import { audit } from '../audit/audit.server';
-import { debtorEmailPropsFrom } from '../mail/context.server';
-import { queueCommunication } from '../mail/outbox.server';
+import { audit } from '../audit/index.server';
+import { debtorEmailPropsFrom, queueCommunication } from '../mail/index.server';
 import { issuePortalLink } from './links.server';
 
 export const FRESH_LINK_LIMIT_PER_ADDRESS = 3;

@@ -6,7 +6,7 @@
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../utils/clock';
-import { registerTask } from '../jobs/registry.server';
+import { registerTask } from '../jobs/index.server';
 import { FRESH_LINK_TASK, sendFreshLinks } from './fresh-link.server';
 
 const Payload = z.object({

@@ -4,7 +4,7 @@ import { debtorSessions, debtors, organizations, portalLinks, type PortalLink } 
 import { systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/audit.server';
+import { audit, type Actor } from '../audit/index.server';
 import { signLinkToken, verifyLinkToken, type VerifyFailure } from './tokens.server';
 
 export type IssueLinkInput = {

@@ -25,7 +25,7 @@ import {
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/audit.server';
+import { audit, type Actor } from '../audit/index.server';
 import { addressOf, formatFrom } from './address';
 import { deliverViaResend, type DeliveryResult } from './resend.server';
 

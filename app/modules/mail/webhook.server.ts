@@ -10,7 +10,7 @@ import { communications, debtors, webhookEvents, type Communication } from '../.
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/audit.server';
+import { audit, type Actor } from '../audit/index.server';
 
 const PROVIDER = 'resend';
 const RESEND: Actor = { type: 'provider', id: PROVIDER };

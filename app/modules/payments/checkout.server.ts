@@ -27,11 +27,11 @@ import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { translate, type Locale } from '../../utils/i18n';
-import { audit } from '../audit/audit.server';
-import { pauseInvoices } from '../dunning/pauses.server';
-import { ownInvoices } from '../links/scope.server';
-import type { DebtorSession } from '../links/session.server';
-import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from '../ledger/ledger.server';
+import { audit } from '../audit/index.server';
+import { pauseInvoices } from '../dunning/index.server';
+import { ownInvoices } from '../links/index.server';
+import type { DebtorSession } from '../links/index.server';
+import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from '../ledger/index.server';
 import {
   ProviderUnavailableError,
   withTimeout,

@@ -9,7 +9,7 @@ export type ProviderName = 'mollie' | 'stripe' | 'demo';
 export type OnlineMethod = 'ideal' | 'creditcard';
 
 // What a provider reports is what the ledger applies: the two types live with the ledger.
-import type { ProviderPaymentStatus, ProviderSnapshot } from '../ledger/provider-snapshot';
+import type { ProviderPaymentStatus, ProviderSnapshot } from '../ledger/index';
 
 export type { ProviderPaymentStatus, ProviderSnapshot };
 

@@ -4,7 +4,7 @@ import { organizations } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/audit.server';
+import { audit, type Actor } from '../audit/index.server';
 import { open, seal } from './crypto.server';
 import { createDemoAdapter, demoProviderAllowed } from './demo.server';
 import { createMollieAdapter } from './mollie.server';

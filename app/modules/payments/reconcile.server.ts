@@ -2,7 +2,7 @@ import { and, asc, inArray, isNull, lt, or } from 'drizzle-orm';
 import { payments } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { applyPaymentStatus, applyProviderSnapshot } from '../ledger/ledger.server';
+import { applyPaymentStatus, applyProviderSnapshot } from '../ledger/index.server';
 import { ProviderUnavailableError } from './provider';
 import { adapterFor, providerConfigFor } from './providers.server';
 

@@ -10,18 +10,19 @@ import { invoices, payments, planInvoices, type Payment } from '../../../db/sche
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { translate, type Locale } from '../../utils/i18n';
-import { audit } from '../audit/audit.server';
-import { pauseInvoices } from '../dunning/pauses.server';
+import { audit } from '../audit/index.server';
+import { pauseInvoices } from '../dunning/index.server';
 import {
+  adapterFor,
   CHECKOUT_TTL_MS,
+  openProviderCheckout,
   PAUSE_MARGIN_MS,
   PROVIDER_TIMEOUT_MS,
-  openProviderCheckout,
+  resolveProviderConfig,
   type StartCheckoutResult,
-} from '../payments/checkout.server';
-import type { OnlineMethod, PaymentProviderAdapter } from '../payments/provider';
-import { adapterFor, resolveProviderConfig } from '../payments/providers.server';
-import type { DebtorSession } from '../links/session.server';
+} from '../payments/index.server';
+import type { OnlineMethod, PaymentProviderAdapter } from '../payments/index';
+import type { DebtorSession } from '../links/index.server';
 import { installmentPaymentIntent } from './installments.server';
 
 type Options = { clock?: Clock; timeoutMs?: number; locale?: Locale; adapter?: PaymentProviderAdapter };

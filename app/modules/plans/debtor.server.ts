@@ -16,9 +16,9 @@ import {
 } from '../../../db/schema';
 import { addDays, amsterdamDate, amsterdamInstant, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/audit.server';
-import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
-import type { DebtorSession } from '../links/session.server';
+import { audit, type Actor } from '../audit/index.server';
+import { liftPauses, pauseInvoices } from '../dunning/index.server';
+import type { DebtorSession } from '../links/index.server';
 import { emailDebtor, notifyFinance } from './notify.server';
 import {
   emailPlan,

@@ -18,9 +18,9 @@ import {
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { getDb, type Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/audit.server';
-import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
-import type { SignedInStaff } from '../staff/auth.server';
+import { audit, type Actor } from '../audit/index.server';
+import { liftPauses, pauseInvoices } from '../dunning/index.server';
+import type { SignedInStaff } from '../staff/index.server';
 import { emailDebtor, invoiceOwed } from './notify.server';
 import { emailPlan, loadPlan, loadPlans, recentDefaults, type PlanDetail } from './plans.server';
 import {

@@ -11,8 +11,8 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { auditEvents, invoices, paymentPlans, planInstallments, planInvoices } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/audit.server';
-import type { LedgerBatchListener, LedgerListener } from '../ledger/ledger.server';
+import { audit, type Actor } from '../audit/index.server';
+import type { LedgerBatchListener, LedgerListener } from '../ledger/index.server';
 import { invoiceOwed } from './notify.server';
 import { completePlanIfDone, nextDueInstallment, type Scope } from './plans.server';
 

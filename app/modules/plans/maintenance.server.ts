@@ -17,9 +17,9 @@ import {
 import { addDays, amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { isLocale, translate } from '../../utils/i18n';
-import { audit, type Actor } from '../audit/audit.server';
-import { liftPauses } from '../dunning/pauses.server';
-import { registerCron, registerTask } from '../jobs/registry.server';
+import { audit, type Actor } from '../audit/index.server';
+import { liftPauses } from '../dunning/index.server';
+import { registerCron, registerTask } from '../jobs/index.server';
 import { emailDebtor, notifyFinance } from './notify.server';
 import { completePlanIfDone, loadPlan } from './plans.server';
 import { counterRespondBy, REMINDER_DAYS_BEFORE } from './schedule';

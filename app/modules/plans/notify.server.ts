@@ -11,8 +11,8 @@ import type { Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { isLocale, translate, type Locale, type MessageKey, type Params } from '../../utils/i18n';
 import { formatMoney } from '../../utils/money';
-import { issuePortalLink } from '../links/links.server';
-import { queueCommunication } from '../mail/outbox.server';
+import { issuePortalLink } from '../links/index.server';
+import { queueCommunication } from '../mail/index.server';
 
 type DebtorTemplate = Exclude<TemplateName, 'staff_notification'>;
 type ExtraProps<T extends DebtorTemplate> = Omit<TemplateProps[T], keyof DebtorEmailProps>;

@@ -20,8 +20,8 @@ import {
 import type { EmailPlan } from '../../../emails/render';
 import { systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/audit.server';
-import { liftPauses, pauseActiveAt } from '../dunning/pauses.server';
+import { audit, type Actor } from '../audit/index.server';
+import { liftPauses, pauseActiveAt } from '../dunning/index.server';
 import { invoiceOwed } from './notify.server';
 
 export type Scope = { organizationId: string; debtorId: string };

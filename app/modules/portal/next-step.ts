@@ -1,8 +1,13 @@
 import type { Invoice } from '../../../db/schema';
 import { addDays, amsterdamDate, daysBetween } from '../../utils/clock';
-import { consumerCostsOwedFrom } from '../dunning/schedule';
-import { isAfterLetter, letterDelivered, type LetterOnRecord, type Prediction } from '../dunning/step-plan';
-import type { DebtorKind } from '../dunning/policy';
+import {
+  consumerCostsOwedFrom,
+  isAfterLetter,
+  letterDelivered,
+  type LetterOnRecord,
+  type Prediction,
+} from '../dunning/index';
+import type { DebtorKind } from '../dunning/index';
 import type { DunningStage } from '../../../db/schema';
 
 export type PauseReason =

@@ -6,17 +6,21 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { invoices, paymentAllocations, payments, type Payment } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { isValidRfReference } from '../payments/payment-reference';
+import {
+  checkPartialAmount,
+  formatIban,
+  isValidIban,
+  isValidRfReference,
+  parseCentsParam,
+  type PartialAmountError,
+  type ProviderName,
+  ProviderUnavailableError,
+} from '../payments/index';
+import { adapterFor, creditKeyFor, epcPayload, epcQrSvg, type PaySelection, providerConfigFor, resolveProviderConfig } from '../payments/index.server';
 import { getPortalOverview } from './portal.server';
-import { isUuid, ownInvoices, ownRows } from '../links/scope.server';
-import type { DebtorSession } from '../links/session.server';
-import { epcPayload, epcQrSvg } from '../payments/epc-qr';
-import { formatIban, isValidIban } from '../payments/iban';
-import { checkPartialAmount, parseCentsParam, type PartialAmountError } from '../payments/partial-amount';
-import { creditKeyFor, type PaySelection } from '../payments/checkout.server';
-import { applyProviderSnapshot, isFinalStatus, owedCents } from '../ledger/ledger.server';
-import { ProviderUnavailableError, type ProviderName } from '../payments/provider';
-import { adapterFor, providerConfigFor, resolveProviderConfig } from '../payments/providers.server';
+import { isUuid, ownInvoices, ownRows } from '../links/index.server';
+import type { DebtorSession } from '../links/index.server';
+import { applyProviderSnapshot, isFinalStatus, owedCents } from '../ledger/index.server';
 
 type Options = { clock?: Clock };
 

@@ -10,12 +10,12 @@ import {
 } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { findLetters } from '../dunning/letters.server';
-import { isAfterLetter, predictSteps, type LetterOnRecord, type Prediction } from '../dunning/step-plan';
+import { findLetters } from '../dunning/index.server';
+import { isAfterLetter, predictSteps, type LetterOnRecord, type Prediction } from '../dunning/index';
 import { moneyEntry, type MoneyEntry } from './money-entries';
 import { currentStages, nextStep, overdueDays, type NextStep, type PauseReason, type PortalStage } from './next-step';
-import { isUuid, ownInvoices } from '../links/scope.server';
-import type { DebtorSession } from '../links/session.server';
+import { isUuid, ownInvoices } from '../links/index.server';
+import type { DebtorSession } from '../links/index.server';
 
 export type PortalInvoice = {
   id: string;

@@ -4,7 +4,7 @@ import { apiKeys, organizations } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { sha256 } from '../../utils/token.server';
-import { audit } from '../audit/audit.server';
+import { audit } from '../audit/index.server';
 
 /** `vk_live_` followed by 32 random bytes in base64url (43 characters). */
 export const API_KEY_PREFIX = 'vk_live_';

@@ -6,7 +6,7 @@ import { getEnv } from '../../utils/env.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { clearLimit, clientIp, hit } from '../../utils/rate-limit.server';
 import { randomToken, sha256 } from '../../utils/token.server';
-import { audit } from '../audit/audit.server';
+import { audit } from '../audit/index.server';
 import { burnPasswordCheck, verifyPassword } from './password.server';
 
 export type StaffRole = StaffUser['role'];

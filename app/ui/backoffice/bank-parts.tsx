@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { formatDate } from '../../utils/i18n';
 import { useLocale, useT } from '../../utils/i18n/react';
-import { isSystemNoteCode } from '../../modules/bank/notes';
+import { isSystemNoteCode } from '../../modules/bank/index';
 import { useMoney } from './parts';
 
 export type LineStatus = 'matched' | 'queued' | 'ignored' | 'debit' | 'reversal' | 'duplicate';
@@ -37,7 +37,6 @@ export function NoteText({ code, detail, text }: { code: string | null; detail: 
   }
   return text ? <span className="bank-note">{text}</span> : null;
 }
-
 
 export function Counterparty({ name, iban }: { name: string | null; iban: string | null }) {
   const t = useT();

@@ -1,9 +1,9 @@
 /** Small shared pieces of the back-office pages (no data access). */
 import { Link } from '@remix-run/react';
 import type { ReactNode } from 'react';
-import type { FieldError } from '../../modules/backoffice/dunning-policy';
-import { pauseReasonLabel } from '../../modules/backoffice/timeline';
-import { STATUS_BADGE } from '../../modules/mail/status-badge';
+import type { FieldError } from '../../modules/backoffice/index';
+import { pauseReasonLabel } from '../../modules/backoffice/index';
+import { STATUS_BADGE } from '../../modules/mail/index';
 import type { MessageKey } from '../../utils/i18n';
 import { useLocale, useT } from '../../utils/i18n/react';
 import { centsToDecimalString, formatMoney } from '../../utils/money';

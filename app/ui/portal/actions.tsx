@@ -1,4 +1,4 @@
-import type { PortalInvoice } from '../../modules/portal/portal.server';
+import type { PortalInvoice } from '../../modules/portal/index.server';
 import { useT } from '../../utils/i18n/react';
 import * as dispute from './actions/dispute';
 import * as pay from './actions/pay';

@@ -1,4 +1,4 @@
-import type { MoneyEntry } from '../../modules/portal/money-entries';
+import type { MoneyEntry } from '../../modules/portal/index';
 import type { MessageKey, Params } from '../../utils/i18n';
 import { useLocale, useT } from '../../utils/i18n/react';
 import { formatMoney, type MoneyLocale } from '../../utils/money';

@@ -1,4 +1,4 @@
-import type { NextStep, PortalStage } from '../../modules/portal/next-step';
+import type { NextStep, PortalStage } from '../../modules/portal/index';
 import { formatDate, type Locale, type MessageKey, type Params } from '../../utils/i18n';
 import { useLocale, useT } from '../../utils/i18n/react';
 import { formatMoney } from '../../utils/money';

@@ -1,4 +1,4 @@
-import type { PortalInvoice } from '../../../modules/portal/portal.server';
+import type { PortalInvoice } from '../../../modules/portal/index.server';
 import type { MessageKey, Params } from '../../../utils/i18n';
 
 export type Translate = (key: MessageKey, params?: Params) => string;

@@ -1,0 +1,31 @@
+/** The disputes module's public entry for server code: other modules and routes import only this (or its sibling index). */
+export { attachmentResponse } from './attachments.server';
+export {
+  activeDisputeForInvoice,
+  addDebtorMessage,
+  getDebtorAttachment,
+  getDebtorDispute,
+  listDebtorDisputes,
+  openDispute,
+  withdrawDispute,
+} from './debtor.server';
+export {
+  creditSchema,
+  type FieldErrors,
+  fieldErrors,
+  messageSchema,
+  openDisputeSchema,
+  readSubmission,
+  refusalField,
+  rejectSchema,
+  withdrawSchema,
+} from './forms.server';
+export { closeDisputesOnSettlement, creditDispute, rejectDispute } from './resolve.server';
+export {
+  addStaffMessage,
+  assignDispute,
+  disputeStaff,
+  getStaffAttachment,
+  getStaffDispute,
+  listInbox,
+} from './staff.server';

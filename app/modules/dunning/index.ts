@@ -1,0 +1,12 @@
+/** The dunning module's public entry for code that also runs in the browser: other modules and routes import only this (or its sibling index). */
+export {
+  DEBTOR_KINDS,
+  type DebtorKind,
+  DUNNING_TEMPLATES,
+  MAX_OFFSET_DAYS,
+  MAX_STAGES,
+  parseDunningPolicy,
+  type PolicyProblem,
+} from './policy';
+export { CONSUMER_COSTS_WAIT_DAYS, consumerCostsOwedFrom, nextActionFor, resumedNextAction } from './schedule';
+export { isAfterLetter, letterDelivered, type LetterOnRecord, type Prediction, predictSteps } from './step-plan';

@@ -1,0 +1,26 @@
+/** The payments module's public entry for server code: other modules and routes import only this (or its sibling index). */
+export {
+  CHECKOUT_TTL_MS,
+  type CheckoutError,
+  creditKeyFor,
+  openProviderCheckout,
+  PAUSE_MARGIN_MS,
+  type PaySelection,
+  PROVIDER_TIMEOUT_MS,
+  returnPath,
+  startCheckout,
+  type StartCheckoutResult,
+  transferAfterCredit,
+} from './checkout.server';
+export { completeDemoCheckout, DEMO_OUTCOMES, demoProviderAllowed, getDemoCheckoutPage } from './demo.server';
+export { isOnline, parsePayForm, type PayFormField } from './pay-form.server';
+export {
+  adapterFor,
+  getProviderSettings,
+  providerConfigFor,
+  resolveProviderConfig,
+  saveProviderSettings,
+} from './providers.server';
+export { handleDemoWebhook, handleMollieWebhook, handleStripeWebhook } from './webhooks.server';
+// Server only: it carries the QR encoder, which no browser bundle needs (pages get the SVG).
+export { epcPayload, epcQrSvg } from './epc-qr';
