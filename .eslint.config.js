@@ -57,7 +57,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['app/**/*.{ts,tsx}'],
+    files: ['app/**/*.{ts,tsx}', 'emails/**/*.{ts,tsx}'],
     // Tests reach into the parts they test; the jobs composition root imports task files for their registration.
     ignores: ['**/*.test.{ts,tsx}', 'app/server/tasks.server.ts'],
     plugins: { voldaan: { rules: { 'module-boundaries': moduleBoundaries } } },

@@ -1,4 +1,4 @@
-import { bikCosts } from '../app/modules/dunning/collection-costs';
+import { bikCosts, CONSUMER_TERM_DAYS } from '../app/modules/dunning/index';
 import { countedSubject, DebtorEmail } from './_lib/debtor-email';
 import { addDays, currencyOf, day, money } from './_lib/format';
 import { AmountLines, InvoiceTable, P } from './_lib/layout';
@@ -6,8 +6,6 @@ import { previewBase } from './_lib/preview';
 import type { DebtorEmailProps } from './_lib/types';
 import { textFor } from './messages';
 
-/** The consumer's term: fourteen days, counted from the day after delivery (HR 25-11-2016). */
-export const CONSUMER_TERM_DAYS = 14;
 /** What a business is asked to pay within, from the day the notice is sent. */
 export const BUSINESS_TERM_DAYS = 14;
 /** Art. 6:96 lid 4 BW: the least compensation a business owes for collection costs. */

@@ -46,7 +46,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODULES_DIR = path.join(ROOT, 'app/modules');
 const COMPOSITION_ROOTS = new Set(['app/server/tasks.server.ts']);
 
-const IMPORT = /(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+const IMPORT =
+  /(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -75,7 +76,13 @@ function importsOf(file: string): Edge[] {
     else continue;
     const toModule = moduleOf(target);
     if (toModule === null) continue;
-    edges.push({ from: moduleOf(file) ?? path.relative(ROOT, file), file: path.relative(ROOT, file), spec, target, toModule });
+    edges.push({
+      from: moduleOf(file) ?? path.relative(ROOT, file),
+      file: path.relative(ROOT, file),
+      spec,
+      target,
+      toModule,
+    });
   }
   return edges;
 }
@@ -123,7 +130,11 @@ describe('the module map', () => {
   it('is entered through each module’s public entry from everywhere else in app/', () => {
     const deep = edges
       .filter((e) => e.from !== e.toModule && !COMPOSITION_ROOTS.has(e.file))
-      .filter((e) => !/^index(\.server)?(\.tsx?)?$/.test(path.basename(e.target)) || path.dirname(e.target) !== path.join(MODULES_DIR, e.toModule))
+      .filter(
+        (e) =>
+          !/^index(\.server)?(\.tsx?)?$/.test(path.basename(e.target)) ||
+          path.dirname(e.target) !== path.join(MODULES_DIR, e.toModule),
+      )
       .map((e) => `${e.file} imports ${e.spec}`);
     expect(deep).toEqual([]);
   });

@@ -30,7 +30,6 @@ import {
   rejectDispute,
   rejectSchema,
 } from '../modules/disputes/index.server';
-import { isUuid } from '../modules/links/index.server';
 import { requireStaff } from '../modules/staff/index.server';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime, translate, type MessageKey } from '../utils/i18n';
@@ -38,6 +37,8 @@ import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';
 import { centsToDecimalString, formatMoney } from '../utils/money';
 import disputeStyles from '../styles/disputes.css';
+import { isUuid } from '../utils/ids';
+import { owedCents } from '../modules/ledger/index';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: disputeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];
@@ -153,7 +154,7 @@ export default function StaffDisputeThread() {
   const reject = errorsFor(INTENT.reject);
   const assign = { ...errorsFor(INTENT.assignMe), ...errorsFor(INTENT.unassign) };
   // A credit note is allocated like any money (art. 6:44 BW): everything owed settles the invoice.
-  const owed = invoice.openCents + invoice.costsCents + invoice.interestCents;
+  const owed = owedCents(invoice);
   const defaultCredit = centsToDecimalString(Math.min(dispute.disputedCents, owed || dispute.disputedCents));
   const historyText = (h: (typeof history)[number]) => {
     const key = HISTORY[h.action];

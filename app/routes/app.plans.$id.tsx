@@ -21,7 +21,6 @@ import {
   ScheduleTable,
   useErrorText,
 } from '../modules/plans/index';
-import { isUuid } from '../modules/links/index.server';
 import { requireStaff } from '../modules/staff/index.server';
 import { addDays } from '../utils/clock';
 import { notFound } from '../utils/http.server';
@@ -30,6 +29,7 @@ import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';
 import { formatMoney } from '../utils/money';
 import planStyles from '../styles/plans.css';
+import { isUuid } from '../utils/ids';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: planStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

@@ -27,13 +27,14 @@ import {
   withdrawDispute,
   withdrawSchema,
 } from '../modules/disputes/index.server';
-import { isUuid, requireDebtor } from '../modules/links/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import { notFound } from '../utils/http.server';
 import { formatDateTime, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';
 import { formatMoney } from '../utils/money';
 import disputeStyles from '../styles/disputes.css';
+import { isUuid } from '../utils/ids';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: disputeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

@@ -10,6 +10,7 @@ import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 import { formatMoney } from '../utils/money';
+import { owedCents } from '../modules/ledger/index';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.invoice.number} · ${data.organizationName}` : 'Voldaan' },
@@ -62,7 +63,7 @@ export default function PortalInvoice() {
           ) : null}
           <dt>{t('portal.invoice.open')}</dt>
           <dd className="amount strong" data-testid="invoice-open">
-            {money(invoice.openCents + invoice.costsCents + invoice.interestCents)}
+            {money(owedCents(invoice))}
           </dd>
         </dl>
         {invoice.status === 'open' ? <NextStepBlock invoice={invoice} organizationName={organizationName} /> : null}

@@ -15,13 +15,14 @@ import {
 } from '../modules/plans/index.server';
 import { formatIban } from '../modules/payments/index';
 import { INTENT, PlanStatusBadge, planSummary, ScheduleTable, useErrorText } from '../modules/plans/index';
-import { isUuid, requireDebtor } from '../modules/links/index.server';
+import { requireDebtor } from '../modules/links/index.server';
 import { notFound } from '../utils/http.server';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';
 import { formatMoney } from '../utils/money';
 import planStyles from '../styles/plans.css';
+import { isUuid } from '../utils/ids';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: planStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

@@ -3,9 +3,11 @@
  * refuses fractional or unsafe values instead of rounding them silently; only
  * formatMoney, which pages call on stored data, shows a marker instead of refusing.
  */
+import type { Locale } from './i18n';
 import { MAX_AMOUNT_CENTS, MAX_AMOUNT_TEXT } from './limits';
 
-export type MoneyLocale = 'nl' | 'en';
+/** The locales amounts are written in: the app's own. */
+export type MoneyLocale = Locale;
 
 /** `tooLarge`: above MAX_AMOUNT_CENTS, so forms can name the limit; other refusals carry only a reason. */
 export type ParseAmountResult =

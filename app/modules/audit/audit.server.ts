@@ -8,10 +8,133 @@ export type Actor =
   | { type: 'provider'; id: string }
   | { type: 'api'; id: string };
 
+/** Every action an audit event can record: the one list (audit() takes no other). */
+export type AuditAction =
+  // api_key
+  | 'api_key.created'
+  | 'api_key.revoked'
+  // bank_account
+  | 'bank_account.added'
+  | 'bank_account.removed'
+  // bank_entry
+  | 'bank_entry.ignored'
+  | 'bank_entry.matched'
+  | 'bank_entry.requeued'
+  // bank_statement
+  | 'bank_statement.imported'
+  // communication
+  | 'communication.bounced'
+  | 'communication.cancelled'
+  | 'communication.complained'
+  | 'communication.delivered'
+  | 'communication.failed'
+  | 'communication.sent'
+  // debtor
+  | 'debtor.created'
+  | 'debtor.credit_added'
+  | 'debtor.credit_used'
+  | 'debtor.email_blocked'
+  | 'debtor.flag_cleared'
+  | 'debtor.flagged'
+  | 'debtor.hold_lifted'
+  | 'debtor.hold_placed'
+  | 'debtor.updated'
+  // dispute
+  | 'dispute.assigned'
+  | 'dispute.debtor_replied'
+  | 'dispute.note_added'
+  | 'dispute.opened'
+  | 'dispute.resolved'
+  | 'dispute.staff_replied'
+  | 'dispute.withdrawn'
+  // dunning
+  | 'dunning.ended'
+  | 'dunning.paused'
+  | 'dunning.policy_changed'
+  | 'dunning.postponed'
+  | 'dunning.reminder_dropped'
+  | 'dunning.resumed'
+  | 'dunning.step'
+  | 'dunning.step_withdrawn'
+  // invoice
+  | 'invoice.created'
+  | 'invoice.credited'
+  | 'invoice.paid'
+  | 'invoice.partially_credited'
+  | 'invoice.partially_paid'
+  | 'invoice.partially_written_off'
+  | 'invoice.payment_reversed'
+  | 'invoice.pdf_attached'
+  | 'invoice.reopened'
+  | 'invoice.updated'
+  | 'invoice.written_off'
+  // invoices
+  | 'invoices.imported'
+  // link
+  | 'link.requested'
+  | 'link.revoked'
+  | 'link.revoked_all'
+  | 'link.sent_by_staff'
+  // organization
+  | 'organization.payment_provider_changed'
+  // payment
+  | 'payment.bank_transfer_recorded'
+  | 'payment.canceled'
+  | 'payment.charged_back'
+  | 'payment.credit_applied'
+  | 'payment.credit_note_recorded'
+  | 'payment.expired'
+  | 'payment.failed'
+  | 'payment.paid'
+  | 'payment.pending'
+  | 'payment.recorded_external'
+  | 'payment.refunded'
+  | 'payment.returned'
+  | 'payment.started'
+  | 'payment.write_off_recorded'
+  // plan
+  | 'plan.approved'
+  | 'plan.completed'
+  | 'plan.counter_accepted'
+  | 'plan.counter_declined'
+  | 'plan.counter_expired'
+  | 'plan.counter_proposed'
+  | 'plan.countered'
+  | 'plan.defaulted'
+  | 'plan.installment_missed'
+  | 'plan.installment_paid'
+  | 'plan.installment_reminded'
+  | 'plan.installment_reversed'
+  | 'plan.proposed'
+  | 'plan.rejected'
+  // portal
+  | 'portal.opened'
+  // promise
+  | 'promise.broken'
+  | 'promise.cancelled'
+  | 'promise.kept'
+  | 'promise.made'
+  // settings
+  | 'settings.branding_updated'
+  | 'settings.plan_policy_updated'
+  | 'settings.portal_updated'
+  // staff
+  | 'staff.deactivated'
+  | 'staff.invitation_accepted'
+  | 'staff.invitation_revoked'
+  | 'staff.invited'
+  | 'staff.reactivated'
+  | 'staff.role_changed'
+  | 'staff.signed_in'
+  // transfer_notice
+  | 'transfer_notice.announced'
+  | 'transfer_notice.lapsed'
+  | 'transfer_notice.received';
+
 export type AuditInput = {
   organizationId: string;
   actor: Actor;
-  action: string;
+  action: AuditAction;
   entityType: string;
   entityId: string;
   debtorId?: string | null;

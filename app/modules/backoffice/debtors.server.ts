@@ -20,11 +20,12 @@ import { amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils
 import { getDb, type Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/index.server';
 import { liftPauses, pauseActiveAt, pauseInvoices, type PauseReason } from '../dunning/index.server';
-import { issuePortalLink, isUuid, revokeAllLinks } from '../links/index.server';
+import { issuePortalLink, revokeAllLinks } from '../links/index.server';
 import { debtorEmailProps, emailLocale, queueCommunication } from '../mail/index.server';
 import { DEBTOR_FILTERS, type DebtorFilter } from './filters';
 import { likePattern, paged, PAGE_SIZE } from './search';
 import { debtorTimeline } from './timeline.server';
+import { isUuid } from '../../utils/ids';
 
 export { DEBTOR_FILTERS, type DebtorFilter };
 

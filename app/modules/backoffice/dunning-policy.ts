@@ -4,7 +4,7 @@
  * fields they concern. Pure.
  */
 import type { DunningPolicy } from '../../../db/schema';
-import type { MessageKey, Params } from '../../utils/i18n';
+import type { FieldError } from '../../utils/i18n';
 import {
   CONSUMER_COSTS_WAIT_DAYS,
   DEBTOR_KINDS,
@@ -22,7 +22,7 @@ export { MAX_STAGES };
 /** Blank rows the editor offers under the existing stages (it works without JavaScript). */
 export const BLANK_ROWS = 2;
 
-export type FieldError = { key: MessageKey; params?: Params };
+export type { FieldError };
 export type PolicyErrors = Record<string, FieldError>;
 
 /** A stage as typed in the form, with its row number there (errors point back at that row). */

@@ -15,10 +15,10 @@ import {
 import { amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { pauseActiveAt, type PauseReason } from '../dunning/index.server';
-import { isUuid } from '../links/index.server';
 import type { InvoiceStatusFilter, PauseFilter } from './filters';
 import { likePattern, paged, PAGE_SIZE } from './search';
 import { invoiceTimeline } from './timeline.server';
+import { isUuid } from '../../utils/ids';
 
 export type InvoiceListInput = {
   q?: string | null;

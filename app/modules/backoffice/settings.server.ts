@@ -7,7 +7,7 @@ import { files, organizations, type DunningPolicy, type PlanPolicy, type PortalS
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { sha256 } from '../../utils/token.server';
-import { audit } from '../audit/index.server';
+import { audit, type AuditAction } from '../audit/index.server';
 import { applyPolicyChange } from '../dunning/index.server';
 import { detectImageType, LOGO_MAX_BYTES } from './image-type';
 import type { BrandingFields } from './settings-forms';
@@ -32,7 +32,7 @@ function diff<T extends object>(before: T, after: Partial<T>) {
 
 async function saveSettings(
   staff: StaffRef,
-  action: string,
+  action: AuditAction,
   patch: Partial<typeof organizations.$inferInsert>,
   { clock = systemClock, extra }: { clock?: Clock; extra?: (tx: Tx) => Promise<Record<string, unknown>> } = {},
 ) {

@@ -39,12 +39,13 @@ import { hasForbiddenControlChars } from '../../utils/limits';
 import { audit, type Actor } from '../audit/index.server';
 import { formatIban } from '../payments/index';
 import {
+  type LedgerEntryInput,
   LedgerPlanStale,
+  OWED_SQL,
+  type PreparedLedgerEntries,
   prepareLedgerEntries,
   recordLedgerEntries,
   reverseLedgerEntry,
-  type LedgerEntryInput,
-  type PreparedLedgerEntries,
 } from '../ledger/index.server';
 import { BankImportError, type BankImportErrorCode } from './errors';
 import { BANK_PREVIEW_LINES, BANK_STATEMENT_MAX_BYTES, BANK_STATEMENT_MAX_LINES } from './limits';
@@ -575,7 +576,7 @@ async function bookChunk(tx: Tx, env: ChunkEnv, chunk: PreparedLine[]) {
       status: 'open' | 'paid' | 'credited' | 'written_off';
       owed: unknown;
     }>(sql`
-      select id, status, open_cents + costs_cents + interest_cents as owed from invoices
+      select id, status, ${OWED_SQL} as owed from invoices
       where organization_id = ${organizationId} and id = any(${`{${[...tentative].join(',')}}`}::uuid[])
       order by id for update`);
     for (const row of fresh) updateInvoiceFact(ctx, row.id, { status: row.status, owedCents: Number(row.owed) });
@@ -1045,7 +1046,7 @@ async function refreshReopened(
     due_date: string;
     payment_reference: string | null;
   }>(sql`
-    select id, number, debtor_id, status, open_cents + costs_cents + interest_cents as owed,
+    select id, number, debtor_id, status, ${OWED_SQL} as owed,
       due_date::text as due_date, payment_reference
     from invoices where organization_id = ${organizationId} and id = any(${`{${ids.join(',')}}`}::uuid[])`);
   for (const row of rows) {

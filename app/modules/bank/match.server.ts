@@ -23,6 +23,7 @@ import {
   normaliseStructuredRef,
 } from './references';
 import { type SystemNoteCode } from './notes';
+import { OWED_SQL } from '../ledger/index.server';
 
 export { readNote, systemNote, type SystemNoteCode } from './notes';
 
@@ -460,7 +461,8 @@ export function suggestFor(ctx: MatchContext, line: MatchLine): BankSuggestion[]
     if (open.length === 0) return;
     const sets = amountSets(open, line.amountCents);
     if (sets.kind === 'one') add(sets.invoices, rule, base + 30);
-    for (const single of open.filter((i) => i.owedCents === line.amountCents).slice(0, 3)) add([single], rule, base + 25);
+    for (const single of open.filter((i) => i.owedCents === line.amountCents).slice(0, 3))
+      add([single], rule, base + 25);
     add(open.slice(0, 10), rule, base);
   };
 
@@ -499,7 +501,8 @@ export function suggestFor(ctx: MatchContext, line: MatchLine): BankSuggestion[]
   const text = `${line.remittance ?? ''} ${line.structuredRef ?? ''}`;
   for (const digits of new Set(text.match(/(?<![0-9])[0-9]{4,}(?![0-9])/g) ?? [])) {
     const hits = ctx.byNumberTail.get(digits) ?? [];
-    if (hits.length > 0 && hits.length <= 3) for (const hit of hits) add([hit], 'reference', sameAmount([hit]) ? 45 : 35);
+    if (hits.length > 0 && hits.length <= 3)
+      for (const hit of hits) add([hit], 'reference', sameAmount([hit]) ? 45 : 35);
   }
 
   // Open invoices owing exactly this amount, when few do.
@@ -518,7 +521,7 @@ export function suggestFor(ctx: MatchContext, line: MatchLine): BankSuggestion[]
  */
 export async function loadMatchContext(tx: Tx, organizationId: string, lines: MatchLine[]): Promise<MatchContext> {
   const open = await tx.execute<InvoiceRow>(sql`
-    select id, number, debtor_id, status, open_cents + costs_cents + interest_cents as owed,
+    select id, number, debtor_id, status, ${OWED_SQL} as owed,
       due_date::text as due_date, payment_reference
     from invoices
     where organization_id = ${organizationId} and status = 'open'`);
@@ -527,7 +530,9 @@ export async function loadMatchContext(tx: Tx, organizationId: string, lines: Ma
   const early = { numberPrefixes: numberPrefixesOf(open), lineFacts: new WeakMap<MatchLine, LineFacts>() };
   // A line whose reference names an open invoice is decided by it (rule 1) and never reads its
   // text for invoice numbers: only the others need the (costly) number candidates.
-  const openRefs = new Set(open.flatMap((r) => (r.payment_reference ? [normaliseStructuredRef(r.payment_reference)] : [])));
+  const openRefs = new Set(
+    open.flatMap((r) => (r.payment_reference ? [normaliseStructuredRef(r.payment_reference)] : [])),
+  );
   for (const line of lines) {
     const { refs } = factsOf(early, line);
     let named = false;
@@ -541,7 +546,7 @@ export async function loadMatchContext(tx: Tx, organizationId: string, lines: Ma
     refCandidates.size + numberCandidates.size === 0
       ? []
       : await tx.execute<InvoiceRow>(sql`
-    select id, number, debtor_id, status, open_cents + costs_cents + interest_cents as owed,
+    select id, number, debtor_id, status, ${OWED_SQL} as owed,
       due_date::text as due_date, payment_reference
     from invoices
     where organization_id = ${organizationId} and status <> 'open'
@@ -607,4 +612,3 @@ export const sqlNormalisers = {
   number: SQL_NORMALISED_NUMBER,
   numberWithoutZeros: SQL_NUMBER_WITHOUT_ZEROS,
 };
-

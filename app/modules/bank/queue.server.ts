@@ -19,14 +19,13 @@ import { getDb, type Tx } from '../../utils/db.server';
 import { hasForbiddenControlChars, isAmountWithinLimit } from '../../utils/limits';
 import { audit, type Actor } from '../audit/index.server';
 import { formatIban } from '../payments/index';
-import { recordLedgerEntry } from '../ledger/index.server';
+import { OWED_SQL, recordLedgerEntry } from '../ledger/index.server';
 import { BankActionError } from './errors';
 import { learnIbans } from './import.server';
 import { BANK_MATCH_MAX_SPLITS, BANK_NOTE_MAX_LENGTH } from './limits';
 import { readNote, type SystemNoteCode } from './match.server';
+import { isUuid } from '../../utils/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 export type StatementSummary = {
@@ -456,7 +455,7 @@ export async function matchEntry(
         status: string;
         owed: unknown;
       }>(sql`
-        select id, number, debtor_id, status, open_cents + costs_cents + interest_cents as owed from invoices
+        select id, number, debtor_id, status, ${OWED_SQL} as owed from invoices
         where organization_id = ${organizationId} and id = any(${uuidArray(splits.map((s) => s.invoiceId))}::uuid[])
         order by id for update`);
       const byId = new Map(rows.map((r) => [r.id, r]));

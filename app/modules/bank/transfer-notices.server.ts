@@ -24,7 +24,6 @@ import { audit, type Actor } from '../audit/index.server';
 import { liftPauses, pauseInvoices } from '../dunning/index.server';
 import type { LedgerBatchListener, LedgerEvent, LedgerListener } from '../ledger/index.server';
 import { notifyFinance } from '../plans/index.server';
-import { isUuid } from '../links/index.server';
 import type { DebtorSession } from '../links/index.server';
 import {
   checkTransferDate,
@@ -33,6 +32,7 @@ import {
   transferNoticePause,
   type TransferNoticeErrors,
 } from './transfer-notice-rules';
+import { isUuid } from '../../utils/ids';
 
 type Options = { clock?: Clock };
 type NoticeSession = Pick<DebtorSession, 'organizationId' | 'debtorId'> & {

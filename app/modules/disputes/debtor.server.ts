@@ -5,13 +5,14 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { audit } from '../audit/index.server';
 import { pauseInvoices } from '../dunning/index.server';
-import { isUuid, ownInvoices, ownRows } from '../links/index.server';
+import { ownInvoices, ownRows } from '../links/index.server';
 import type { DebtorSession } from '../links/index.server';
 import { ACTIVE_STATUSES, disputeReference, isActiveStatus, type DisputeReason } from './constants';
 import type { CheckedFile, DisputeErrorCode } from './forms.server';
 import { loadContext, notifyDebtor, notifySupport } from './notify.server';
 import { closeDispute, frozenAt } from './resolve.server';
 import { attachmentsOf, insertMessage, isOpenDisputeConflict, lockDispute } from './store.server';
+import { isUuid } from '../../utils/ids';
 
 export type DebtorScope = Pick<DebtorSession, 'organizationId' | 'debtorId'>;
 type Options = { clock?: Clock };

@@ -1,3 +1,4 @@
+import { isUuid } from '../../utils/ids';
 /** Pure rules of the support inbox: filters and how urgent a waiting dispute looks. */
 
 export const STATUS_FILTERS = [
@@ -15,8 +16,6 @@ export type AgeFilter = (typeof AGE_FILTERS)[number];
 
 export type InboxFilters = { status: StatusFilter; age: AgeFilter; assignee: 'any' | 'me' | 'none' | string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Reads the inbox's query string; anything unknown falls back to the default. */
 export function parseInboxFilters(params: URLSearchParams): InboxFilters {
   const status = params.get('status');
@@ -25,7 +24,7 @@ export function parseInboxFilters(params: URLSearchParams): InboxFilters {
   return {
     status: (STATUS_FILTERS as readonly string[]).includes(status ?? '') ? (status as StatusFilter) : 'active',
     age: (AGE_FILTERS as readonly string[]).includes(age ?? '') ? (age as AgeFilter) : 'any',
-    assignee: ['any', 'me', 'none'].includes(assignee) || UUID.test(assignee) ? assignee : 'any',
+    assignee: ['any', 'me', 'none'].includes(assignee) || isUuid(assignee) ? assignee : 'any',
   };
 }
 

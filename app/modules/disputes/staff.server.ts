@@ -15,12 +15,12 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { audit } from '../audit/index.server';
 import { activePauses } from '../dunning/index.server';
-import { isUuid } from '../links/index.server';
 import { ACTIVE_STATUSES, disputeReference, isActiveStatus, WAITING_ON_SUPPORT } from './constants';
 import type { CheckedFile, DisputeErrorCode } from './forms.server';
 import { ageLevel, type InboxFilters } from './inbox';
 import { loadContext, notifyDebtor } from './notify.server';
 import { attachmentsOf, insertMessage, lockDispute } from './store.server';
+import { isUuid } from '../../utils/ids';
 
 export type StaffScope = { id: string; organizationId: string; name: string };
 type Options = { clock?: Clock };

@@ -8,5 +8,12 @@ export {
   parseDunningPolicy,
   type PolicyProblem,
 } from './policy';
-export { CONSUMER_COSTS_WAIT_DAYS, consumerCostsOwedFrom, nextActionFor, resumedNextAction } from './schedule';
+export {
+  CONSUMER_COSTS_WAIT_DAYS,
+  CONSUMER_TERM_DAYS,
+  consumerCostsOwedFrom,
+  nextActionFor,
+  resumedNextAction,
+} from './schedule';
 export { isAfterLetter, letterDelivered, type LetterOnRecord, type Prediction, predictSteps } from './step-plan';
+export { bikCosts } from './collection-costs';

@@ -29,7 +29,7 @@ import {
   type QueueCommunicationInput,
   queueCommunications,
 } from '../mail/index.server';
-import { issueReminderLinks } from './links.server';
+import { issueReminderLinks } from '../links/index.server';
 import { buildDunningProps, type DunningItem, type DunningMeta, type StepBefore } from './message';
 import { pauseActiveAt } from './pauses.server';
 import { validateDunningPolicy, validateStatutoryRates, type DebtorKind } from './policy';

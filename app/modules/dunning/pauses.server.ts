@@ -60,7 +60,7 @@ export async function pauseInvoices(
     ...open.map((i) => ({
       organizationId: input.organizationId,
       actor: input.actor,
-      action: 'dunning.paused',
+      action: 'dunning.paused' as const,
       entityType: 'invoice',
       entityId: i.id,
       debtorId: i.debtorId,
@@ -141,7 +141,7 @@ export async function liftPauses(
     ...open.map((i) => ({
       organizationId: input.organizationId,
       actor: input.actor,
-      action: 'dunning.resumed',
+      action: 'dunning.resumed' as const,
       entityType: 'invoice',
       entityId: i.id,
       debtorId: i.debtorId,
@@ -157,6 +157,29 @@ export async function liftPauses(
   return { lifted: lifted.length, resumed: open.map((i) => i.id) };
 }
 
+/**
+ * Brings forward the end of the active pauses of one source and reason (a provider's checkout
+ * that expires before the payment's own deadline: its payment_pending pause ends with it). Never
+ * lengthens a pause.
+ */
+export async function shortenPauses(
+  tx: Tx,
+  input: { organizationId: string; sourceId: string; reason: PauseReason; until: Date },
+) {
+  await tx
+    .update(dunningPauses)
+    .set({ until: input.until })
+    .where(
+      and(
+        eq(dunningPauses.organizationId, input.organizationId),
+        eq(dunningPauses.sourceId, input.sourceId),
+        eq(dunningPauses.reason, input.reason),
+        isNull(dunningPauses.liftedAt),
+        or(isNull(dunningPauses.until), gt(dunningPauses.until, input.until)),
+      ),
+    );
+}
+
 /** Active pause reasons per invoice. */
 export async function activePauses(tx: Tx, invoiceIds: string[], { clock = systemClock }: { clock?: Clock } = {}) {
   if (invoiceIds.length === 0) return new Map<string, PauseReason[]>();
@@ -166,5 +189,22 @@ export async function activePauses(tx: Tx, invoiceIds: string[], { clock = syste
     .where(and(inArray(dunningPauses.invoiceId, invoiceIds), pauseActiveAt(clock.now())));
   const map = new Map<string, PauseReason[]>();
   for (const r of rows) map.set(r.invoiceId, [...(map.get(r.invoiceId) ?? []), r.reason]);
+  return map;
+}
+
+/** Active pauses per invoice with their end (null: until lifted), for pages that say how long. */
+export async function activePauseDetails(
+  tx: Tx,
+  invoiceIds: string[],
+  { clock = systemClock }: { clock?: Clock } = {},
+): Promise<Map<string, { reason: PauseReason; until: Date | null }[]>> {
+  const map = new Map<string, { reason: PauseReason; until: Date | null }[]>();
+  if (invoiceIds.length === 0) return map;
+  const rows = await tx
+    .select({ invoiceId: dunningPauses.invoiceId, reason: dunningPauses.reason, until: dunningPauses.until })
+    .from(dunningPauses)
+    .where(and(inArray(dunningPauses.invoiceId, invoiceIds), pauseActiveAt(clock.now())));
+  for (const { invoiceId, reason, until } of rows)
+    map.set(invoiceId, [...(map.get(invoiceId) ?? []), { reason, until }]);
   return map;
 }

@@ -5,23 +5,22 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../utils/db.server';
-import type { Actor } from '../audit/index.server';
+import { audit, type Actor, type AuditAction } from '../audit/index.server';
+import { isUuid } from '../../utils/ids';
 
 export function jsonRows(rows: readonly Record<string, unknown>[]): string {
   return JSON.stringify(rows);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A uuid[] literal; refuses anything that is not a UUID, so it can never carry SQL. */
 export function uuidArray(ids: readonly string[]): string {
-  for (const id of ids) if (!UUID.test(id)) throw new Error(`not a UUID: ${id}`);
+  for (const id of ids) if (!isUuid(id)) throw new Error(`not a UUID: ${id}`);
   return `{${ids.join(',')}}`;
 }
 
 export type BulkAuditEvent = {
   organizationId: string;
-  action: string;
+  action: AuditAction;
   entityType: string;
   entityId: string;
   debtorId?: string | null;
@@ -29,24 +28,9 @@ export type BulkAuditEvent = {
   data?: Record<string, unknown>;
 };
 
-/** Audit events for a batch in one INSERT (same table and meaning as `audit()`). */
+/** Audit events for a batch, all by one actor at one moment: one INSERT, through `audit()`. */
 export async function insertAuditEvents(tx: Tx, actor: Actor, at: Date, events: BulkAuditEvent[]) {
-  if (events.length === 0) return;
-  await tx.execute(sql`
-    insert into audit_events (organization_id, actor_type, actor_id, action, entity_type, entity_id, debtor_id, invoice_id, data, created_at)
-    select e.organization_id, ${actor.type}::actor_type, ${actor.id ?? null}::text, e.action, e.entity_type, e.entity_id,
-           e.debtor_id, e.invoice_id, e.data, ${at.toISOString()}::timestamptz
-    from jsonb_to_recordset(${jsonRows(
-      events.map((e) => ({
-        organization_id: e.organizationId,
-        action: e.action,
-        entity_type: e.entityType,
-        entity_id: e.entityId,
-        debtor_id: e.debtorId ?? null,
-        invoice_id: e.invoiceId ?? null,
-        data: e.data ?? null,
-      })),
-    )}::jsonb) as e(organization_id uuid, action text, entity_type text, entity_id text, debtor_id uuid, invoice_id uuid, data jsonb)`);
+  await audit(tx, ...events.map((e) => ({ ...e, actor, at })));
 }
 
 // The costs and interest an invoice owes are money on it: the ledger owns that statement.

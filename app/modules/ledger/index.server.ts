@@ -7,7 +7,7 @@ export {
   onLedgerEvents,
   setResumeRule,
 } from './ledger-events.server';
-export { type InvoiceStepUpdate, updateInvoiceSteps } from './ledger-sql.server';
+export { type InvoiceStepUpdate, OWED_SQL, updateInvoiceSteps } from './ledger-sql.server';
 export {
   applyPaymentStatus,
   applyProviderSnapshot,

@@ -52,3 +52,6 @@ export async function updateInvoiceSteps(tx: Tx, now: Date, updates: InvoiceStep
     returning i.id`);
   return rows.map((r) => r.id);
 }
+
+/** What an invoice still owes, in SQL over an unqualified `invoices` row: the same sum as owedCents. */
+export const OWED_SQL = sql.raw('(open_cents + costs_cents + interest_cents)');

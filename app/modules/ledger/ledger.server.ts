@@ -40,7 +40,7 @@ import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, sendInOrder, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '../../utils/limits';
-import { audit, prepareAudit, type Actor, type AuditInput } from '../audit/index.server';
+import { audit, prepareAudit, type Actor, type AuditAction, type AuditInput } from '../audit/index.server';
 import { issuePortalLink } from '../links/index.server';
 import { debtorEmailPropsFrom, emailLocale, queueCommunication } from '../mail/index.server';
 import { allocate, oldestDueFirst, owedOf, unallocate, type Allocation, type AllocationInvoice } from './allocate';
@@ -54,6 +54,7 @@ import {
   type PaymentStatus,
 } from './ledger-events.server';
 import type { ProviderPaymentStatus, ProviderSnapshot } from './provider-snapshot';
+import { isUuid } from '../../utils/ids';
 
 export {
   offLedgerEvent,
@@ -202,7 +203,7 @@ function inTransaction<T>(tx: Tx | undefined, work: (tx: Tx) => Promise<T>): Pro
 }
 
 async function lockPayment(tx: Tx, paymentId: string, organizationId?: string): Promise<Payment> {
-  if (!UUID.test(paymentId)) throw new LedgerError('payment_not_found', `no payment ${paymentId}`);
+  if (!isUuid(paymentId)) throw new LedgerError('payment_not_found', `no payment ${paymentId}`);
   const [payment] = await tx
     .select()
     .from(payments)
@@ -211,8 +212,6 @@ async function lockPayment(tx: Tx, paymentId: string, organizationId?: string): 
   if (!payment) throw new LedgerError('payment_not_found', `no payment ${paymentId}`);
   return payment;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // --- locking and allocating ------------------------------------------------------------
 
@@ -381,7 +380,7 @@ type PlannedBooking = AppliedAllocation & {
   source: Payment['provider'];
   actor: Actor;
   /** The audit event of the payment itself. */
-  paymentEvent: { action: string; data: Record<string, unknown> };
+  paymentEvent: { action: AuditAction; data: Record<string, unknown> };
   from?: PaymentStatus;
   origin?: LedgerOrigin | null;
 };
@@ -558,7 +557,7 @@ function partialAction(source: Payment['provider']) {
       : 'invoice.partially_paid';
 }
 
-const ENTRY_ACTIONS: Record<LedgerSource, string> = {
+const ENTRY_ACTIONS: Record<LedgerSource, AuditAction> = {
   bank_transfer: 'payment.bank_transfer_recorded',
   external: 'payment.recorded_external',
   credit_note: 'payment.credit_note_recorded',
@@ -571,7 +570,7 @@ function checkEntry(input: LedgerEntryInput) {
     throw new LedgerError('invalid_entry', message);
   };
   if (!LEDGER_SOURCES.includes(input.source)) bad(`unknown ledger source ${String(input.source)}`);
-  if (!UUID.test(input.organizationId) || !UUID.test(input.debtorId)) bad('organizationId and debtorId must be UUIDs');
+  if (!isUuid(input.organizationId) || !isUuid(input.debtorId)) bad('organizationId and debtorId must be UUIDs');
   if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0 || input.amountCents > MAX_AMOUNT_CENTS) {
     bad(`amountCents must be a whole number of cents from 1 to ${MAX_AMOUNT_CENTS}`);
   }
@@ -588,7 +587,7 @@ function checkEntry(input: LedgerEntryInput) {
   }
   if (input.targets && input.targets.length > 1000) bad('at most 1000 target invoices');
   for (const target of input.targets ?? []) {
-    if (!UUID.test(target.invoiceId)) bad('target invoiceId must be a UUID');
+    if (!isUuid(target.invoiceId)) bad('target invoiceId must be a UUID');
     const cap = target.amountCents;
     if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 0 || cap > MAX_AMOUNT_CENTS)) {
       bad('a target amountCents must be a whole, non-negative number of cents');
@@ -1674,7 +1673,7 @@ export async function queuePaymentReceived(paymentId: string, { clock = systemCl
 
 type ReversalKind = 'refund' | 'chargeback' | 'returned';
 
-const REVERSAL_ACTIONS: Record<ReversalKind, string> = {
+const REVERSAL_ACTIONS: Record<ReversalKind, AuditAction> = {
   refund: 'payment.refunded',
   chargeback: 'payment.charged_back',
   returned: 'payment.returned',
@@ -1849,7 +1848,7 @@ async function reverseLocked(
     ...touched.map(({ invoice, amount: reversed }) => ({
       organizationId: payment.organizationId,
       actor,
-      action: reopened.includes(invoice.id) ? 'invoice.reopened' : 'invoice.payment_reversed',
+      action: reopened.includes(invoice.id) ? ('invoice.reopened' as const) : ('invoice.payment_reversed' as const),
       entityType: 'invoice',
       entityId: invoice.id,
       debtorId: payment.debtorId,
@@ -1919,7 +1918,7 @@ export async function reverseLedgerEntry(
   if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0 || input.amountCents > MAX_AMOUNT_CENTS) {
     throw new LedgerError('invalid_entry', 'amountCents must be a positive whole number of cents');
   }
-  if (!UUID.test(input.organizationId)) throw new LedgerError('invalid_entry', 'organizationId must be a UUID');
+  if (!isUuid(input.organizationId)) throw new LedgerError('invalid_entry', 'organizationId must be a UUID');
   const payment = await lockPayment(tx, input.paymentId, input.organizationId);
   if (!SETTLED.has(payment.status)) {
     throw new LedgerError('not_paid', `payment ${payment.id} is ${payment.status}; nothing to reverse`);

@@ -2,13 +2,6 @@ import { and, eq, type SQL } from 'drizzle-orm';
 import { invoices } from '../../../db/schema';
 import type { DebtorSession } from './session.server';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a well-formed id; anything else is answered 404 before it reaches SQL. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
-
 /**
  * The debtor's own invoices: every portal query of invoices starts from this condition, so
  * another debtor's (or another creditor's) invoice id simply finds nothing.

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import type { PortalLink } from '../../../db/schema';
 import { getKeyRing, LINK_ALG, type KeyRing } from './keys.server';
+import { isUuid } from '../../utils/ids';
 
 export const LINK_ISSUER = 'voldaan';
 export const LINK_AUDIENCE = 'voldaan-portal';
@@ -38,8 +39,6 @@ export type VerifyFailure = 'malformed' | 'unknown_key' | 'bad_signature' | 'exp
 export type VerifyResult =
   { ok: true; claims: LinkClaims } | { ok: false; reason: VerifyFailure; organizationId?: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Verifies a link token: only Ed25519, our issuer and audience, not expired, signed by a key
  * in the ring. An expired but genuine token still tells which creditor it was for, so the
@@ -70,7 +69,7 @@ export async function verifyLinkToken(token: string, now: Date, ring?: KeyRing):
   };
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: verifying }), options);
-    if (!UUID.test(String(payload.sub)) || !UUID.test(String(payload.org))) return { ok: false, reason: 'bad_claims' };
+    if (!isUuid(String(payload.sub)) || !isUuid(String(payload.org))) return { ok: false, reason: 'bad_claims' };
     return { ok: true, claims: payload as unknown as LinkClaims };
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
@@ -78,7 +77,7 @@ export async function verifyLinkToken(token: string, now: Date, ring?: KeyRing):
       return {
         ok: false,
         reason: 'expired',
-        organizationId: typeof org === 'string' && UUID.test(org) ? org : undefined,
+        organizationId: typeof org === 'string' && isUuid(org) ? org : undefined,
       };
     }
     if (error instanceof errors.JWKSNoMatchingKey) return { ok: false, reason: 'unknown_key' };

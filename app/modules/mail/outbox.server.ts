@@ -25,9 +25,10 @@ import {
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/index.server';
+import { audit, type Actor, type AuditAction } from '../audit/index.server';
 import { addressOf, formatFrom } from './address';
 import { deliverViaResend, type DeliveryResult } from './resend.server';
+import { isUuid } from '../../utils/ids';
 
 export const SEND_TASK = 'send_communication';
 /** Delivery attempts before a communication is given up as failed (also the job's max_attempts). */
@@ -131,14 +132,12 @@ export async function queueCommunications(
   return planned.map((p) => (p ? (byInsertedId.get(p.id) ?? null) : null));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * graphile_worker.add_jobs is add_job for many jobs in one call: job key 'comm:<id>' (a
  * second enqueue of the same communication replaces the first) and MAX_SEND_ATTEMPTS tries.
  */
 async function enqueueSendJobs(tx: Tx, ids: string[]) {
-  if (!ids.every((id) => UUID.test(id))) throw new Error('communication ids must be UUIDs');
+  if (!ids.every((id) => isUuid(id))) throw new Error('communication ids must be UUIDs');
   const idArray = `{${ids.join(',')}}`;
   await tx.execute(sql`
     select graphile_worker.add_jobs(array(
@@ -363,7 +362,7 @@ async function fail(
   return { status: 'failed', error };
 }
 
-function auditComm(tx: Tx, comm: Communication, action: string, data: Record<string, unknown>, at: Date) {
+function auditComm(tx: Tx, comm: Communication, action: AuditAction, data: Record<string, unknown>, at: Date) {
   return audit(tx, {
     organizationId: comm.organizationId,
     actor: MAILER,

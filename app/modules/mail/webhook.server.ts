@@ -11,10 +11,10 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { audit, type Actor } from '../audit/index.server';
+import { isUuid } from '../../utils/ids';
 
 const PROVIDER = 'resend';
 const RESEND: Actor = { type: 'provider', id: PROVIDER };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type SvixHeaders = { id: string | null; timestamp: string | null; signature: string | null };
 
@@ -107,7 +107,7 @@ async function findCommunication(tx: Tx, event: ResendEvent): Promise<Communicat
     if (byProvider) return byProvider;
   }
   const tagged = event.data.tags?.communication_id;
-  if (tagged && UUID.test(tagged)) {
+  if (tagged && isUuid(tagged)) {
     const [byTag] = await tx.select().from(communications).where(eq(communications.id, tagged)).for('update');
     return byTag;
   }

@@ -22,13 +22,13 @@
  */
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { debtors, dunningPauses, invoices, payments, type Invoice, type Payment } from '../../../db/schema';
+import { debtors, invoices, payments, type Invoice, type Payment } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { translate, type Locale } from '../../utils/i18n';
 import { audit } from '../audit/index.server';
-import { pauseInvoices } from '../dunning/index.server';
+import { pauseInvoices, shortenPauses } from '../dunning/index.server';
 import { ownInvoices } from '../links/index.server';
 import type { DebtorSession } from '../links/index.server';
 import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from '../ledger/index.server';
@@ -555,10 +555,12 @@ export async function openProviderCheckout(
         })
         .where(eq(payments.id, payment.id));
       if (providerExpiry < expiresAt) {
-        await tx
-          .update(dunningPauses)
-          .set({ until: new Date(providerExpiry.getTime() + PAUSE_MARGIN_MS) })
-          .where(and(eq(dunningPauses.sourceId, payment.id), eq(dunningPauses.reason, 'payment_pending')));
+        await shortenPauses(tx, {
+          organizationId: payment.organizationId,
+          sourceId: payment.id,
+          reason: 'payment_pending',
+          until: new Date(providerExpiry.getTime() + PAUSE_MARGIN_MS),
+        });
       }
     });
     return { ok: true, paymentId: payment.id, checkoutUrl: result.checkoutUrl, reused: false };

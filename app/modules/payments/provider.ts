@@ -4,12 +4,12 @@
  * webhook delivery into a verified snapshot of the payment. Everything else (what is owed,
  * what a status means for the ledger, pausing dunning) is provider-independent.
  */
+import type { Locale } from '../../utils/i18n';
+// What a provider reports is what the ledger applies: the two types live with the ledger.
+import type { ProviderPaymentStatus, ProviderSnapshot } from '../ledger/index';
 
 export type ProviderName = 'mollie' | 'stripe' | 'demo';
 export type OnlineMethod = 'ideal' | 'creditcard';
-
-// What a provider reports is what the ledger applies: the two types live with the ledger.
-import type { ProviderPaymentStatus, ProviderSnapshot } from '../ledger/index';
 
 export type { ProviderPaymentStatus, ProviderSnapshot };
 
@@ -28,7 +28,7 @@ export type CheckoutInput = {
   description: string;
   lines: CheckoutLine[];
   method: OnlineMethod;
-  locale: 'nl' | 'en';
+  locale: Locale;
   customerEmail?: string;
   /** Where the provider sends the debtor back: our return page for this payment. */
   returnUrl: string;

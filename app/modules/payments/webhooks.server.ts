@@ -10,7 +10,6 @@ import { and, eq } from 'drizzle-orm';
 import { organizations, payments, webhookEvents, type Payment } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { isUuid } from '../links/index.server';
 import { demoProviderAllowed } from './demo.server';
 import { applyProviderSnapshot } from '../ledger/index.server';
 import { mollieWebhookId } from './mollie.server';
@@ -23,6 +22,7 @@ import {
   resolveEnvironmentStripe,
   type ProviderConfig,
 } from './providers.server';
+import { isUuid } from '../../utils/ids';
 
 export type WebhookOutcome = { status: number; body: string };
 

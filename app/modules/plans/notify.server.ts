@@ -13,6 +13,7 @@ import { isLocale, translate, type Locale, type MessageKey, type Params } from '
 import { formatMoney } from '../../utils/money';
 import { issuePortalLink } from '../links/index.server';
 import { queueCommunication } from '../mail/index.server';
+import { owedCents } from '../ledger/index';
 
 type DebtorTemplate = Exclude<TemplateName, 'staff_notification'>;
 type ExtraProps<T extends DebtorTemplate> = Omit<TemplateProps[T], keyof DebtorEmailProps>;
@@ -22,7 +23,7 @@ export function emailLocale(value: string | null | undefined): EmailLocale {
 }
 
 export function invoiceOwed(i: Pick<Invoice, 'openCents' | 'costsCents' | 'interestCents'>) {
-  return i.openCents + i.costsCents + i.interestCents;
+  return owedCents(i);
 }
 
 async function organizationFor(tx: Tx, organizationId: string) {

@@ -6,7 +6,7 @@
  */
 import type { PlanPolicy } from '../../../db/schema/organizations';
 import { addDays, daysBetween } from '../../utils/clock';
-import type { MessageKey } from '../../utils/i18n';
+import type { FieldError } from '../../utils/i18n';
 import { splitCents } from '../../utils/money';
 
 /** The remainder cent(s) of a split go onto the first installment, always. */
@@ -42,13 +42,7 @@ export type ScheduledPayment = {
   downPayment: boolean;
 };
 
-/** A message key with its parameters; amounts (cents) and days are formatted in the reader's locale. */
-export type FieldError = {
-  key: MessageKey;
-  params?: Record<string, string | number>;
-  money?: Record<string, number>;
-  days?: Record<string, string>;
-};
+export type { FieldError };
 export type PlanField = 'invoices' | 'installmentCount' | 'frequency' | 'firstDate' | 'downPayment' | 'reason' | 'form';
 export type FieldErrors = Partial<Record<PlanField, FieldError>>;
 

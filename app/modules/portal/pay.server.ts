@@ -16,11 +16,20 @@ import {
   type ProviderName,
   ProviderUnavailableError,
 } from '../payments/index';
-import { adapterFor, creditKeyFor, epcPayload, epcQrSvg, type PaySelection, providerConfigFor, resolveProviderConfig } from '../payments/index.server';
+import {
+  adapterFor,
+  creditKeyFor,
+  epcPayload,
+  epcQrSvg,
+  type PaySelection,
+  providerConfigFor,
+  resolveProviderConfig,
+} from '../payments/index.server';
 import { getPortalOverview } from './portal.server';
-import { isUuid, ownInvoices, ownRows } from '../links/index.server';
+import { ownInvoices, ownRows } from '../links/index.server';
 import type { DebtorSession } from '../links/index.server';
 import { applyProviderSnapshot, isFinalStatus, owedCents } from '../ledger/index.server';
+import { isUuid } from '../../utils/ids';
 
 type Options = { clock?: Clock };
 
@@ -46,7 +55,7 @@ export async function getPayPage(session: DebtorSession, { clock = systemClock }
       number: i.number,
       description: i.description,
       dueDate: i.dueDate,
-      owedCents: i.openCents + i.costsCents + i.interestCents,
+      owedCents: owedCents(i),
       overdueDays: i.overdueDays,
       paymentPending: i.next.kind === 'paused' && i.next.reason === 'payment_pending',
     }))

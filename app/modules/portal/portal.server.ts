@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   communications,
   debtors,
@@ -10,12 +10,14 @@ import {
 } from '../../../db/schema';
 import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { findLetters } from '../dunning/index.server';
+import { activePauseDetails, findLetters } from '../dunning/index.server';
 import { isAfterLetter, predictSteps, type LetterOnRecord, type Prediction } from '../dunning/index';
 import { moneyEntry, type MoneyEntry } from './money-entries';
 import { currentStages, nextStep, overdueDays, type NextStep, type PauseReason, type PortalStage } from './next-step';
-import { isUuid, ownInvoices } from '../links/index.server';
+import { ownInvoices } from '../links/index.server';
 import type { DebtorSession } from '../links/index.server';
+import { isUuid } from '../../utils/ids';
+import { owedCents } from '../ledger/index';
 
 export type PortalInvoice = {
   id: string;
@@ -71,22 +73,9 @@ async function planFor(
   return { predictions: new Map(active.map((r, n) => [r.id, predicted[n]])), letters };
 }
 
-async function activePauses(invoiceIds: string[], now: Date) {
-  if (invoiceIds.length === 0) return new Map<string, { reason: PauseReason; until: Date | null }[]>();
-  const rows = await getDb()
-    .select({ invoiceId: dunningPauses.invoiceId, reason: dunningPauses.reason, until: dunningPauses.until })
-    .from(dunningPauses)
-    .where(
-      and(
-        inArray(dunningPauses.invoiceId, invoiceIds),
-        isNull(dunningPauses.liftedAt),
-        or(isNull(dunningPauses.until), gt(dunningPauses.until, now)),
-      ),
-    );
-  const map = new Map<string, { reason: PauseReason; until: Date | null }[]>();
-  for (const row of rows) map.set(row.invoiceId, [...(map.get(row.invoiceId) ?? []), row]);
-  return map;
-}
+/** The pauses in force now, as dunning keeps them. */
+const activePauses = (invoiceIds: string[], now: Date) =>
+  activePauseDetails(getDb(), invoiceIds, { clock: { now: () => now } });
 
 function shape(
   session: DebtorSession,
@@ -143,14 +132,14 @@ export async function getPortalOverview(session: DebtorSession, { clock = system
   );
   const plan = await planFor(session, rows, pauses, { now, emailBlocked });
   const open = rows.map((r) => shape(session, r, { pauses, plan, today }));
-  const outstandingCents = open.reduce((s, i) => s + i.openCents + i.costsCents + i.interestCents, 0);
+  const outstandingCents = open.reduce((s, i) => s + owedCents(i), 0);
   const overdue = open.filter((i) => i.overdueDays > 0);
   return {
     today,
     invoices: open,
     totals: {
       outstandingCents,
-      overdueCents: overdue.reduce((s, i) => s + i.openCents + i.costsCents + i.interestCents, 0),
+      overdueCents: overdue.reduce((s, i) => s + owedCents(i), 0),
       overdueCount: overdue.length,
       openCount: open.length,
       creditCents: session.debtor.creditCents,

@@ -10,10 +10,10 @@ import { getDb, type Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { randomToken, sha256 } from '../../utils/token.server';
 import { audit } from '../audit/index.server';
-import { isUuid } from '../links/index.server';
 import { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES } from './team';
 import type { StaffRole } from './auth.server';
 import { hashPassword } from './password.server';
+import { isUuid } from '../../utils/ids';
 
 export { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES };
 

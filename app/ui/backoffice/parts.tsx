@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { FieldError } from '../../modules/backoffice/index';
 import { pauseReasonLabel } from '../../modules/backoffice/index';
 import { STATUS_BADGE } from '../../modules/mail/index';
-import type { MessageKey } from '../../utils/i18n';
+import type { Locale, MessageKey } from '../../utils/i18n';
 import { useLocale, useT } from '../../utils/i18n/react';
 import { centsToDecimalString, formatMoney } from '../../utils/money';
 
@@ -195,7 +195,7 @@ export function TextField({
 }
 
 /** Cents as a person types them in this locale, without grouping: 2500 -> "25,00" / "25.00". */
-export function centsInput(cents: number, locale: 'nl' | 'en') {
+export function centsInput(cents: number, locale: Locale) {
   const text = centsToDecimalString(cents);
   return locale === 'nl' ? text.replace('.', ',') : text;
 }

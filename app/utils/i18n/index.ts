@@ -35,6 +35,17 @@ export function isLocale(value: unknown): value is Locale {
 
 export type Params = Record<string, string | number>;
 
+/**
+ * A refusal shown next to a form field: a message key with its parameters; amounts (cents) and
+ * days are formatted in the reader's locale. The one shape every form's errors take.
+ */
+export type FieldError = {
+  key: MessageKey;
+  params?: Params;
+  money?: Record<string, number>;
+  days?: Record<string, string>;
+};
+
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
   const template = messages[locale][key] ?? messages.nl[key];
   if (template === undefined) {

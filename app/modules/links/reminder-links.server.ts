@@ -1,13 +1,13 @@
 /**
- * Signed portal links for a whole batch of reminders: one INSERT for all of them. Same tokens
- * and records as `issuePortalLink` (links module), which costs two statements per link.
+ * Signed portal links for a whole batch of reminders (the dunning pass): one INSERT for all of
+ * them. Same tokens and records as `issuePortalLink`, which costs two statements per link.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
-import { getKeyRing, signLinkToken } from '../links/index.server';
-import { jsonRows } from './sql.server';
+import { getKeyRing } from './keys.server';
+import { signLinkToken } from './tokens.server';
 
 export type ReminderLinkRequest = {
   organizationId: string;
@@ -47,7 +47,7 @@ export async function issueReminderLinks(
   await tx.execute(sql`
     insert into portal_links (jti, organization_id, debtor_id, purpose, target, communication_id, issued_at, expires_at)
     select r.jti, r.organization_id, r.debtor_id, 'reminder', '/portal', r.communication_id, ${issuedAt.toISOString()}::timestamptz, r.expires_at
-    from jsonb_to_recordset(${jsonRows(
+    from jsonb_to_recordset(${JSON.stringify(
       planned.map((p) => ({
         jti: p.jti,
         organization_id: p.organizationId,
