@@ -1,26 +1,15 @@
-import { createCookie, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { debtorSessions, debtors, organizations, type Debtor, type Organization } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
 import { randomToken, sha256 } from '../../utils/token.server';
+import { sessionCookie } from '../../utils/session-cookie.server';
 
 export const PORTAL_IDLE_MS = 30 * 60_000;
 export const PORTAL_ABSOLUTE_MS = 12 * 3_600_000;
 
-let cookie: ReturnType<typeof createCookie> | undefined;
-function portalCookie() {
-  const env = getEnv();
-  cookie ??= createCookie(env.NODE_ENV === 'production' ? '__Host-vd_portal' : 'vd_portal', {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: env.NODE_ENV === 'production',
-    path: '/',
-    secrets: [env.SESSION_SECRET],
-  });
-  return cookie;
-}
+const portalCookie = () => sessionCookie('vd_portal');
 
 export type DebtorSession = {
   sessionId: string;

@@ -1,13 +1,13 @@
-import { createCookie, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { organizations, staffSessions, staffUsers, type StaffUser } from '../../../db/schema';
 import { getDb } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { clearLimit, clientIp, hit } from '../../utils/rate-limit.server';
 import { randomToken, sha256 } from '../../utils/token.server';
 import { audit } from '../audit/index.server';
 import { burnPasswordCheck, verifyPassword } from './password.server';
+import { sessionCookie } from '../../utils/session-cookie.server';
 
 export type StaffRole = StaffUser['role'];
 export type SignedInStaff = Pick<StaffUser, 'id' | 'email' | 'name' | 'role' | 'organizationId'> & {
@@ -21,18 +21,7 @@ export const LOGIN_LIMIT_PER_EMAIL = 5;
 export const LOGIN_LIMIT_PER_IP = 30;
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 
-let cookie: ReturnType<typeof createCookie> | undefined;
-function staffCookie() {
-  const env = getEnv();
-  cookie ??= createCookie(env.NODE_ENV === 'production' ? '__Host-vd_staff' : 'vd_staff', {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: env.NODE_ENV === 'production',
-    path: '/',
-    secrets: [env.SESSION_SECRET],
-  });
-  return cookie;
-}
+const staffCookie = () => sessionCookie('vd_staff');
 
 export type LoginResult =
   { ok: true; setCookie: string; staff: StaffUser } | { ok: false; reason: 'invalid' | 'throttled' };
