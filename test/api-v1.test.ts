@@ -12,10 +12,10 @@ import {
 } from '../db/schema';
 import { DEFAULT_DUNNING_POLICY } from '../app/modules/dunning/default-policy';
 import { nextActionFor } from '../app/modules/dunning/schedule';
-import { InvoiceInput, SettleInput } from '../app/modules/invoices/api-schemas';
+import { InvoiceInput, SettleInput } from '../app/modules/api/schemas';
 import { generatedPaymentReference } from '../app/modules/invoices/intake.server';
 import { isValidBetalingskenmerk } from '../app/modules/payments/payment-reference';
-import { revokeApiKey } from '../app/modules/staff/api-keys.server';
+import { revokeApiKey } from '../app/modules/api/keys.server';
 import * as catchAllRoute from '../app/routes/api.v1.$';
 import * as debtorRoute from '../app/routes/api.v1.debtors.$externalRef';
 import * as invoiceRoute from '../app/routes/api.v1.invoices.$number';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, debtors, invoices, payments, type Organization } from '../db/schema';
-import { parseHoldForm } from '../app/modules/backoffice/hold-form';
+import { parseHoldForm } from '../app/modules/dunning/hold-form';
 import { parseBranding } from '../app/modules/backoffice/settings-forms';
 import { creditSchema, fieldErrors, messageSchema, openDisputeSchema } from '../app/modules/disputes/forms.server';
 import type { CsvPreview, ImportDone, ImportFailure, UblPreview } from '../app/modules/invoices/import-flow.server';

@@ -4,7 +4,7 @@ import { communications, invoices, type Communication } from '../db/schema';
 import { sendCommunication } from '../app/modules/mail/outbox.server';
 import type { Clock } from '../app/utils/clock';
 import { getDb } from '../app/utils/db.server';
-import '../app/modules/dunning/tasks.server';
+import '../app/modules/dunning/dunning.task.server';
 
 export async function communicationsOf(debtorId: string): Promise<Communication[]> {
   return getDb()

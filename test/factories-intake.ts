@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Organization, StaffUser } from '../db/schema';
-import { createApiKey } from '../app/modules/staff/api-keys.server';
+import { createApiKey } from '../app/modules/api/keys.server';
 import { action as loginAction } from '../app/routes/login';
 import { createStaff, TEST_PASSWORD } from './factories';
 import { cookieFrom, formRequest, routeArgs, settle } from './http';

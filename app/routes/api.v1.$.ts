@@ -1,4 +1,4 @@
-import { apiHandler, notFound } from '../modules/invoices/index.server';
+import { apiHandler, notFound } from '../modules/api/index.server';
 
 /** Anything else under /api/v1 answers in the API's JSON error shape, not with an HTML page. */
 const unknownPath = () => apiHandler(null, async () => notFound('No such endpoint. See /api/v1/openapi.json.'));

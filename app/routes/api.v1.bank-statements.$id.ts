@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { BankStatementQuery, getStatementForApi } from '../modules/bank/index.server';
-import { apiHandler, apiJson, authenticate, methodNotAllowed, parseOrThrow } from '../modules/invoices/index.server';
+import { apiHandler, apiJson, authenticate, BankStatementQuery, getStatementForApi, methodNotAllowed, parseOrThrow } from '../modules/api/index.server';
 
 /** A statement imported earlier, with the outcome of every line (paged by offset and limit). */
 export const loader = ({ request, params }: LoaderFunctionArgs) =>

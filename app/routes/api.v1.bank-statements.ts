@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { postStatementForApi } from '../modules/bank/index.server';
-import { apiHandler, apiJson, authenticate, methodNotAllowed } from '../modules/invoices/index.server';
+import { apiHandler, apiJson, authenticate, methodNotAllowed, postStatementForApi } from '../modules/api/index.server';
 
 const ALLOWED = ['POST'];
 

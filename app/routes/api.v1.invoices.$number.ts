@@ -1,15 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import {
-  apiHandler,
-  apiJson,
-  authenticate,
-  getInvoiceForApi,
-  methodNotAllowed,
-  parseOrThrow,
-  putInvoiceForApi,
-  readJson,
-} from '../modules/invoices/index.server';
-import { InvoiceInput, InvoiceNumber } from '../modules/invoices/index';
+import { apiHandler, apiJson, authenticate, getInvoiceForApi, methodNotAllowed, parseOrThrow, putInvoiceForApi, readJson } from '../modules/api/index.server';
+import { InvoiceInput, InvoiceNumber } from '../modules/api/index';
 
 const ALLOWED = ['GET', 'PUT'];
 

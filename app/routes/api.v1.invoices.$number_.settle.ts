@@ -1,14 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import {
-  apiHandler,
-  apiJson,
-  authenticate,
-  methodNotAllowed,
-  parseOrThrow,
-  readJson,
-  settleInvoiceForApi,
-} from '../modules/invoices/index.server';
-import { InvoiceNumber, SettleInput } from '../modules/invoices/index';
+import { apiHandler, apiJson, authenticate, methodNotAllowed, parseOrThrow, readJson, settleInvoiceForApi } from '../modules/api/index.server';
+import { InvoiceNumber, SettleInput } from '../modules/api/index';
 
 const ALLOWED = ['POST'];
 

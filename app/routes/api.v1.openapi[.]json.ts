@@ -1,5 +1,5 @@
-import { apiHandler, apiJson, methodNotAllowed } from '../modules/invoices/index.server';
-import { openApiDocument } from '../modules/invoices/index';
+import { apiHandler, apiJson, methodNotAllowed } from '../modules/api/index.server';
+import { openApiDocument } from '../modules/api/index';
 import { getEnv } from '../utils/env.server';
 
 /** Public: the document describes the API and holds no data. */

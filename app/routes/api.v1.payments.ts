@@ -1,13 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import {
-  apiHandler,
-  apiJson,
-  authenticate,
-  listPaymentsForApi,
-  methodNotAllowed,
-  parseOrThrow,
-} from '../modules/invoices/index.server';
-import { PaymentsQuery } from '../modules/invoices/index';
+import { apiHandler, apiJson, authenticate, listPaymentsForApi, methodNotAllowed, parseOrThrow } from '../modules/api/index.server';
+import { PaymentsQuery } from '../modules/api/index';
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   apiHandler(request, async () => {

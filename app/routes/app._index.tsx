@@ -1,7 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { getDashboard, type AgeingBucket } from '../modules/backoffice/index.server';
-import { pauseReasonLabel } from '../modules/backoffice/index';
+import { pauseReasonLabel } from '../modules/debtors/index';
 import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import { BarChart, LineChart, type Tone } from '../ui/backoffice/charts';

@@ -1,16 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import {
-  clearDebtorFlag,
-  getDebtorDetail,
-  liftManualHold,
-  placeManualHold,
-  revokeDebtorLinks,
-  sendFreshLink,
-} from '../modules/backoffice/index.server';
-import type { FieldError } from '../modules/backoffice/index';
-import { DEBTOR_INTENT, parseHoldForm, templateLabel, TIMELINE_LIMIT } from '../modules/backoffice/index';
+import { clearDebtorFlag, getDebtorDetail, liftManualHold, placeManualHold, revokeDebtorLinks, sendFreshLink } from '../modules/debtors/index.server';
+import type { FieldError } from '../utils/i18n';
+import { DEBTOR_INTENT } from '../modules/backoffice/index';
+import { parseHoldForm } from '../modules/dunning/index';
+import { templateLabel, TIMELINE_LIMIT } from '../modules/debtors/index';
 import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import {

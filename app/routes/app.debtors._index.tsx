@@ -1,7 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { listDebtors } from '../modules/backoffice/index.server';
-import { DEBTOR_FILTERS, type DebtorFilter, pageFrom } from '../modules/backoffice/index';
+import { listDebtors } from '../modules/debtors/index.server';
+import { DEBTOR_FILTERS, type DebtorFilter } from '../modules/debtors/index';
+import { pageFrom } from '../utils/search';
 import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import { Empty, flagReasonKey, Pagination, useMoney } from '../ui/backoffice/parts';

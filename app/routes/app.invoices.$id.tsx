@@ -1,15 +1,12 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { getInvoiceDetail, invoiceDebtorId, liftManualHold, placeManualHold } from '../modules/backoffice/index.server';
-import type { FieldError } from '../modules/backoffice/index';
-import {
-  INVOICE_INTENT,
-  parseHoldForm,
-  pauseReasonLabel,
-  templateLabel,
-  TIMELINE_LIMIT,
-} from '../modules/backoffice/index';
+import { getInvoiceDetail, invoiceDebtorId } from '../modules/backoffice/index.server';
+import { liftManualHold, placeManualHold } from '../modules/debtors/index.server';
+import type { FieldError } from '../utils/i18n';
+import { INVOICE_INTENT } from '../modules/backoffice/index';
+import { parseHoldForm } from '../modules/dunning/index';
+import { pauseReasonLabel, templateLabel, TIMELINE_LIMIT } from '../modules/debtors/index';
 import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import {

@@ -1,13 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import {
-  INVOICE_STATUS_FILTERS,
-  type InvoiceStatusFilter,
-  pageFrom,
-  PAUSE_FILTERS,
-  type PauseFilter,
-  pauseReasonLabel,
-} from '../modules/backoffice/index';
+import { INVOICE_STATUS_FILTERS, type InvoiceStatusFilter, PAUSE_FILTERS, type PauseFilter } from '../modules/backoffice/index';
+import { pageFrom } from '../utils/search';
+import { pauseReasonLabel } from '../modules/debtors/index';
 import { listInvoices, maxDunningStage } from '../modules/backoffice/index.server';
 import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';

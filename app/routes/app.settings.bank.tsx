@@ -8,7 +8,7 @@ import {
   listBankAccounts,
   removeBankAccount,
 } from '../modules/bank/index.server';
-import type { FieldError } from '../modules/backoffice/index';
+import type { FieldError } from '../utils/i18n';
 import { formatIban, isValidIban, normalizeIban } from '../modules/payments/index';
 import { requireStaff } from '../modules/staff/index.server';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';

@@ -2,18 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import type { DunningStage } from '../../db/schema';
-import {
-  BLANK_ROWS,
-  checkDunningForm,
-  type Flow,
-  FLOWS,
-  MAX_STAGES,
-  type PolicyErrors,
-  STAGE_TEMPLATES,
-  type StageInput,
-  stagesFromForm,
-  templateLabel,
-} from '../modules/backoffice/index';
+import { BLANK_ROWS, checkDunningForm, type Flow, FLOWS, MAX_STAGES, type PolicyErrors, STAGE_TEMPLATES, type StageInput, stagesFromForm } from '../modules/dunning/index';
+import { templateLabel } from '../modules/debtors/index';
 import { getOrganizationSettings, saveDunningPolicy } from '../modules/backoffice/index.server';
 import { requireStaff } from '../modules/staff/index.server';
 import { FieldMessage } from '../ui/backoffice/parts';

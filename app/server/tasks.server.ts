@@ -9,9 +9,9 @@
  */
 import '../modules/mail/send-communication.task.server';
 import '../modules/bank/transfer-notices.task.server';
-import '../modules/dunning/tasks.server';
+import '../modules/dunning/dunning.task.server';
 import '../modules/links/fresh-link.task.server';
-import '../modules/payments/tasks.server';
+import '../modules/payments/payments.task.server';
 import '../modules/plans/maintenance.server';
 
 export { registerCron, registerTask, registeredCrontab, registeredTaskList } from '../modules/jobs/registry.server';

@@ -1,7 +1,8 @@
 import { inArray, sql } from 'drizzle-orm';
 import { staffUsers } from '../../db/schema';
 import { DEMO_DEBTOR_EMAIL, DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
-import { findDebtorsByIdOrEmail, issuePortalLink } from '../modules/links/index.server';
+import { issuePortalLink } from '../modules/links/index.server';
+import { findDebtorsByIdOrEmail } from '../modules/debtors/index.server';
 import { getDb } from '../utils/db.server';
 import type { Env } from '../utils/env.server';
 

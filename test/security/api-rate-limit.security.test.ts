@@ -7,7 +7,7 @@
 import { and, count, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoices, rateLimits } from '../../db/schema';
-import { API_BAD_KEY_LIMIT_PER_MINUTE } from '../../app/modules/invoices/api-http.server';
+import { API_BAD_KEY_LIMIT_PER_MINUTE } from '../../app/modules/api/http.server';
 import { getDb } from '../../app/utils/db.server';
 import { createOrganization } from '../factories';
 import { createApiKeyFor } from '../factories-intake';

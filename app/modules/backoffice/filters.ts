@@ -1,7 +1,4 @@
 /** The filter values of the back-office lists (shared by the routes' forms and the queries). */
-export const DEBTOR_FILTERS = ['all', 'overdue', 'flagged', 'paused'] as const;
-export type DebtorFilter = (typeof DEBTOR_FILTERS)[number];
-
 export const INVOICE_STATUS_FILTERS = ['all', 'open', 'overdue', 'paid', 'credited', 'written_off'] as const;
 export type InvoiceStatusFilter = (typeof INVOICE_STATUS_FILTERS)[number];
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { niceTicks } from '../../ui/backoffice/charts';
 import { contrastRatio, whiteTextContrast } from './contrast';
-import { checkDunningForm, type StageInput } from './dunning-policy';
+import { checkDunningForm, type StageInput } from '../dunning/policy-form';
 import { detectImageType } from './image-type';
-import { likePattern, pageFrom } from './search';
+import { likePattern, pageFrom } from '../../utils/search';
 import { parsePortalSettings } from './settings-forms';
 
 describe('brand colour contrast', () => {

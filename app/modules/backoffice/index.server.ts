@@ -1,14 +1,5 @@
 /** The backoffice module's public entry for server code: other modules and routes import only this (or its sibling index). */
 export { type AgeingBucket, getDashboard } from './dashboard.server';
-export {
-  clearDebtorFlag,
-  getDebtorDetail,
-  liftManualHold,
-  listDebtors,
-  placeManualHold,
-  revokeDebtorLinks,
-  sendFreshLink,
-} from './debtors.server';
 export { getInvoiceDetail, invoiceDebtorId, invoicePdf, listInvoices, maxDunningStage } from './invoices.server';
 export {
   checkLogo,

@@ -16,8 +16,8 @@ import { amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils
 import { getDb, type Tx } from '../../utils/db.server';
 import { pauseActiveAt, type PauseReason } from '../dunning/index.server';
 import type { InvoiceStatusFilter, PauseFilter } from './filters';
-import { likePattern, paged, PAGE_SIZE } from './search';
-import { invoiceTimeline } from './timeline.server';
+import { likePattern, paged, PAGE_SIZE } from '../../utils/search';
+import { invoiceTimeline } from '../debtors/index.server';
 import { isUuid } from '../../utils/ids';
 
 export type InvoiceListInput = {

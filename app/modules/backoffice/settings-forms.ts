@@ -9,7 +9,7 @@ import { centsToDecimalString, parseAmountToCents } from '../../utils/money';
 import { MAX_TRANSFER_NOTICE_DAYS, MIN_TRANSFER_NOTICE_DAYS } from '../bank/index';
 import { MAX_INSTALLMENTS_HARD, MIN_INSTALLMENTS } from '../plans/index';
 import { HEX_COLOR } from './contrast';
-import type { FieldError } from './dunning-policy';
+import type { FieldError } from '../../utils/i18n';
 
 export type { FieldError };
 export type FormErrors = Record<string, FieldError>;

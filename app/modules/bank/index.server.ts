@@ -48,7 +48,6 @@ export {
   type StatementSummary,
   type SuggestionView,
 } from './queue.server';
-export { BankStatementQuery, getStatementForApi, postStatementForApi } from './api.server';
 export {
   countQueuedEntries,
   decodeCarriedFile,

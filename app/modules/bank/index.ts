@@ -10,3 +10,6 @@ export {
   transferNoticeDaysOf,
   type TransferNoticeErrors,
 } from './transfer-notice-rules';
+export {
+  BankImportError,
+} from './errors';

@@ -13,7 +13,7 @@ import { createDebtor, createInvoice, createStaff } from '../../../test/factorie
 import { debtorWithOverdue } from '../../../test/factories-payments';
 import { amsterdamDate, fixedClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
-import { describeEvent, type TimelineEvent } from '../backoffice/timeline';
+import { describeEvent, type TimelineEvent } from '../debtors/timeline';
 import { activePauses } from '../dunning/pauses.server';
 import { runDunningPass } from '../dunning/pass.server';
 import { registeredCrontab, registeredTaskList } from '../jobs/registry.server';

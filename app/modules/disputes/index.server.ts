@@ -29,3 +29,4 @@ export {
   getStaffDispute,
   listInbox,
 } from './staff.server';
+export { closeDisputesOnSettlements } from './ledger-reactions.server';

@@ -16,7 +16,7 @@ import { formatMoney } from '../../utils/money';
 import { sendCommunication } from '../mail/index.server';
 import { runDunningPass, type DunningPassResult } from './pass.server';
 import { SEND_HOUR } from './schedule';
-import './tasks.server';
+import './dunning.task.server';
 
 const USAGE =
   'usage: npm run dunning -- --now <YYYY-MM-DD | ISO instant> [--org <organization id>] [--batch <debtors>] [--send] [--json]';

@@ -17,3 +17,16 @@ export {
 } from './schedule';
 export { isAfterLetter, letterDelivered, type LetterOnRecord, type Prediction, predictSteps } from './step-plan';
 export { bikCosts } from './collection-costs';
+export {
+  parseHoldForm,
+} from './hold-form';
+export {
+  BLANK_ROWS,
+  checkDunningForm,
+  type Flow,
+  FLOWS,
+  type PolicyErrors,
+  STAGE_TEMPLATES,
+  type StageInput,
+  stagesFromForm,
+} from './policy-form';

@@ -19,7 +19,7 @@ import { getDebtorSession } from '../links/session.server';
 import { DEFAULT_DUNNING_POLICY } from './default-policy';
 import { runDunningPass } from './pass.server';
 import { nextActionFor } from './schedule';
-import './tasks.server';
+import './dunning.task.server';
 
 type LetterFate = 'delivered' | 'bounced' | 'queued' | 'late';
 

@@ -13,7 +13,7 @@ import {
   type ParsedCsvRow,
 } from './csv-import';
 import { importCsvRows, ImportRowError, importUblInvoice, type ImportSummary } from './import.server';
-import type { UpsertOutcome } from './intake.server';
+import type { UpsertOutcome } from '../debtors/index.server';
 import { IMPORT_FORM_LIMIT_BYTES } from './limits';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { decodeUblUpload, parseUblInvoice, type UblIssue, type UblWarning } from './ubl-import';

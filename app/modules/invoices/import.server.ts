@@ -3,18 +3,9 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { audit } from '../audit/index.server';
 import type { CsvInvoiceRow } from './csv-import';
-import {
-  attachInvoicePdf,
-  IntakeError,
-  IntakeItemError,
-  loadIntakeContext,
-  upsertDebtor,
-  upsertDebtors,
-  upsertInvoice,
-  upsertInvoices,
-  type IntakeContext,
-  type UpsertOutcome,
-} from './intake.server';
+import { upsertInvoice, upsertInvoices } from './intake.server';
+import { attachInvoicePdf } from './pdf.server';
+import { IntakeError, IntakeItemError, loadIntakeContext, upsertDebtor, upsertDebtors, type IntakeContext, type UpsertOutcome } from '../debtors/index.server';
 import type { UblInvoice } from './ubl-import';
 
 /**

@@ -1,26 +1,5 @@
 /** The invoices module's public entry for server code: other modules and routes import only this (or its sibling index). */
 export {
-  ApiError,
-  apiHandler,
-  apiJson,
-  authenticate,
-  methodNotAllowed,
-  notFound,
-  parseOrThrow,
-  readBodyLimited,
-  readJson,
-  requireMediaType,
-} from './api-http.server';
-export {
-  getDebtorForApi,
-  getInvoiceForApi,
-  listPaymentsForApi,
-  putDebtorForApi,
-  putInvoiceForApi,
-  putInvoicePdfForApi,
-  settleInvoiceForApi,
-} from './api.server';
-export {
   confirmCsvImport,
   confirmUblImport,
   csvColumnHint,
@@ -34,4 +13,10 @@ export {
   recentImports,
   type UblPreview,
 } from './import-flow.server';
-export { looksLikePdf } from './intake.server';
+export { looksLikePdf } from './pdf.server';
+export { findInvoice, upsertInvoice } from './intake.server';
+export { attachInvoicePdf } from './pdf.server';
+export { settleInvoice } from './settle.server';
+export {
+  settleReference,
+} from './settle.server';

@@ -6,6 +6,7 @@ export {
   offLedgerEvent,
   onLedgerEvents,
   setResumeRule,
+  settledByEvents,
 } from './ledger-events.server';
 export { type InvoiceStepUpdate, OWED_SQL, updateInvoiceSteps } from './ledger-sql.server';
 export {

@@ -64,6 +64,21 @@ export type LedgerRevisionEvent = LedgerEventBase & { kind: 'revised'; payment: 
 
 export type LedgerEvent = LedgerMoneyEvent | LedgerRevisionEvent;
 
+/**
+ * The invoices a batch of events settled (booked or revised to nothing owed), with their
+ * organisations: what a subscriber narrows down with one query of its own.
+ */
+export function settledByEvents(events: LedgerEvent[]): { invoiceIds: string[]; organizationIds: string[] } {
+  const invoiceIds = new Set<string>();
+  const organizationIds = new Set<string>();
+  for (const event of events) {
+    if (event.kind !== 'booked' && event.kind !== 'revised') continue;
+    for (const id of event.settledInvoiceIds) invoiceIds.add(id);
+    if (event.settledInvoiceIds.length > 0) organizationIds.add(event.organizationId);
+  }
+  return { invoiceIds: [...invoiceIds], organizationIds: [...organizationIds] };
+}
+
 export type LedgerListener = (tx: Tx, event: LedgerEvent, ctx: { clock: Clock }) => Promise<void>;
 /**
  * A subscriber that takes the events of one batch at once (recordLedgerEntries: a bank statement's

@@ -1,5 +1,4 @@
 /** The links module's public entry for server code: other modules and routes import only this (or its sibling index). */
-export { findDebtorsByIdOrEmail } from './debtor-lookup.server';
 export { requestFreshLink } from './fresh-link.server';
 export { issuePortalLink, redeemLinkToken, revokeAllLinks } from './links.server';
 export { ownInvoices, ownRows } from './scope.server';

@@ -1,8 +1,8 @@
 /** Small shared pieces of the back-office pages (no data access). */
 import { Link } from '@remix-run/react';
 import type { ReactNode } from 'react';
-import type { FieldError } from '../../modules/backoffice/index';
-import { pauseReasonLabel } from '../../modules/backoffice/index';
+import type { FieldError } from '../../utils/i18n';
+import { pauseReasonLabel } from '../../modules/debtors/index';
 import { STATUS_BADGE } from '../../modules/mail/index';
 import type { Locale, MessageKey } from '../../utils/i18n';
 import { useLocale, useT } from '../../utils/i18n/react';

@@ -1,5 +1,5 @@
 import { Link } from '@remix-run/react';
-import { describeEvent, type TimelineEvent } from '../../modules/backoffice/index';
+import { describeEvent, type TimelineEvent } from '../../modules/debtors/index';
 import { formatDate, localeTags } from '../../utils/i18n';
 import { useLocale, useT } from '../../utils/i18n/react';
 

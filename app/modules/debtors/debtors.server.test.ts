@@ -14,7 +14,7 @@ import {
   revokeDebtorLinks,
   sendFreshLink,
 } from './debtors.server';
-import { getInvoiceDetail, listInvoices } from './invoices.server';
+import { getInvoiceDetail, listInvoices } from '../backoffice/invoices.server';
 import { describeEvent } from './timeline';
 
 const clock = fixedClock('2026-11-23T10:00:00Z');

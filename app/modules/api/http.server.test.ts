@@ -7,7 +7,7 @@ import { fixedClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { CLIENT_IP_HEADER } from '../../utils/rate-limit.server';
 import { LedgerError } from '../ledger/ledger.server';
-import { API_BAD_KEY_LIMIT_PER_MINUTE, apiHandler, apiJson, authenticate } from './api-http.server';
+import { API_BAD_KEY_LIMIT_PER_MINUTE, apiHandler, apiJson, authenticate } from './http.server';
 import { openApiDocument } from './openapi';
 
 type ErrorBody = { error: { code: string; message: string } };

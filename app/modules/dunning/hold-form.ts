@@ -1,6 +1,6 @@
 import { addDays, amsterdamInstant } from '../../utils/clock';
 import { hasForbiddenControlChars } from '../../utils/limits';
-import type { FieldError } from './dunning-policy';
+import type { FieldError } from '../../utils/i18n';
 
 export type HoldForm =
   { ok: true; until: Date | null; note: string | null } | { ok: false; errors: Record<string, FieldError> };

@@ -4,7 +4,7 @@ import { createDebtor, createInvoice, createOrganization } from '../../../test/f
 import { communicationsOf } from '../../../test/factories-dunning';
 import { fixedClock } from '../../utils/clock';
 import { registeredCrontab, registeredTaskList } from '../jobs/registry.server';
-import { DUNNING_PASS_TASK, dunningCrontab, makeDunningPassTask } from './tasks.server';
+import { DUNNING_PASS_TASK, dunningCrontab, makeDunningPassTask } from './dunning.task.server';
 
 function helpers() {
   const lines: string[] = [];

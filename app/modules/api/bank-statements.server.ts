@@ -4,13 +4,11 @@
  * line. Errors are ApiErrors in the API's JSON shape.
  */
 import { z } from 'zod';
-import type { ApiPrincipal } from '../staff/index.server';
-import { ApiError, readBodyLimited, requireMediaType } from '../invoices/index.server';
+import type { ApiPrincipal } from './keys.server';
+import { ApiError, readBodyLimited, requireMediaType } from './http.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
-import { BankImportError } from './errors';
-import { importStatementFile, type ImportOutcome } from './import.server';
-import { BANK_STATEMENT_MAX_BYTES } from './limits';
-import { getStatement, type BankEntryView, type StatementSummary } from './queue.server';
+import { BANK_STATEMENT_MAX_BYTES, BankImportError } from '../bank/index';
+import { type BankEntryView, getStatement, type ImportOutcome, importStatementFile, type StatementSummary } from '../bank/index.server';
 import type { Clock } from '../../utils/clock';
 
 /** camt (XML) as application/xml or text/xml, MT940 as text/plain; the format itself is read from the content. */

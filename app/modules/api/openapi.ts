@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { apiSchemas, ExternalRef, InvoiceNumber, PaymentsQuery } from './api-schemas';
-import { JSON_BODY_LIMIT_BYTES, PDF_BODY_LIMIT_BYTES } from './limits';
+import { apiSchemas, ExternalRef, InvoiceNumber, PaymentsQuery } from './schemas';
+import { JSON_BODY_LIMIT_BYTES, PDF_BODY_LIMIT_BYTES } from '../invoices/index';
 
 type JsonSchema = Record<string, unknown>;
 type Operation = Record<string, unknown>;

@@ -8,7 +8,7 @@ import { action, loader } from '../../routes/app.settings.api-keys';
 import { fixedClock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { sha256 } from '../../utils/token.server';
-import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-keys.server';
+import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './keys.server';
 
 type ActionData = {
   data: { nameError: string | null; created: { name: string; key: string } | null; revokeError: string | null };

@@ -19,11 +19,16 @@ import {
 import { amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/index.server';
-import { liftPauses, pauseActiveAt, pauseInvoices, type PauseReason } from '../dunning/index.server';
+import {
+  liftManualHold as liftHold,
+  pauseActiveAt,
+  placeManualHold as holdInvoices,
+  type PauseReason,
+} from '../dunning/index.server';
 import { issuePortalLink, revokeAllLinks } from '../links/index.server';
 import { debtorEmailProps, emailLocale, queueCommunication } from '../mail/index.server';
 import { DEBTOR_FILTERS, type DebtorFilter } from './filters';
-import { likePattern, paged, PAGE_SIZE } from './search';
+import { likePattern, paged, PAGE_SIZE } from '../../utils/search';
 import { debtorTimeline } from './timeline.server';
 import { isUuid } from '../../utils/ids';
 
@@ -405,8 +410,7 @@ export async function revokeDebtorLinks(
 
 /**
  * Puts the debtor's open invoices (or the given ones of theirs) on manual hold: dunning stops
- * until staff lift it, or until the optional end. Invoices already on manual hold are left as
- * they are, so holding twice changes nothing.
+ * until staff lift it, or until the optional end (the hold itself: dunning's placeManualHold).
  */
 export async function placeManualHold(
   staff: StaffRef,
@@ -417,48 +421,9 @@ export async function placeManualHold(
   return getDb().transaction(async (tx) => {
     const debtor = await lockDebtor(tx, staff.organizationId, debtorId);
     if (!debtor) return null;
-    const now = clock.now();
-    const candidates = await openInvoiceIds(tx, staff.organizationId, debtor.id, input.invoiceIds);
-    const held = candidates.length
-      ? await tx
-          .selectDistinct({ invoiceId: dunningPauses.invoiceId })
-          .from(dunningPauses)
-          .where(
-            and(inArray(dunningPauses.invoiceId, candidates), eq(dunningPauses.reason, 'manual'), pauseActiveAt(now)),
-          )
-      : [];
-    const already = new Set(held.map((h) => h.invoiceId));
-    const toHold = candidates.filter((id) => !already.has(id));
-    const rows = await pauseInvoices(
-      tx,
-      {
-        organizationId: staff.organizationId,
-        invoiceIds: toHold,
-        reason: 'manual',
-        sourceId: null,
-        until: input.until ?? null,
-        actor: staffActor(staff),
-      },
-      { clock },
-    );
-    if (rows.length > 0) {
-      await audit(tx, {
-        organizationId: staff.organizationId,
-        actor: staffActor(staff),
-        action: 'debtor.hold_placed',
-        entityType: 'debtor',
-        entityId: debtor.id,
-        debtorId: debtor.id,
-        data: {
-          count: rows.length,
-          invoiceIds: rows.map((r) => r.invoiceId),
-          until: input.until?.toISOString() ?? null,
-          note: input.note || null,
-        },
-        at: now,
-      });
-    }
-    return { held: rows.length, alreadyHeld: already.size };
+    const invoiceIds = await openInvoiceIds(tx, staff.organizationId, debtor.id, input.invoiceIds);
+    const target = { organizationId: staff.organizationId, debtorId: debtor.id, actor: staffActor(staff) };
+    return holdInvoices(tx, target, { ...input, invoiceIds }, { clock });
   });
 }
 
@@ -482,31 +447,8 @@ export async function liftManualHold(
           input.invoiceIds ? inArray(invoices.id, input.invoiceIds) : undefined,
         ),
       );
-    if (mine.length === 0) return { lifted: 0, resumed: [] as string[] };
-    const result = await liftPauses(
-      tx,
-      {
-        organizationId: staff.organizationId,
-        invoiceIds: mine.map((i) => i.id),
-        reason: 'manual',
-        liftedReason: 'manual_hold_lifted',
-        actor: staffActor(staff),
-      },
-      { clock },
-    );
-    if (result.lifted > 0) {
-      await audit(tx, {
-        organizationId: staff.organizationId,
-        actor: staffActor(staff),
-        action: 'debtor.hold_lifted',
-        entityType: 'debtor',
-        entityId: debtor.id,
-        debtorId: debtor.id,
-        data: { count: result.lifted, resumed: result.resumed.length },
-        at: clock.now(),
-      });
-    }
-    return result;
+    const target = { organizationId: staff.organizationId, debtorId: debtor.id, actor: staffActor(staff) };
+    return liftHold(tx, target, mine.map((i) => i.id), { clock });
   });
 }
 

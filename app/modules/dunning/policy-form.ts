@@ -13,7 +13,7 @@ import {
   MAX_STAGES,
   parseDunningPolicy,
   type PolicyProblem,
-} from '../dunning/index';
+} from './index';
 
 export const FLOWS = DEBTOR_KINDS;
 export type Flow = (typeof FLOWS)[number];
@@ -22,7 +22,6 @@ export { MAX_STAGES };
 /** Blank rows the editor offers under the existing stages (it works without JavaScript). */
 export const BLANK_ROWS = 2;
 
-export type { FieldError };
 export type PolicyErrors = Record<string, FieldError>;
 
 /** A stage as typed in the form, with its row number there (errors point back at that row). */

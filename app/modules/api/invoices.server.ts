@@ -1,22 +1,9 @@
 import { getDb } from '../../utils/db.server';
-import type { ApiPrincipal } from '../staff/index.server';
-import type { DebtorInputData, InvoiceDebtorData, InvoiceInputData, SettleInputData } from './api-schemas';
-import {
-  attachInvoicePdf,
-  debtorResource,
-  decodeCursor,
-  findDebtor,
-  findInvoice,
-  IntakeError,
-  invoiceResource,
-  listPayments,
-  loadIntakeContext,
-  paymentResource,
-  settleInvoice,
-  upsertDebtor,
-  upsertInvoice,
-  type DebtorPatch,
-} from './intake.server';
+import type { ApiPrincipal } from './keys.server';
+import type { DebtorInputData, InvoiceDebtorData, InvoiceInputData, SettleInputData } from './schemas';
+import { attachInvoicePdf, findInvoice, settleInvoice, upsertInvoice } from '../invoices/index.server';
+import { debtorResource, decodeCursor, invoiceResource, listPayments, paymentResource } from './resources.server';
+import { findDebtor, IntakeError, loadIntakeContext, upsertDebtor, type DebtorPatch } from '../debtors/index.server';
 
 /**
  * The REST API's operations, each in one transaction and scoped to the API key's

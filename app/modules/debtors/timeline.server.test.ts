@@ -7,7 +7,7 @@ import { getDb } from '../../utils/db.server';
 import { audit } from '../audit/audit.server';
 import { pauseInvoices } from '../dunning/pauses.server';
 import { getDebtorDetail } from './debtors.server';
-import { getInvoiceDetail } from './invoices.server';
+import { getInvoiceDetail } from '../backoffice/invoices.server';
 import { describeEvent, type TimelineEvent } from './timeline';
 import { debtorTimeline, invoiceTimeline } from './timeline.server';
 

@@ -4,10 +4,10 @@
  * it starts that database itself (and stops it after). Links use APP_URL, or when that is
  * not set, the URL of the app running on DATA_DIR.
  */
-import { openDatabase, runCommand } from '../../server/instance';
-import { closeDb, getDb } from '../../utils/db.server';
-import { findDebtorsByIdOrEmail } from './debtor-lookup.server';
-import { issuePortalLink } from './links.server';
+import { openDatabase, runCommand } from './instance';
+import { closeDb, getDb } from '../utils/db.server';
+import { findDebtorsByIdOrEmail } from '../modules/debtors/index.server';
+import { issuePortalLink } from '../modules/links/index.server';
 
 async function main() {
   const query = process.argv.slice(2).find((a) => a !== '--');

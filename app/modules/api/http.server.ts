@@ -3,10 +3,10 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { clientIp, hit } from '../../utils/rate-limit.server';
-import { authenticateApiKey, type ApiPrincipal } from '../staff/index.server';
+import { authenticateApiKey, type ApiPrincipal } from './keys.server';
 import { LedgerError, type LedgerErrorCode } from '../ledger/index.server';
-import { IntakeError } from './intake.server';
-import { JSON_BODY_LIMIT_BYTES } from './limits';
+import { IntakeError } from '../debtors/index.server';
+import { JSON_BODY_LIMIT_BYTES } from '../invoices/index';
 
 export type ApiIssue = { path: string; message: string };
 
