@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { getDb, type Tx } from '../../utils/db.server';
 import { sha256 } from '../../utils/token.server';
 import { audit } from '../audit/index.server';
+import { orgScope } from '../../utils/org-scope.server';
 
 /** `vk_live_` followed by 32 random bytes in base64url (43 characters). */
 export const API_KEY_PREFIX = 'vk_live_';
@@ -63,7 +64,7 @@ export async function listApiKeys(organizationId: string, db: Tx = getDb()): Pro
   const rows = await db
     .select()
     .from(apiKeys)
-    .where(eq(apiKeys.organizationId, organizationId))
+    .where(orgScope(apiKeys, organizationId))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
   return rows.map(summary);
 }
@@ -72,7 +73,7 @@ export async function getApiKey(organizationId: string, apiKeyId: string, db: Tx
   const [row] = await db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, organizationId), eq(apiKeys.id, apiKeyId)))
+    .where(and(orgScope(apiKeys, organizationId), eq(apiKeys.id, apiKeyId)))
     .limit(1);
   return row ? summary(row) : null;
 }
@@ -86,13 +87,7 @@ export async function revokeApiKey(
     const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: clock.now() })
-      .where(
-        and(
-          eq(apiKeys.organizationId, input.organizationId),
-          eq(apiKeys.id, input.apiKeyId),
-          isNull(apiKeys.revokedAt),
-        ),
-      )
+      .where(and(orgScope(apiKeys, input), eq(apiKeys.id, input.apiKeyId), isNull(apiKeys.revokedAt)))
       .returning();
     if (!row) return false;
     await audit(tx, {

@@ -7,6 +7,7 @@ import type { DebtorResourceData, InvoiceResourceData, PaymentResourceData } fro
 
 import { IntakeError } from '../debtors/index.server';
 import { settleReference } from '../invoices/index.server';
+import { orgScope } from '../../utils/org-scope.server';
 export function debtorResource(debtor: Debtor): DebtorResourceData {
   return {
     externalRef: debtor.externalRef ?? '',
@@ -37,7 +38,7 @@ export async function invoiceResource(tx: Tx, organizationId: string, invoiceId:
     .from(invoices)
     .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
     .leftJoin(files, eq(files.id, invoices.pdfFileId))
-    .where(and(eq(invoices.organizationId, organizationId), eq(invoices.id, invoiceId)));
+    .where(and(orgScope(invoices, organizationId), eq(invoices.id, invoiceId)));
   if (!row) throw new IntakeError('not_found', 'not_found', 'No such invoice.');
   const { invoice } = row;
   return {
@@ -91,7 +92,7 @@ export async function listPayments(
     .innerJoin(debtors, eq(debtors.id, payments.debtorId))
     .where(
       and(
-        eq(payments.organizationId, organizationId),
+        orgScope(payments, organizationId),
         since
           ? sql`(${payments.createdAt}, ${payments.id}) > (${since.createdAt}::timestamptz, ${since.id}::uuid)`
           : undefined,
@@ -113,7 +114,7 @@ export async function listPayments(
           })
           .from(paymentAllocations)
           .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
-          .where(and(eq(paymentAllocations.organizationId, organizationId), inArray(paymentAllocations.paymentId, ids)))
+          .where(and(orgScope(paymentAllocations, organizationId), inArray(paymentAllocations.paymentId, ids)))
           .orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.id));
 
   const data = page.map(({ payment, debtorExternalRef }) => shapePayment(payment, debtorExternalRef, allocations));
@@ -140,7 +141,7 @@ async function paymentsByIds(tx: Tx, organizationId: string, ids: string[]): Pro
     .select({ payment: payments, debtorExternalRef: debtors.externalRef })
     .from(payments)
     .innerJoin(debtors, eq(debtors.id, payments.debtorId))
-    .where(and(eq(payments.organizationId, organizationId), inArray(payments.id, ids)));
+    .where(and(orgScope(payments, organizationId), inArray(payments.id, ids)));
   const allocations = await tx
     .select({
       paymentId: paymentAllocations.paymentId,
@@ -150,7 +151,7 @@ async function paymentsByIds(tx: Tx, organizationId: string, ids: string[]): Pro
     })
     .from(paymentAllocations)
     .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
-    .where(and(eq(paymentAllocations.organizationId, organizationId), inArray(paymentAllocations.paymentId, ids)));
+    .where(and(orgScope(paymentAllocations, organizationId), inArray(paymentAllocations.paymentId, ids)));
   return rows.map(({ payment, debtorExternalRef }) => shapePayment(payment, debtorExternalRef, allocations));
 }
 

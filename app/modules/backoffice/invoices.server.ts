@@ -19,6 +19,7 @@ import type { InvoiceStatusFilter, PauseFilter } from './filters';
 import { likePattern, paged, PAGE_SIZE } from '../../utils/search';
 import { invoiceTimeline } from '../debtors/index.server';
 import { isUuid } from '../../utils/ids';
+import { orgScope } from '../../utils/org-scope.server';
 
 export type InvoiceListInput = {
   q?: string | null;
@@ -132,7 +133,7 @@ export async function maxDunningStage(organizationId: string, { db = getDb() }: 
   const [row] = await db
     .select({ max: sql<number>`coalesce(max(${invoices.dunningStage}), 0)::int` })
     .from(invoices)
-    .where(eq(invoices.organizationId, organizationId));
+    .where(orgScope(invoices, organizationId));
   return row?.max ?? 0;
 }
 
@@ -148,14 +149,14 @@ export async function getInvoiceDetail(
     .select({ invoice: invoices, debtorName: debtors.name, debtorKind: debtors.kind, debtorEmail: debtors.email })
     .from(invoices)
     .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
-    .where(and(eq(invoices.organizationId, organizationId), eq(invoices.id, invoiceId)));
+    .where(and(orgScope(invoices, organizationId), eq(invoices.id, invoiceId)));
   if (!row) return null;
   const inv = row.invoice;
   const [pauses, allocations, comms, disputeRows, planRows, timeline] = await Promise.all([
     db
       .select()
       .from(dunningPauses)
-      .where(and(eq(dunningPauses.organizationId, organizationId), eq(dunningPauses.invoiceId, inv.id)))
+      .where(and(orgScope(dunningPauses, organizationId), eq(dunningPauses.invoiceId, inv.id)))
       .orderBy(desc(dunningPauses.startedAt)),
     db
       .select({
@@ -168,7 +169,7 @@ export async function getInvoiceDetail(
       })
       .from(paymentAllocations)
       .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
-      .where(and(eq(paymentAllocations.organizationId, organizationId), eq(paymentAllocations.invoiceId, inv.id)))
+      .where(and(orgScope(paymentAllocations, organizationId), eq(paymentAllocations.invoiceId, inv.id)))
       .orderBy(asc(paymentAllocations.createdAt)),
     db
       .select({
@@ -180,18 +181,13 @@ export async function getInvoiceDetail(
         error: communications.error,
       })
       .from(communications)
-      .where(
-        and(
-          eq(communications.organizationId, organizationId),
-          sql`${inv.id}::uuid = any(${communications.invoiceIds})`,
-        ),
-      )
+      .where(and(orgScope(communications, organizationId), sql`${inv.id}::uuid = any(${communications.invoiceIds})`))
       .orderBy(desc(communications.createdAt))
       .limit(50),
     db
       .select({ id: disputes.id, status: disputes.status, reason: disputes.reason, createdAt: disputes.createdAt })
       .from(disputes)
-      .where(and(eq(disputes.organizationId, organizationId), eq(disputes.invoiceId, inv.id)))
+      .where(and(orgScope(disputes, organizationId), eq(disputes.invoiceId, inv.id)))
       .orderBy(desc(disputes.createdAt)),
     db
       .select({
@@ -202,7 +198,7 @@ export async function getInvoiceDetail(
       })
       .from(planInvoices)
       .innerJoin(paymentPlans, eq(paymentPlans.id, planInvoices.planId))
-      .where(and(eq(paymentPlans.organizationId, organizationId), eq(planInvoices.invoiceId, inv.id)))
+      .where(and(orgScope(paymentPlans, organizationId), eq(planInvoices.invoiceId, inv.id)))
       .orderBy(desc(paymentPlans.createdAt)),
     invoiceTimeline(organizationId, inv.id, { db }),
   ]);
@@ -266,7 +262,7 @@ export async function invoiceDebtorId(organizationId: string, invoiceId: string,
   const [row] = await db
     .select({ debtorId: invoices.debtorId })
     .from(invoices)
-    .where(and(eq(invoices.organizationId, organizationId), eq(invoices.id, invoiceId)));
+    .where(and(orgScope(invoices, organizationId), eq(invoices.id, invoiceId)));
   return row?.debtorId ?? null;
 }
 
@@ -277,6 +273,6 @@ export async function invoicePdf(organizationId: string, invoiceId: string, { db
     .select({ number: invoices.number, data: files.data })
     .from(invoices)
     .innerJoin(files, and(eq(files.id, invoices.pdfFileId), eq(files.organizationId, invoices.organizationId)))
-    .where(and(eq(invoices.organizationId, organizationId), eq(invoices.id, invoiceId)));
+    .where(and(orgScope(invoices, organizationId), eq(invoices.id, invoiceId)));
   return row ?? null;
 }

@@ -11,6 +11,7 @@ import { audit, type AuditAction } from '../audit/index.server';
 import { applyPolicyChange } from '../dunning/index.server';
 import { detectImageType, LOGO_MAX_BYTES } from './image-type';
 import type { BrandingFields } from './settings-forms';
+import { orgScope } from '../../utils/org-scope.server';
 
 type StaffRef = { id: string; organizationId: string };
 
@@ -142,7 +143,7 @@ export async function saveBranding(
       }
       await tx.update(organizations).set({ logoFileId: fileId }).where(eq(organizations.id, staff.organizationId));
       if (org?.logoFileId) {
-        await tx.delete(files).where(and(eq(files.id, org.logoFileId), eq(files.organizationId, staff.organizationId)));
+        await tx.delete(files).where(and(eq(files.id, org.logoFileId), orgScope(files, staff)));
       }
       return { logo: logoInfo };
     },

@@ -10,6 +10,7 @@ import { hasForbiddenControlChars } from '../../utils/limits';
 import { audit, type Actor } from '../audit/index.server';
 import { formatIban, isValidIban, normalizeIban } from '../payments/index';
 import { BankActionError } from './errors';
+import { orgScope } from '../../utils/org-scope.server';
 
 export const BANK_ACCOUNT_LABEL_MAX = 70;
 
@@ -33,7 +34,7 @@ export async function listBankAccounts(organizationId: string): Promise<BankAcco
       entries: sql<string>`(select count(*) from bank_entries e where e.bank_account_id = bank_accounts.id and e.organization_id = bank_accounts.organization_id)`,
     })
     .from(bankAccounts)
-    .where(eq(bankAccounts.organizationId, organizationId))
+    .where(orgScope(bankAccounts, organizationId))
     .orderBy(asc(bankAccounts.createdAt), asc(bankAccounts.iban));
   return rows.map(({ account, entries }) => viewOf(account, Number(entries)));
 }
@@ -117,7 +118,7 @@ export async function removeBankAccount(
     const [account] = await tx
       .select()
       .from(bankAccounts)
-      .where(and(eq(bankAccounts.organizationId, organizationId), eq(bankAccounts.id, accountId)))
+      .where(and(orgScope(bankAccounts, organizationId), eq(bankAccounts.id, accountId)))
       .for('update');
     if (!account) throw new BankActionError('not_found', 404, 'No such account.', 'accountId');
     const [used] = await tx.execute<{ used: boolean }>(
@@ -132,9 +133,7 @@ export async function removeBankAccount(
         formatIban(account.iban),
       );
     }
-    await tx
-      .delete(bankAccounts)
-      .where(and(eq(bankAccounts.organizationId, organizationId), eq(bankAccounts.id, accountId)));
+    await tx.delete(bankAccounts).where(and(orgScope(bankAccounts, organizationId), eq(bankAccounts.id, accountId)));
     await audit(tx, {
       organizationId,
       actor,

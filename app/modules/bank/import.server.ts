@@ -64,6 +64,7 @@ import {
 } from './match.server';
 import { parseStatementFile } from './parse';
 import { StatementParseError, type ParsedFile, type ParsedLine } from './statement-types';
+import { orgScope } from '../../utils/org-scope.server';
 
 export const IMPORT_CHUNK_LINES = 500;
 /** A debit returning a credit of the same amount and account within this many days reverses it. */
@@ -299,7 +300,7 @@ function prepare(parsed: ParsedFile, accounts: Map<string, BankAccount>): Prepar
 }
 
 async function accountsOf(db: Tx, organizationId: string) {
-  const rows = await db.select().from(bankAccounts).where(eq(bankAccounts.organizationId, organizationId));
+  const rows = await db.select().from(bankAccounts).where(orgScope(bankAccounts, organizationId));
   return new Map(rows.map((a) => [a.iban, a]));
 }
 
@@ -455,7 +456,7 @@ export async function importStatementFile(
           ignored: sql`${bankStatements.ignored} + ${counts.ignored}`,
           duplicates: sql`${bankStatements.duplicates} + ${counts.duplicates}`,
         })
-        .where(and(eq(bankStatements.id, statementId), eq(bankStatements.organizationId, organizationId)));
+        .where(and(eq(bankStatements.id, statementId), orgScope(bankStatements, organizationId)));
       if (index === chunks.length - 1) {
         const total = { ...outcome };
         for (const key of ['credits', 'matched', 'queued', 'ignored', 'duplicates'] as const) total[key] += counts[key];
@@ -1008,7 +1009,7 @@ async function handleDebit(
         ...(returned.status === 'queued' ? { status: 'ignored' as const, suggestions: null } : {}),
         updatedAt: clock.now(),
       })
-      .where(and(eq(bankEntries.organizationId, organizationId), eq(bankEntries.id, returned.entryId)))
+      .where(and(orgScope(bankEntries, organizationId), eq(bankEntries.id, returned.entryId)))
       .returning({ statementId: bankEntries.statementId });
     // The set-aside line leaves its statement's queue count (this import's own, with its chunk's counts).
     if (returned.status === 'queued' && updated) {
@@ -1017,7 +1018,7 @@ async function handleDebit(
         await tx
           .update(bankStatements)
           .set({ queued: sql`greatest(${bankStatements.queued} - 1, 0)`, ignored: sql`${bankStatements.ignored} + 1` })
-          .where(and(eq(bankStatements.id, updated.statementId), eq(bankStatements.organizationId, organizationId)));
+          .where(and(eq(bankStatements.id, updated.statementId), orgScope(bankStatements, organizationId)));
       }
     }
   }

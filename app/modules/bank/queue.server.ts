@@ -25,6 +25,7 @@ import { learnIbans } from './import.server';
 import { BANK_MATCH_MAX_SPLITS, BANK_NOTE_MAX_LENGTH } from './limits';
 import { readNote, type SystemNoteCode } from './match.server';
 import { isUuid } from '../../utils/ids';
+import { orgScope } from '../../utils/org-scope.server';
 
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
@@ -368,7 +369,7 @@ async function lockEntry(tx: Tx, organizationId: string, entryId: string): Promi
   const [entry] = await tx
     .select()
     .from(bankEntries)
-    .where(and(eq(bankEntries.organizationId, organizationId), eq(bankEntries.id, entryId)))
+    .where(and(orgScope(bankEntries, organizationId), eq(bankEntries.id, entryId)))
     .for('update');
   if (!entry) throw new BankActionError('not_found', 404, 'No such bank line.', 'entryId');
   return entry;
@@ -395,7 +396,7 @@ async function moveCount(tx: Tx, entry: BankEntry, to: 'matched' | 'ignored' | '
   await tx
     .update(bankStatements)
     .set({ [from]: sql`greatest(${column[from]} - 1, 0)`, [to]: sql`${column[to]} + 1` })
-    .where(and(eq(bankStatements.id, entry.statementId), eq(bankStatements.organizationId, entry.organizationId)));
+    .where(and(eq(bankStatements.id, entry.statementId), orgScope(bankStatements, entry)));
 }
 
 function actorId(actor: Actor) {
@@ -530,7 +531,7 @@ export async function matchEntry(
         resolvedBy: actorId(input.actor),
         updatedAt: now,
       })
-      .where(and(eq(bankEntries.organizationId, organizationId), eq(bankEntries.id, entry.id)));
+      .where(and(orgScope(bankEntries, organizationId), eq(bankEntries.id, entry.id)));
     if (entry.counterpartyIban) {
       await learnIbans(
         tx,
@@ -632,7 +633,7 @@ export async function ignoreEntry(
         resolvedBy: actorId(input.actor),
         updatedAt: now,
       })
-      .where(and(eq(bankEntries.organizationId, organizationId), eq(bankEntries.id, entry.id)));
+      .where(and(orgScope(bankEntries, organizationId), eq(bankEntries.id, entry.id)));
     await audit(tx, {
       organizationId,
       actor: input.actor,
@@ -661,7 +662,7 @@ export async function requeueEntry(
     await tx
       .update(bankEntries)
       .set({ status: 'queued', note: null, resolvedAt: null, resolvedBy: null, updatedAt: now })
-      .where(and(eq(bankEntries.organizationId, organizationId), eq(bankEntries.id, entry.id)));
+      .where(and(orgScope(bankEntries, organizationId), eq(bankEntries.id, entry.id)));
     await audit(tx, {
       organizationId,
       actor: input.actor,

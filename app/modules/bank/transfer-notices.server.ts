@@ -33,6 +33,7 @@ import {
   type TransferNoticeErrors,
 } from './transfer-notice-rules';
 import { isUuid } from '../../utils/ids';
+import { orgScope, debtorScope } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock };
 type NoticeSession = Pick<DebtorSession, 'organizationId' | 'debtorId'> & {
@@ -66,7 +67,7 @@ async function numbersOf(tx: Tx, organizationId: string, ids: string[]) {
   const rows = await tx
     .select({ id: invoices.id, number: invoices.number })
     .from(invoices)
-    .where(and(eq(invoices.organizationId, organizationId), inArray(invoices.id, ids)));
+    .where(and(orgScope(invoices, organizationId), inArray(invoices.id, ids)));
   return new Map(rows.map((r) => [r.id, r.number]));
 }
 
@@ -94,8 +95,7 @@ async function waitingNotices(tx: Tx, session: Pick<DebtorSession, 'organization
     .from(transferNotices)
     .where(
       and(
-        eq(transferNotices.organizationId, session.organizationId),
-        eq(transferNotices.debtorId, session.debtorId),
+        debtorScope(transferNotices, session),
         eq(transferNotices.status, 'waiting'),
         sql`${transferNotices.pauseUntil} > ${now.toISOString()}::timestamptz`,
       ),
@@ -146,14 +146,7 @@ export async function announceTransfer(
     const rows = await tx
       .select({ id: invoices.id, number: invoices.number, owed })
       .from(invoices)
-      .where(
-        and(
-          eq(invoices.organizationId, session.organizationId),
-          eq(invoices.debtorId, session.debtorId),
-          eq(invoices.status, 'open'),
-          inArray(invoices.id, ids),
-        ),
-      )
+      .where(and(debtorScope(invoices, session), eq(invoices.status, 'open'), inArray(invoices.id, ids)))
       .orderBy(asc(invoices.id))
       .for('update');
     const payable = rows.filter((r) => Number(r.owed) > 0);
@@ -259,8 +252,7 @@ export const transferNoticesOnLedgerEvent: LedgerListener = async (tx, event, { 
     .from(transferNotices)
     .where(
       and(
-        eq(transferNotices.organizationId, event.organizationId),
-        eq(transferNotices.debtorId, event.debtorId),
+        debtorScope(transferNotices, event),
         eq(transferNotices.status, 'waiting'),
         arrayOverlaps(transferNotices.invoiceIds, invoiceIds),
       ),
@@ -367,7 +359,7 @@ export async function lapseTransferNotices({
       and(
         eq(transferNotices.status, 'waiting'),
         lte(transferNotices.pauseUntil, now),
-        organizationId ? eq(transferNotices.organizationId, organizationId) : undefined,
+        organizationId ? orgScope(transferNotices, organizationId) : undefined,
       ),
     )
     .orderBy(asc(transferNotices.pauseUntil))
@@ -379,13 +371,13 @@ export async function lapseTransferNotices({
       const locked = await tx
         .select({ id: invoices.id })
         .from(invoices)
-        .where(and(eq(invoices.organizationId, orgId), inArray(invoices.id, invoiceIds)))
+        .where(and(orgScope(invoices, orgId), inArray(invoices.id, invoiceIds)))
         .orderBy(asc(invoices.id))
         .for('update', { skipLocked: true });
       const existing = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(invoices)
-        .where(and(eq(invoices.organizationId, orgId), inArray(invoices.id, invoiceIds)));
+        .where(and(orgScope(invoices, orgId), inArray(invoices.id, invoiceIds)));
       if (locked.length < (existing[0]?.n ?? 0)) return;
       const [notice] = await tx
         .select()
@@ -396,13 +388,7 @@ export async function lapseTransferNotices({
       const open = await tx
         .select({ id: invoices.id, number: invoices.number, owed })
         .from(invoices)
-        .where(
-          and(
-            eq(invoices.organizationId, notice.organizationId),
-            inArray(invoices.id, notice.invoiceIds),
-            eq(invoices.status, 'open'),
-          ),
-        )
+        .where(and(orgScope(invoices, notice), inArray(invoices.id, notice.invoiceIds), eq(invoices.status, 'open')))
         .orderBy(asc(invoices.dueDate), asc(invoices.number));
       await tx
         .update(transferNotices)
@@ -447,7 +433,7 @@ export async function lapseTransferNotices({
         .select({ name: debtors.name, orgLocale: organizations.defaultLocale })
         .from(debtors)
         .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
-        .where(and(eq(debtors.organizationId, notice.organizationId), eq(debtors.id, notice.debtorId)));
+        .where(and(orgScope(debtors, notice), eq(debtors.id, notice.debtorId)));
       // The staff email is in the organisation's language (notifyFinance's rule); dates likewise.
       const locale = isLocale(debtor?.orgLocale) ? debtor.orgLocale : 'nl';
       await notifyFinance(
@@ -498,9 +484,7 @@ export async function listTransferNotices(
       debtors,
       and(eq(debtors.id, transferNotices.debtorId), eq(debtors.organizationId, transferNotices.organizationId)),
     )
-    .where(
-      and(eq(transferNotices.organizationId, organizationId), status ? eq(transferNotices.status, status) : undefined),
-    )
+    .where(and(orgScope(transferNotices, organizationId), status ? eq(transferNotices.status, status) : undefined))
     .orderBy(
       ...(status === 'waiting'
         ? [asc(transferNotices.pauseUntil)]

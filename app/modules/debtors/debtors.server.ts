@@ -31,6 +31,7 @@ import { DEBTOR_FILTERS, type DebtorFilter } from './filters';
 import { likePattern, paged, PAGE_SIZE } from '../../utils/search';
 import { debtorTimeline } from './timeline.server';
 import { isUuid } from '../../utils/ids';
+import { orgScope } from '../../utils/org-scope.server';
 
 export { DEBTOR_FILTERS, type DebtorFilter };
 
@@ -134,10 +135,10 @@ export async function getDebtorDetail(
   const [debtor] = await db
     .select()
     .from(debtors)
-    .where(and(eq(debtors.organizationId, organizationId), eq(debtors.id, debtorId)));
+    .where(and(orgScope(debtors, organizationId), eq(debtors.id, debtorId)));
   if (!debtor) return null;
   const scope = <T extends { organizationId: Parameters<typeof eq>[0]; debtorId: Parameters<typeof eq>[0] }>(t: T) =>
-    and(eq(t.organizationId, organizationId), eq(t.debtorId, debtorId));
+    and(orgScope(t, organizationId), eq(t.debtorId, debtorId));
 
   const [invoiceRows, pauseRows, paymentRows, planRows, promiseRows, disputeRows, commRows, links, timeline] =
     await Promise.all([
@@ -150,9 +151,7 @@ export async function getDebtorDetail(
         .select({ invoiceId: dunningPauses.invoiceId, reason: dunningPauses.reason, until: dunningPauses.until })
         .from(dunningPauses)
         .innerJoin(invoices, eq(invoices.id, dunningPauses.invoiceId))
-        .where(
-          and(eq(dunningPauses.organizationId, organizationId), eq(invoices.debtorId, debtorId), pauseActiveAt(now)),
-        ),
+        .where(and(orgScope(dunningPauses, organizationId), eq(invoices.debtorId, debtorId), pauseActiveAt(now))),
       db
         .select({
           id: payments.id,
@@ -314,7 +313,7 @@ async function lockDebtor(tx: Tx, organizationId: string, debtorId: string) {
   const [row] = await tx
     .select()
     .from(debtors)
-    .where(and(eq(debtors.organizationId, organizationId), eq(debtors.id, debtorId)))
+    .where(and(orgScope(debtors, organizationId), eq(debtors.id, debtorId)))
     .for('update');
   return row ?? null;
 }
@@ -325,7 +324,7 @@ async function openInvoiceIds(tx: Tx, organizationId: string, debtorId: string, 
     .from(invoices)
     .where(
       and(
-        eq(invoices.organizationId, organizationId),
+        orgScope(invoices, organizationId),
         eq(invoices.debtorId, debtorId),
         eq(invoices.status, 'open'),
         only ? inArray(invoices.id, only) : undefined,
@@ -442,13 +441,18 @@ export async function liftManualHold(
       .from(invoices)
       .where(
         and(
-          eq(invoices.organizationId, staff.organizationId),
+          orgScope(invoices, staff),
           eq(invoices.debtorId, debtor.id),
           input.invoiceIds ? inArray(invoices.id, input.invoiceIds) : undefined,
         ),
       );
     const target = { organizationId: staff.organizationId, debtorId: debtor.id, actor: staffActor(staff) };
-    return liftHold(tx, target, mine.map((i) => i.id), { clock });
+    return liftHold(
+      tx,
+      target,
+      mine.map((i) => i.id),
+      { clock },
+    );
   });
 }
 

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../../utils/clock';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import type { Tx } from '../../utils/db.server';
 import { audit, type Actor, type AuditInput } from '../audit/index.server';
+import { orgScope } from '../../utils/org-scope.server';
 
 export type IntakeErrorKind = 'not_found' | 'conflict' | 'invalid';
 
@@ -118,7 +119,7 @@ export async function findDebtor(tx: Tx, organizationId: string, externalRef: st
   const query = tx
     .select()
     .from(debtors)
-    .where(and(eq(debtors.organizationId, organizationId), eq(debtors.externalRef, externalRef)))
+    .where(and(orgScope(debtors, organizationId), eq(debtors.externalRef, externalRef)))
     .limit(1);
   const [row] = lock ? await query.for('update') : await query;
   return row ?? null;
@@ -223,7 +224,7 @@ export async function upsertDebtors(
     const rows = await tx
       .select()
       .from(debtors)
-      .where(and(eq(debtors.organizationId, ctx.organizationId), inArray(debtors.externalRef, refs)))
+      .where(and(orgScope(debtors, ctx), inArray(debtors.externalRef, refs)))
       .for('update');
     for (const row of rows) existing.set(row.externalRef!, row);
   }

@@ -13,6 +13,7 @@ import { loadContext, notifyDebtor, notifySupport } from './notify.server';
 import { closeDispute, frozenAt } from './resolve.server';
 import { attachmentsOf, insertMessage, isOpenDisputeConflict, lockDispute } from './store.server';
 import { isUuid } from '../../utils/ids';
+import { orgScope } from '../../utils/org-scope.server';
 
 export type DebtorScope = Pick<DebtorSession, 'organizationId' | 'debtorId'>;
 type Options = { clock?: Clock };
@@ -242,7 +243,7 @@ export async function getDebtorDispute(scope: DebtorScope, disputeId: string) {
     .where(
       and(
         eq(disputeMessages.disputeId, row.dispute.id),
-        eq(disputeMessages.organizationId, scope.organizationId),
+        orgScope(disputeMessages, scope),
         eq(disputeMessages.internal, false),
       ),
     )
@@ -299,7 +300,7 @@ export async function getDebtorAttachment(scope: DebtorScope, disputeId: string,
       and(
         ownRows(disputes, scope, eq(disputes.id, disputeId)),
         eq(disputeAttachments.id, attachmentId),
-        eq(disputeAttachments.organizationId, scope.organizationId),
+        orgScope(disputeAttachments, scope),
         eq(disputeMessages.internal, false),
       ),
     );

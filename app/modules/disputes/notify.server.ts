@@ -24,6 +24,7 @@ import { formatMoney } from '../../utils/money';
 import { issuePortalLink } from '../links/index.server';
 import { debtorEmailPropsFrom, emailLocale, emailOrganization, queueCommunication } from '../mail/index.server';
 import { disputeReference, type DisputeOutcome } from './constants';
+import { orgScope } from '../../utils/org-scope.server';
 
 export type DisputeContext = { dispute: Dispute; invoice: Invoice; debtor: Debtor; organization: Organization };
 
@@ -34,7 +35,7 @@ export async function loadContext(tx: Tx, dispute: Dispute): Promise<DisputeCont
     .from(invoices)
     .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
     .innerJoin(organizations, eq(organizations.id, invoices.organizationId))
-    .where(and(eq(invoices.id, dispute.invoiceId), eq(invoices.organizationId, dispute.organizationId)));
+    .where(and(eq(invoices.id, dispute.invoiceId), orgScope(invoices, dispute)));
   if (!row) throw new Error(`dispute ${dispute.id}: invoice missing`);
   return { dispute, ...row };
 }
@@ -122,7 +123,7 @@ export async function notifySupport(
   const staff = await tx
     .select({ email: staffUsers.email, role: staffUsers.role })
     .from(staffUsers)
-    .where(and(eq(staffUsers.organizationId, organization.id), eq(staffUsers.active, true)));
+    .where(and(orgScope(staffUsers, organization.id), eq(staffUsers.active, true)));
   const support = staff.filter((s) => s.role === 'support');
   const recipients = support.length > 0 ? support : staff.filter((s) => s.role === 'admin');
   if (recipients.length === 0) return [];

@@ -16,6 +16,7 @@ import { ACTIVE_STATUSES, isActiveStatus, type DisputeOutcome } from './constant
 import type { DisputeErrorCode } from './forms.server';
 import { loadContext, notifyDebtor } from './notify.server';
 import { lockDispute } from './store.server';
+import { orgScope } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock };
 export type StaffActor = { id: string; organizationId: string };
@@ -116,13 +117,13 @@ export async function creditDispute(
   return getDb().transaction(async (tx) => {
     const now = clock.now();
     const at = frozenAt(now);
-    const dispute = await lockDispute(tx, disputeId, eq(disputes.organizationId, staff.organizationId));
+    const dispute = await lockDispute(tx, disputeId, orgScope(disputes, staff));
     if (!dispute) return { ok: false, error: 'not_found' } as const;
     if (!isActiveStatus(dispute.status)) return { ok: false, error: 'not_active' } as const;
     const [invoice] = await tx
       .select()
       .from(invoices)
-      .where(and(eq(invoices.id, dispute.invoiceId), eq(invoices.organizationId, staff.organizationId)))
+      .where(and(eq(invoices.id, dispute.invoiceId), orgScope(invoices, staff)))
       .for('update');
     const owed = invoice ? owedCents(invoice) : 0;
     if (!invoice || invoice.status !== 'open' || owed <= 0) return { ok: false, error: 'invoice_not_open' } as const;
@@ -169,7 +170,7 @@ export async function rejectDispute(
   { clock = systemClock }: Options = {},
 ): Promise<{ ok: true; resumeAt: Date } | Refusal> {
   return getDb().transaction(async (tx) => {
-    const dispute = await lockDispute(tx, disputeId, eq(disputes.organizationId, staff.organizationId));
+    const dispute = await lockDispute(tx, disputeId, orgScope(disputes, staff));
     if (!dispute) return { ok: false, error: 'not_found' } as const;
     if (!isActiveStatus(dispute.status)) return { ok: false, error: 'not_active' } as const;
     const at = frozenAt(clock.now());
@@ -201,7 +202,7 @@ export async function resolveDisputesForPaidInvoices(
     .innerJoin(invoices, and(eq(invoices.id, disputes.invoiceId), eq(invoices.organizationId, disputes.organizationId)))
     .where(
       and(
-        eq(disputes.organizationId, input.organizationId),
+        orgScope(disputes, input),
         inArray(disputes.invoiceId, input.invoiceIds),
         inArray(disputes.status, ACTIVE_STATUSES),
         inArray(invoices.status, ['paid', 'credited', 'written_off']),

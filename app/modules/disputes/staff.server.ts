@@ -21,6 +21,7 @@ import { ageLevel, type InboxFilters } from './inbox';
 import { loadContext, notifyDebtor } from './notify.server';
 import { attachmentsOf, insertMessage, lockDispute } from './store.server';
 import { isUuid } from '../../utils/ids';
+import { orgScope } from '../../utils/org-scope.server';
 
 export type StaffScope = { id: string; organizationId: string; name: string };
 type Options = { clock?: Clock };
@@ -66,7 +67,7 @@ export async function disputeStaff(organizationId: string) {
     .from(staffUsers)
     .where(
       and(
-        eq(staffUsers.organizationId, organizationId),
+        orgScope(staffUsers, organizationId),
         eq(staffUsers.active, true),
         inArray(staffUsers.role, ['support', 'admin']),
       ),
@@ -118,7 +119,7 @@ export async function listInbox(staff: StaffScope, filters: InboxFilters, { cloc
     .innerJoin(invoices, and(eq(invoices.id, disputes.invoiceId), eq(invoices.organizationId, disputes.organizationId)))
     .innerJoin(debtors, and(eq(debtors.id, disputes.debtorId), eq(debtors.organizationId, disputes.organizationId)))
     .leftJoin(staffUsers, eq(staffUsers.id, disputes.assigneeId))
-    .where(and(eq(disputes.organizationId, staff.organizationId), statusCondition(filters.status), assignee, age))
+    .where(and(orgScope(disputes, staff), statusCondition(filters.status), assignee, age))
     .orderBy(
       sql`case when ${waiting} then 0 when ${disputes.status} = 'awaiting_debtor' then 1 else 2 end`,
       sql`case when ${waiting} then ${waitingSince} end asc nulls last`,
@@ -167,7 +168,7 @@ export async function getStaffDispute(staff: StaffScope, disputeId: string, { cl
     .innerJoin(invoices, and(eq(invoices.id, disputes.invoiceId), eq(invoices.organizationId, disputes.organizationId)))
     .innerJoin(debtors, and(eq(debtors.id, disputes.debtorId), eq(debtors.organizationId, disputes.organizationId)))
     .leftJoin(staffUsers, eq(staffUsers.id, disputes.assigneeId))
-    .where(and(eq(disputes.id, disputeId), eq(disputes.organizationId, staff.organizationId)));
+    .where(and(eq(disputes.id, disputeId), orgScope(disputes, staff)));
   if (!row) return null;
   const { dispute, invoice, debtor } = row;
   const [messages, pauses, history, otherInvoices, settings] = await Promise.all([
@@ -182,7 +183,7 @@ export async function getStaffDispute(staff: StaffScope, disputeId: string, { cl
       })
       .from(disputeMessages)
       .leftJoin(staffUsers, eq(staffUsers.id, disputeMessages.staffUserId))
-      .where(and(eq(disputeMessages.disputeId, dispute.id), eq(disputeMessages.organizationId, staff.organizationId)))
+      .where(and(eq(disputeMessages.disputeId, dispute.id), orgScope(disputeMessages, staff)))
       .orderBy(asc(disputeMessages.createdAt)),
     activePauses(db, [invoice.id], { clock }),
     db
@@ -194,7 +195,7 @@ export async function getStaffDispute(staff: StaffScope, disputeId: string, { cl
         data: auditEvents.data,
       })
       .from(auditEvents)
-      .where(and(eq(auditEvents.organizationId, staff.organizationId), eq(auditEvents.invoiceId, invoice.id)))
+      .where(and(orgScope(auditEvents, staff), eq(auditEvents.invoiceId, invoice.id)))
       .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
       .limit(100),
     db
@@ -208,13 +209,7 @@ export async function getStaffDispute(staff: StaffScope, disputeId: string, { cl
         currency: invoices.currency,
       })
       .from(invoices)
-      .where(
-        and(
-          eq(invoices.organizationId, staff.organizationId),
-          eq(invoices.debtorId, debtor.id),
-          ne(invoices.id, invoice.id),
-        ),
-      )
+      .where(and(orgScope(invoices, staff), eq(invoices.debtorId, debtor.id), ne(invoices.id, invoice.id)))
       .orderBy(sql`case when ${invoices.status} = 'open' then 0 else 1 end`, desc(invoices.dueDate))
       .limit(50),
     disputeSettings(staff.organizationId),
@@ -292,7 +287,7 @@ export async function addStaffMessage(
   if (!isUuid(disputeId)) return { ok: false, error: 'not_found' };
   return getDb().transaction(async (tx) => {
     const now = clock.now();
-    const dispute = await lockDispute(tx, disputeId, eq(disputes.organizationId, staff.organizationId));
+    const dispute = await lockDispute(tx, disputeId, orgScope(disputes, staff));
     if (!dispute) return { ok: false, error: 'not_found' } as const;
     // Notes may still be added to a closed dispute; replies go only to a dispute in progress.
     if (!input.internal && !isActiveStatus(dispute.status)) return { ok: false, error: 'not_active' } as const;
@@ -368,7 +363,7 @@ export async function assignDispute(
   if (!isUuid(disputeId)) return { ok: false, error: 'not_found' };
   return getDb().transaction(async (tx) => {
     const now = clock.now();
-    const dispute = await lockDispute(tx, disputeId, eq(disputes.organizationId, staff.organizationId));
+    const dispute = await lockDispute(tx, disputeId, orgScope(disputes, staff));
     if (!dispute) return { ok: false, error: 'not_found' } as const;
     if (assigneeId) {
       const [assignee] = await tx
@@ -377,7 +372,7 @@ export async function assignDispute(
         .where(
           and(
             eq(staffUsers.id, assigneeId),
-            eq(staffUsers.organizationId, staff.organizationId),
+            orgScope(staffUsers, staff),
             eq(staffUsers.active, true),
             or(eq(staffUsers.role, 'support'), eq(staffUsers.role, 'admin')),
           ),
@@ -417,9 +412,9 @@ export async function getStaffAttachment(
     .where(
       and(
         eq(disputes.id, disputeId),
-        eq(disputes.organizationId, staff.organizationId),
+        orgScope(disputes, staff),
         eq(disputeAttachments.id, attachmentId),
-        eq(disputeAttachments.organizationId, staff.organizationId),
+        orgScope(disputeAttachments, staff),
       ),
     );
   return row ?? null;

@@ -47,6 +47,7 @@ import {
   type InvoiceStepUpdate,
 } from './sql.server';
 import { STATUTORY_RATES, type StatutoryRate } from './statutory-interest';
+import { orgScope } from '../../utils/org-scope.server';
 
 export const DUNNING_ACTOR: Actor = { type: 'system', id: 'dunning' };
 /** Debtors per batch (all of their due invoices come along). */
@@ -206,7 +207,7 @@ function dueCondition(tx: Tx, now: Date, organizationId?: string) {
     gt(invoices.openCents, 0),
     isNotNull(invoices.nextActionAt),
     lte(invoices.nextActionAt, now),
-    organizationId ? eq(invoices.organizationId, organizationId) : undefined,
+    organizationId ? orgScope(invoices, organizationId) : undefined,
     notExists(
       tx
         .select({ one: sql`1` })

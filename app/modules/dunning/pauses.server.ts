@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../../utils/clock';
 import type { Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/index.server';
 import { notBeforeSendHour } from './schedule';
+import { orgScope } from '../../utils/org-scope.server';
 
 export type PauseReason = DunningPause['reason'];
 
@@ -33,13 +34,7 @@ export async function pauseInvoices(
   const open = await tx
     .select({ id: invoices.id, debtorId: invoices.debtorId })
     .from(invoices)
-    .where(
-      and(
-        eq(invoices.organizationId, input.organizationId),
-        inArray(invoices.id, input.invoiceIds),
-        eq(invoices.status, 'open'),
-      ),
-    );
+    .where(and(orgScope(invoices, input), inArray(invoices.id, input.invoiceIds), eq(invoices.status, 'open')));
   if (open.length === 0) return [];
   const rows = await tx
     .insert(dunningPauses)
@@ -97,7 +92,7 @@ export async function liftPauses(
     .set({ liftedAt: now, liftedReason: input.liftedReason })
     .where(
       and(
-        eq(dunningPauses.organizationId, input.organizationId),
+        orgScope(dunningPauses, input),
         isNull(dunningPauses.liftedAt),
         input.sourceId ? eq(dunningPauses.sourceId, input.sourceId) : undefined,
         input.invoiceIds ? inArray(dunningPauses.invoiceId, input.invoiceIds) : undefined,
@@ -171,7 +166,7 @@ export async function shortenPauses(
     .set({ until: input.until })
     .where(
       and(
-        eq(dunningPauses.organizationId, input.organizationId),
+        orgScope(dunningPauses, input),
         eq(dunningPauses.sourceId, input.sourceId),
         eq(dunningPauses.reason, input.reason),
         isNull(dunningPauses.liftedAt),

@@ -6,6 +6,7 @@ import { audit, type Actor } from '../audit/index.server';
 import { parseDunningPolicy, type PolicyProblem } from './policy';
 import { END_GRACE_DAYS, nextActionFor, nextAfterStep, SEND_HOUR } from './schedule';
 import { updateNextActions } from './sql.server';
+import { orgScope } from '../../utils/org-scope.server';
 
 export type PolicyChangeResult =
   { ok: true; policy: DunningPolicy; rescheduled: number } | { ok: false; problems: PolicyProblem[] };
@@ -52,7 +53,7 @@ export async function applyPolicyChange(
     })
     .from(invoices)
     .innerJoin(debtors, eq(debtors.id, invoices.debtorId))
-    .where(and(eq(invoices.organizationId, organizationId), eq(invoices.status, 'open')));
+    .where(and(orgScope(invoices, organizationId), eq(invoices.status, 'open')));
 
   const updates: { id: string; nextActionAt: Date | null }[] = [];
   for (const invoice of open) {

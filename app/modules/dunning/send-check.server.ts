@@ -19,6 +19,7 @@ import { readDunningProps, restrictProps, type DunningItem } from './message';
 import { DUNNING_ACTOR } from './pass.server';
 import { pauseActiveAt } from './pauses.server';
 import { insertAuditEvents, updateInvoiceSteps } from './sql.server';
+import { orgScope } from '../../utils/org-scope.server';
 
 export function dunningSendCheck(clock: Clock = systemClock): SendCheck {
   return async (comm: Communication, tx: Tx): Promise<SendCheckResult> => {
@@ -44,7 +45,7 @@ export function dunningSendCheck(clock: Clock = systemClock): SendCheck {
       .from(invoices)
       .where(
         and(
-          eq(invoices.organizationId, comm.organizationId),
+          orgScope(invoices, comm),
           inArray(
             invoices.id,
             items.map((i) => i.invoiceId),

@@ -17,6 +17,7 @@ import type { UpsertOutcome } from '../debtors/index.server';
 import { IMPORT_FORM_LIMIT_BYTES } from './limits';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { decodeUblUpload, parseUblInvoice, type UblIssue, type UblWarning } from './ubl-import';
+import { orgScope } from '../../utils/org-scope.server';
 
 /**
  * The back-office import flow: upload -> preview (a rolled-back dry run) -> confirm.
@@ -349,7 +350,7 @@ export async function recentImports(organizationId: string, limit = 5) {
   const rows = await getDb()
     .select({ id: auditEvents.id, at: auditEvents.createdAt, data: auditEvents.data })
     .from(auditEvents)
-    .where(and(eq(auditEvents.organizationId, organizationId), eq(auditEvents.entityType, 'import')))
+    .where(and(orgScope(auditEvents, organizationId), eq(auditEvents.entityType, 'import')))
     .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(limit);
   return rows.map((row) => {

@@ -23,6 +23,7 @@ import { LedgerError, reviseInvoiceAmounts } from '../ledger/index.server';
 import { makeBetalingskenmerk } from '../payments/index';
 
 import { atItem, chunk, IntakeError, type IntakeContext, type UpsertOutcome } from '../debtors/index.server';
+import { orgScope } from '../../utils/org-scope.server';
 /**
  * Invoice intake: the one place where debtors and invoices from the API, CSV and UBL
  * uploads are created or updated, so all three doors share idempotency, scheduling and
@@ -61,7 +62,7 @@ export async function findInvoice(tx: Tx, organizationId: string, number: string
   const query = tx
     .select()
     .from(invoices)
-    .where(and(eq(invoices.organizationId, organizationId), eq(invoices.number, number)))
+    .where(and(orgScope(invoices, organizationId), eq(invoices.number, number)))
     .limit(1);
   const [row] = lock ? await query.for('update') : await query;
   return row ?? null;
@@ -221,7 +222,7 @@ export async function upsertInvoices(
     const rows = await tx
       .select()
       .from(invoices)
-      .where(and(eq(invoices.organizationId, ctx.organizationId), inArray(invoices.number, numbers)))
+      .where(and(orgScope(invoices, ctx), inArray(invoices.number, numbers)))
       .for('update');
     for (const row of rows) existing.set(row.number, row);
   }

@@ -7,6 +7,7 @@ import { audit } from '../audit/index.server';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 
 import { IntakeError, type IntakeContext, type UpsertOutcome } from '../debtors/index.server';
+import { orgScope } from '../../utils/org-scope.server';
 
 export const PDF_MAGIC = '%PDF-';
 
@@ -33,7 +34,7 @@ export async function attachInvoicePdf(
     const [current] = await tx
       .select({ sha256: files.sha256 })
       .from(files)
-      .where(and(eq(files.id, invoice.pdfFileId), eq(files.organizationId, ctx.organizationId)));
+      .where(and(eq(files.id, invoice.pdfFileId), orgScope(files, ctx)));
     if (current?.sha256 === digest) return { outcome: 'unchanged', fileId: invoice.pdfFileId };
   }
   const [file] = await tx

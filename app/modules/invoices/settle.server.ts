@@ -10,6 +10,7 @@ import { LedgerError, owedCents, recordLedgerEntry } from '../ledger/index.serve
 
 import { IntakeError, type IntakeContext } from '../debtors/index.server';
 import { findInvoice } from './intake.server';
+import { orgScope } from '../../utils/org-scope.server';
 export type SettleRequest = { outcome: 'paid' | 'credited'; amountCents?: number; reference?: string };
 
 const SETTLE_KEY_PREFIX = 'api-settle:';
@@ -53,7 +54,7 @@ export async function settleInvoice(
       .from(payments)
       .where(
         and(
-          eq(payments.organizationId, ctx.organizationId),
+          orgScope(payments, ctx),
           or(
             eq(payments.idempotencyKey, key),
             and(inArray(payments.provider, ['external', 'credit_note']), eq(payments.providerPaymentId, key)),

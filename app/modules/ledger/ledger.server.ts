@@ -55,6 +55,7 @@ import {
 } from './ledger-events.server';
 import type { ProviderPaymentStatus, ProviderSnapshot } from './provider-snapshot';
 import { isUuid } from '../../utils/ids';
+import { orgScope, debtorScope } from '../../utils/org-scope.server';
 
 export {
   offLedgerEvent,
@@ -207,7 +208,7 @@ async function lockPayment(tx: Tx, paymentId: string, organizationId?: string): 
   const [payment] = await tx
     .select()
     .from(payments)
-    .where(and(eq(payments.id, paymentId), organizationId ? eq(payments.organizationId, organizationId) : undefined))
+    .where(and(eq(payments.id, paymentId), organizationId ? orgScope(payments, organizationId) : undefined))
     .for('update');
   if (!payment) throw new LedgerError('payment_not_found', `no payment ${paymentId}`);
   return payment;
@@ -258,7 +259,7 @@ async function lockTargets(
   chosen: { invoiceId: string; amountCents?: number }[] | undefined,
   { strict }: { strict: boolean },
 ): Promise<Targets> {
-  const own = and(eq(invoices.organizationId, scope.organizationId), eq(invoices.debtorId, scope.debtorId));
+  const own = and(debtorScope(invoices, scope));
   if (chosen && chosen.length > 0) {
     const ids = [...new Set(chosen.map((c) => c.invoiceId))];
     const locked = await tx
@@ -1593,13 +1594,13 @@ export async function queuePaymentReceived(paymentId: string, { clock = systemCl
       .select({ debtor: debtors, organization: organizations })
       .from(debtors)
       .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
-      .where(and(eq(debtors.id, payment.debtorId), eq(debtors.organizationId, payment.organizationId)));
+      .where(and(eq(debtors.id, payment.debtorId), orgScope(debtors, payment)));
     if (!row || row.debtor.emailBlockedAt) return null;
     const allocated = await tx
       .selectDistinct({ invoiceId: paymentAllocations.invoiceId })
       .from(paymentAllocations)
       .where(and(eq(paymentAllocations.paymentId, payment.id), gt(paymentAllocations.amountCents, 0)));
-    const own = and(eq(invoices.organizationId, payment.organizationId), eq(invoices.debtorId, payment.debtorId));
+    const own = and(debtorScope(invoices, payment));
     const paidInvoices = allocated.length
       ? await tx
           .select()
@@ -1720,7 +1721,7 @@ async function reverseLocked(
         .from(invoices)
         .where(
           and(
-            eq(invoices.organizationId, payment.organizationId),
+            orgScope(invoices, payment),
             inArray(
               invoices.id,
               open.map((n) => n.invoiceId),

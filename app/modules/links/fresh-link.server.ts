@@ -6,6 +6,7 @@ import { hit } from '../../utils/rate-limit.server';
 import { audit } from '../audit/index.server';
 import { debtorEmailPropsFrom, queueCommunication } from '../mail/index.server';
 import { issuePortalLink } from './links.server';
+import { orgScope } from '../../utils/org-scope.server';
 
 export const FRESH_LINK_LIMIT_PER_ADDRESS = 3;
 export const FRESH_LINK_LIMIT_PER_IP = 10;
@@ -78,7 +79,7 @@ export async function sendFreshLinks(
         isNull(debtors.deletedAt),
         isNull(debtors.emailBlockedAt),
         eq(organizations.active, true),
-        organizationId ? eq(debtors.organizationId, organizationId) : undefined,
+        organizationId ? orgScope(debtors, organizationId) : undefined,
       ),
     )
     .limit(20);
@@ -88,13 +89,7 @@ export async function sendFreshLinks(
       const open = await tx
         .select()
         .from(invoices)
-        .where(
-          and(
-            eq(invoices.organizationId, organization.id),
-            eq(invoices.debtorId, debtor.id),
-            eq(invoices.status, 'open'),
-          ),
-        )
+        .where(and(orgScope(invoices, organization.id), eq(invoices.debtorId, debtor.id), eq(invoices.status, 'open')))
         .orderBy(asc(invoices.dueDate))
         .limit(50);
       const link = await issuePortalLink(

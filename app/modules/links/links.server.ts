@@ -6,6 +6,7 @@ import type { Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
 import { audit, type Actor } from '../audit/index.server';
 import { signLinkToken, verifyLinkToken, type VerifyFailure } from './tokens.server';
+import { orgScope } from '../../utils/org-scope.server';
 
 export type IssueLinkInput = {
   organizationId: string;
@@ -56,7 +57,7 @@ export async function revokeLink(
   const rows = await tx
     .update(portalLinks)
     .set({ revokedAt: clock.now() })
-    .where(and(eq(portalLinks.organizationId, organizationId), eq(portalLinks.jti, jti), isNull(portalLinks.revokedAt)))
+    .where(and(orgScope(portalLinks, organizationId), eq(portalLinks.jti, jti), isNull(portalLinks.revokedAt)))
     .returning({ debtorId: portalLinks.debtorId });
   if (rows[0]) {
     await tx
@@ -88,11 +89,7 @@ export async function revokeAllLinks(
     .update(portalLinks)
     .set({ revokedAt: now })
     .where(
-      and(
-        eq(portalLinks.organizationId, organizationId),
-        eq(portalLinks.debtorId, debtorId),
-        isNull(portalLinks.revokedAt),
-      ),
+      and(orgScope(portalLinks, organizationId), eq(portalLinks.debtorId, debtorId), isNull(portalLinks.revokedAt)),
     )
     .returning({ jti: portalLinks.jti });
   await tx
@@ -100,7 +97,7 @@ export async function revokeAllLinks(
     .set({ revokedAt: now })
     .where(
       and(
-        eq(debtorSessions.organizationId, organizationId),
+        orgScope(debtorSessions, organizationId),
         eq(debtorSessions.debtorId, debtorId),
         isNull(debtorSessions.revokedAt),
       ),
@@ -145,11 +142,7 @@ export async function redeemLinkToken(
     .innerJoin(debtors, eq(debtors.id, portalLinks.debtorId))
     .innerJoin(organizations, eq(organizations.id, portalLinks.organizationId))
     .where(
-      and(
-        eq(portalLinks.jti, claims.jti),
-        eq(portalLinks.debtorId, claims.sub),
-        eq(portalLinks.organizationId, claims.org),
-      ),
+      and(eq(portalLinks.jti, claims.jti), eq(portalLinks.debtorId, claims.sub), orgScope(portalLinks, claims.org)),
     );
   if (!row) return { ok: false, reason: 'unknown', organizationId: claims.org };
   if (row.link.revokedAt) return { ok: false, reason: 'revoked', organizationId: claims.org };

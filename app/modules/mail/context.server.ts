@@ -3,6 +3,7 @@ import { debtors, invoices, organizations, type Debtor, type Invoice, type Organ
 import type { DebtorEmailProps, EmailLocale, EmailOrganization } from '../../../emails/render';
 import type { Tx } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
+import { orgScope, debtorScope } from '../../utils/org-scope.server';
 
 export function emailLocale(
   debtor: Pick<Debtor, 'locale'>,
@@ -68,7 +69,7 @@ export async function debtorEmailProps(
     .select({ debtor: debtors, organization: organizations })
     .from(debtors)
     .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
-    .where(and(eq(debtors.id, input.debtorId), eq(debtors.organizationId, input.organizationId)));
+    .where(and(eq(debtors.id, input.debtorId), orgScope(debtors, input)));
   if (!row) throw new Error(`debtor ${input.debtorId} not found in organization ${input.organizationId}`);
   const rows =
     input.invoiceIds.length === 0
@@ -76,13 +77,7 @@ export async function debtorEmailProps(
       : await tx
           .select()
           .from(invoices)
-          .where(
-            and(
-              eq(invoices.organizationId, input.organizationId),
-              eq(invoices.debtorId, input.debtorId),
-              inArray(invoices.id, input.invoiceIds),
-            ),
-          )
+          .where(and(debtorScope(invoices, input), inArray(invoices.id, input.invoiceIds)))
           .orderBy(asc(invoices.dueDate), asc(invoices.number));
   return {
     props: debtorEmailPropsFrom({ ...row, invoices: rows, portalUrl: input.portalUrl, locale: input.locale }),

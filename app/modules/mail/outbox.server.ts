@@ -29,6 +29,7 @@ import { audit, type Actor, type AuditAction } from '../audit/index.server';
 import { addressOf, formatFrom } from './address';
 import { deliverViaResend, type DeliveryResult } from './resend.server';
 import { isUuid } from '../../utils/ids';
+import { orgScope } from '../../utils/org-scope.server';
 
 export const SEND_TASK = 'send_communication';
 /** Delivery attempts before a communication is given up as failed (also the job's max_attempts). */
@@ -237,7 +238,7 @@ export async function sendCommunication(id: string, options: SendOptions = {}): 
       .select({ debtor: debtors, organization: organizations })
       .from(debtors)
       .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
-      .where(and(eq(debtors.id, comm.debtorId), eq(debtors.organizationId, comm.organizationId)));
+      .where(and(eq(debtors.id, comm.debtorId), orgScope(debtors, comm)));
     if (!owner) return cancel(tx, comm, 'debtor_missing', clock);
     if (owner.debtor.emailBlockedAt && !STAFF_TEMPLATES.has(comm.template)) {
       return cancel(tx, comm, 'email_blocked', clock);

@@ -42,6 +42,7 @@ import {
 import { checkPartialAmount } from './partial-amount';
 import { chargeSummary } from './pay-summary';
 import { adapterFor, providerConfigFor, resolveProviderConfig, webhookUrl } from './providers.server';
+import { orgScope, debtorScope } from '../../utils/org-scope.server';
 
 /** What the debtor chose on /portal/pay. */
 export type PaySelection =
@@ -172,13 +173,7 @@ async function claimIdempotencyKey(
       const [holder] = await tx
         .select()
         .from(payments)
-        .where(
-          and(
-            eq(payments.organizationId, session.organizationId),
-            eq(payments.debtorId, session.debtorId),
-            eq(payments.idempotencyKey, key),
-          ),
-        );
+        .where(and(debtorScope(payments, session), eq(payments.idempotencyKey, key)));
       if (!holder) {
         if (offset === 0) free = key;
         break;
@@ -291,8 +286,7 @@ async function prepareCheckout(
       .from(payments)
       .where(
         and(
-          eq(payments.organizationId, session.organizationId),
-          eq(payments.debtorId, session.debtorId),
+          debtorScope(payments, session),
           eq(payments.provider, 'debtor_credit'),
           eq(payments.providerPaymentId, creditKeyFor(claim.key)),
         ),
@@ -455,7 +449,7 @@ export async function transferAfterCredit(
 
 /** How much of the debtor's credit a checkout of `totalCents` spends: all of it, up to the total. */
 async function creditToSpend(tx: Tx, session: Pick<DebtorSession, 'organizationId' | 'debtorId'>, totalCents: number) {
-  const scope = and(eq(debtors.id, session.debtorId), eq(debtors.organizationId, session.organizationId));
+  const scope = and(eq(debtors.id, session.debtorId), orgScope(debtors, session));
   const [seen] = await tx.select({ creditCents: debtors.creditCents }).from(debtors).where(scope);
   if (!seen || seen.creditCents <= 0) return 0;
   // Locked now, and read again: a concurrent checkout may have spent it while we looked.

@@ -24,6 +24,7 @@ import {
 import type { OnlineMethod, PaymentProviderAdapter } from '../payments/index';
 import type { DebtorSession } from '../links/index.server';
 import { installmentPaymentIntent } from './installments.server';
+import { debtorScope } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock; timeoutMs?: number; locale?: Locale; adapter?: PaymentProviderAdapter };
 
@@ -53,13 +54,7 @@ export async function startInstallmentCheckout(
     await tx
       .select({ id: invoices.id })
       .from(invoices)
-      .where(
-        and(
-          eq(invoices.organizationId, scope.organizationId),
-          eq(invoices.debtorId, scope.debtorId),
-          inArray(invoices.id, planInvoiceIds),
-        ),
-      )
+      .where(and(debtorScope(invoices, scope), inArray(invoices.id, planInvoiceIds)))
       .orderBy(asc(invoices.id))
       .for('update');
     const due = await installmentPaymentIntent(tx, scope, planId, installmentId);
@@ -69,8 +64,7 @@ export async function startInstallmentCheckout(
       .from(payments)
       .where(
         and(
-          eq(payments.organizationId, scope.organizationId),
-          eq(payments.debtorId, scope.debtorId),
+          debtorScope(payments, scope),
           eq(payments.installmentId, due.installmentId),
           inArray(payments.status, ['open', 'pending']),
           gt(payments.expiresAt, now),

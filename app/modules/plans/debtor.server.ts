@@ -30,7 +30,6 @@ import {
   pendingPlan,
   recentDefaults,
   type Candidate,
-  type Scope,
 } from './plans.server';
 import {
   checkPromiseDate,
@@ -44,11 +43,12 @@ import {
   type Frequency,
   type PolicyReason,
 } from './schedule';
+import { debtorScope, orgScope, type DebtorRef } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock };
 type SessionScope = Pick<DebtorSession, 'organizationId' | 'debtorId' | 'debtor' | 'organization'>;
 
-const scopeOf = (s: SessionScope): Scope => ({ organizationId: s.organizationId, debtorId: s.debtorId });
+const scopeOf = (s: SessionScope): DebtorRef => ({ organizationId: s.organizationId, debtorId: s.debtorId });
 const debtorActor = (s: SessionScope): Actor => ({ type: 'debtor', id: s.debtorId });
 
 /** The instant a promise date ends in Europe/Amsterdam (the last millisecond of that day). */
@@ -127,11 +127,11 @@ function invoiceProblem(
 }
 
 /** Serialises a debtor's proposals and promises: two submits at once cannot both pass the checks. */
-async function lockDebtor(tx: Tx, scope: Scope) {
+async function lockDebtor(tx: Tx, scope: DebtorRef) {
   await tx
     .select({ id: debtors.id })
     .from(debtors)
-    .where(and(eq(debtors.id, scope.debtorId), eq(debtors.organizationId, scope.organizationId)))
+    .where(and(eq(debtors.id, scope.debtorId), orgScope(debtors, scope)))
     .for('update');
 }
 
@@ -300,15 +300,14 @@ export async function proposePlan(
 }
 
 /** Active promises on these invoices end: the plan takes their place (its pause is already in force). */
-async function replacePromises(tx: Tx, scope: Scope, invoiceIds: string[], actor: Actor, now: Date, clock: Clock) {
+async function replacePromises(tx: Tx, scope: DebtorRef, invoiceIds: string[], actor: Actor, now: Date, clock: Clock) {
   const promised = await tx
     .selectDistinct({ id: promisesToPay.id })
     .from(promisesToPay)
     .innerJoin(promiseInvoices, eq(promiseInvoices.promiseId, promisesToPay.id))
     .where(
       and(
-        eq(promisesToPay.organizationId, scope.organizationId),
-        eq(promisesToPay.debtorId, scope.debtorId),
+        debtorScope(promisesToPay, scope),
         eq(promisesToPay.status, 'active'),
         inArray(promiseInvoices.invoiceId, invoiceIds),
       ),
@@ -341,13 +340,7 @@ export async function getPromiseForm(session: SessionScope, { clock = systemCloc
   const promises = await db
     .select()
     .from(promisesToPay)
-    .where(
-      and(
-        eq(promisesToPay.organizationId, session.organizationId),
-        eq(promisesToPay.debtorId, session.debtorId),
-        eq(promisesToPay.status, 'active'),
-      ),
-    )
+    .where(and(debtorScope(promisesToPay, session), eq(promisesToPay.status, 'active')))
     .orderBy(desc(promisesToPay.createdAt));
   return { today, lastDay: promiseLastDay(session.organization.planPolicy, today), candidates, promises };
 }
@@ -434,10 +427,7 @@ export async function makePromise(
 /** The debtor's plans (newest first) and promises, for the overview on /portal/plan. */
 export async function getDebtorPlans(session: SessionScope) {
   const db = getDb();
-  const plans = await loadPlans(
-    db,
-    and(eq(paymentPlans.organizationId, session.organizationId), eq(paymentPlans.debtorId, session.debtorId)),
-  );
+  const plans = await loadPlans(db, and(debtorScope(paymentPlans, session)));
   // A proposal finance answered with a counter is shown through the counter, not twice.
   return plans.filter((p) => !(p.status === 'countered' && p.counterOfId === null));
 }
@@ -450,10 +440,7 @@ export async function getDebtorPlan(session: SessionScope, id: string, { clock =
   const today = amsterdamDate(clock.now());
   const awaitingAnswer = plan.status === 'countered' && plan.counterOfId !== null;
   const [original] = plan.counterOfId
-    ? await loadPlans(
-        db,
-        and(eq(paymentPlans.organizationId, session.organizationId), eq(paymentPlans.id, plan.counterOfId)),
-      )
+    ? await loadPlans(db, and(orgScope(paymentPlans, session), eq(paymentPlans.id, plan.counterOfId)))
     : [];
   return {
     plan,
@@ -484,13 +471,7 @@ export async function answerCounter(
     const [plan] = await tx
       .select()
       .from(paymentPlans)
-      .where(
-        and(
-          eq(paymentPlans.organizationId, scope.organizationId),
-          eq(paymentPlans.debtorId, scope.debtorId),
-          eq(paymentPlans.id, id),
-        ),
-      )
+      .where(and(debtorScope(paymentPlans, scope), eq(paymentPlans.id, id)))
       .for('update');
     if (!plan) return { ok: false as const, error: { key: 'plan.error.notFound' } };
     if (!(plan.status === 'countered' && plan.counterOfId !== null) || !isPending(plan)) {

@@ -32,6 +32,7 @@ import {
   type FieldErrors,
   type Frequency,
 } from './schedule';
+import { orgScope } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock };
 type Staff = Pick<SignedInStaff, 'id' | 'organizationId' | 'name'>;
@@ -69,23 +70,15 @@ export async function listProposals(staff: Staff, { clock = systemClock }: Optio
   const now = clock.now();
   const policy = await policyOf(db, staff.organizationId);
   const [proposed, countered] = await Promise.all([
-    loadPlans(
-      db,
-      and(eq(paymentPlans.organizationId, staff.organizationId), eq(paymentPlans.status, 'proposed')),
-      'oldest',
-    ),
-    loadPlans(
-      db,
-      and(eq(paymentPlans.organizationId, staff.organizationId), eq(paymentPlans.status, 'countered')),
-      'oldest',
-    ),
+    loadPlans(db, and(orgScope(paymentPlans, staff), eq(paymentPlans.status, 'proposed')), 'oldest'),
+    loadPlans(db, and(orgScope(paymentPlans, staff), eq(paymentPlans.status, 'countered')), 'oldest'),
   ]);
   const debtorIds = [...new Set([...proposed, ...countered].map((p) => p.debtorId))];
   const people = debtorIds.length
     ? await db
         .select({ id: debtors.id, name: debtors.name, kind: debtors.kind })
         .from(debtors)
-        .where(and(eq(debtors.organizationId, staff.organizationId), inArray(debtors.id, debtorIds)))
+        .where(and(orgScope(debtors, staff), inArray(debtors.id, debtorIds)))
     : [];
   const byId = new Map(people.map((p) => [p.id, p]));
   const queue = [];
@@ -112,9 +105,9 @@ export async function getPlanForFinance(staff: Staff, id: string, { clock = syst
   const [debtor] = await db
     .select()
     .from(debtors)
-    .where(and(eq(debtors.organizationId, staff.organizationId), eq(debtors.id, plan.debtorId)));
+    .where(and(orgScope(debtors, staff), eq(debtors.id, plan.debtorId)));
   const policy = await policyOf(db, staff.organizationId);
-  const scope = and(eq(invoices.organizationId, staff.organizationId), eq(invoices.debtorId, plan.debtorId));
+  const scope = and(orgScope(invoices, staff), eq(invoices.debtorId, plan.debtorId));
   const [invoiceRows, paymentRows, otherPlans, promiseRows, counters] = await Promise.all([
     db
       .select({
@@ -140,26 +133,22 @@ export async function getPlanForFinance(staff: Staff, id: string, { clock = syst
         installmentId: payments.installmentId,
       })
       .from(payments)
-      .where(and(eq(payments.organizationId, staff.organizationId), eq(payments.debtorId, plan.debtorId)))
+      .where(and(orgScope(payments, staff), eq(payments.debtorId, plan.debtorId)))
       .orderBy(desc(payments.createdAt))
       .limit(20),
     loadPlans(
       db,
-      and(
-        eq(paymentPlans.organizationId, staff.organizationId),
-        eq(paymentPlans.debtorId, plan.debtorId),
-        ne(paymentPlans.id, plan.id),
-      ),
+      and(orgScope(paymentPlans, staff), eq(paymentPlans.debtorId, plan.debtorId), ne(paymentPlans.id, plan.id)),
     ),
     db
       .select()
       .from(promisesToPay)
-      .where(and(eq(promisesToPay.organizationId, staff.organizationId), eq(promisesToPay.debtorId, plan.debtorId)))
+      .where(and(orgScope(promisesToPay, staff), eq(promisesToPay.debtorId, plan.debtorId)))
       .orderBy(desc(promisesToPay.createdAt)),
     db
       .select({ id: paymentPlans.id, status: paymentPlans.status })
       .from(paymentPlans)
-      .where(and(eq(paymentPlans.organizationId, staff.organizationId), eq(paymentPlans.counterOfId, plan.id))),
+      .where(and(orgScope(paymentPlans, staff), eq(paymentPlans.counterOfId, plan.id))),
   ]);
   return {
     plan,
@@ -204,7 +193,7 @@ async function lockProposal(tx: Tx, staff: Staff, id: string): Promise<{ plan: P
   const [row] = await tx
     .select({ id: paymentPlans.id, status: paymentPlans.status })
     .from(paymentPlans)
-    .where(and(eq(paymentPlans.organizationId, staff.organizationId), eq(paymentPlans.id, id)))
+    .where(and(orgScope(paymentPlans, staff), eq(paymentPlans.id, id)))
     .for('update');
   if (!row) return { error: { key: 'plan.error.notFound' } };
   if (row.status !== 'proposed') return { error: { key: 'plan.error.alreadyDecided' } };
@@ -230,7 +219,7 @@ export async function approvePlan(
       .from(invoices)
       .where(
         and(
-          eq(invoices.organizationId, staff.organizationId),
+          orgScope(invoices, staff),
           inArray(
             invoices.id,
             plan.invoices.map((i) => i.id),
@@ -360,7 +349,7 @@ export async function counterPlan(
       .from(invoices)
       .where(
         and(
-          eq(invoices.organizationId, staff.organizationId),
+          orgScope(invoices, staff),
           inArray(
             invoices.id,
             plan.invoices.map((i) => i.id),

@@ -14,7 +14,8 @@ import type { Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/index.server';
 import type { LedgerBatchListener, LedgerListener } from '../ledger/index.server';
 import { invoiceOwed } from './notify.server';
-import { completePlanIfDone, nextDueInstallment, type Scope } from './plans.server';
+import { completePlanIfDone, nextDueInstallment } from './plans.server';
+import { debtorScope, orgScope, type DebtorRef } from '../../utils/org-scope.server';
 
 export type InstallmentIntent = {
   planId: string;
@@ -33,21 +34,14 @@ export type InstallmentIntent = {
  */
 export async function installmentPaymentIntent(
   tx: Tx,
-  scope: Scope,
+  scope: DebtorRef,
   planId: string,
   installmentId?: string,
 ): Promise<InstallmentIntent | null> {
   const [plan] = await tx
     .select()
     .from(paymentPlans)
-    .where(
-      and(
-        eq(paymentPlans.organizationId, scope.organizationId),
-        eq(paymentPlans.debtorId, scope.debtorId),
-        eq(paymentPlans.id, planId),
-        eq(paymentPlans.status, 'active'),
-      ),
-    );
+    .where(and(debtorScope(paymentPlans, scope), eq(paymentPlans.id, planId), eq(paymentPlans.status, 'active')));
   if (!plan) return null;
   const installments = await tx
     .select()
@@ -154,7 +148,7 @@ async function creditPlansForPayment(
     .innerJoin(paymentPlans, eq(paymentPlans.id, planInvoices.planId))
     .where(
       and(
-        eq(paymentPlans.organizationId, event.organizationId),
+        orgScope(paymentPlans, event),
         eq(paymentPlans.status, 'active'),
         inArray(
           planInvoices.invoiceId,
@@ -209,8 +203,7 @@ async function uncreditPlansForPayment(
     .from(auditEvents)
     .where(
       and(
-        eq(auditEvents.organizationId, event.organizationId),
-        eq(auditEvents.debtorId, event.debtorId),
+        debtorScope(auditEvents, event),
         eq(auditEvents.entityType, 'plan_installment'),
         inArray(auditEvents.action, ['plan.installment_paid', 'plan.installment_reversed']),
         sql`${auditEvents.data}->>'paymentId' = ${event.payment.id}`,

@@ -23,6 +23,7 @@ import { registerCron, registerTask } from '../jobs/index.server';
 import { emailDebtor, notifyFinance } from './notify.server';
 import { completePlanIfDone, loadPlan } from './plans.server';
 import { counterRespondBy, REMINDER_DAYS_BEFORE } from './schedule';
+import { orgScope } from '../../utils/org-scope.server';
 
 export const PLAN_MAINTENANCE_TASK = 'plan_maintenance';
 const SYSTEM: Actor = { type: 'system', id: 'plan-maintenance' };
@@ -85,7 +86,7 @@ async function settlePromises({ clock, organizationId }: Run, summary: Maintenan
     .where(
       and(
         eq(promisesToPay.status, 'active'),
-        organizationId ? eq(promisesToPay.organizationId, organizationId) : undefined,
+        organizationId ? orgScope(promisesToPay, organizationId) : undefined,
         sql`(${promisesToPay.promisedDate} < ${today}::date or not exists (
           select 1 from ${promiseInvoices} pi join ${invoices} i on i.id = pi.invoice_id
           where pi.promise_id = ${promisesToPay.id} and i.status = 'open'))`,
@@ -161,7 +162,7 @@ async function expireCounters({ clock, organizationId }: Run, summary: Maintenan
       and(
         eq(paymentPlans.status, 'countered'),
         isNotNull(paymentPlans.counterOfId),
-        organizationId ? eq(paymentPlans.organizationId, organizationId) : undefined,
+        organizationId ? orgScope(paymentPlans, organizationId) : undefined,
       ),
     );
   const lapsed = waiting.filter((p) => counterRespondBy(amsterdamDate(p.createdAt), p.firstDueDate) < today);
@@ -230,7 +231,7 @@ async function completePlans({ clock, organizationId }: Run, summary: Maintenanc
     .where(
       and(
         eq(paymentPlans.status, 'active'),
-        organizationId ? eq(paymentPlans.organizationId, organizationId) : undefined,
+        organizationId ? orgScope(paymentPlans, organizationId) : undefined,
         sql`(not exists (select 1 from ${planInstallments} pi where pi.plan_id = ${paymentPlans.id} and pi.status <> 'paid')
           or not exists (select 1 from plan_invoices pv join ${invoices} i on i.id = pv.invoice_id
             where pv.plan_id = ${paymentPlans.id} and i.status = 'open'))`,
@@ -260,7 +261,7 @@ async function unpaidInstallments(dueOnOrBefore: string, organizationId?: string
     .where(
       and(
         eq(paymentPlans.status, 'active'),
-        organizationId ? eq(paymentPlans.organizationId, organizationId) : undefined,
+        organizationId ? orgScope(paymentPlans, organizationId) : undefined,
         inArray(planInstallments.status, ['pending', 'missed']),
         lte(planInstallments.dueDate, dueOnOrBefore),
       ),

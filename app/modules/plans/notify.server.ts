@@ -14,6 +14,7 @@ import { formatMoney } from '../../utils/money';
 import { issuePortalLink } from '../links/index.server';
 import { queueCommunication } from '../mail/index.server';
 import { owedCents } from '../ledger/index';
+import { orgScope } from '../../utils/org-scope.server';
 
 type DebtorTemplate = Exclude<TemplateName, 'staff_notification'>;
 type ExtraProps<T extends DebtorTemplate> = Omit<TemplateProps[T], keyof DebtorEmailProps>;
@@ -65,13 +66,13 @@ export async function emailDebtor<T extends DebtorTemplate>(
   const [debtor] = await tx
     .select()
     .from(debtors)
-    .where(and(eq(debtors.id, input.debtorId), eq(debtors.organizationId, input.organizationId)));
+    .where(and(eq(debtors.id, input.debtorId), orgScope(debtors, input)));
   if (!debtor) throw new Error(`debtor ${input.debtorId} not found`);
   const rows = input.invoiceIds.length
     ? await tx
         .select()
         .from(invoices)
-        .where(and(eq(invoices.organizationId, input.organizationId), inArray(invoices.id, input.invoiceIds)))
+        .where(and(orgScope(invoices, input), inArray(invoices.id, input.invoiceIds)))
         .orderBy(asc(invoices.dueDate), asc(invoices.number))
     : [];
   const link = await issuePortalLink(
@@ -139,11 +140,7 @@ export async function notifyFinance(
     .select({ email: staffUsers.email, role: staffUsers.role })
     .from(staffUsers)
     .where(
-      and(
-        eq(staffUsers.organizationId, input.organizationId),
-        eq(staffUsers.active, true),
-        inArray(staffUsers.role, ['finance', 'admin']),
-      ),
+      and(orgScope(staffUsers, input), eq(staffUsers.active, true), inArray(staffUsers.role, ['finance', 'admin'])),
     )
     .orderBy(asc(staffUsers.email));
   const finance = staff.filter((s) => s.role === 'finance');

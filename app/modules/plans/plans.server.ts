@@ -23,8 +23,7 @@ import type { Tx } from '../../utils/db.server';
 import { audit, type Actor } from '../audit/index.server';
 import { liftPauses, pauseActiveAt } from '../dunning/index.server';
 import { invoiceOwed } from './notify.server';
-
-export type Scope = { organizationId: string; debtorId: string };
+import { orgScope, debtorScope, type DebtorRef } from '../../utils/org-scope.server';
 
 /** Plans that hold their invoices: waiting for finance, waiting for the debtor (a counter), or running. */
 export function holdsInvoices(): SQL {
@@ -54,14 +53,13 @@ export type Candidate = {
 };
 
 /** The debtor's open invoices with what stands in the way of a plan or promise on each. */
-export async function openInvoicesWithHolds(tx: Tx, scope: Scope, now: Date, ids?: string[]): Promise<Candidate[]> {
+export async function openInvoicesWithHolds(tx: Tx, scope: DebtorRef, now: Date, ids?: string[]): Promise<Candidate[]> {
   const rows = await tx
     .select()
     .from(invoices)
     .where(
       and(
-        eq(invoices.organizationId, scope.organizationId),
-        eq(invoices.debtorId, scope.debtorId),
+        debtorScope(invoices, scope),
         eq(invoices.status, 'open'),
         sql`${invoices.openCents} > 0`,
         ids ? inArray(invoices.id, ids.length ? ids : ['00000000-0000-0000-0000-000000000000']) : undefined,
@@ -82,7 +80,7 @@ export async function openInvoicesWithHolds(tx: Tx, scope: Scope, now: Date, ids
       .from(disputes)
       .where(
         and(
-          eq(disputes.organizationId, scope.organizationId),
+          orgScope(disputes, scope),
           inArray(disputes.invoiceId, invoiceIds),
           sql`${disputes.status} not in ('resolved', 'withdrawn')`,
         ),
@@ -91,13 +89,7 @@ export async function openInvoicesWithHolds(tx: Tx, scope: Scope, now: Date, ids
       .selectDistinct({ invoiceId: planInvoices.invoiceId })
       .from(planInvoices)
       .innerJoin(paymentPlans, eq(paymentPlans.id, planInvoices.planId))
-      .where(
-        and(
-          inArray(planInvoices.invoiceId, invoiceIds),
-          eq(paymentPlans.organizationId, scope.organizationId),
-          holdsInvoices(),
-        ),
-      ),
+      .where(and(inArray(planInvoices.invoiceId, invoiceIds), orgScope(paymentPlans, scope), holdsInvoices())),
     tx
       .select({ invoiceId: promiseInvoices.invoiceId, date: promisesToPay.promisedDate })
       .from(promiseInvoices)
@@ -105,7 +97,7 @@ export async function openInvoicesWithHolds(tx: Tx, scope: Scope, now: Date, ids
       .where(
         and(
           inArray(promiseInvoices.invoiceId, invoiceIds),
-          eq(promisesToPay.organizationId, scope.organizationId),
+          orgScope(promisesToPay, scope),
           eq(promisesToPay.status, 'active'),
         ),
       ),
@@ -127,29 +119,22 @@ export async function openInvoicesWithHolds(tx: Tx, scope: Scope, now: Date, ids
 }
 
 /** The debtor's own invoices with these ids, whatever their status (to name why one cannot be chosen). */
-export async function ownInvoicesById(tx: Tx, scope: Scope, ids: string[]): Promise<Invoice[]> {
+export async function ownInvoicesById(tx: Tx, scope: DebtorRef, ids: string[]): Promise<Invoice[]> {
   if (ids.length === 0) return [];
   return tx
     .select()
     .from(invoices)
-    .where(
-      and(
-        eq(invoices.organizationId, scope.organizationId),
-        eq(invoices.debtorId, scope.debtorId),
-        inArray(invoices.id, ids),
-      ),
-    );
+    .where(and(debtorScope(invoices, scope), inArray(invoices.id, ids)));
 }
 
 /** The debtor's plan waiting for a decision, if any (at most one exists at a time). */
-export async function pendingPlan(tx: Tx, scope: Scope) {
+export async function pendingPlan(tx: Tx, scope: DebtorRef) {
   const [row] = await tx
     .select()
     .from(paymentPlans)
     .where(
       and(
-        eq(paymentPlans.organizationId, scope.organizationId),
-        eq(paymentPlans.debtorId, scope.debtorId),
+        debtorScope(paymentPlans, scope),
         or(
           eq(paymentPlans.status, 'proposed'),
           and(eq(paymentPlans.status, 'countered'), isNotNull(paymentPlans.counterOfId)),
@@ -161,28 +146,18 @@ export async function pendingPlan(tx: Tx, scope: Scope) {
 }
 
 /** Defaulted plans and broken promises of the debtor since `since`. */
-export async function recentDefaults(tx: Tx, scope: Scope, since: Date) {
+export async function recentDefaults(tx: Tx, scope: DebtorRef, since: Date) {
   const [plans] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(paymentPlans)
     .where(
-      and(
-        eq(paymentPlans.organizationId, scope.organizationId),
-        eq(paymentPlans.debtorId, scope.debtorId),
-        eq(paymentPlans.status, 'defaulted'),
-        gte(paymentPlans.updatedAt, since),
-      ),
+      and(debtorScope(paymentPlans, scope), eq(paymentPlans.status, 'defaulted'), gte(paymentPlans.updatedAt, since)),
     );
   const [promises] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(promisesToPay)
     .where(
-      and(
-        eq(promisesToPay.organizationId, scope.organizationId),
-        eq(promisesToPay.debtorId, scope.debtorId),
-        eq(promisesToPay.status, 'broken'),
-        gte(promisesToPay.resolvedAt, since),
-      ),
+      and(debtorScope(promisesToPay, scope), eq(promisesToPay.status, 'broken'), gte(promisesToPay.resolvedAt, since)),
     );
   return plans.n + promises.n;
 }
@@ -237,7 +212,7 @@ export async function loadPlans(
 }
 
 export async function loadPlan(tx: Tx, organizationId: string, id: string): Promise<PlanDetail | null> {
-  const [plan] = await loadPlans(tx, and(eq(paymentPlans.organizationId, organizationId), eq(paymentPlans.id, id)));
+  const [plan] = await loadPlans(tx, and(orgScope(paymentPlans, organizationId), eq(paymentPlans.id, id)));
   return plan ?? null;
 }
 

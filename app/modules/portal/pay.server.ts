@@ -30,6 +30,7 @@ import { ownInvoices, ownRows } from '../links/index.server';
 import type { DebtorSession } from '../links/index.server';
 import { applyProviderSnapshot, isFinalStatus, owedCents } from '../ledger/index.server';
 import { isUuid } from '../../utils/ids';
+import { orgScope } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock };
 
@@ -233,9 +234,7 @@ export async function getPaymentOutcome(
   const allocated = await db
     .select({ invoiceId: paymentAllocations.invoiceId, amountCents: paymentAllocations.amountCents })
     .from(paymentAllocations)
-    .where(
-      and(eq(paymentAllocations.paymentId, payment.id), eq(paymentAllocations.organizationId, session.organizationId)),
-    );
+    .where(and(eq(paymentAllocations.paymentId, payment.id), orgScope(paymentAllocations, session)));
   const ids = [...new Set([...intentIds, ...allocated.map((a) => a.invoiceId)])];
   const rows = ids.length
     ? await db

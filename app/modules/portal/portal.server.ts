@@ -18,6 +18,7 @@ import { ownInvoices } from '../links/index.server';
 import type { DebtorSession } from '../links/index.server';
 import { isUuid } from '../../utils/ids';
 import { owedCents } from '../ledger/index';
+import { orgScope, debtorScope } from '../../utils/org-scope.server';
 
 export type PortalInvoice = {
   id: string;
@@ -172,13 +173,7 @@ export async function getPortalInvoice(
     db
       .select({ at: communications.createdAt, template: communications.template, status: communications.status })
       .from(communications)
-      .where(
-        and(
-          eq(communications.organizationId, session.organizationId),
-          eq(communications.debtorId, session.debtorId),
-          sql`${row.id}::uuid = any(${communications.invoiceIds})`,
-        ),
-      )
+      .where(and(debtorScope(communications, session), sql`${row.id}::uuid = any(${communications.invoiceIds})`))
       .orderBy(desc(communications.createdAt)),
     db
       .select({
@@ -191,13 +186,11 @@ export async function getPortalInvoice(
       })
       .from(paymentAllocations)
       .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
-      .where(
-        and(eq(paymentAllocations.invoiceId, row.id), eq(paymentAllocations.organizationId, session.organizationId)),
-      ),
+      .where(and(eq(paymentAllocations.invoiceId, row.id), orgScope(paymentAllocations, session))),
     db
       .select({ at: dunningPauses.startedAt, reason: dunningPauses.reason, liftedAt: dunningPauses.liftedAt })
       .from(dunningPauses)
-      .where(and(eq(dunningPauses.invoiceId, row.id), eq(dunningPauses.organizationId, session.organizationId))),
+      .where(and(eq(dunningPauses.invoiceId, row.id), orgScope(dunningPauses, session))),
   ]);
   const history: HistoryEntry[] = [
     { kind: 'issued' as const, at: `${row.issueDate}T12:00:00.000Z` },
@@ -255,7 +248,7 @@ export async function getPortalHistory(session: DebtorSession, { clock = systemC
         .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
         .where(
           and(
-            eq(paymentAllocations.organizationId, session.organizationId),
+            orgScope(paymentAllocations, session),
             eq(payments.debtorId, session.debtorId),
             inArray(
               paymentAllocations.invoiceId,

@@ -14,6 +14,7 @@ import { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES } from './team';
 import type { StaffRole } from './auth.server';
 import { hashPassword } from './password.server';
 import { isUuid } from '../../utils/ids';
+import { orgScope } from '../../utils/org-scope.server';
 
 export { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES };
 
@@ -35,7 +36,7 @@ export async function listTeam(organizationId: string, { clock = systemClock }: 
         createdAt: staffUsers.createdAt,
       })
       .from(staffUsers)
-      .where(eq(staffUsers.organizationId, organizationId))
+      .where(orgScope(staffUsers, organizationId))
       .orderBy(desc(staffUsers.active), asc(staffUsers.name)),
     db
       .select({
@@ -48,7 +49,7 @@ export async function listTeam(organizationId: string, { clock = systemClock }: 
       })
       .from(staffInvitations)
       .leftJoin(staffUsers, eq(staffUsers.id, staffInvitations.invitedBy))
-      .where(and(eq(staffInvitations.organizationId, organizationId), isNull(staffInvitations.acceptedAt)))
+      .where(and(orgScope(staffInvitations, organizationId), isNull(staffInvitations.acceptedAt)))
       .orderBy(desc(staffInvitations.createdAt)),
   ]);
   return {
@@ -91,7 +92,7 @@ export async function inviteStaff(
       .delete(staffInvitations)
       .where(
         and(
-          eq(staffInvitations.organizationId, admin.organizationId),
+          orgScope(staffInvitations, admin),
           sql`lower(${staffInvitations.email}) = ${email}`,
           isNull(staffInvitations.acceptedAt),
         ),
@@ -140,7 +141,7 @@ export async function revokeInvitation(
       .where(
         and(
           eq(staffInvitations.id, invitationId),
-          eq(staffInvitations.organizationId, admin.organizationId),
+          orgScope(staffInvitations, admin),
           isNull(staffInvitations.acceptedAt),
         ),
       )
@@ -244,19 +245,13 @@ async function lockForChange(tx: Tx, admin: Admin, userId: string) {
   const admins = await tx
     .select({ id: staffUsers.id })
     .from(staffUsers)
-    .where(
-      and(
-        eq(staffUsers.organizationId, admin.organizationId),
-        eq(staffUsers.role, 'admin'),
-        eq(staffUsers.active, true),
-      ),
-    )
+    .where(and(orgScope(staffUsers, admin), eq(staffUsers.role, 'admin'), eq(staffUsers.active, true)))
     .orderBy(asc(staffUsers.id))
     .for('update');
   const [target] = await tx
     .select()
     .from(staffUsers)
-    .where(and(eq(staffUsers.id, userId), eq(staffUsers.organizationId, admin.organizationId)))
+    .where(and(eq(staffUsers.id, userId), orgScope(staffUsers, admin)))
     .for('update');
   if (!target) return null;
   const isOnlyAdmin = admins.length === 1 && admins[0].id === target.id;
@@ -322,8 +317,6 @@ export async function activeAdminCount(organizationId: string) {
   const [row] = await getDb()
     .select({ n: sql<number>`count(*)::int` })
     .from(staffUsers)
-    .where(
-      and(eq(staffUsers.organizationId, organizationId), eq(staffUsers.role, 'admin'), eq(staffUsers.active, true)),
-    );
+    .where(and(orgScope(staffUsers, organizationId), eq(staffUsers.role, 'admin'), eq(staffUsers.active, true)));
   return row?.n ?? 0;
 }
