@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_AMOUNT_CENTS } from './limits';
-import { centsToDecimalString, formatMoney, parseAmountToCents, splitCents } from './money';
+import { centsToDecimalString, decimalDigitsToCents, formatMoney, parseAmountToCents, splitCents } from './money';
 
 const NBSP = '\u00a0';
 
@@ -128,6 +128,28 @@ describe('parseAmountToCents', () => {
     const result = parseAmountToCents(input);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});
+
+describe('decimalDigitsToCents', () => {
+  it('converts digits before and after the separator exactly', () => {
+    expect(decimalDigitsToCents('12', '34')).toBe(1234);
+    expect(decimalDigitsToCents('12', '3')).toBe(1230);
+    expect(decimalDigitsToCents('12')).toBe(1200);
+    expect(decimalDigitsToCents('0', '01')).toBe(1);
+    expect(decimalDigitsToCents('', '5')).toBe(50);
+    // 0.29 * 100 is 28.999999999999996 as a double: the digits are never multiplied as a fraction.
+    expect(decimalDigitsToCents('0', '29')).toBe(29);
+  });
+  it('ignores trailing zeros of the fraction but refuses a third significant decimal', () => {
+    expect(decimalDigitsToCents('1', '5000')).toBe(150);
+    expect(decimalDigitsToCents('1', '505')).toBeNull();
+  });
+  it('refuses anything but digits and amounts beyond a safe integer', () => {
+    expect(decimalDigitsToCents('1a', '00')).toBeNull();
+    expect(decimalDigitsToCents('-1', '00')).toBeNull();
+    expect(decimalDigitsToCents('90071992547409', '91')).toBe(9007199254740991);
+    expect(decimalDigitsToCents('90071992547409', '92')).toBeNull();
   });
 });
 

@@ -140,9 +140,24 @@ function isThousandsGrouped(text: string, separator: string): boolean {
   return /^[1-9][0-9]{0,2}$/.test(first) && rest.every((group) => /^[0-9]{3}$/.test(group));
 }
 
+/**
+ * The one conversion of a written decimal to cents, exactly: `whole` and `fraction` are the
+ * digits before and after the separator (trailing zeros of the fraction do not count). Null when
+ * the fraction has more than two significant digits, or the cents are not a safe integer. Each
+ * reader checks its own notation first (a person's "1.234,56", a provider's "12.34", a bank's
+ * "12,3", UBL's "-12.340") and its own bounds after.
+ */
+export function decimalDigitsToCents(whole: string, fraction = ''): number | null {
+  if (!/^[0-9]*$/.test(whole) || !/^[0-9]*$/.test(fraction)) return null;
+  const significant = fraction.replace(/0+$/, '');
+  if (significant.length > 2) return null;
+  const cents = BigInt(whole || '0') * 100n + BigInt(significant.padEnd(2, '0'));
+  return cents <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(cents) : null;
+}
+
 function toCents(whole: string, fraction: string): ParseAmountResult {
-  const cents = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
-  if (cents > BigInt(MAX_AMOUNT_CENTS)) {
+  const cents = decimalDigitsToCents(whole, fraction);
+  if (cents === null || cents > MAX_AMOUNT_CENTS) {
     return {
       ok: false,
       reason: `the amount is too large (at most ${MAX_AMOUNT_TEXT})`,
@@ -150,7 +165,7 @@ function toCents(whole: string, fraction: string): ParseAmountResult {
       max: MAX_AMOUNT_TEXT,
     };
   }
-  return { ok: true, cents: Number(cents) };
+  return { ok: true, cents };
 }
 
 function count(text: string, char: string): number {

@@ -7,6 +7,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { getDb, type Tx } from '../../utils/db.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
+import { owedSqlOf } from '../ledger/index.server';
 
 /** How many lines wait in the match queue (the partial index bank_entries_queue_idx serves it). */
 export async function countQueuedEntries(organizationId: string, { db = getDb() }: { db?: Tx } = {}) {
@@ -73,11 +74,11 @@ async function openInvoices(db: Tx, organizationId: string, where: ReturnType<ty
     owed: unknown;
   }>(sql`
     select i.id, i.number, i.debtor_id, d.name as debtor_name, i.due_date::text as due_date,
-      i.open_cents + i.costs_cents + i.interest_cents as owed
+      ${owedSqlOf('i')} as owed
     from invoices i
     join debtors d on d.id = i.debtor_id and d.organization_id = i.organization_id
     where i.organization_id = ${organizationId} and i.status = 'open'
-      and i.open_cents + i.costs_cents + i.interest_cents > 0
+      and ${owedSqlOf('i')} > 0
       and ${where}
     order by d.name, d.id, i.due_date, i.number
     limit ${limit}`);

@@ -1,4 +1,5 @@
 import { isDateWithinLimits } from '../../utils/limits';
+import { decimalDigitsToCents } from '../../utils/money';
 import { isValidIban, normalizeIban } from '../payments/index';
 import { StatementParseError, type StatementParseErrorCode } from './statement-types';
 
@@ -35,8 +36,9 @@ export function decimalToCents(raw: string, separator: '.' | ',', where: string)
     return fail('invalid_value', 'Amount has more than two decimals', `${where} ${quote(raw)}`);
   }
   if (whole.length > 9) return fail('invalid_value', 'Amount is above 999,999,999.99', `${where} ${quote(raw)}`);
-  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-  if (cents > MAX_LINE_CENTS) return fail('invalid_value', 'Amount is above 999,999,999.99', `${where} ${quote(raw)}`);
+  const cents = decimalDigitsToCents(whole, fraction);
+  if (cents === null || cents > MAX_LINE_CENTS)
+    return fail('invalid_value', 'Amount is above 999,999,999.99', `${where} ${quote(raw)}`);
   return cents;
 }
 

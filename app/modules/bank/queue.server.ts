@@ -19,7 +19,7 @@ import { getDb, type Tx } from '../../utils/db.server';
 import { hasForbiddenControlChars, isAmountWithinLimit } from '../../utils/limits';
 import { audit, type Actor } from '../audit/index.server';
 import { formatIban } from '../payments/index';
-import { OWED_SQL, recordLedgerEntry } from '../ledger/index.server';
+import { OWED_SQL, owedSqlOf, recordLedgerEntry } from '../ledger/index.server';
 import { BankActionError } from './errors';
 import { learnIbans } from './import.server';
 import { BANK_MATCH_MAX_SPLITS, BANK_NOTE_MAX_LENGTH } from './limits';
@@ -329,10 +329,10 @@ export async function listQueue(
       due_date: string;
     }>(sql`
       select i.id, i.number, i.debtor_id, d.name as debtor_name, i.due_date::text as due_date,
-        i.open_cents + i.costs_cents + i.interest_cents as owed
+        ${owedSqlOf('i')} as owed
       from invoices i join debtors d on d.id = i.debtor_id and d.organization_id = i.organization_id
       where i.organization_id = ${organizationId} and i.id = any(${uuidArray(ids)}::uuid[])
-        and i.status = 'open' and i.open_cents + i.costs_cents + i.interest_cents > 0`);
+        and i.status = 'open' and ${owedSqlOf('i')} > 0`);
     for (const f of found) {
       invoices.set(f.id, {
         id: f.id,

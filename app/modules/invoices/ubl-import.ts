@@ -10,7 +10,7 @@ import {
   MIN_DATE,
   type TextKind,
 } from '../../utils/limits';
-import { centsToDecimalString } from '../../utils/money';
+import { centsToDecimalString, decimalDigitsToCents } from '../../utils/money';
 import { isoDate } from './import-dates';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 
@@ -183,9 +183,8 @@ function text(node: XmlNode | null | undefined, path: string): string | null {
 export function decimalToCents(value: string): number | null {
   const match = /^([+-]?)(\d{1,15})(?:\.(\d+))?$/.exec(value.trim());
   if (!match) return null;
-  const fraction = (match[3] ?? '').replace(/0+$/, '');
-  if (fraction.length > 2) return null;
-  const cents = Number(match[2]) * 100 + Number(fraction.padEnd(2, '0'));
+  const cents = decimalDigitsToCents(match[2], match[3]);
+  if (cents === null) return null;
   return match[1] === '-' ? -cents : cents;
 }
 

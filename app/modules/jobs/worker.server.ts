@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
-import { getEnv } from '../../utils/env.server';
+import { getEnv, parseEnv } from '../../utils/env.server';
 import { registeredCrontab, registeredTaskList } from './registry.server';
 import { keepLease, leaseHolderBase, type LeaseHolder, type LeaseSettings } from './worker-leases.server';
 
@@ -50,7 +50,7 @@ export async function migrateJobQueue(connectionString: string, logLevel?: Start
  * Signals are left to the caller, which stops the worker through the returned handle.
  */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<WorkerHandle> {
-  const connectionString = options.connectionString ?? process.env.DATABASE_URL;
+  const connectionString = options.connectionString ?? parseEnv(process.env).DATABASE_URL;
   if (!connectionString) throw new Error('DATABASE_URL is not set: the worker needs the database');
   const crontab = [registeredCrontab(), options.crontab ?? ''].filter((s) => s.trim() !== '').join('\n');
   const logger = workerLogger(options.logLevel);

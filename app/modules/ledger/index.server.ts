@@ -8,7 +8,7 @@ export {
   setResumeRule,
   settledByEvents,
 } from './ledger-events.server';
-export { type InvoiceStepUpdate, OWED_SQL, updateInvoiceSteps } from './ledger-sql.server';
+export { type InvoiceStepUpdate, OWED_SQL, owedSqlOf, updateInvoiceSteps } from './ledger-sql.server';
 export {
   applyPaymentStatus,
   applyProviderSnapshot,

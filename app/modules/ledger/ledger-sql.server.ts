@@ -55,3 +55,9 @@ export async function updateInvoiceSteps(tx: Tx, now: Date, updates: InvoiceStep
 
 /** What an invoice still owes, in SQL over an unqualified `invoices` row: the same sum as owedCents. */
 export const OWED_SQL = sql.raw('(open_cents + costs_cents + interest_cents)');
+
+/** The same sum over an `invoices` row under an alias (`from invoices i`: owedSqlOf('i')). */
+export function owedSqlOf(alias: string) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`not an SQL alias: ${alias}`);
+  return sql.raw(`(${alias}.open_cents + ${alias}.costs_cents + ${alias}.interest_cents)`);
+}

@@ -5,6 +5,7 @@
  * what a status means for the ledger, pausing dunning) is provider-independent.
  */
 import type { Locale } from '../../utils/i18n';
+import { decimalDigitsToCents } from '../../utils/money';
 // What a provider reports is what the ledger applies: the two types live with the ledger.
 import type { ProviderPaymentStatus, ProviderSnapshot } from '../ledger/index';
 
@@ -89,7 +90,7 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, provider: Pro
 export function decimalToCents(value: string | undefined | null): number | null {
   if (typeof value !== 'string' || !/^\d{1,13}\.\d{2}$/.test(value)) return null;
   const [whole, fraction] = value.split('.');
-  return Number(whole) * 100 + Number(fraction);
+  return decimalDigitsToCents(whole, fraction);
 }
 
 /** Final statuses: a payment that reached one of these never goes back to open or pending. */
