@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Link, useLoaderData } from '@remix-run/react';
 import { getDashboard, type AgeingBucket } from '../modules/backoffice/index.server';
 import { pauseReasonLabel } from '../modules/debtors/index';
+import { hasRole } from '../modules/staff/index';
 import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import { BarChart, LineChart, type Tone } from '../ui/backoffice/charts';
@@ -15,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: 'Voldaan · Overzicht' }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
   const dashboard = await getDashboard(staff.organizationId);
-  return { dashboard, canDecidePlans: staff.role !== 'support', canHandleDisputes: staff.role !== 'finance' };
+  return { dashboard, canDecidePlans: hasRole(staff, 'finance'), canHandleDisputes: hasRole(staff, 'support') };
 }
 
 const AGE_TONES: Record<AgeingBucket, Tone> = {

@@ -16,6 +16,7 @@ import {
   type StatementPreview,
 } from '../modules/bank/index.server';
 import { readNote } from '../modules/bank/index';
+import { hasRole } from '../modules/staff/index';
 import { requireStaff } from '../modules/staff/index.server';
 import {
   Counterparty,
@@ -50,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   const shown = statements.slice(0, STATEMENTS_SHOWN);
   return {
-    canEditAccounts: staff.role === 'admin',
+    canEditAccounts: hasRole(staff, 'admin'),
     accounts: accounts.map((a) => (a.label ? `${a.ibanDisplay} (${a.label})` : a.ibanDisplay)),
     statements: shown.map((s) => ({
       id: s.id,

@@ -13,6 +13,7 @@ import {
   StatusBadge,
 } from '../ui/backoffice/bank-parts';
 import { Pagination, useMoney } from '../ui/backoffice/parts';
+import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
   });
-  if (!detail) throw new Response('Not found', { status: 404 });
+  if (!detail) notFound();
   const { statement: s } = detail;
   return {
     statement: {

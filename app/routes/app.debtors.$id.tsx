@@ -6,6 +6,7 @@ import type { FieldError } from '../utils/i18n';
 import { DEBTOR_INTENT } from '../modules/backoffice/index';
 import { parseHoldForm } from '../modules/dunning/index';
 import { templateLabel, TIMELINE_LIMIT } from '../modules/debtors/index';
+import { hasRole } from '../modules/staff/index';
 import { requireStaff } from '../modules/staff/index.server';
 import backofficeStyles from '../styles/backoffice.css';
 import {
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
   const detail = await getDebtorDetail(staff.organizationId, params.id ?? '');
   if (!detail) notFound();
-  return { ...detail, canAct: staff.role === 'admin' || staff.role === 'finance' };
+  return { ...detail, canAct: hasRole(staff, 'finance') };
 }
 
 const INTENT = DEBTOR_INTENT;

@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run
 import { Link, useLoaderData } from '@remix-run/react';
 import { listProposals } from '../modules/plans/index.server';
 import { reasonText } from '../modules/plans/index';
+import { hasRole } from '../modules/staff/index';
 import { requireStaff } from '../modules/staff/index.server';
 import { formatDate, formatDateTime, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { queue, awaitingDebtor } = await listProposals(staff);
   return {
     title: translate(await getLocale(request), 'plan.bo.title'),
-    isAdmin: staff.role === 'admin',
+    isAdmin: hasRole(staff, 'admin'),
     queue: queue.map(({ plan, debtor, verdict }) => ({
       id: plan.id,
       createdAt: plan.createdAt.toISOString(),

@@ -4,11 +4,13 @@ import { getOrganizationSettings } from '../modules/backoffice/index.server';
 import { requireStaff } from '../modules/staff/index.server';
 import { useMoney } from '../ui/backoffice/parts';
 import { BrandColors } from '../ui/brand-colors';
+import { notFound } from '../utils/http.server';
 import { useT } from '../utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const org = await getOrganizationSettings(staff.organizationId);
+  if (!org) notFound();
   return {
     org: {
       name: org.name,

@@ -19,12 +19,14 @@ import { checkLogo, getOrganizationSettings, saveBranding } from '../modules/bac
 import { requireStaff } from '../modules/staff/index.server';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { BrandColors, DEFAULT_BRAND_COLOR } from '../ui/brand-colors';
+import { notFound } from '../utils/http.server';
 import { localeTags } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const org = await getOrganizationSettings(staff.organizationId);
+  if (!org) notFound();
   return {
     organizationId: org.id,
     brandColor: org.brandColor,

@@ -6,11 +6,13 @@ import { parsePortalSettings, type FormErrors } from '../modules/backoffice/inde
 import { getOrganizationSettings, savePortalSettings } from '../modules/backoffice/index.server';
 import { requireStaff } from '../modules/staff/index.server';
 import { centsInput, TextField } from '../ui/backoffice/parts';
+import { notFound } from '../utils/http.server';
 import { useLocale, useT } from '../utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const org = await getOrganizationSettings(staff.organizationId);
+  if (!org) notFound();
   return { settings: org.portalSettings };
 }
 

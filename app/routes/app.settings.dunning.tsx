@@ -7,11 +7,13 @@ import { templateLabel } from '../modules/debtors/index';
 import { getOrganizationSettings, saveDunningPolicy } from '../modules/backoffice/index.server';
 import { requireStaff } from '../modules/staff/index.server';
 import { FieldMessage } from '../ui/backoffice/parts';
+import { notFound } from '../utils/http.server';
 import { useLocale, useT } from '../utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const org = await getOrganizationSettings(staff.organizationId);
+  if (!org) notFound();
   return { policy: org.dunningPolicy };
 }
 

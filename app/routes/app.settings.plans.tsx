@@ -6,11 +6,13 @@ import { getOrganizationSettings, savePlanPolicy } from '../modules/backoffice/i
 import { effectivePolicy } from '../modules/plans/index';
 import { requireStaff } from '../modules/staff/index.server';
 import { centsInput, TextField } from '../ui/backoffice/parts';
+import { notFound } from '../utils/http.server';
 import { useLocale, useT } from '../utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const org = await getOrganizationSettings(staff.organizationId);
+  if (!org) notFound();
   return { policy: effectivePolicy(org.planPolicy) };
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../modules/staff/index.server';
 import { STAFF_ROLES } from '../modules/staff/index';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
+import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 
@@ -56,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (intent === TEAM_INTENT.revokeInvitation) {
     const ok = await revokeInvitation(staff, String(form.get('invitationId') ?? ''));
-    if (!ok) throw new Response('Not found', { status: 404 });
+    if (!ok) notFound();
     return { done: 'invitation_revoked' } satisfies Result;
   }
   const userId = String(form.get('userId') ?? '');
@@ -64,14 +65,14 @@ export async function action({ request }: ActionFunctionArgs) {
     const role = form.get('role');
     if (!isRole(role)) return fail({ role: { key: 'bo.team.error.role' } }, { userId });
     const result = await setStaffRole(staff, userId, role);
-    if (!result.ok && result.error === 'not_found') throw new Response('Not found', { status: 404 });
+    if (!result.ok && result.error === 'not_found') notFound();
     if (!result.ok) return fail({ role: { key: 'bo.team.error.lastAdmin' } }, { userId });
     return { done: result.changed ? 'role_changed' : 'unchanged' } satisfies Result;
   }
   if (intent === TEAM_INTENT.deactivate || intent === TEAM_INTENT.reactivate) {
     const active = intent === TEAM_INTENT.reactivate;
     const result = await setStaffActive(staff, userId, active);
-    if (!result.ok && result.error === 'not_found') throw new Response('Not found', { status: 404 });
+    if (!result.ok && result.error === 'not_found') notFound();
     if (!result.ok) return fail({ active: { key: 'bo.team.error.lastAdmin' } }, { userId });
     return { done: !result.changed ? 'unchanged' : active ? 'reactivated' : 'deactivated' } satisfies Result;
   }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { countQueuedEntries } from '../modules/bank/index.server';
+import { hasRole } from '../modules/staff/index';
 import { requireStaff } from '../modules/staff/index.server';
 import { LanguageSwitch } from '../ui/language-switch';
 import { useT } from '../utils/i18n/react';
@@ -9,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: 'Voldaan backoffice' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
-  const seesBank = staff.role === 'finance' || staff.role === 'admin';
+  const seesBank = hasRole(staff, 'finance');
   return {
     staff: { name: staff.name, email: staff.email, role: staff.role, organizationName: staff.organizationName },
     bankQueue: seesBank ? await countQueuedEntries(staff.organizationId) : 0,
@@ -38,16 +39,10 @@ export default function BackOffice() {
             </NavLink>
             <NavLink to="/app/debtors">{t('bo.nav.debtors')}</NavLink>
             <NavLink to="/app/invoices">{t('bo.nav.invoices')}</NavLink>
-            {staff.role === 'support' || staff.role === 'admin' ? (
-              <NavLink to="/app/disputes">{t('dispute.nav.backoffice')}</NavLink>
-            ) : null}
-            {staff.role === 'finance' || staff.role === 'admin' ? (
-              <NavLink to="/app/plans">{t('plan.bo.nav')}</NavLink>
-            ) : null}
-            {staff.role === 'finance' || staff.role === 'admin' ? (
-              <NavLink to="/app/imports">{t('bo.import.nav')}</NavLink>
-            ) : null}
-            {staff.role === 'finance' || staff.role === 'admin' ? (
+            {hasRole(staff, 'support') ? <NavLink to="/app/disputes">{t('dispute.nav.backoffice')}</NavLink> : null}
+            {hasRole(staff, 'finance') ? <NavLink to="/app/plans">{t('plan.bo.nav')}</NavLink> : null}
+            {hasRole(staff, 'finance') ? <NavLink to="/app/imports">{t('bo.import.nav')}</NavLink> : null}
+            {hasRole(staff, 'finance') ? (
               <NavLink to="/app/bank" data-testid="nav-bank">
                 {t('bank.nav')}
                 {bankQueue > 0 ? (
@@ -61,7 +56,7 @@ export default function BackOffice() {
                 ) : null}
               </NavLink>
             ) : null}
-            {staff.role === 'admin' ? <NavLink to="/app/settings">{t('app.settings')}</NavLink> : null}
+            {hasRole(staff, 'admin') ? <NavLink to="/app/settings">{t('app.settings')}</NavLink> : null}
           </nav>
           <div className="nav">
             <span className="small muted" data-testid="signed-in-as">

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { getOutboxMessage, linksIn, requireDevelopment } from '../modules/mail/index.server';
 import { STATUS_BADGE } from '../modules/mail/index';
 import devMailStyles from '../styles/dev-mail.css';
+import { notFound } from '../utils/http.server';
 import { formatDateTime, type MessageKey } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 
@@ -14,9 +15,9 @@ export const meta: MetaFunction = () => [{ title: 'Voldaan · /dev/mail' }, { na
 export async function loader({ params }: LoaderFunctionArgs) {
   requireDevelopment();
   const id = z.uuid().safeParse(params.id);
-  if (!id.success) throw new Response('Not Found', { status: 404 });
+  if (!id.success) notFound('Not Found');
   const row = await getOutboxMessage(id.data);
-  if (!row) throw new Response('Not Found', { status: 404 });
+  if (!row) notFound('Not Found');
   const { comm } = row;
   return {
     message: {

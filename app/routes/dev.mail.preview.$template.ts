@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { EMAIL_DOCUMENT_CSP, previewTemplate, requireDevelopment } from '../modules/mail/index.server';
+import { notFound } from '../utils/http.server';
 
 /**
  * A template rendered with its preview props: /dev/mail/preview/final_notice?locale=en&kind=business,
@@ -13,7 +14,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     locale: url.searchParams.get('locale'),
     kind: url.searchParams.get('kind'),
   });
-  if (!rendered) throw new Response('Not Found', { status: 404 });
+  if (!rendered) notFound('Not Found');
   if (url.searchParams.get('format') === 'text') {
     return new Response(`Subject: ${rendered.subject}\n\n${rendered.text}`, {
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },

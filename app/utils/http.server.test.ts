@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeRedirect } from './http.server';
+import { forbidden, invariantResponse, notFound, safeRedirect } from './http.server';
 
 const FALLBACK = '/fallback';
 
@@ -99,5 +99,54 @@ describe('safeRedirect', () => {
       expect(followed(location).origin).toBe('https://voldaan.example');
       expect(location).toMatch(/^\/(?![/\\])/);
     }
+  });
+});
+
+/** What a helper throws: it must throw, and what it throws must be a Response. */
+function thrown(run: () => unknown): Response {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof Response) return error;
+    throw error;
+  }
+  throw new Error('expected a thrown Response, nothing was thrown');
+}
+
+describe('refusals', () => {
+  it('notFound throws a plain-text 404 with "Not found" or the given text', async () => {
+    const plain = thrown(() => notFound());
+    expect(plain.status).toBe(404);
+    expect(plain.headers.get('Content-Type')).toBe('text/plain; charset=utf-8');
+    expect(await plain.text()).toBe('Not found');
+    expect(await thrown(() => notFound('Not Found')).text()).toBe('Not Found');
+  });
+
+  it('forbidden throws a plain-text 403 with "Forbidden" or the given text', async () => {
+    const plain = thrown(() => forbidden());
+    expect(plain.status).toBe(403);
+    expect(plain.headers.get('Content-Type')).toBe('text/plain; charset=utf-8');
+    expect(await plain.text()).toBe('Forbidden');
+    expect(await thrown(() => forbidden('Admins only')).text()).toBe('Admins only');
+  });
+
+  it('invariantResponse passes a truthy value and throws a 400 (or the given status) for a falsy one', async () => {
+    expect(() => invariantResponse({ id: 'x' }, 'Not found', { status: 404 })).not.toThrow();
+    expect(() => invariantResponse(1, 'Bad')).not.toThrow();
+    for (const falsy of [null, undefined, false, 0, '']) {
+      expect(thrown(() => invariantResponse(falsy, 'Bad')).status, String(falsy)).toBe(400);
+    }
+    const missing = thrown(() => invariantResponse(null, 'Not found', { status: 404 }));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('Content-Type')).toBe('text/plain; charset=utf-8');
+    expect(await missing.text()).toBe('Not found');
+    const withHeader = thrown(() => invariantResponse(false, 'Gone', { status: 410, headers: { 'X-Why': 'test' } }));
+    expect([withHeader.status, withHeader.headers.get('X-Why')]).toEqual([410, 'test']);
+  });
+
+  it('invariantResponse narrows the value it checked', () => {
+    const found = ((): { id: string } | null => ({ id: 'a' }))();
+    invariantResponse(found, 'Not found', { status: 404 });
+    expect(found.id).toBe('a');
   });
 });

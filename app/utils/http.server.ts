@@ -1,18 +1,36 @@
 import { hasForbiddenControlChars } from './limits';
 
-/** Throws a Response (which Remix renders) when the condition fails. */
+/*
+ * Refusals, the one way (see README, Conventions): module functions answer `null` for what is not
+ * there in the caller's scope (or a typed result for other refusals); routes turn that into a thrown
+ * plain-text Response with these helpers, which Remix renders as the error page of that status
+ * (app/root.tsx translates it). No route writes `new Response(…, { status: 404 })` itself.
+ */
+
+const PLAIN_TEXT = { 'Content-Type': 'text/plain; charset=utf-8' } as const;
+
+/** Throws a Response (which Remix renders) when the condition fails: 400 unless `init` says otherwise. */
 export function invariantResponse(condition: unknown, message: string, init?: ResponseInit): asserts condition {
   if (!condition) {
     throw new Response(message, {
       status: 400,
       ...init,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', ...init?.headers },
+      headers: { ...PLAIN_TEXT, ...init?.headers },
     });
   }
 }
 
+/**
+ * 404: not there, or not the caller's; both answer the same, so nobody learns which ids exist
+ * elsewhere.
+ */
 export function notFound(message = 'Not found'): never {
-  throw new Response(message, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  throw new Response(message, { status: 404, headers: PLAIN_TEXT });
+}
+
+/** 403: signed in, but this role (or this caller) may not do it. */
+export function forbidden(message = 'Forbidden'): never {
+  throw new Response(message, { status: 403, headers: PLAIN_TEXT });
 }
 
 const REDIRECT_BASE = new URL('http://voldaan.invalid');

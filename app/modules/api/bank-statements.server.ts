@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ApiPrincipal } from './keys.server';
-import { ApiError, readBodyLimited, requireMediaType } from './http.server';
+import { ApiError, apiNotFound, readBodyLimited, requireMediaType } from './http.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { BANK_STATEMENT_MAX_BYTES, BankImportError } from '../bank/index';
 import { type BankEntryView, getStatement, type ImportOutcome, importStatementFile, type StatementSummary } from '../bank/index.server';
@@ -122,7 +122,7 @@ export async function getStatementForApi(
   query: z.output<typeof BankStatementQuery>,
 ) {
   const detail = await getStatement(principal.organizationId, id, { limit: query.limit, offset: query.offset });
-  if (!detail) throw new ApiError(404, 'not_found', 'No bank statement with this id in your organization.');
+  if (!detail) apiNotFound('No bank statement with this id in your organization.');
   const next = query.offset + detail.entries.length;
   return {
     ...statementOf(detail.statement),

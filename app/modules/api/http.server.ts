@@ -167,7 +167,8 @@ export function methodNotAllowed(allowed: string[]): never {
   });
 }
 
-export function notFound(message: string): never {
+/** The API's 404, in its JSON error shape (`not_found`); pages use `notFound()` of app/utils/http.server.ts. */
+export function apiNotFound(message: string): never {
   throw new ApiError(404, 'not_found', message);
 }
 

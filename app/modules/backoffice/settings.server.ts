@@ -15,10 +15,10 @@ import { orgScope } from '../../utils/org-scope.server';
 
 type StaffRef = { id: string; organizationId: string };
 
+/** The organisation's settings; null when there is no such organisation (the route answers 404). */
 export async function getOrganizationSettings(organizationId: string, { db = getDb() }: { db?: Tx } = {}) {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, organizationId));
-  if (!org) throw new Response('Not found', { status: 404 });
-  return org;
+  return org ?? null;
 }
 
 /** Only the keys whose value differs, as {from, to}. */

@@ -7,6 +7,7 @@ import { communications, organizations } from '../../../db/schema';
 import { isTemplateName, previewProps, renderEmail, TEMPLATE_NAMES } from '../../../emails/render';
 import { getDb } from '../../utils/db.server';
 import { getEnv } from '../../utils/env.server';
+import { notFound } from '../../utils/http.server';
 
 /** Throws a 404 in production: the outbox pages show every organisation's mail. */
 /**
@@ -29,7 +30,7 @@ export const EMAIL_DOCUMENT_CSP = [
 ].join('; ');
 
 export function requireDevelopment() {
-  if (getEnv().NODE_ENV === 'production') throw new Response('Not Found', { status: 404 });
+  if (getEnv().NODE_ENV === 'production') notFound('Not Found');
 }
 
 export async function listOutbox(limit = 50) {

@@ -14,6 +14,7 @@ import { formatMoney } from '../../utils/money';
 import { issuePortalLink } from '../links/index.server';
 import { queueCommunication } from '../mail/index.server';
 import { owedCents } from '../ledger/index';
+import { rolesWith } from '../staff/index';
 import { orgScope } from '../../utils/org-scope.server';
 
 type DebtorTemplate = Exclude<TemplateName, 'staff_notification'>;
@@ -140,7 +141,7 @@ export async function notifyFinance(
     .select({ email: staffUsers.email, role: staffUsers.role })
     .from(staffUsers)
     .where(
-      and(orgScope(staffUsers, input), eq(staffUsers.active, true), inArray(staffUsers.role, ['finance', 'admin'])),
+      and(orgScope(staffUsers, input), eq(staffUsers.active, true), inArray(staffUsers.role, rolesWith('finance'))),
     )
     .orderBy(asc(staffUsers.email));
   const finance = staff.filter((s) => s.role === 'finance');

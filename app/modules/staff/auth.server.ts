@@ -2,11 +2,13 @@ import { redirect } from '@remix-run/node';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { organizations, staffSessions, staffUsers, type StaffUser } from '../../../db/schema';
 import { getDb } from '../../utils/db.server';
+import { forbidden } from '../../utils/http.server';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { clearLimit, clientIp, hit } from '../../utils/rate-limit.server';
 import { randomToken, sha256 } from '../../utils/token.server';
 import { audit } from '../audit/index.server';
 import { burnPasswordCheck, verifyPassword } from './password.server';
+import { hasRole } from './roles';
 import { sessionCookie } from '../../utils/session-cookie.server';
 
 export type StaffRole = StaffUser['role'];
@@ -132,9 +134,7 @@ export async function requireStaff(request: Request, ...roles: StaffRole[]): Pro
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }
-  if (roles.length > 0 && staff.role !== 'admin' && !roles.includes(staff.role)) {
-    throw new Response('Forbidden', { status: 403 });
-  }
+  if (!hasRole(staff, ...roles)) forbidden();
   return staff;
 }
 
