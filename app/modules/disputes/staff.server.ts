@@ -1,5 +1,5 @@
 /** The support side of disputes: inbox, thread with internal notes, replies, assignment. Every query is scoped to the staff member's organisation. */
-import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import {
   auditEvents,
   debtors,
@@ -22,6 +22,7 @@ import { loadContext, notifyDebtor } from './notify.server';
 import { attachmentsOf, insertMessage, lockDispute } from './store.server';
 import { isUuid } from '../../utils/ids';
 import { orgScope } from '../../utils/org-scope.server';
+import { rolesWith } from '../staff/index';
 
 export type StaffScope = { id: string; organizationId: string; name: string };
 type Options = { clock?: Clock };
@@ -69,7 +70,7 @@ export async function disputeStaff(organizationId: string) {
       and(
         orgScope(staffUsers, organizationId),
         eq(staffUsers.active, true),
-        inArray(staffUsers.role, ['support', 'admin']),
+        inArray(staffUsers.role, rolesWith('support')),
       ),
     )
     .orderBy(asc(staffUsers.name));
@@ -374,7 +375,7 @@ export async function assignDispute(
             eq(staffUsers.id, assigneeId),
             orgScope(staffUsers, staff),
             eq(staffUsers.active, true),
-            or(eq(staffUsers.role, 'support'), eq(staffUsers.role, 'admin')),
+            inArray(staffUsers.role, rolesWith('support')),
           ),
         );
       if (!assignee) return { ok: false, error: 'not_found' } as const;
