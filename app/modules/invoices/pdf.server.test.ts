@@ -1,5 +1,5 @@
 /**
- * The PDF store below the API (test/api-v1.test.ts covers the route: a first PDF, the same bytes
+ * The PDF store below the API (test/routes/api-v1.test.ts covers the route: a first PDF, the same bytes
  * again, not a PDF, over 10 MB by the body limit, another content type, an unknown invoice).
  */
 import { createHash } from 'node:crypto';

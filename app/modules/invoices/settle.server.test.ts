@@ -1,5 +1,5 @@
 /**
- * Settling outside the portal, below the API. test/api-v1.test.ts covers through the route: the
+ * Settling outside the portal, below the API. test/routes/api-v1.test.ts covers through the route: the
  * exact amount with costs and interest, a part payment by art. 6:44 BW, more than owed, a repeated
  * reference (same payment; refused for another amount or outcome), a credit note, `not_open` after
  * a payment. These are the rest.
