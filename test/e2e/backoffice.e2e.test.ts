@@ -1,7 +1,13 @@
 /**
- * The back office in a browser: the dashboard (desktop and phone), a debtor page with its
- * timeline and actions, an invoice page, and every settings page, each checked with axe.
+ * The back office in a browser: the login (the start output, each demo role, a phone, a wrong
+ * password), the dashboard (desktop and phone), a debtor page with its timeline and actions, an
+ * invoice page, every settings page and who may open them, each checked with axe.
+ *
+ * Each test stands on its own (they pass in any order: `--sequence.shuffle`): it starts from the
+ * demo data the app starts with and checks only what it did itself. The demo data stays as the
+ * later suites expect it (one of Sanne de Vries' invoices left on hold, as before).
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
@@ -24,6 +30,45 @@ beforeAll(async () => {
   ({ browser, close } = await launch());
 });
 afterAll(async () => close?.());
+
+describe('login', () => {
+  it('prints the back-office login and demo credentials at start', () => {
+    const output = inject('startOutput');
+    expect(output).toContain(`${baseUrl}/login`);
+    for (const staff of demoStaffEmails) expect(output).toContain(staff.email);
+  });
+
+  it('answers /healthz with the database up', async () => {
+    const response = await fetch(`${baseUrl}/healthz`);
+    expect(response.status).toBe(200);
+  });
+
+  it('signs in as each demo role and shows who is signed in', async () => {
+    for (const staff of demoStaffEmails) {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await signInAsStaff(page, baseUrl, staff.email, DEMO_PASSWORD);
+      await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toContain(staff.name);
+      if (staff.role === 'admin') await screenshot(page, 'backoffice-signed-in-desktop');
+      await context.close();
+    }
+  });
+
+  it('shows a login page that is accessible and usable on a phone, and refuses a wrong password', async () => {
+    const context = await newContext(browser, PHONE);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login`);
+    await expectAccessible(page);
+    await page.getByLabel('E-mailadres').fill(demoStaffEmails[0].email);
+    await page.getByLabel('Wachtwoord').fill('wrong password');
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('combinatie van e-mailadres en wachtwoord');
+    await screenshot(page, 'backoffice-login-phone-error');
+    await context.close();
+  });
+});
 
 describe('back-office dashboard', () => {
   it('shows totals, the ageing chart with its table, DSO and the queues, accessibly', async () => {
@@ -74,7 +119,7 @@ describe('back-office dashboard', () => {
 });
 
 describe('debtors and invoices', () => {
-  it('finds a debtor, puts them on hold and sends a fresh link, and the timeline says so', async () => {
+  it('finds a debtor, puts them on hold and sends a fresh link, the timeline says so, and the dashboard counts the hold', async () => {
     const page = await signedIn('finance');
     await page.getByRole('navigation', { name: 'Voldaan' }).getByRole('link', { name: 'Debiteuren' }).click();
     await page.waitForURL(`${baseUrl}/app/debtors`);
@@ -128,6 +173,15 @@ describe('debtors and invoices', () => {
     await expectAccessible(page);
     await screenshot(page, 'backoffice-invoice');
     await page.context().close();
+
+    // The admin's dashboard counts the invoice put on hold (the only manual hold in the demo data).
+    const admin = await signedIn('admin');
+    await expect
+      .poll(() => admin.getByTestId('paused-table').locator('tbody tr').allTextContents())
+      .toEqual([expect.stringMatching(/^Handmatig stilgezet1€/)]);
+    await expectAccessible(admin);
+    await screenshot(admin, 'backoffice-dashboard');
+    await admin.context().close();
   });
 
   it('filters invoices by status and stage', async () => {
@@ -145,18 +199,6 @@ describe('debtors and invoices', () => {
     await expect
       .poll(() => page.getByText('Alleen financiën en beheerders kunnen hier acties uitvoeren.').isVisible())
       .toBe(true);
-    await page.context().close();
-  });
-});
-
-describe('dashboard after the work above', () => {
-  it('counts the invoice put on hold', async () => {
-    const page = await signedIn('admin');
-    await expect
-      .poll(() => page.getByTestId('paused-table').locator('tbody tr').allTextContents())
-      .toEqual([expect.stringMatching(/^Handmatig stilgezet1€/)]);
-    await expectAccessible(page);
-    await screenshot(page, 'backoffice-dashboard');
     await page.context().close();
   });
 });
@@ -202,7 +244,7 @@ describe('settings', () => {
     await screenshot(page, 'backoffice-settings-branding');
 
     await page.goto(`${baseUrl}/app/settings/team`);
-    await page.getByLabel('E-mailadres').fill('nieuwe.collega@veldkamp.example');
+    await page.getByLabel('E-mailadres').fill(`nieuwe.collega.${randomBytes(3).toString('hex')}@veldkamp.example`);
     await page.getByLabel('Rol', { exact: true }).selectOption('support');
     await page.getByRole('button', { name: 'Maak uitnodiging' }).click();
     await expect.poll(() => page.getByTestId('invitation-link').isVisible()).toBe(true);
@@ -227,7 +269,7 @@ describe('settings', () => {
     await page.context().close();
   });
 
-  it('answers 403 to finance and support on settings pages', async () => {
+  it('answers 403 to finance and support on settings pages (support: admin settings included)', async () => {
     for (const role of ['finance', 'support'] as const) {
       const page = await signedIn(role);
       for (const path of ['/app/settings', '/app/settings/team', '/app/settings/dunning', '/app/settings/payments']) {

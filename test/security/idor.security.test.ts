@@ -47,9 +47,9 @@ const COVERED: Record<string, string> = {
   'routes/app.disputes.$id': 'this file: back office',
   'routes/app.disputes.$id.attachments.$attachmentId': 'this file: back office',
   'routes/app.bank.statements.$id':
-    "test/bank-routes.test.ts: another creditor's statement is 404, its queue lines refused (404) and unchanged",
+    "test/routes/bank.test.ts: another creditor's statement is 404, its queue lines refused (404) and unchanged",
   'routes/api.v1.bank-statements.$id':
-    "test/api-bank-statements.test.ts: another creditor's statement id answers 404 with another creditor's key",
+    "test/routes/api-bank-statements.test.ts: another creditor's statement id answers 404 with another creditor's key",
   'routes/api.v1.invoices.$number': 'this file: API',
   'routes/api.v1.invoices.$number_.pdf': 'this file: API',
   'routes/api.v1.invoices.$number_.settle': 'this file: API',

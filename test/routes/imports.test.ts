@@ -9,15 +9,15 @@ import {
   paymentAllocations,
   payments,
   type Organization,
-} from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../../../test/factories';
-import { multipartRequest, signIn } from '../../../test/factories-intake';
-import { formRequest, getRequest, routeArgs, settle } from '../../../test/http';
-import { action, loader } from '../../routes/app.imports';
-import { getDb } from '../../utils/db.server';
-import type { CsvPreview, ImportDone, ImportFailure, UblPreview } from './import-flow.server';
+} from '../../db/schema';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '../factories';
+import { multipartRequest, signIn } from '../factories-intake';
+import { formRequest, getRequest, routeArgs, settle } from '../http';
+import { action, loader } from '../../app/routes/app.imports';
+import { getDb } from '../../app/utils/db.server';
+import type { CsvPreview, ImportDone, ImportFailure, UblPreview } from '../../app/modules/invoices/import-flow.server';
 
-const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 type Result<T> = { data: T; init: ResponseInit | null };
 
 async function financeCookie(org: Pick<Organization, 'id'>) {

@@ -7,28 +7,28 @@
 import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, debtors, invoices, payments, type Organization } from '../db/schema';
-import { parseHoldForm } from '../app/modules/dunning/hold-form';
-import { parseBranding } from '../app/modules/backoffice/settings-forms';
-import { creditSchema, fieldErrors, messageSchema, openDisputeSchema } from '../app/modules/disputes/forms.server';
-import type { CsvPreview, ImportDone, ImportFailure, UblPreview } from '../app/modules/invoices/import-flow.server';
-import { parsePayForm } from '../app/modules/payments/pay-form.server';
-import { parsePlanValues, readPlanForm } from '../app/modules/plans/forms';
-import { rejectPlan } from '../app/modules/plans/finance.server';
-import * as importsRoute from '../app/routes/app.imports';
-import * as apiKeysRoute from '../app/routes/app.settings.api-keys';
-import * as loginRoute from '../app/routes/login';
-import * as debtorRoute from '../app/routes/api.v1.debtors.$externalRef';
-import * as invoiceRoute from '../app/routes/api.v1.invoices.$number';
-import * as settleRoute from '../app/routes/api.v1.invoices.$number_.settle';
-import * as paymentsRoute from '../app/routes/api.v1.payments';
-import { getDb } from '../app/utils/db.server';
-import { translate, type MessageKey } from '../app/utils/i18n';
-import { MAX_AMOUNT_CENTS } from '../app/utils/limits';
-import { createOrganization, createStaff } from './factories';
-import { staffCookie } from './factories-backoffice';
-import { apiRequest, createApiKeyFor, multipartRequest } from './factories-intake';
-import { formRequest, routeArgs, settle } from './http';
+import { auditEvents, debtors, invoices, payments, type Organization } from '../../db/schema';
+import { parseHoldForm } from '../../app/modules/dunning/hold-form';
+import { parseBranding } from '../../app/modules/backoffice/settings-forms';
+import { creditSchema, fieldErrors, messageSchema, openDisputeSchema } from '../../app/modules/disputes/forms.server';
+import type { CsvPreview, ImportDone, ImportFailure, UblPreview } from '../../app/modules/invoices/import-flow.server';
+import { parsePayForm } from '../../app/modules/payments/pay-form.server';
+import { parsePlanValues, readPlanForm } from '../../app/modules/plans/forms';
+import { rejectPlan } from '../../app/modules/plans/finance.server';
+import * as importsRoute from '../../app/routes/app.imports';
+import * as apiKeysRoute from '../../app/routes/app.settings.api-keys';
+import * as loginRoute from '../../app/routes/login';
+import * as debtorRoute from '../../app/routes/api.v1.debtors.$externalRef';
+import * as invoiceRoute from '../../app/routes/api.v1.invoices.$number';
+import * as settleRoute from '../../app/routes/api.v1.invoices.$number_.settle';
+import * as paymentsRoute from '../../app/routes/api.v1.payments';
+import { getDb } from '../../app/utils/db.server';
+import { translate, type MessageKey } from '../../app/utils/i18n';
+import { MAX_AMOUNT_CENTS } from '../../app/utils/limits';
+import { createOrganization, createStaff } from '../factories';
+import { staffCookie } from '../factories-backoffice';
+import { apiRequest, createApiKeyFor, multipartRequest } from '../factories-intake';
+import { formRequest, routeArgs, settle } from '../http';
 
 type ErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] } };
 type Json = Record<string, unknown>;
@@ -230,7 +230,7 @@ describe('API: other endpoints', () => {
 
 // --- CSV and UBL imports ---------------------------------------------------------------------
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 type Result<T> = { data: T; init: ResponseInit | null };
 
 const CSV_HEADER =

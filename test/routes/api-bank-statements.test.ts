@@ -11,26 +11,40 @@ import { createReadableStreamFromReadable } from '@remix-run/node';
 import { eq } from 'drizzle-orm';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invoices, payments } from '../db/schema';
-import { addBankAccount } from '../app/modules/bank/index.server';
-import { BANK_STATEMENT_MAX_BYTES } from '../app/modules/bank/limits';
-import { makeBetalingskenmerk } from '../app/modules/payments/payment-reference';
-import * as statementRoute from '../app/routes/api.v1.bank-statements.$id';
-import * as postRoute from '../app/routes/api.v1.bank-statements';
-import * as openapiRoute from '../app/routes/api.v1.openapi[.]json';
-import { bodyLimit, bodyLimitFor } from '../app/server/body-limit';
-import { getDb } from '../app/utils/db.server';
-import { createDebtor, createInvoice } from './factories';
-import { bankCreditor, bankFootprint, camtFile, DEBTOR_IBANS } from './factories-bank';
-import { apiRequest, createApiKeyFor, readJsonResponse } from './factories-intake';
-import { routeArgs } from './http';
+import { invoices, payments } from '../../db/schema';
+import { addBankAccount } from '../../app/modules/bank/index.server';
+import { BANK_STATEMENT_MAX_BYTES } from '../../app/modules/bank/limits';
+import { makeBetalingskenmerk } from '../../app/modules/payments/payment-reference';
+import * as statementRoute from '../../app/routes/api.v1.bank-statements.$id';
+import * as postRoute from '../../app/routes/api.v1.bank-statements';
+import * as openapiRoute from '../../app/routes/api.v1.openapi[.]json';
+import { bodyLimit, bodyLimitFor } from '../../app/server/body-limit';
+import { getDb } from '../../app/utils/db.server';
+import { createDebtor, createInvoice } from '../factories';
+import { bankCreditor, bankFootprint, camtFile, DEBTOR_IBANS } from '../factories-bank';
+import { apiRequest, createApiKeyFor, readJsonResponse } from '../factories-intake';
+import { routeArgs } from '../http';
 
 type ErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] } };
-type Outcome = { statementId: string; format: string; entries: number; credits: number; matched: number; queued: number; ignored: number; duplicates: number };
+type Outcome = {
+  statementId: string;
+  format: string;
+  entries: number;
+  credits: number;
+  matched: number;
+  queued: number;
+  ignored: number;
+  duplicates: number;
+};
 
-const FIXTURES = path.resolve(__dirname, 'fixtures/bank');
+const FIXTURES = path.resolve(__dirname, '../fixtures/bank');
 
-function post(key: string, body: Uint8Array | string, contentType = 'application/xml', headers: Record<string, string> = {}) {
+function post(
+  key: string,
+  body: Uint8Array | string,
+  contentType = 'application/xml',
+  headers: Record<string, string> = {},
+) {
   const request = apiRequest('/api/v1/bank-statements', {
     method: 'POST',
     key,
@@ -55,7 +69,11 @@ describe('POST /api/v1/bank-statements', () => {
   it('imports a camt file: 201 with the outcome and a Location; the same file again is 200 and books nothing', async () => {
     const { org, key, apiKey, debtor } = await world();
     const reference = makeBetalingskenmerk(424_242);
-    const invoice = await createInvoice(org, debtor, { number: '2026-0101', totalCents: 12_100, paymentReference: reference });
+    const invoice = await createInvoice(org, debtor, {
+      number: '2026-0101',
+      totalCents: 12_100,
+      paymentReference: reference,
+    });
     const file = camtFile([
       {
         lines: [
@@ -65,7 +83,9 @@ describe('POST /api/v1/bank-statements', () => {
         ],
       },
     ]);
-    const response = await post(key, file, 'application/xml', { 'Content-Disposition': 'attachment; filename="maart.xml"' });
+    const response = await post(key, file, 'application/xml', {
+      'Content-Disposition': 'attachment; filename="maart.xml"',
+    });
     expect(response.status).toBe(201);
     const body = await readJsonResponse<Outcome>(response);
     expect(body).toEqual({
@@ -134,13 +154,25 @@ describe('POST /api/v1/bank-statements', () => {
     const before = await bankFootprint(org.id);
     const cases: [Promise<Response>, number, string][] = [
       [post(key, camtFile([{ lines: [{ amountCents: 1 }] }]), 'application/json'), 415, 'unsupported_media_type'],
-      [post(key, camtFile([{ lines: [{ amountCents: 1 }] }]), 'application/octet-stream'), 415, 'unsupported_media_type'],
+      [
+        post(key, camtFile([{ lines: [{ amountCents: 1 }] }]), 'application/octet-stream'),
+        415,
+        'unsupported_media_type',
+      ],
       [post('', camtFile([{ lines: [{ amountCents: 1 }] }])), 401, 'unauthorized'],
       [post(key, new Uint8Array(0)), 400, 'empty_file'],
       [post(key, camtFile([{ account: 'NL20INGB0001234567', lines: [{ amountCents: 1 }] }])), 422, 'unknown_account'],
       [post(key, new Uint8Array(await fs.readFile(path.join(FIXTURES, 'malformed.xml')))), 400, 'malformed'],
-      [post(key, new Uint8Array(await fs.readFile(path.join(FIXTURES, 'billion-laughs.xml')))), 400, 'doctype_forbidden'],
-      [post(key, new Uint8Array(await fs.readFile(path.join(FIXTURES, 'external-entity.xml')))), 400, 'doctype_forbidden'],
+      [
+        post(key, new Uint8Array(await fs.readFile(path.join(FIXTURES, 'billion-laughs.xml')))),
+        400,
+        'doctype_forbidden',
+      ],
+      [
+        post(key, new Uint8Array(await fs.readFile(path.join(FIXTURES, 'external-entity.xml')))),
+        400,
+        'doctype_forbidden',
+      ],
       [post(key, 'naam;bedrag\nx;1\n', 'text/plain'), 415, 'unsupported_format'],
       [post(key, new Uint8Array(await fs.readFile(path.join(FIXTURES, 'bad-amount.xml')))), 422, 'invalid_value'],
     ];
@@ -203,7 +235,9 @@ describe('POST /api/v1/bank-statements', () => {
 describe('GET /api/v1/bank-statements/{id}', () => {
   it('answers 404 for another creditor’s statement and for what is no id; 400 for a bad page', async () => {
     const { key, org } = await world();
-    const mine = await readJsonResponse<Outcome>(await post(key, camtFile([{ lines: [{ amountCents: 100 }, { amountCents: 200 }] }])));
+    const mine = await readJsonResponse<Outcome>(
+      await post(key, camtFile([{ lines: [{ amountCents: 100 }, { amountCents: 200 }] }])),
+    );
     const other = await bankCreditor();
     const { key: otherKey } = await createApiKeyFor(other.org);
     const foreign = await get(otherKey, mine.statementId);
@@ -212,7 +246,9 @@ describe('GET /api/v1/bank-statements/{id}', () => {
     expect((await get(key, 'not-a-uuid')).status).toBe(404);
     const bad = await get(key, mine.statementId, '?limit=0');
     expect(bad.status).toBe(400);
-    expect(await readJsonResponse<ErrorBody>(bad)).toMatchObject({ error: { code: 'validation_failed', issues: [{ path: 'limit' }] } });
+    expect(await readJsonResponse<ErrorBody>(bad)).toMatchObject({
+      error: { code: 'validation_failed', issues: [{ path: 'limit' }] },
+    });
     const page = await readJsonResponse<{ lines: unknown[]; nextOffset: number | null; totalLines: number }>(
       await get(key, mine.statementId, '?limit=1'),
     );
@@ -225,7 +261,16 @@ describe('GET /api/v1/bank-statements/{id}', () => {
 describe('the OpenAPI document', () => {
   it('documents both operations with their schemas and examples', async () => {
     const doc = (await (await openapiRoute.loader()).json()) as {
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<string, { description: string; content?: Record<string, { example?: unknown }> }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, unknown> };
+            responses: Record<string, { description: string; content?: Record<string, { example?: unknown }> }>;
+          }
+        >
+      >;
       components: { schemas: Record<string, { examples?: unknown[]; required?: string[] }> };
     };
     const postOp = doc.paths['/bank-statements'].post;
@@ -233,7 +278,9 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(postOp.responses).sort()).toEqual(['200', '201', '400', '401', '413', '415', '422', '429']);
     expect(postOp.responses['413'].description).toContain(String(BANK_STATEMENT_MAX_BYTES));
     expect(postOp.responses['201'].content?.['application/json'].example).toMatchObject({ matched: 91 });
-    expect(Object.keys(doc.paths['/bank-statements/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '404']));
+    expect(Object.keys(doc.paths['/bank-statements/{id}'].get.responses)).toEqual(
+      expect.arrayContaining(['200', '404']),
+    );
     expect(doc.components.schemas.BankStatementOutcome.required).toEqual([
       'statementId',
       'format',
@@ -269,7 +316,10 @@ describe('the HTTP server’s body limit in front of the route', () => {
       } as RequestInit);
       const response = await postRoute.action(routeArgs(request));
       if (res.headersSent) return;
-      res.status(response.status).type('application/json').end(await response.text());
+      res
+        .status(response.status)
+        .type('application/json')
+        .end(await response.text());
     });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -294,7 +344,10 @@ describe('the HTTP server’s body limit in front of the route', () => {
         port,
         method: 'POST',
         path: '/api/v1/bank-statements',
-        headers: { ...headers, ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': String(body.length) }) },
+        headers: {
+          ...headers,
+          ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': String(body.length) }),
+        },
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (!answered) reject(error);
@@ -324,7 +377,10 @@ describe('the HTTP server’s body limit in front of the route', () => {
   }
 
   it('has the statement rule: 25 MiB, JSON', () => {
-    expect(bodyLimitFor('/api/v1/bank-statements')).toMatchObject({ limitBytes: BANK_STATEMENT_MAX_BYTES, answer: 'json' });
+    expect(bodyLimitFor('/api/v1/bank-statements')).toMatchObject({
+      limitBytes: BANK_STATEMENT_MAX_BYTES,
+      answer: 'json',
+    });
     expect(bodyLimitFor('/api/v1/invoices/X')).toMatchObject({ limitBytes: 1024 * 1024 });
     expect(bodyLimitFor('/app/bank').limitBytes).toBeGreaterThan(BANK_STATEMENT_MAX_BYTES);
     expect(bodyLimitFor('/app/bank/queue').limitBytes).toBe(64 * 1024);

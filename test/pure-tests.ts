@@ -1,0 +1,46 @@
+/**
+ * Unit test files that need no database. They run in the vitest project `pure`
+ * (test/vitest.config.ts), without the database every other test file gets cloned for it
+ * (test/setup-env.ts), and with DATABASE_URL unset, so a query from one of them fails at
+ * once instead of reaching a database. `test/pure-tests.test.ts` keeps this list honest.
+ */
+export const PURE_TEST_FILES = [
+  'app/modules/backoffice/helpers.test.ts',
+  'app/modules/bank/parse.test.ts',
+  'app/modules/bank/references.test.ts',
+  'app/modules/disputes/file-type.test.ts',
+  'app/modules/dunning/amounts.test.ts',
+  'app/modules/dunning/cli.test.ts',
+  'app/modules/dunning/collection-costs.test.ts',
+  'app/modules/dunning/hold-form.test.ts',
+  'app/modules/dunning/policy.test.ts',
+  'app/modules/dunning/schedule.test.ts',
+  'app/modules/dunning/statutory-interest.test.ts',
+  'app/modules/dunning/step-plan.test.ts',
+  'app/modules/invoices/csv-import.test.ts',
+  'app/modules/invoices/ubl-import.test.ts',
+  'app/modules/ledger/allocate.test.ts',
+  'app/modules/ledger/one-writer.test.ts',
+  'app/modules/links/tokens.server.test.ts',
+  'app/modules/mail/address.test.ts',
+  'app/modules/payments/crypto.server.test.ts',
+  'app/modules/payments/epc-qr.test.ts',
+  'app/modules/payments/iban.test.ts',
+  'app/modules/payments/partial-amount.test.ts',
+  'app/modules/payments/payment-reference.test.ts',
+  'app/modules/plans/schedule.test.ts',
+  'app/modules/portal/next-step.test.ts',
+  'app/server/remix-handler.test.ts',
+  'app/server/request-gate.test.ts',
+  'app/ui/brand-colors.test.tsx',
+  'app/ui/portal/actions/dispute.test.tsx',
+  'app/ui/portal/actions/pay.test.tsx',
+  'app/utils/business-days.test.ts',
+  'app/utils/env.server.test.ts',
+  'app/utils/http.server.test.ts',
+  'app/utils/money.test.ts',
+  'emails/render.test.ts',
+  'test/architecture.test.ts',
+  'test/pure-tests.test.ts',
+  'test/table-writers.test.ts',
+];
