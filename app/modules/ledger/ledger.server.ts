@@ -1685,25 +1685,80 @@ function reversibleOf(payment: Payment) {
   return payment.amountCents - payment.refundedCents - payment.chargedBackCents;
 }
 
+type ReversalRequest = {
+  amount: number;
+  kind: ReversalKind;
+  actor: Actor;
+  clock: Clock;
+  providerStatus?: string;
+  totalCents?: number;
+};
+
+/** A payment's allocations summed per invoice, for the invoices that still hold some of its money. */
+type NetAllocation = {
+  invoiceId: string;
+  amountCents: number;
+  costsCents: number;
+  interestCents: number;
+  firstId: string;
+};
+
+/** What a reversal took back from the invoices: the (negative) allocations, per invoice how much, and which re-opened. */
+type InvoicesTakenBack = {
+  allocations: AllocationRow[];
+  touched: { invoice: Invoice; amount: number }[];
+  reopened: string[];
+  /** What neither the payment's credit nor its allocations could take back. */
+  rest: number;
+};
+
 /**
  * Takes `amount` of a locked, settled payment back: its credit first (what no invoice took),
  * then its allocations, last applied first, each the reverse of 6:44 (principal, interest,
  * costs). Settled invoices re-open with their dunning rescheduled from now.
  */
-async function reverseLocked(
-  tx: Tx,
-  payment: Payment,
-  {
-    amount,
-    kind,
-    actor,
-    clock,
-    providerStatus,
-    totalCents,
-  }: { amount: number; kind: ReversalKind; actor: Actor; clock: Clock; providerStatus?: string; totalCents?: number },
-): Promise<ReversalResult> {
+async function reverseLocked(tx: Tx, payment: Payment, request: ReversalRequest): Promise<ReversalResult> {
+  const { amount, kind, actor, clock } = request;
   const now = clock.now();
-  const net = await tx
+  const { open, rows, debtor } = await lockWhatTheReversalTouches(tx, payment);
+  const { restoresCredit, fromCredit } = creditTakenBack(payment, amount, debtor);
+  const back = await takeBackFromInvoices(tx, payment, { open, rows, debtor, amount: amount - fromCredit, now });
+  await insertAllocations(tx, payment, back.allocations, now);
+  await moveDebtorCredit(tx, payment, restoresCredit ? amount - back.rest : -fromCredit, now);
+  const updated = await markPaymentReversed(tx, payment, request, fromCredit, now);
+  await auditReversal(tx, payment, updated.status, request, { fromCredit, back, now });
+  await emitLedgerEvent(
+    tx,
+    {
+      kind: 'reversed',
+      organizationId: payment.organizationId,
+      debtorId: payment.debtorId,
+      payment: updated,
+      source: payment.provider,
+      allocations: back.allocations,
+      creditedCents: -fromCredit,
+      settledInvoiceIds: [],
+      reopenedInvoiceIds: back.reopened,
+      reversal: { kind, amountCents: amount },
+      actor,
+    },
+    clock,
+  );
+  return {
+    changed: true,
+    payment: updated,
+    amountCents: amount,
+    allocations: back.allocations,
+    reopenedInvoiceIds: back.reopened,
+  };
+}
+
+/**
+ * Reads what the payment's money went to (its allocations, net per invoice) and locks, in the
+ * ledger's order, the invoices still holding some of it, then the debtor.
+ */
+async function lockWhatTheReversalTouches(tx: Tx, payment: Payment) {
+  const net: NetAllocation[] = await tx
     .select({
       invoiceId: paymentAllocations.invoiceId,
       amountCents: sql<number>`sum(${paymentAllocations.amountCents})::bigint`.mapWith(Number),
@@ -1736,12 +1791,38 @@ async function reverseLocked(
     .from(debtors)
     .where(eq(debtors.id, payment.debtorId))
     .for('update');
-  // Giving back the use of credit returns that credit; otherwise the payment's own credit goes first.
+  return { open, rows, debtor };
+}
+
+type ReversalDebtor = Awaited<ReturnType<typeof lockWhatTheReversalTouches>>['debtor'];
+
+/**
+ * How much comes out of credit: giving back the use of credit returns that credit (nothing taken);
+ * otherwise the payment's own credit goes first, as far as the debtor still has it.
+ */
+function creditTakenBack(payment: Payment, amount: number, debtor: ReversalDebtor) {
   const restoresCredit = payment.provider === 'debtor_credit';
   const fromCredit = restoresCredit ? 0 : Math.min(amount, payment.creditedCents, Math.max(0, debtor.creditCents));
-  let rest = amount - fromCredit;
+  return { restoresCredit, fromCredit };
+}
 
-  // Last applied, first re-opened: the reverse of the order the money went in (the intent's, else oldest due first).
+/**
+ * Takes `amount` back from the invoices, last applied first (the reverse of the order the money
+ * went in: the intent's, else oldest due first), one UPDATE per invoice; an invoice that was
+ * settled re-opens with its next action from the resume rule (the creditor's policy read once, when needed).
+ */
+async function takeBackFromInvoices(
+  tx: Tx,
+  payment: Payment,
+  {
+    open,
+    rows,
+    debtor,
+    amount,
+    now,
+  }: { open: NetAllocation[]; rows: Invoice[]; debtor: ReversalDebtor; amount: number; now: Date },
+): Promise<InvoicesTakenBack> {
+  let rest = amount;
   const order = payment.intent?.length ? payment.intent.map((i) => i.invoiceId) : oldestDueFirst(rows).map((r) => r.id);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const allocations: AllocationRow[] = [];
@@ -1755,13 +1836,7 @@ async function reverseLocked(
     if (!invoice || !share || rest <= 0) continue;
     const back = unallocate(rest, share);
     const reopens = invoice.status !== 'open';
-    if (reopens && !policy) {
-      const [org] = await tx
-        .select({ dunningPolicy: organizations.dunningPolicy })
-        .from(organizations)
-        .where(eq(organizations.id, payment.organizationId));
-      policy = org.dunningPolicy;
-    }
+    if (reopens && !policy) policy = await readDunningPolicy(tx, payment.organizationId);
     const changes = {
       openCents: invoice.openCents + back.principalCents,
       interestCents: invoice.interestCents + back.interestCents,
@@ -1786,24 +1861,52 @@ async function reverseLocked(
     if (reopens) reopened.push(invoiceId);
     rest -= back.amountCents;
   }
-  if (allocations.length > 0) {
-    await tx.insert(paymentAllocations).values(
-      allocations.map((a) => ({
-        ...a,
-        organizationId: payment.organizationId,
-        paymentId: payment.id,
-        installmentId: payment.installmentId,
-        createdAt: now,
-      })),
-    );
-  }
-  const creditChange = restoresCredit ? amount - rest : -fromCredit;
-  if (creditChange !== 0) {
-    await tx
-      .update(debtors)
-      .set({ creditCents: sql`${debtors.creditCents} + ${creditChange}`, updatedAt: now })
-      .where(eq(debtors.id, payment.debtorId));
-  }
+  return { allocations, touched, reopened, rest };
+}
+
+/** The creditor's dunning policy, which schedules a re-opened invoice. */
+async function readDunningPolicy(tx: Tx, organizationId: string): Promise<Organization['dunningPolicy']> {
+  const [org] = await tx
+    .select({ dunningPolicy: organizations.dunningPolicy })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return org.dunningPolicy;
+}
+
+/** Records the reversal's (negative) allocations against the payment, in one INSERT; none, no statement. */
+async function insertAllocations(tx: Tx, payment: Payment, allocations: AllocationRow[], now: Date) {
+  if (allocations.length === 0) return;
+  await tx.insert(paymentAllocations).values(
+    allocations.map((a) => ({
+      ...a,
+      organizationId: payment.organizationId,
+      paymentId: payment.id,
+      installmentId: payment.installmentId,
+      createdAt: now,
+    })),
+  );
+}
+
+/** Moves the debtor's credit by `change` cents; no change, no statement. */
+async function moveDebtorCredit(tx: Tx, payment: Payment, change: number, now: Date) {
+  if (change === 0) return;
+  await tx
+    .update(debtors)
+    .set({ creditCents: sql`${debtors.creditCents} + ${change}`, updatedAt: now })
+    .where(eq(debtors.id, payment.debtorId));
+}
+
+/**
+ * Adds the amount to the payment's refunded or charged-back total and decides its status:
+ * charged back, refunded once nothing is left, else as it was.
+ */
+async function markPaymentReversed(
+  tx: Tx,
+  payment: Payment,
+  { amount, kind, providerStatus }: ReversalRequest,
+  fromCredit: number,
+  now: Date,
+): Promise<Payment> {
   const refunded = payment.refundedCents + (kind === 'chargeback' ? 0 : amount);
   const chargedBack = payment.chargedBackCents + (kind === 'chargeback' ? amount : 0);
   const status: PaymentStatus =
@@ -1824,6 +1927,18 @@ async function reverseLocked(
     })
     .where(eq(payments.id, payment.id))
     .returning();
+  return updated;
+}
+
+/** One audit event for the payment and one per invoice touched (re-opened, or its payment partly reversed). */
+async function auditReversal(
+  tx: Tx,
+  payment: Payment,
+  status: PaymentStatus,
+  { amount, kind, actor, totalCents }: ReversalRequest,
+  { fromCredit, back, now }: { fromCredit: number; back: InvoicesTakenBack; now: Date },
+) {
+  const { allocations, touched, reopened, rest } = back;
   await audit(
     tx,
     {
@@ -1864,24 +1979,6 @@ async function reverseLocked(
       at: now,
     })),
   );
-  await emitLedgerEvent(
-    tx,
-    {
-      kind: 'reversed',
-      organizationId: payment.organizationId,
-      debtorId: payment.debtorId,
-      payment: updated,
-      source: payment.provider,
-      allocations,
-      creditedCents: -fromCredit,
-      settledInvoiceIds: [],
-      reopenedInvoiceIds: reopened,
-      reversal: { kind, amountCents: amount },
-      actor,
-    },
-    clock,
-  );
-  return { changed: true, payment: updated, amountCents: amount, allocations, reopenedInvoiceIds: reopened };
 }
 
 /**
