@@ -1508,94 +1508,130 @@ export async function applyPaymentStatus(
     const payment = await lockPayment(tx, paymentId);
     const actor: Actor = options.actor ?? { type: 'provider', id: payment.provider };
     const now = clock.now();
-    const unchanged: StatusResult = {
-      changed: false,
-      payment,
-      previousStatus: payment.status,
+    const facts = providerFacts(payment, providerData);
+    // 'open' never moves (statusMoves); said here too, so the statuses below are the ones that can.
+    if (newStatus === 'open' || !statusMoves(payment.status, newStatus)) return recordFacts(tx, payment, facts, now);
+    if (newStatus === 'paid') return settlePaid(tx, payment, providerData, facts, { actor, clock });
+    return moveUnpaidStatus(tx, payment, newStatus, { providerData, facts, actor, clock, now });
+  });
+}
+
+type ProviderFacts = Pick<Payment, 'providerPaymentId' | 'providerReference' | 'providerStatus'>;
+
+/** The provider's ids and status for the payment: ids once known are kept, the status is the latest reported. */
+function providerFacts(payment: Payment, providerData: ProviderData): ProviderFacts {
+  return {
+    providerPaymentId: payment.providerPaymentId ?? providerData.providerPaymentId ?? null,
+    providerReference: payment.providerReference ?? providerData.providerReference ?? null,
+    providerStatus: providerData.providerStatus ?? payment.providerStatus,
+  };
+}
+
+/**
+ * Whether the payment moves to `newStatus`. Never downgrade money that arrived; a late "expired"
+ * after "paid" changes nothing. An unsuccessful end is final too, except that money arriving after
+ * all still counts.
+ */
+function statusMoves(status: PaymentStatus, newStatus: ProviderPaymentStatus): boolean {
+  const settled = SETTLED.has(status);
+  const finalUnsuccessful = UNSUCCESSFUL.has(status);
+  return (
+    !settled &&
+    status !== newStatus &&
+    (newStatus === 'paid' ||
+      (!finalUnsuccessful && (newStatus !== 'pending' || status === 'open') && newStatus !== 'open'))
+  );
+}
+
+/** The answer when the status stays: nothing allocated, nothing settled. */
+function unchangedStatus(payment: Payment): StatusResult {
+  return {
+    changed: false,
+    payment,
+    previousStatus: payment.status,
+    allocations: [],
+    creditedCents: 0,
+    settledInvoiceIds: [],
+  };
+}
+
+/** A status that stays: the provider's facts are recorded when they tell something new (still `changed: false`). */
+async function recordFacts(tx: Tx, payment: Payment, facts: ProviderFacts, now: Date): Promise<StatusResult> {
+  const learnsFacts =
+    facts.providerPaymentId !== payment.providerPaymentId ||
+    facts.providerReference !== payment.providerReference ||
+    facts.providerStatus !== payment.providerStatus;
+  if (!learnsFacts) return unchangedStatus(payment);
+  const [updated] = await tx
+    .update(payments)
+    .set({ ...facts, updatedAt: now })
+    .where(eq(payments.id, payment.id))
+    .returning();
+  return { ...unchangedStatus(payment), payment: updated };
+}
+
+/**
+ * A move that brings no money (pending, failed, canceled, expired): the payment's status (and, when
+ * it ends, why), its audit event, and the `status` event (its subscribers lift the payment's pause).
+ */
+async function moveUnpaidStatus(
+  tx: Tx,
+  payment: Payment,
+  newStatus: Exclude<ProviderPaymentStatus, 'paid' | 'open'>,
+  {
+    providerData,
+    facts,
+    actor,
+    clock,
+    now,
+  }: { providerData: ProviderData; facts: ProviderFacts; actor: Actor; clock: Clock; now: Date },
+): Promise<StatusResult> {
+  const ends = newStatus !== 'pending';
+  const [updated] = await tx
+    .update(payments)
+    .set({
+      ...facts,
+      status: newStatus,
+      failureReason: ends ? (providerData.reason?.slice(0, 500) ?? payment.failureReason) : payment.failureReason,
+      updatedAt: now,
+    })
+    .where(eq(payments.id, payment.id))
+    .returning();
+  await audit(tx, {
+    organizationId: payment.organizationId,
+    actor,
+    action: `payment.${newStatus}`,
+    entityType: 'payment',
+    entityId: payment.id,
+    debtorId: payment.debtorId,
+    data: {
+      from: payment.status,
+      provider: payment.provider,
+      providerStatus: facts.providerStatus,
+      amountCents: payment.amountCents,
+      ...(ends && providerData.reason ? { reason: providerData.reason.slice(0, 500) } : {}),
+    },
+    at: now,
+  });
+  await emitLedgerEvent(
+    tx,
+    {
+      kind: 'status',
+      organizationId: payment.organizationId,
+      debtorId: payment.debtorId,
+      payment: updated,
+      source: payment.provider,
       allocations: [],
       creditedCents: 0,
       settledInvoiceIds: [],
-    };
-    const facts = {
-      providerPaymentId: payment.providerPaymentId ?? providerData.providerPaymentId ?? null,
-      providerReference: payment.providerReference ?? providerData.providerReference ?? null,
-      providerStatus: providerData.providerStatus ?? payment.providerStatus,
-    };
-    const learnsFacts =
-      facts.providerPaymentId !== payment.providerPaymentId ||
-      facts.providerReference !== payment.providerReference ||
-      facts.providerStatus !== payment.providerStatus;
-
-    const settled = SETTLED.has(payment.status);
-    const finalUnsuccessful = UNSUCCESSFUL.has(payment.status);
-    // Never downgrade money that arrived; a late "expired" after "paid" changes nothing. An
-    // unsuccessful end is final too, except that money arriving after all still counts.
-    const moves =
-      !settled &&
-      payment.status !== newStatus &&
-      (newStatus === 'paid' ||
-        (!finalUnsuccessful && (newStatus !== 'pending' || payment.status === 'open') && newStatus !== 'open'));
-    if (!moves) {
-      if (learnsFacts) {
-        const [updated] = await tx
-          .update(payments)
-          .set({ ...facts, updatedAt: now })
-          .where(eq(payments.id, payment.id))
-          .returning();
-        return { ...unchanged, payment: updated };
-      }
-      return unchanged;
-    }
-
-    if (newStatus === 'paid') return settlePaid(tx, payment, providerData, facts, { actor, clock });
-
-    const ends = newStatus !== 'pending';
-    const [updated] = await tx
-      .update(payments)
-      .set({
-        ...facts,
-        status: newStatus,
-        failureReason: ends ? (providerData.reason?.slice(0, 500) ?? payment.failureReason) : payment.failureReason,
-        updatedAt: now,
-      })
-      .where(eq(payments.id, payment.id))
-      .returning();
-    await audit(tx, {
-      organizationId: payment.organizationId,
+      reopenedInvoiceIds: [],
       actor,
-      action: `payment.${newStatus}`,
-      entityType: 'payment',
-      entityId: payment.id,
-      debtorId: payment.debtorId,
-      data: {
-        from: payment.status,
-        provider: payment.provider,
-        providerStatus: facts.providerStatus,
-        amountCents: payment.amountCents,
-        ...(ends && providerData.reason ? { reason: providerData.reason.slice(0, 500) } : {}),
-      },
-      at: now,
-    });
-    await emitLedgerEvent(
-      tx,
-      {
-        kind: 'status',
-        organizationId: payment.organizationId,
-        debtorId: payment.debtorId,
-        payment: updated,
-        source: payment.provider,
-        allocations: [],
-        creditedCents: 0,
-        settledInvoiceIds: [],
-        reopenedInvoiceIds: [],
-        actor,
-        from: payment.status,
-        to: newStatus,
-      },
-      clock,
-    );
-    return { ...unchanged, changed: true, payment: updated };
-  });
+      from: payment.status,
+      to: newStatus,
+    },
+    clock,
+  );
+  return { ...unchangedStatus(payment), changed: true, payment: updated };
 }
 
 async function settlePaid(
