@@ -400,97 +400,185 @@ export async function importStatementFile(
 
   const lines = prepare(parsed, accounts);
   const { fresh, duplicates: known } = await splitKnown(db, organizationId, lines);
-  const credits = fresh.filter((l) => l.direction === 'credit' && !l.reversal);
-  const ctx =
-    credits.length > 0
-      ? await loadMatchContext(db, organizationId, credits)
-      : buildMatchContext({ invoices: [], debtors: [], ibans: [] });
-
-  const actor = actorOf(input.uploadedBy);
-  const statementId = randomUUID();
-  const filename = fileNameOf(input.filename, parsed.format);
-  const outcome: ImportOutcome = {
-    statementId,
-    format: parsed.format,
+  const ctx = await matchContextFor(db, organizationId, fresh);
+  const chunks = chunksOf(fresh, chunkLines);
+  const statement: StatementImport = {
+    db,
+    clock,
+    organizationId,
+    statementId: randomUUID(),
+    parsed,
+    bytes,
+    filename: fileNameOf(input.filename, parsed.format),
+    uploadedBy: input.uploadedBy,
+    actor: actorOf(input.uploadedBy),
     entries: lines.length,
+    duplicates: known,
+    chunkCount: chunks.length,
+  };
+  const outcome = emptyOutcome(statement);
+  const env: ChunkEnv = {
+    organizationId,
+    statementId: statement.statementId,
+    ctx,
+    actor: statement.actor,
+    seen: [],
+    clock,
+    setAside: 0,
+  };
+  const commit: CommitChunk = async (index, book) => {
+    const counts = await commitChunk(statement, index, outcome, book);
+    for (const key of COUNT_KEYS) outcome[key] += counts[key];
+  };
+
+  const { booked, seenCommitted } = await bookPlannedAhead(db, env, chunks, commit);
+  if (booked < chunks.length) await bookUnderLocks(db, env, chunks, booked, seenCommitted, commit);
+  return outcome;
+}
+
+const COUNT_KEYS = ['credits', 'matched', 'queued', 'ignored', 'duplicates'] as const;
+
+/** The statement being imported: what its row, its counts and its audit event say. */
+type StatementImport = {
+  db: ReturnType<typeof getDb>;
+  clock: Clock;
+  organizationId: string;
+  statementId: string;
+  parsed: ParsedFile;
+  bytes: Uint8Array;
+  filename: string | null;
+  uploadedBy: ImportUploader;
+  actor: Actor;
+  /** Every line of the file. */
+  entries: number;
+  /** Lines known before the import started. */
+  duplicates: number;
+  chunkCount: number;
+};
+
+/** Commits chunk `index` with `book` as its work, adding its counts to the outcome. */
+type CommitChunk = (index: number, book: (tx: Tx) => Promise<ChunkCounts>) => Promise<void>;
+
+/** The match context for the lines' money in (an empty one, and no query, when there is none). */
+async function matchContextFor(db: Tx, organizationId: string, lines: PreparedLine[]): Promise<MatchContext> {
+  const credits = lines.filter((l) => l.direction === 'credit' && !l.reversal);
+  return credits.length > 0
+    ? loadMatchContext(db, organizationId, credits)
+    : buildMatchContext({ invoices: [], debtors: [], ibans: [] });
+}
+
+/** The lines in chunks of `chunkLines`; at least one chunk (an empty one still writes the statement row). */
+function chunksOf(lines: PreparedLine[], chunkLines: number): PreparedLine[][] {
+  const chunks: PreparedLine[][] = [];
+  for (let at = 0; at < lines.length; at += chunkLines) chunks.push(lines.slice(at, at + chunkLines));
+  if (chunks.length === 0) chunks.push([]);
+  return chunks;
+}
+
+/** The outcome before any chunk is booked: the file's lines and those known before. */
+function emptyOutcome(statement: StatementImport): ImportOutcome {
+  return {
+    statementId: statement.statementId,
+    format: statement.parsed.format,
+    entries: statement.entries,
     credits: 0,
     matched: 0,
     queued: 0,
     ignored: 0,
-    duplicates: known,
+    duplicates: statement.duplicates,
   };
-  const seen: CreditSeen[] = [];
-  const chunks: PreparedLine[][] = [];
-  for (let at = 0; at < fresh.length; at += chunkLines) chunks.push(fresh.slice(at, at + chunkLines));
-  if (chunks.length === 0) chunks.push([]);
-  const env: ChunkEnv = { organizationId, statementId, ctx, actor, seen, clock, setAside: 0 };
+}
 
-  /** One chunk's transaction: the statement row first, the lines, then the counts (and at the end the audit). */
-  const commit = (index: number, book: (tx: Tx) => Promise<ChunkCounts>) =>
-    db.transaction(async (tx) => {
-      const now = clock.now();
-      if (index === 0) {
-        await tx.insert(bankStatements).values({
-          id: statementId,
-          organizationId,
-          format: parsed.format,
-          filename,
-          sha256: sha256(bytes),
-          sizeBytes: bytes.byteLength,
-          statementRefs: parsed.statements.map((s) => s.id.slice(0, 200)),
-          ...statementPeriod(parsed),
-          entries: lines.length,
-          duplicates: known,
-          uploadedByType: input.uploadedBy.type,
-          uploadedById: input.uploadedBy.id,
-          createdAt: now,
-        });
-      }
-      const counts = await book(tx);
-      await tx
-        .update(bankStatements)
-        .set({
-          credits: sql`${bankStatements.credits} + ${counts.credits}`,
-          matched: sql`${bankStatements.matched} + ${counts.matched}`,
-          queued: sql`${bankStatements.queued} + ${counts.queued}`,
-          ignored: sql`${bankStatements.ignored} + ${counts.ignored}`,
-          duplicates: sql`${bankStatements.duplicates} + ${counts.duplicates}`,
-        })
-        .where(and(eq(bankStatements.id, statementId), orgScope(bankStatements, organizationId)));
-      if (index === chunks.length - 1) {
-        const total = { ...outcome };
-        for (const key of ['credits', 'matched', 'queued', 'ignored', 'duplicates'] as const) total[key] += counts[key];
-        await audit(tx, {
-          organizationId,
-          actor,
-          action: 'bank_statement.imported',
-          entityType: 'bank_statement',
-          entityId: statementId,
-          data: {
-            format: parsed.format,
-            filename,
-            statements: parsed.statements.map((s) => ({ id: s.id, account: s.accountIban })),
-            entries: total.entries,
-            credits: total.credits,
-            matched: total.matched,
-            queued: total.queued,
-            ignored: total.ignored,
-            duplicates: total.duplicates,
-          },
-          at: now,
-        });
-      }
-      return counts;
-    });
-  const add = (counts: ChunkCounts) => {
-    for (const key of ['credits', 'matched', 'queued', 'ignored', 'duplicates'] as const) outcome[key] += counts[key];
-  };
+/**
+ * One chunk's transaction: the statement row first (first chunk), the lines (`book`), then the
+ * counts, and after the last chunk the audit event with the totals (`outcome` so far plus this chunk).
+ */
+function commitChunk(
+  statement: StatementImport,
+  index: number,
+  outcome: ImportOutcome,
+  book: (tx: Tx) => Promise<ChunkCounts>,
+): Promise<ChunkCounts> {
+  return statement.db.transaction(async (tx) => {
+    const now = statement.clock.now();
+    if (index === 0) await insertStatement(tx, statement, now);
+    const counts = await book(tx);
+    await addStatementCounts(tx, statement, counts);
+    if (index === statement.chunkCount - 1) {
+      const total = { ...outcome };
+      for (const key of COUNT_KEYS) total[key] += counts[key];
+      await auditImport(tx, statement, total, now);
+    }
+    return counts;
+  });
+}
 
-  // Chunks planned ahead (see prepareChunk): the next chunk is decided and its ledger entries
-  // planned while the database writes the current one. Anything that changed under a plan (a
-  // webhook paid one of its invoices, another import recorded one of its lines) makes that chunk
-  // roll back whole; from there on every chunk is decided and booked under its locks (bookChunk),
-  // on a context read afresh.
+/** The statement's row, with what the file says (its counts start at zero). */
+async function insertStatement(tx: Tx, statement: StatementImport, now: Date) {
+  const { parsed, bytes } = statement;
+  await tx.insert(bankStatements).values({
+    id: statement.statementId,
+    organizationId: statement.organizationId,
+    format: parsed.format,
+    filename: statement.filename,
+    sha256: sha256(bytes),
+    sizeBytes: bytes.byteLength,
+    statementRefs: parsed.statements.map((s) => s.id.slice(0, 200)),
+    ...statementPeriod(parsed),
+    entries: statement.entries,
+    duplicates: statement.duplicates,
+    uploadedByType: statement.uploadedBy.type,
+    uploadedById: statement.uploadedBy.id,
+    createdAt: now,
+  });
+}
+
+/** Adds a chunk's counts to the statement's row. */
+async function addStatementCounts(tx: Tx, statement: StatementImport, counts: ChunkCounts) {
+  await tx
+    .update(bankStatements)
+    .set({
+      credits: sql`${bankStatements.credits} + ${counts.credits}`,
+      matched: sql`${bankStatements.matched} + ${counts.matched}`,
+      queued: sql`${bankStatements.queued} + ${counts.queued}`,
+      ignored: sql`${bankStatements.ignored} + ${counts.ignored}`,
+      duplicates: sql`${bankStatements.duplicates} + ${counts.duplicates}`,
+    })
+    .where(and(eq(bankStatements.id, statement.statementId), orgScope(bankStatements, statement.organizationId)));
+}
+
+/** The import's audit event, with the statement's totals. */
+async function auditImport(tx: Tx, statement: StatementImport, total: ImportOutcome, now: Date) {
+  const { parsed } = statement;
+  await audit(tx, {
+    organizationId: statement.organizationId,
+    actor: statement.actor,
+    action: 'bank_statement.imported',
+    entityType: 'bank_statement',
+    entityId: statement.statementId,
+    data: {
+      format: parsed.format,
+      filename: statement.filename,
+      statements: parsed.statements.map((s) => ({ id: s.id, account: s.accountIban })),
+      entries: total.entries,
+      credits: total.credits,
+      matched: total.matched,
+      queued: total.queued,
+      ignored: total.ignored,
+      duplicates: total.duplicates,
+    },
+    at: now,
+  });
+}
+
+/**
+ * Books the chunks planned ahead (see prepareChunk): the next chunk is decided and its ledger
+ * entries planned while the database writes the current one. Anything that changed under a plan (a
+ * webhook paid one of its invoices, another import recorded one of its lines) makes that chunk roll
+ * back whole and stops here. Returns how many chunks were booked, and how many credits of
+ * env.seen are committed.
+ */
+async function bookPlannedAhead(db: Tx, env: ChunkEnv, chunks: PreparedLine[][], commit: CommitChunk) {
   let index = 0;
   /** How many credits of env.seen are committed (or belong to chunks still to be booked the slow way). */
   let seenCommitted = 0;
@@ -507,7 +595,7 @@ export async function importStatementFile(
       next.catch(() => {});
     }
     try {
-      add(await committing);
+      await committing;
       seenCommitted = prepared.seenEnd;
     } catch (error) {
       if (next) await next.catch(() => null);
@@ -516,22 +604,28 @@ export async function importStatementFile(
       break;
     }
   }
-  if (index < chunks.length) {
-    // The slow, always-right path for the rest: a context read afresh (it holds what the committed
-    // chunks booked), and only the committed chunks' credits as seen.
-    seen.length = seenCommitted;
-    const rest = chunks.slice(index).flat();
-    const credits = rest.filter((l) => l.direction === 'credit' && !l.reversal);
-    env.ctx =
-      credits.length > 0
-        ? await loadMatchContext(db, organizationId, credits)
-        : buildMatchContext({ invoices: [], debtors: [], ibans: [] });
-    for (; index < chunks.length; index++) {
-      const chunk = chunks[index];
-      add(await commit(index, (tx) => bookChunk(tx, env, chunk)));
-    }
+  return { booked: index, seenCommitted };
+}
+
+/**
+ * The slow, always-right path for the chunks from `from` on: each decided and booked under its
+ * locks (bookChunk), on a context read afresh (it holds what the committed chunks booked), with
+ * only the committed chunks' credits as seen.
+ */
+async function bookUnderLocks(
+  db: Tx,
+  env: ChunkEnv,
+  chunks: PreparedLine[][],
+  from: number,
+  seenCommitted: number,
+  commit: CommitChunk,
+) {
+  env.seen.length = seenCommitted;
+  env.ctx = await matchContextFor(db, env.organizationId, chunks.slice(from).flat());
+  for (let index = from; index < chunks.length; index++) {
+    const chunk = chunks[index];
+    await commit(index, (tx) => bookChunk(tx, env, chunk));
   }
-  return outcome;
 }
 
 type ChunkEnv = {

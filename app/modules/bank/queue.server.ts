@@ -426,119 +426,21 @@ export async function matchEntry(
   input: { splits: ManualSplit[]; debtorId?: string | null; actor: Actor },
   { clock = systemClock }: { clock?: Clock } = {},
 ): Promise<MatchEntryResult> {
-  const splits = checkSplits(input.splits);
-  if (input.debtorId != null && !isUuid(input.debtorId)) {
-    throw new BankActionError('debtor_not_found', 404, 'No such debtor.', 'debtorId');
-  }
-  if (splits.length === 0 && !input.debtorId) {
-    throw new BankActionError('invalid', 400, 'Choose at least one invoice (or a debtor to credit).', 'splits');
-  }
+  const splits = checkMatchRequest(input);
   return getDb().transaction(async (tx) => {
     const now = clock.now();
     const entry = await lockEntry(tx, organizationId, entryId);
     requireWaiting(entry);
-    const total = splits.reduce((t, s) => t + s.amountCents, 0);
-    if (total > entry.amountCents) {
-      throw new BankActionError(
-        'splits_exceed_amount',
-        422,
-        `The amounts add up to more than the line's ${(entry.amountCents / 100).toFixed(2)}.`,
-        'splits',
-        String(entry.amountCents),
-      );
-    }
-    let debtorId = input.debtorId ?? null;
-    if (splits.length > 0) {
-      const rows = await tx.execute<{
-        id: string;
-        number: string;
-        debtor_id: string;
-        status: string;
-        owed: unknown;
-      }>(sql`
-        select id, number, debtor_id, status, ${OWED_SQL} as owed from invoices
-        where organization_id = ${organizationId} and id = any(${uuidArray(splits.map((s) => s.invoiceId))}::uuid[])
-        order by id for update`);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      splits.forEach((split, index) => {
-        if (!byId.has(split.invoiceId)) {
-          throw new BankActionError('invoice_not_found', 404, 'No such invoice.', `splits.${index}.invoiceId`);
-        }
-      });
-      const debtors = new Set(rows.map((r) => r.debtor_id));
-      if (debtors.size > 1 || (debtorId !== null && !debtors.has(debtorId))) {
-        throw new BankActionError('several_debtors', 422, 'All invoices of one match must be of one debtor.', 'splits');
-      }
-      debtorId = rows[0].debtor_id;
-      splits.forEach((split, index) => {
-        const invoice = byId.get(split.invoiceId)!;
-        if (invoice.status !== 'open' || Number(invoice.owed) <= 0) {
-          throw new BankActionError(
-            'invoice_not_open',
-            409,
-            `Invoice ${invoice.number} owes nothing any more.`,
-            `splits.${index}.invoiceId`,
-            invoice.number,
-          );
-        }
-        if (split.amountCents > Number(invoice.owed)) {
-          throw new BankActionError(
-            'split_exceeds_owed',
-            422,
-            `Invoice ${invoice.number} owes ${(Number(invoice.owed) / 100).toFixed(2)}; it cannot take more.`,
-            `splits.${index}.amountCents`,
-            invoice.number,
-          );
-        }
-      });
-    } else {
-      const [debtor] = await tx.execute<{ id: string }>(
-        sql`select id from debtors where organization_id = ${organizationId} and id = ${debtorId}`,
-      );
-      if (!debtor) throw new BankActionError('debtor_not_found', 404, 'No such debtor.', 'debtorId');
-    }
-
-    const result = await recordLedgerEntry(
-      tx,
-      {
-        organizationId,
-        debtorId: debtorId!,
-        source: 'bank_transfer',
-        amountCents: entry.amountCents,
-        // No invoices chosen: the ledger's own rule (the debtor's open invoices, oldest due first).
-        targets:
-          splits.length > 0 ? splits.map((s) => ({ invoiceId: s.invoiceId, amountCents: s.amountCents })) : undefined,
-        restAsCredit: true,
-        key: entry.id,
-        reference: entry.structuredRef ?? entry.entryRef,
-        method: 'bank_transfer',
-        actor: input.actor,
-        origin: { kind: 'bank_entry', id: entry.id },
-      },
-      { clock },
-    );
+    requireSplitsWithinLine(entry, splits);
+    const debtorId =
+      splits.length > 0
+        ? await lockSplitInvoices(tx, organizationId, splits, input.debtorId ?? null)
+        : await requireDebtor(tx, organizationId, input.debtorId!);
+    const result = await bookMatchedLine(tx, organizationId, entry, { debtorId, splits, actor: input.actor, clock });
     await moveCount(tx, entry, 'matched');
-    await tx
-      .update(bankEntries)
-      .set({
-        status: 'matched',
-        matchRule: 'manual',
-        debtorId,
-        paymentId: result.payment.id,
-        suggestions: null,
-        note: null,
-        resolvedAt: now,
-        resolvedBy: actorId(input.actor),
-        updatedAt: now,
-      })
-      .where(and(orgScope(bankEntries, organizationId), eq(bankEntries.id, entry.id)));
+    await markMatched(tx, organizationId, entry, { debtorId, paymentId: result.payment.id, actor: input.actor, now });
     if (entry.counterpartyIban) {
-      await learnIbans(
-        tx,
-        organizationId,
-        [{ iban: entry.counterpartyIban, debtorId: debtorId!, entryId: entry.id }],
-        now,
-      );
+      await learnIbans(tx, organizationId, [{ iban: entry.counterpartyIban, debtorId, entryId: entry.id }], now);
     }
     await audit(tx, {
       organizationId,
@@ -560,12 +462,152 @@ export async function matchEntry(
     return {
       entryId: entry.id,
       paymentId: result.payment.id,
-      debtorId: debtorId!,
+      debtorId,
       allocations: result.allocations.map((a) => ({ invoiceId: a.invoiceId, amountCents: a.amountCents })),
       creditedCents: result.creditedCents,
       settledInvoiceIds: result.settledInvoiceIds,
     };
   });
+}
+
+/** Refuses a malformed match before any database work: the splits, the debtor's id, and a match of neither. */
+function checkMatchRequest(input: { splits: ManualSplit[]; debtorId?: string | null }): ManualSplit[] {
+  const splits = checkSplits(input.splits);
+  if (input.debtorId != null && !isUuid(input.debtorId)) {
+    throw new BankActionError('debtor_not_found', 404, 'No such debtor.', 'debtorId');
+  }
+  if (splits.length === 0 && !input.debtorId) {
+    throw new BankActionError('invalid', 400, 'Choose at least one invoice (or a debtor to credit).', 'splits');
+  }
+  return splits;
+}
+
+/** Refuses splits that add up to more than the line. */
+function requireSplitsWithinLine(entry: BankEntry, splits: ManualSplit[]) {
+  const total = splits.reduce((t, s) => t + s.amountCents, 0);
+  if (total > entry.amountCents) {
+    throw new BankActionError(
+      'splits_exceed_amount',
+      422,
+      `The amounts add up to more than the line's ${(entry.amountCents / 100).toFixed(2)}.`,
+      'splits',
+      String(entry.amountCents),
+    );
+  }
+}
+
+/**
+ * Locks the split invoices (in id order) and refuses any that is not this organization's, not of
+ * one debtor (the chosen one, if any), owes nothing, or owes less than its split. Returns their debtor.
+ */
+async function lockSplitInvoices(
+  tx: Tx,
+  organizationId: string,
+  splits: ManualSplit[],
+  debtorId: string | null,
+): Promise<string> {
+  const rows = await tx.execute<{
+    id: string;
+    number: string;
+    debtor_id: string;
+    status: string;
+    owed: unknown;
+  }>(sql`
+        select id, number, debtor_id, status, ${OWED_SQL} as owed from invoices
+        where organization_id = ${organizationId} and id = any(${uuidArray(splits.map((s) => s.invoiceId))}::uuid[])
+        order by id for update`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  splits.forEach((split, index) => {
+    if (!byId.has(split.invoiceId)) {
+      throw new BankActionError('invoice_not_found', 404, 'No such invoice.', `splits.${index}.invoiceId`);
+    }
+  });
+  const debtors = new Set(rows.map((r) => r.debtor_id));
+  if (debtors.size > 1 || (debtorId !== null && !debtors.has(debtorId))) {
+    throw new BankActionError('several_debtors', 422, 'All invoices of one match must be of one debtor.', 'splits');
+  }
+  splits.forEach((split, index) => {
+    const invoice = byId.get(split.invoiceId)!;
+    if (invoice.status !== 'open' || Number(invoice.owed) <= 0) {
+      throw new BankActionError(
+        'invoice_not_open',
+        409,
+        `Invoice ${invoice.number} owes nothing any more.`,
+        `splits.${index}.invoiceId`,
+        invoice.number,
+      );
+    }
+    if (split.amountCents > Number(invoice.owed)) {
+      throw new BankActionError(
+        'split_exceeds_owed',
+        422,
+        `Invoice ${invoice.number} owes ${(Number(invoice.owed) / 100).toFixed(2)}; it cannot take more.`,
+        `splits.${index}.amountCents`,
+        invoice.number,
+      );
+    }
+  });
+  return rows[0].debtor_id;
+}
+
+/** Refuses a debtor that is not this organization's; returns its id. */
+async function requireDebtor(tx: Tx, organizationId: string, debtorId: string): Promise<string> {
+  const [debtor] = await tx.execute<{ id: string }>(
+    sql`select id from debtors where organization_id = ${organizationId} and id = ${debtorId}`,
+  );
+  if (!debtor) throw new BankActionError('debtor_not_found', 404, 'No such debtor.', 'debtorId');
+  return debtorId;
+}
+
+/** The line as one ledger entry (key: the line's id): the splits as its targets, else the ledger's own rule; the rest as credit. */
+function bookMatchedLine(
+  tx: Tx,
+  organizationId: string,
+  entry: BankEntry,
+  { debtorId, splits, actor, clock }: { debtorId: string; splits: ManualSplit[]; actor: Actor; clock: Clock },
+) {
+  return recordLedgerEntry(
+    tx,
+    {
+      organizationId,
+      debtorId,
+      source: 'bank_transfer',
+      amountCents: entry.amountCents,
+      // No invoices chosen: the ledger's own rule (the debtor's open invoices, oldest due first).
+      targets:
+        splits.length > 0 ? splits.map((s) => ({ invoiceId: s.invoiceId, amountCents: s.amountCents })) : undefined,
+      restAsCredit: true,
+      key: entry.id,
+      reference: entry.structuredRef ?? entry.entryRef,
+      method: 'bank_transfer',
+      actor,
+      origin: { kind: 'bank_entry', id: entry.id },
+    },
+    { clock },
+  );
+}
+
+/** The line's status: matched by hand, to this debtor and payment, its suggestions and note cleared. */
+async function markMatched(
+  tx: Tx,
+  organizationId: string,
+  entry: BankEntry,
+  { debtorId, paymentId, actor, now }: { debtorId: string; paymentId: string; actor: Actor; now: Date },
+) {
+  await tx
+    .update(bankEntries)
+    .set({
+      status: 'matched',
+      matchRule: 'manual',
+      debtorId,
+      paymentId,
+      suggestions: null,
+      note: null,
+      resolvedAt: now,
+      resolvedBy: actorId(actor),
+      updatedAt: now,
+    })
+    .where(and(orgScope(bankEntries, organizationId), eq(bankEntries.id, entry.id)));
 }
 
 function checkSplits(raw: unknown): ManualSplit[] {

@@ -348,7 +348,17 @@ export async function lapseTransferNotices({
 }: { clock?: Clock; organizationId?: string } = {}): Promise<LapseSummary> {
   const now = clock.now();
   const summary: LapseSummary = { lapsed: 0, closed: 0 };
-  const due = await getDb()
+  const due = await noticesPastTheirPause(now, organizationId);
+  for (const notice of due) {
+    const ended = await getDb().transaction((tx) => lapseNotice(tx, notice, { now, clock }));
+    if (ended) summary[ended] += 1;
+  }
+  return summary;
+}
+
+/** Waiting notices whose pause has ended, the longest over first (at most 5,000 a run). */
+function noticesPastTheirPause(now: Date, organizationId?: string) {
+  return getDb()
     .select({
       id: transferNotices.id,
       organizationId: transferNotices.organizationId,
@@ -364,106 +374,128 @@ export async function lapseTransferNotices({
     )
     .orderBy(asc(transferNotices.pauseUntil))
     .limit(5_000);
-  for (const { id, organizationId: orgId, invoiceIds } of due) {
-    await getDb().transaction(async (tx) => {
-      // The invoices first, in id order, as the ledger locks them, and never waiting: an invoice a
-      // booking holds right now may be settling this very notice, so it waits for the next run.
-      const locked = await tx
-        .select({ id: invoices.id })
-        .from(invoices)
-        .where(and(orgScope(invoices, orgId), inArray(invoices.id, invoiceIds)))
-        .orderBy(asc(invoices.id))
-        .for('update', { skipLocked: true });
-      const existing = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(invoices)
-        .where(and(orgScope(invoices, orgId), inArray(invoices.id, invoiceIds)));
-      if (locked.length < (existing[0]?.n ?? 0)) return;
-      const [notice] = await tx
-        .select()
-        .from(transferNotices)
-        .where(and(eq(transferNotices.id, id), eq(transferNotices.status, 'waiting')))
-        .for('update', { skipLocked: true });
-      if (!notice || notice.pauseUntil > now) return;
-      const open = await tx
-        .select({ id: invoices.id, number: invoices.number, owed })
-        .from(invoices)
-        .where(and(orgScope(invoices, notice), inArray(invoices.id, notice.invoiceIds), eq(invoices.status, 'open')))
-        .orderBy(asc(invoices.dueDate), asc(invoices.number));
-      await tx
-        .update(transferNotices)
-        .set({ status: 'lapsed', resolvedAt: now })
-        .where(eq(transferNotices.id, notice.id));
-      const lifted = await liftPauses(
-        tx,
+}
+
+/**
+ * One notice, in its transaction: lapsed (finance told) or, when none of its invoices is open any
+ * more, closed; null when it is not ours to end now (an invoice or the notice is held, or it is no longer due).
+ */
+async function lapseNotice(
+  tx: Tx,
+  due: { id: string; organizationId: string; invoiceIds: string[] },
+  { now, clock }: { now: Date; clock: Clock },
+): Promise<keyof LapseSummary | null> {
+  if (!(await lockNoticeInvoices(tx, due.organizationId, due.invoiceIds))) return null;
+  const [notice] = await tx
+    .select()
+    .from(transferNotices)
+    .where(and(eq(transferNotices.id, due.id), eq(transferNotices.status, 'waiting')))
+    .for('update', { skipLocked: true });
+  if (!notice || notice.pauseUntil > now) return null;
+  const open = await tx
+    .select({ id: invoices.id, number: invoices.number, owed })
+    .from(invoices)
+    .where(and(orgScope(invoices, notice), inArray(invoices.id, notice.invoiceIds), eq(invoices.status, 'open')))
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  await tx.update(transferNotices).set({ status: 'lapsed', resolvedAt: now }).where(eq(transferNotices.id, notice.id));
+  const lifted = await liftPauses(
+    tx,
+    {
+      organizationId: notice.organizationId,
+      sourceId: notice.id,
+      reason: 'transfer_announced',
+      liftedReason: 'transfer_not_received',
+      actor: SYSTEM,
+      resumeAt: now,
+    },
+    { clock },
+  );
+  await auditLapse(tx, notice, { open, resumed: lifted.resumed, now });
+  if (open.length === 0) return 'closed';
+  await tellFinanceOfLapse(tx, notice, open, clock);
+  return 'lapsed';
+}
+
+/**
+ * Locks the notice's invoices first, in id order, as the ledger locks them, and never waiting: an
+ * invoice a booking holds right now may be settling this very notice, so it waits for the next
+ * run. Whether every one of them (that exists) was locked.
+ */
+async function lockNoticeInvoices(tx: Tx, organizationId: string, invoiceIds: string[]): Promise<boolean> {
+  const locked = await tx
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(and(orgScope(invoices, organizationId), inArray(invoices.id, invoiceIds)))
+    .orderBy(asc(invoices.id))
+    .for('update', { skipLocked: true });
+  const existing = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(invoices)
+    .where(and(orgScope(invoices, organizationId), inArray(invoices.id, invoiceIds)));
+  return locked.length >= (existing[0]?.n ?? 0);
+}
+
+type LapsedInvoice = { id: string; number: string };
+
+/** The lapse's audit event: which invoices were still open, and whether dunning resumed. */
+async function auditLapse(
+  tx: Tx,
+  notice: TransferNotice,
+  { open, resumed, now }: { open: LapsedInvoice[]; resumed: string[]; now: Date },
+) {
+  await audit(tx, {
+    organizationId: notice.organizationId,
+    actor: SYSTEM,
+    action: 'transfer_notice.lapsed',
+    entityType: 'transfer_notice',
+    entityId: notice.id,
+    debtorId: notice.debtorId,
+    invoiceId: notice.invoiceIds.length === 1 ? notice.invoiceIds[0] : null,
+    data: {
+      invoiceIds: notice.invoiceIds,
+      openInvoiceIds: open.map((i) => i.id),
+      numbers: open.map((i) => i.number),
+      transferredOn: notice.transferredOn,
+      amountCents: notice.amountCents,
+      announcedOn: amsterdamDate(notice.createdAt),
+      resumed,
+    },
+    at: now,
+  });
+}
+
+/** Tells finance the announced transfer did not arrive, in the organisation's language (notifyFinance's rule; dates likewise). */
+async function tellFinanceOfLapse(tx: Tx, notice: TransferNotice, open: LapsedInvoice[], clock: Clock) {
+  const [debtor] = await tx
+    .select({ name: debtors.name, orgLocale: organizations.defaultLocale })
+    .from(debtors)
+    .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
+    .where(and(orgScope(debtors, notice), eq(debtors.id, notice.debtorId)));
+  const locale = isLocale(debtor?.orgLocale) ? debtor.orgLocale : 'nl';
+  await notifyFinance(
+    tx,
+    {
+      organizationId: notice.organizationId,
+      debtorId: notice.debtorId,
+      title: { key: 'pay.transfer.staff.lapsed.title' },
+      lines: [
         {
-          organizationId: notice.organizationId,
-          sourceId: notice.id,
-          reason: 'transfer_announced',
-          liftedReason: 'transfer_not_received',
-          actor: SYSTEM,
-          resumeAt: now,
+          key: 'pay.transfer.staff.lapsed.line',
+          params: {
+            debtor: debtor?.name ?? '',
+            announced: formatDate(amsterdamDate(notice.createdAt), locale),
+            transferred: formatDate(notice.transferredOn, locale),
+            numbers: open.map((i) => i.number).join(', '),
+          },
+          money: { amount: notice.amountCents ?? 0 },
         },
-        { clock },
-      );
-      await audit(tx, {
-        organizationId: notice.organizationId,
-        actor: SYSTEM,
-        action: 'transfer_notice.lapsed',
-        entityType: 'transfer_notice',
-        entityId: notice.id,
-        debtorId: notice.debtorId,
-        invoiceId: notice.invoiceIds.length === 1 ? notice.invoiceIds[0] : null,
-        data: {
-          invoiceIds: notice.invoiceIds,
-          openInvoiceIds: open.map((i) => i.id),
-          numbers: open.map((i) => i.number),
-          transferredOn: notice.transferredOn,
-          amountCents: notice.amountCents,
-          announcedOn: amsterdamDate(notice.createdAt),
-          resumed: lifted.resumed,
-        },
-        at: now,
-      });
-      if (open.length === 0) {
-        summary.closed += 1;
-        return;
-      }
-      const [debtor] = await tx
-        .select({ name: debtors.name, orgLocale: organizations.defaultLocale })
-        .from(debtors)
-        .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
-        .where(and(orgScope(debtors, notice), eq(debtors.id, notice.debtorId)));
-      // The staff email is in the organisation's language (notifyFinance's rule); dates likewise.
-      const locale = isLocale(debtor?.orgLocale) ? debtor.orgLocale : 'nl';
-      await notifyFinance(
-        tx,
-        {
-          organizationId: notice.organizationId,
-          debtorId: notice.debtorId,
-          title: { key: 'pay.transfer.staff.lapsed.title' },
-          lines: [
-            {
-              key: 'pay.transfer.staff.lapsed.line',
-              params: {
-                debtor: debtor?.name ?? '',
-                announced: formatDate(amsterdamDate(notice.createdAt), locale),
-                transferred: formatDate(notice.transferredOn, locale),
-                numbers: open.map((i) => i.number).join(', '),
-              },
-              money: { amount: notice.amountCents ?? 0 },
-            },
-            { key: 'pay.transfer.staff.lapsed.next' },
-          ],
-          path: `/app/debtors/${notice.debtorId}`,
-          dedupeKey: `transfer-notice:${notice.id}:lapsed`,
-        },
-        { clock },
-      );
-      summary.lapsed += 1;
-    });
-  }
-  return summary;
+        { key: 'pay.transfer.staff.lapsed.next' },
+      ],
+      path: `/app/debtors/${notice.debtorId}`,
+      dedupeKey: `transfer-notice:${notice.id}:lapsed`,
+    },
+    { clock },
+  );
 }
 
 export type StaffTransferNotice = TransferNoticeView & { debtorId: string; debtorName: string };

@@ -35,7 +35,7 @@ import { pauseActiveAt } from './pauses.server';
 import { validateDunningPolicy, validateStatutoryRates, type DebtorKind } from './policy';
 import { findLetters } from './letters.server';
 import { END_GRACE_DAYS } from './schedule';
-import { decideStep, isAfterLetter, type LetterOnRecord, type PostponeReason } from './step-plan';
+import { decideStep, isAfterLetter, type LetterOnRecord, type PostponeReason, type StepTaken } from './step-plan';
 import {
   flagDebtors,
   insertAuditEvents,
@@ -217,17 +217,76 @@ function dueCondition(tx: Tx, now: Date, organizationId?: string) {
   );
 }
 
-/** One batch in the caller's transaction. Returns the last debtor id handled, or null when nothing was due. */
+type LockedDebtor = Pick<DueRow, 'kind' | 'emailBlockedAt' | 'flaggedAt'> & {
+  id: string;
+  name: string;
+  email: string;
+  locale: string;
+};
+
+type Postponement = { row: DueRow; until: Date; reason: PostponeReason };
+
+/** What the pass does with a batch's due invoices, before anything is written. */
+type Decisions = {
+  steps: Step[];
+  postponements: Postponement[];
+  ended: DueRow[];
+  flags: Map<string, DebtorFlag>;
+};
+
+/** One reminder: a debtor's invoices that take the same stage, and the communication that carries them. */
+type Message = { group: Step[]; communicationId: string };
+
+/**
+ * One batch in the caller's transaction. Returns the last debtor id handled, or null when nothing was due.
+ * Its statements, in this order: lock the debtors, read their due invoices, read their creditors, read
+ * the letters on record (when needed), insert the links, queue the messages, advance the invoices, move
+ * the postponed and ended ones, flag debtors, write the audit events.
+ */
 async function processBatch(
   tx: Tx,
   ctx: Context,
   after: string | null,
   result: DunningPassResult,
 ): Promise<string | null> {
-  const { now, today } = ctx;
+  const phase = phaseTimer(result);
+
+  const locked = await lockDueDebtors(tx, ctx, after);
+  if (locked.length === 0) return null;
+  const lastDebtorId = locked[locked.length - 1].id;
+  const rows = await readDueInvoices(tx, ctx, locked);
+  result.debtors += locked.length;
+  if (rows.length === 0) return lastDebtorId;
+  const orgs = await readCreditors(tx, ctx, rows, result);
+  const stagesOf = (row: DueRow): DunningStage[] => orgs.get(row.organizationId)?.dunningPolicy?.[row.kind] ?? [];
+  const letters = await readLettersAfterFinalNotice(tx, rows, stagesOf);
+  phase('select');
+
+  const decisions = decideInvoices(rows, stagesOf, letters, ctx, result);
+  const messages = groupMessages(decisions.steps);
+  phase('decide');
+  const links = await issueMessageLinks(tx, messages, orgs, ctx.now);
+  phase('links');
+  const inputs = messageInputs(messages, links, orgs, ctx.today);
+  phase('decide');
+  await queueAll(tx, inputs, ctx.now);
+  phase('queue');
+
+  await advanceInvoices(tx, ctx.now, decisions);
+  const firstRowOf = firstRowPerDebtor(rows);
+  const newlyFlagged = newFlags(firstRowOf, decisions.flags);
+  await flagDebtors(tx, ctx.now, newlyFlagged);
+  const audits = tallyAndAudit(ctx, result, { firstRowOf, decisions, messages, inputs, links, newlyFlagged });
+  await insertAuditEvents(tx, DUNNING_ACTOR, ctx.now, audits);
+  phase('write');
+  return lastDebtorId;
+}
+
+/** Adds the wall and CPU time since the previous call to the named phase of the result. */
+function phaseTimer(result: DunningPassResult) {
   let phaseStart = performance.now();
   let cpuStart = process.cpuUsage();
-  const phase = (name: Phase) => {
+  return (name: Phase) => {
     const t = performance.now();
     const cpu = process.cpuUsage(cpuStart);
     result.timingsMs[name] += t - phaseStart;
@@ -235,14 +294,16 @@ async function processBatch(
     phaseStart = t;
     cpuStart = process.cpuUsage();
   };
+}
 
-  // 1. Debtors with due invoices, locked for this pass; another pass skips them.
+/** Step 1: the next batch of debtors with due invoices, locked for this pass; another pass skips them. */
+async function lockDueDebtors(tx: Tx, ctx: Context, after: string | null): Promise<LockedDebtor[]> {
   const dueDebtors = tx
     .select({ debtorId: invoices.debtorId })
     .from(invoices)
     .innerJoin(organizations, and(eq(organizations.id, invoices.organizationId), eq(organizations.active, true)))
-    .where(dueCondition(tx, now, ctx.organizationId));
-  const locked = await tx
+    .where(dueCondition(tx, ctx.now, ctx.organizationId));
+  return tx
     .select({
       id: debtors.id,
       kind: debtors.kind,
@@ -264,11 +325,12 @@ async function processBatch(
     .orderBy(asc(debtors.id))
     .limit(ctx.batchSize)
     .for('no key update', { skipLocked: true });
-  if (locked.length === 0) return null;
+}
+
+/** Step 2: the locked debtors' invoices that are (still) due, row-locked, in a fresh snapshot now that the debtors are ours. */
+async function readDueInvoices(tx: Tx, ctx: Context, locked: LockedDebtor[]): Promise<DueRow[]> {
   const debtorIds = locked.map((d) => d.id);
   const lockedDebtors = new Map(locked.map((d) => [d.id, d]));
-
-  // 2. Their invoices that are (still) due, in a fresh snapshot now that the debtors are ours.
   const invoiceRows = await tx
     .select({
       id: invoices.id,
@@ -289,11 +351,14 @@ async function processBatch(
     })
     .from(invoices)
     .where(
-      and(sql`${invoices.debtorId} = any(${uuidArray(debtorIds)}::uuid[])`, dueCondition(tx, now, ctx.organizationId)),
+      and(
+        sql`${invoices.debtorId} = any(${uuidArray(debtorIds)}::uuid[])`,
+        dueCondition(tx, ctx.now, ctx.organizationId),
+      ),
     )
     .orderBy(asc(invoices.debtorId), asc(invoices.dueDate), asc(invoices.number))
     .for('no key update');
-  const rows: DueRow[] = invoiceRows.map((invoice) => {
+  return invoiceRows.map((invoice) => {
     const d = lockedDebtors.get(invoice.debtorId)!;
     return {
       ...invoice,
@@ -305,13 +370,17 @@ async function processBatch(
       flaggedAt: d.flaggedAt,
     };
   });
-  result.debtors += debtorIds.length;
-  if (rows.length === 0) return debtorIds[debtorIds.length - 1];
+}
 
-  // 3. The creditors' policies and branding, as they are now.
+/** Step 3: the creditors' policies and branding, as they are now; an invalid policy is warned about once per pass. */
+async function readCreditors(
+  tx: Tx,
+  ctx: Context,
+  rows: DueRow[],
+  result: DunningPassResult,
+): Promise<Map<string, OrgRow>> {
   const orgIds = [...new Set(rows.map((r) => r.organizationId))];
   const orgRows: OrgRow[] = await tx.select().from(organizations).where(inArray(organizations.id, orgIds));
-  const orgs = new Map(orgRows.map((o) => [o.id, o]));
   for (const org of orgRows) {
     if (ctx.warnedOrgs.has(org.id)) continue;
     ctx.warnedOrgs.add(org.id);
@@ -322,27 +391,35 @@ async function processBatch(
       );
     }
   }
-  const stagesOf = (row: DueRow): DunningStage[] => orgs.get(row.organizationId)?.dunningPolicy?.[row.kind] ?? [];
+  return new Map(orgRows.map((o) => [o.id, o]));
+}
 
-  // 4. For consumers past their final notice: the letter as sent (delivery, announced costs).
+/** Step 4: for consumers past their final notice, the letter as sent (delivery, announced costs); no query when none is. */
+async function readLettersAfterFinalNotice(
+  tx: Tx,
+  rows: DueRow[],
+  stagesOf: (row: DueRow) => DunningStage[],
+): Promise<Map<string, LetterOnRecord>> {
   const needLetter = rows.filter(
     (r) => isAfterLetter(r.kind, stagesOf(r), r.dunningStage) && r.emailBlockedAt === null,
   );
-  const letters = needLetter.length > 0 ? await findLetters(tx, needLetter) : new Map<string, LetterOnRecord>();
+  return needLetter.length > 0 ? findLetters(tx, needLetter) : new Map<string, LetterOnRecord>();
+}
 
-  phase('select');
-
-  // 5. Decide per invoice: end, postpone, or take the next step.
-  const steps: Step[] = [];
-  const postponements: { row: DueRow; until: Date; reason: PostponeReason }[] = [];
-  const ended: DueRow[] = [];
-  const flags = new Map<string, DebtorFlag>();
+/** Step 5: per invoice, end the sequence, postpone it, or take the next step; which debtors to flag for staff. */
+function decideInvoices(
+  rows: DueRow[],
+  stagesOf: (row: DueRow) => DunningStage[],
+  letters: Map<string, LetterOnRecord>,
+  ctx: Context,
+  result: DunningPassResult,
+): Decisions {
+  const decisions: Decisions = { steps: [], postponements: [], ended: [], flags: new Map() };
   /** A hand-over's flag (overwrite) outranks the others; otherwise the first reason stays. */
   const flag = (id: string, reason: string, overwrite: boolean) => {
-    const existing = flags.get(id);
-    if (!existing || (overwrite && !existing.overwrite)) flags.set(id, { id, reason, overwrite });
+    const existing = decisions.flags.get(id);
+    if (!existing || (overwrite && !existing.overwrite)) decisions.flags.set(id, { id, reason, overwrite });
   };
-  const audits: BulkAuditEvent[] = [];
 
   for (const row of rows) {
     const stages = stagesOf(row);
@@ -355,71 +432,82 @@ async function processBatch(
         letter: letters.get(row.id) ?? null,
         emailBlocked: row.emailBlockedAt !== null,
       },
-      { today, table: ctx.table },
+      { today: ctx.today, table: ctx.table },
     );
     if (decision.kind === 'end') {
-      ended.push(row);
+      decisions.ended.push(row);
       if (row.collectionAt === null) flag(row.debtorId, 'dunning_ended', false);
       continue;
     }
     if (decision.kind === 'postpone') {
-      postponements.push({ row, until: decision.until, reason: decision.reason });
+      decisions.postponements.push({ row, until: decision.until, reason: decision.reason });
       if (decision.reason === 'email_blocked') flag(row.debtorId, 'email_blocked', false);
       continue;
     }
-
-    const s = row.dunningStage;
-    const { stage, handover, audit } = decision;
-    const before: StepBefore = {
-      stage: s,
-      nextActionAt: row.nextActionAt?.toISOString() ?? null,
-      costsCents: row.costsCents,
-      interestCents: row.interestCents,
-      finalNoticeAt: row.finalNoticeAt?.toISOString() ?? null,
-      collectionAt: row.collectionAt?.toISOString() ?? null,
-    };
-    if (isAfterLetter(row.kind, stages, s)) result.costsAddedCents += decision.addedCostsCents;
-    else {
-      result.compensationClaimedCents += decision.addedCostsCents;
-    }
-    result.interestClaimedCents += decision.addedInterestCents;
-    if (handover) flag(row.debtorId, 'collection_handover', true);
-
-    steps.push({
-      row,
-      stageIndex: s,
-      stage,
-      handover,
-      audit,
-      update: {
-        id: row.id,
-        expectedStage: s,
-        stage: s + 1,
-        nextActionAt: decision.nextActionAt,
-        costsCents: decision.costsCents,
-        interestCents: decision.interestCents,
-        finalNoticeAt: stage.template === 'final_notice' ? now : row.finalNoticeAt,
-        collectionAt: handover ? now : row.collectionAt,
-      },
-      item: {
-        invoiceId: row.id,
-        invoice: {
-          number: row.number,
-          issueDate: row.issueDate,
-          dueDate: row.dueDate,
-          totalCents: row.totalCents,
-          openCents: row.openCents,
-          currency: row.currency,
-        },
-        costsCents: decision.costsCents,
-        interestCents: decision.interestCents,
-        announcedCostsCents: 0,
-        before,
-      },
-    });
+    countClaims(result, row, stages, decision);
+    if (decision.handover) flag(row.debtorId, 'collection_handover', true);
+    decisions.steps.push(stepOf(row, decision, ctx.now));
   }
+  return decisions;
+}
 
-  // 6. One message per debtor and stage: links in one INSERT, communications in one outbox call.
+/** Adds what a step claims to the pass's totals: costs after a consumer letter, compensation otherwise, and interest. */
+function countClaims(result: DunningPassResult, row: DueRow, stages: readonly DunningStage[], decision: StepTaken) {
+  if (isAfterLetter(row.kind, stages, row.dunningStage)) result.costsAddedCents += decision.addedCostsCents;
+  else {
+    result.compensationClaimedCents += decision.addedCostsCents;
+  }
+  result.interestClaimedCents += decision.addedInterestCents;
+}
+
+/** A step taken: the invoice's update (guarded by its current stage) and its line in the message, with the state before it. */
+function stepOf(row: DueRow, decision: StepTaken, now: Date): Step {
+  const s = row.dunningStage;
+  const { stage, handover, audit } = decision;
+  const before: StepBefore = {
+    stage: s,
+    nextActionAt: row.nextActionAt?.toISOString() ?? null,
+    costsCents: row.costsCents,
+    interestCents: row.interestCents,
+    finalNoticeAt: row.finalNoticeAt?.toISOString() ?? null,
+    collectionAt: row.collectionAt?.toISOString() ?? null,
+  };
+  return {
+    row,
+    stageIndex: s,
+    stage,
+    handover,
+    audit,
+    update: {
+      id: row.id,
+      expectedStage: s,
+      stage: s + 1,
+      nextActionAt: decision.nextActionAt,
+      costsCents: decision.costsCents,
+      interestCents: decision.interestCents,
+      finalNoticeAt: stage.template === 'final_notice' ? now : row.finalNoticeAt,
+      collectionAt: handover ? now : row.collectionAt,
+    },
+    item: {
+      invoiceId: row.id,
+      invoice: {
+        number: row.number,
+        issueDate: row.issueDate,
+        dueDate: row.dueDate,
+        totalCents: row.totalCents,
+        openCents: row.openCents,
+        currency: row.currency,
+      },
+      costsCents: decision.costsCents,
+      interestCents: decision.interestCents,
+      announcedCostsCents: 0,
+      before,
+    },
+  };
+}
+
+/** Step 6a: one message per debtor and stage, each with a fresh communication id. */
+function groupMessages(steps: Step[]): Message[] {
   const groups = new Map<string, Step[]>();
   for (const step of steps) {
     const key = `${step.row.debtorId}:${step.stageIndex}`;
@@ -427,9 +515,12 @@ async function processBatch(
     if (list) list.push(step);
     else groups.set(key, [step]);
   }
-  const messages = [...groups.values()].map((group) => ({ group, communicationId: randomUUID() }));
-  phase('decide');
-  const links = await issueReminderLinks(
+  return [...groups.values()].map((group) => ({ group, communicationId: randomUUID() }));
+}
+
+/** Step 6b: one signed portal link per message, all in one INSERT, valid for the creditor's link lifetime. */
+function issueMessageLinks(tx: Tx, messages: Message[], orgs: Map<string, OrgRow>, now: Date) {
+  return issueReminderLinks(
     tx,
     messages.map(({ group, communicationId }) => ({
       organizationId: group[0].row.organizationId,
@@ -439,8 +530,18 @@ async function processBatch(
     })),
     now,
   );
-  phase('links');
-  const inputs: QueueCommunicationInput[] = messages.map(({ group, communicationId }, n) => {
+}
+
+type MessageLink = Awaited<ReturnType<typeof issueMessageLinks>>[number];
+
+/** Step 6c: each message as the outbox takes it: the rendered props, its link, and a dedupe key per debtor, stage and day. */
+function messageInputs(
+  messages: Message[],
+  links: MessageLink[],
+  orgs: Map<string, OrgRow>,
+  today: string,
+): QueueCommunicationInput[] {
+  return messages.map(({ group, communicationId }, n) => {
     const { row, stage, stageIndex } = group[0];
     const org = orgs.get(row.organizationId)!;
     const meta: DunningMeta = {
@@ -474,11 +575,10 @@ async function processBatch(
       stage: stageIndex + 1,
     };
   });
-  phase('decide');
-  await queueAll(tx, inputs, now);
-  phase('queue');
+}
 
-  // 7. Advance the invoices, move the postponed and ended ones, flag, audit.
+/** Step 7a: advances the stepped invoices (failing the batch if any changed under the pass), then moves the postponed and ended ones. */
+async function advanceInvoices(tx: Tx, now: Date, { steps, postponements, ended }: Decisions) {
   const changed = await updateInvoiceSteps(
     tx,
     now,
@@ -490,33 +590,43 @@ async function processBatch(
     ...postponements.map((p) => ({ id: p.row.id, nextActionAt: p.until })),
     ...ended.map((row) => ({ id: row.id, nextActionAt: null })),
   ]);
+}
+
+/** Step 7b: the flags to write: a hand-over always, any other reason only for a debtor not flagged yet. */
+function newFlags(firstRowOf: Map<string, DueRow>, flags: Map<string, DebtorFlag>): DebtorFlag[] {
+  return [...flags.values()].filter((f) => f.overwrite || firstRowOf.get(f.id)?.flaggedAt === null);
+}
+
+/** Each debtor's first due row (it carries the debtor's flag and organisation). */
+function firstRowPerDebtor(rows: DueRow[]): Map<string, DueRow> {
   const firstRowOf = new Map<string, DueRow>();
   for (const row of rows) if (!firstRowOf.has(row.debtorId)) firstRowOf.set(row.debtorId, row);
-  const newlyFlagged = [...flags.values()].filter((f) => f.overwrite || firstRowOf.get(f.id)?.flaggedAt === null);
-  await flagDebtors(tx, now, newlyFlagged);
+  return firstRowOf;
+}
 
+/**
+ * Step 7c: counts the batch into the pass's result (messages, samples, steps, postponements, ends,
+ * flags) and returns its audit events, in that order: steps per message, postponements, ends, flags.
+ */
+function tallyAndAudit(
+  ctx: Context,
+  result: DunningPassResult,
+  batch: {
+    firstRowOf: Map<string, DueRow>;
+    decisions: Decisions;
+    messages: Message[];
+    inputs: QueueCommunicationInput[];
+    links: MessageLink[];
+    newlyFlagged: DebtorFlag[];
+  },
+): BulkAuditEvent[] {
+  const { firstRowOf, decisions, messages, inputs, links, newlyFlagged } = batch;
+  const audits: BulkAuditEvent[] = [];
   messages.forEach(({ group, communicationId }, n) => {
     const first = group[0];
     result.messages += 1;
     result.messagesByTemplate[first.stage.template] = (result.messagesByTemplate[first.stage.template] ?? 0) + 1;
-    if (result.samples.length < ctx.keepMessages) {
-      const totals = (
-        inputs[n].props as unknown as {
-          totals: { openCents: number; costsCents: number | null; interestCents: number | null };
-        }
-      ).totals;
-      result.samples.push({
-        communicationId,
-        debtorId: first.row.debtorId,
-        debtorName: first.row.debtorName,
-        template: first.stage.template,
-        stageKey: first.stage.key,
-        invoiceNumbers: group.map((g) => g.row.number),
-        openCents: totals.openCents,
-        costsCents: totals.costsCents ?? 0,
-        interestCents: totals.interestCents ?? 0,
-      });
-    }
+    if (result.samples.length < ctx.keepMessages) result.samples.push(sampleOf(group, communicationId, inputs[n]));
     for (const step of group) {
       if (step.handover) result.handedOver += 1;
       audits.push({
@@ -530,8 +640,8 @@ async function processBatch(
       });
     }
   });
-  result.steps += steps.length;
-  for (const p of postponements) {
+  result.steps += decisions.steps.length;
+  for (const p of decisions.postponements) {
     result.postponed[p.reason] += 1;
     audits.push({
       organizationId: p.row.organizationId,
@@ -543,7 +653,7 @@ async function processBatch(
       data: { reason: p.reason, stage: p.row.dunningStage + 1, until: p.until.toISOString() },
     });
   }
-  for (const row of ended) {
+  for (const row of decisions.ended) {
     result.ended += 1;
     audits.push({
       organizationId: row.organizationId,
@@ -567,9 +677,28 @@ async function processBatch(
       data: { reason: f.reason },
     });
   }
-  await insertAuditEvents(tx, DUNNING_ACTOR, now, audits);
-  phase('write');
-  return debtorIds[debtorIds.length - 1];
+  return audits;
+}
+
+/** A message as the CLI shows it: whom, which template, which invoices and the totals the email states. */
+function sampleOf(group: Step[], communicationId: string, input: QueueCommunicationInput): PassMessage {
+  const first = group[0];
+  const totals = (
+    input.props as unknown as {
+      totals: { openCents: number; costsCents: number | null; interestCents: number | null };
+    }
+  ).totals;
+  return {
+    communicationId,
+    debtorId: first.row.debtorId,
+    debtorName: first.row.debtorName,
+    template: first.stage.template,
+    stageKey: first.stage.key,
+    invoiceNumbers: group.map((g) => g.row.number),
+    openCents: totals.openCents,
+    costsCents: totals.costsCents ?? 0,
+    interestCents: totals.interestCents ?? 0,
+  };
 }
 
 /** Queues the batch's messages; a dedupe key already used today (a second step the same day) gets a pass-unique key. */

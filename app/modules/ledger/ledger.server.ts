@@ -403,11 +403,30 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  */
 function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: LedgerInvoice[], now: Date): BookingWrites {
   if (bookings.length === 0) return { send: async () => {}, deliver: async () => {} };
-  const writes: SQL[] = [];
-  if (invoicesToWrite.length > 0) {
-    // The rows are locked: what we write is what they hold (no need to read them back).
-    writes.push(
-      sql`
+  const credit = creditChangesOf(bookings, now);
+  // In this order on the wire; a write with nothing to do is left out.
+  const writes = [
+    invoicesUpdate(invoicesToWrite, now),
+    allocationsInsert(bookings, now),
+    debtorCreditUpdate(credit.byDebtor, now),
+    paymentReceivedJobs(bookings),
+  ].filter((statement): statement is SQL => statement !== null);
+  const auditWrite = prepareAudit(...bookingAuditEvents(bookings, credit.events, now));
+  const events = bookedEvents(bookings);
+  return {
+    // Independent of each other: sent together.
+    send: async (tx) => {
+      await Promise.all([...writes.map((statement) => tx.execute(statement)), audit(tx, auditWrite)]);
+    },
+    // The subscribers come after (they read what was written).
+    deliver: (tx, clock) => emitLedgerEvents(tx, events, clock),
+  };
+}
+
+/** The invoices' final state, written as held (the rows are locked: no need to read them back); none, no statement. */
+function invoicesUpdate(invoicesToWrite: LedgerInvoice[], now: Date): SQL | null {
+  if (invoicesToWrite.length === 0) return null;
+  return sql`
         update invoices i set
           open_cents = u.open_cents, costs_cents = u.costs_cents, interest_cents = u.interest_cents,
           status = u.status::invoice_status, settled_at = u.settled_at, next_action_at = u.next_action_at,
@@ -425,9 +444,11 @@ function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: Ledge
           })),
         )}::json) as u(id uuid, organization_id uuid, open_cents bigint, costs_cents bigint, interest_cents bigint,
                         status text, settled_at timestamptz, next_action_at timestamptz)
-        where i.id = u.id and i.organization_id = u.organization_id`,
-    );
-  }
+        where i.id = u.id and i.organization_id = u.organization_id`;
+}
+
+/** Every booking's allocation rows in one INSERT; none, no statement. */
+function allocationsInsert(bookings: PlannedBooking[], now: Date): SQL | null {
   const allocationRows = bookings.flatMap((b) =>
     b.allocations.map((a) => ({
       organization_id: b.payment.organizationId,
@@ -439,28 +460,34 @@ function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: Ledge
       interest_cents: a.interestCents,
     })),
   );
-  if (allocationRows.length > 0) {
-    writes.push(
-      sql`
+  if (allocationRows.length === 0) return null;
+  return sql`
         insert into payment_allocations
           (organization_id, payment_id, invoice_id, installment_id, amount_cents, costs_cents, interest_cents, created_at)
         select u.organization_id, u.payment_id, u.invoice_id, u.installment_id, u.amount_cents, u.costs_cents,
           u.interest_cents, ${now.toISOString()}::timestamptz
         from json_to_recordset(${JSON.stringify(allocationRows)}::json)
           as u(organization_id uuid, payment_id uuid, invoice_id uuid, installment_id uuid, amount_cents bigint,
-               costs_cents bigint, interest_cents bigint)`,
-    );
-  }
-  const creditEvents = new Map<PlannedBooking, AuditInput>();
-  const creditByDebtor = new Map<string, { organizationId: string; change: number }>();
+               costs_cents bigint, interest_cents bigint)`;
+}
+
+type CreditByDebtor = Map<string, { organizationId: string; change: number }>;
+
+/**
+ * What each booking does to its debtor's credit (spending credit takes the amount, anything else
+ * adds the payment's rest): the change summed per debtor, and per booking its credit audit event.
+ */
+function creditChangesOf(bookings: PlannedBooking[], now: Date) {
+  const events = new Map<PlannedBooking, AuditInput>();
+  const byDebtor: CreditByDebtor = new Map();
   for (const b of bookings) {
     const { payment } = b;
     const change = b.source === 'debtor_credit' ? -payment.amountCents : payment.creditedCents;
     if (change === 0) continue;
-    const sum = creditByDebtor.get(payment.debtorId) ?? { organizationId: payment.organizationId, change: 0 };
+    const sum = byDebtor.get(payment.debtorId) ?? { organizationId: payment.organizationId, change: 0 };
     sum.change += change;
-    creditByDebtor.set(payment.debtorId, sum);
-    creditEvents.set(b, {
+    byDebtor.set(payment.debtorId, sum);
+    events.set(b, {
       organizationId: payment.organizationId,
       actor: b.actor,
       action: change > 0 ? 'debtor.credit_added' : 'debtor.credit_used',
@@ -471,18 +498,28 @@ function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: Ledge
       at: now,
     });
   }
-  const credit = [...creditByDebtor].filter(([, c]) => c.change !== 0);
-  if (credit.length > 0) {
-    writes.push(
-      sql`
+  return { byDebtor, events };
+}
+
+/** The debtors' credit moved by their summed change, in one UPDATE; no debtor whose credit moves, no statement. */
+function debtorCreditUpdate(byDebtor: CreditByDebtor, now: Date): SQL | null {
+  const credit = [...byDebtor].filter(([, c]) => c.change !== 0);
+  if (credit.length === 0) return null;
+  return sql`
         update debtors d set credit_cents = d.credit_cents + u.change, updated_at = ${now.toISOString()}::timestamptz
         from json_to_recordset(${JSON.stringify(
           credit.map(([id, c]) => ({ id, organization_id: c.organizationId, change: c.change })),
         )}::json) as u(id uuid, organization_id uuid, change bigint)
-        where d.id = u.id and d.organization_id = u.organization_id`,
-    );
-  }
-  const auditEvents: AuditInput[] = bookings.flatMap((b) => {
+        where d.id = u.id and d.organization_id = u.organization_id`;
+}
+
+/** Per booking, in order: the payment's own event, its invoices' events, then its credit event if any. */
+function bookingAuditEvents(
+  bookings: PlannedBooking[],
+  creditEvents: Map<PlannedBooking, AuditInput>,
+  now: Date,
+): AuditInput[] {
+  return bookings.flatMap((b) => {
     const { payment } = b;
     const creditEvent = creditEvents.get(b);
     return [
@@ -506,21 +543,27 @@ function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: Ledge
       ...(creditEvent ? [creditEvent] : []),
     ];
   });
-  const auditWrite = prepareAudit(...auditEvents);
-  // The email (fresh portal link, rendering, outbox) is follow-up work: a job, so the caller answers fast.
+}
+
+/**
+ * The "payment received" email jobs for money in (not credit notes, write-offs or credit use), in
+ * one add_jobs call: the email is follow-up work, so the caller answers fast. None, no statement.
+ */
+function paymentReceivedJobs(bookings: PlannedBooking[]): SQL | null {
   const received = bookings.filter((b) => !NOT_MONEY_IN.has(b.source)).map((b) => b.payment.id);
-  if (received.length > 0) {
-    writes.push(
-      sql`
+  if (received.length === 0) return null;
+  return sql`
         select count(*) from graphile_worker.add_jobs(array(
           select (${PAYMENT_RECEIVED_TASK}::text, json_build_object('paymentId', p.id), null::text,
                   null::timestamptz, 10::smallint, 'payment_received:' || p.id, null::smallint,
                   null::text[])::graphile_worker.job_spec
           from unnest(${pgArray(received)}::text[]) with ordinality as p(id, n)
-          order by p.n))`,
-    );
-  }
-  const events: LedgerEvent[] = bookings.map((b) => ({
+          order by p.n))`;
+}
+
+/** The `booked` events the subscribers get, one per booking. */
+function bookedEvents(bookings: PlannedBooking[]): LedgerEvent[] {
+  return bookings.map((b) => ({
     kind: 'booked' as const,
     organizationId: b.payment.organizationId,
     debtorId: b.payment.debtorId,
@@ -534,14 +577,6 @@ function prepareBookingWrites(bookings: PlannedBooking[], invoicesToWrite: Ledge
     actor: b.actor,
     ...(b.from !== undefined ? { from: b.from, to: 'paid' as const } : {}),
   }));
-  return {
-    // Independent of each other: sent together.
-    send: async (tx) => {
-      await Promise.all([...writes.map((statement) => tx.execute(statement)), audit(tx, auditWrite)]);
-    },
-    // The subscribers come after (they read what was written).
-    deliver: (tx, clock) => emitLedgerEvents(tx, events, clock),
-  };
 }
 
 /** A plan's statements, built ahead: `send` writes (the payments rows excepted), `deliver` then tells the subscribers. */
@@ -1068,6 +1103,16 @@ async function bookBatch(tx: Tx, inputs: LedgerEntryInput[], clock: Clock): Prom
   return writeBatch(tx, inputs, await planBatch(inputs, checked, state, clock.now()), clock);
 }
 
+/** What planning carries from one entry to the next: credit spent or added, rows changed, keys booked here. */
+type Planning = {
+  creditOf: Map<string, number>;
+  changed: Set<string>;
+  planned: { index: number; booking: PlannedBooking }[];
+  /** Keys booked by this batch, for a repeat later in it. */
+  bookedHere: Map<string, PlannedBooking>;
+  repeats: Repeat[];
+};
+
 /**
  * The entries allocated in memory, in input order (two lines paying one invoice see each other),
  * on the rows read: no database work.
@@ -1080,139 +1125,181 @@ async function planBatch(
   { pause }: { pause?: () => Promise<void> } = {},
 ): Promise<BatchPlan> {
   const outcomes = [...checked.outcomes];
-  const { rows, debtorRows, byKey, earlierRows } = state;
-  const creditOf = new Map([...debtorRows.values()].map((d) => [d.id, d.creditCents]));
-  const changed = new Set<string>();
-  const planned: { index: number; booking: PlannedBooking }[] = [];
-  /** Keys booked by this batch, for a repeat later in it. */
-  const bookedHere = new Map<string, PlannedBooking>();
-  const repeats: Repeat[] = [];
-  const settledAtNow = (invoiceId: string, fallback: Date | null) => {
-    const row = rows.get(invoiceId);
-    return row ? row.settledAt : fallback;
+  const planning: Planning = {
+    creditOf: new Map([...state.debtorRows.values()].map((d) => [d.id, d.creditCents])),
+    changed: new Set(),
+    planned: [],
+    bookedHere: new Map(),
+    repeats: [],
   };
-
   for (const [n, index] of checked.valid.entries()) {
     if (pause && n % 64 === 63) await pause();
-    const input = inputs[index];
     try {
-      // Refusals in the order a single entry meets them: its invoices, its debtor, its key, its credit, the amount.
-      const own = (invoice: LedgerInvoice | undefined): invoice is LedgerInvoice =>
-        invoice !== undefined && invoice.organizationId === input.organizationId && invoice.debtorId === input.debtorId;
-      let order: AllocationInvoice[];
-      if (input.targets && input.targets.length > 0) {
-        const missing = input.targets.find((t) => !own(rows.get(t.invoiceId)));
-        if (missing) {
-          throw new LedgerError('invoice_not_found', `invoice ${missing.invoiceId} is not an invoice of this debtor`);
-        }
-        order = input.targets.map((t) => owing(rows.get(t.invoiceId)!, t.amountCents));
-      } else {
-        const open = [...rows.values()]
-          .filter((r) => own(r) && r.status === 'open')
-          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        order = oldestDueFirst(open).map((invoice) => owing(invoice));
-      }
-      const debtor = debtorRows.get(input.debtorId);
-      if (!debtor || debtor.organizationId !== input.organizationId) {
-        throw new LedgerError('debtor_not_found', `no debtor ${input.debtorId} in this organization`);
-      }
-      const keyOf = `${input.source}|${input.key}`;
-      const first = bookedHere.get(keyOf);
-      if (first) {
-        // Checked now (key_reused), answered once the first one's payment row is written.
-        earlierEntry(input, first.payment, [], () => null);
-        // As a single lookup would see them now: when the first one's invoices were settled, so far.
-        const settledAt = new Map(
-          first.allocations.map((a) => [a.invoiceId, rows.get(a.invoiceId)?.settledAt ?? null]),
-        );
-        repeats.push({ index, input, first, settledAt });
-        continue;
-      }
-      const earlier = byKey.get(keyOf);
-      if (earlier) {
-        const allocs = earlierRows.get(earlier.id) ?? [];
-        outcomes[index] = {
-          ok: true,
-          result: earlierEntry(
-            input,
-            earlier,
-            allocs.map(({ paymentId: _p, settledAt: _s, ...allocation }) => ({
-              allocation,
-              invoiceId: allocation.invoiceId,
-            })),
-            (invoiceId) => settledAtNow(invoiceId, allocs.find((a) => a.invoiceId === invoiceId)?.settledAt ?? null),
-          ),
-        };
-        continue;
-      }
-      const creditCents = creditOf.get(input.debtorId) ?? 0;
-      if (input.source === 'debtor_credit' && creditCents < input.amountCents) {
-        throw new LedgerError(
-          'insufficient_credit',
-          `the debtor has ${Math.max(0, creditCents)} cents of credit, less than ${input.amountCents}`,
-          { creditCents: Math.max(0, creditCents) },
-        );
-      }
-      const allocation = allocate(input.amountCents, order);
-      if (allocation.restCents > 0 && (!input.restAsCredit || input.source === 'debtor_credit')) {
-        const owed = input.amountCents - allocation.restCents;
-        throw new LedgerError('exceeds_owed', `the amount is more than the ${owed} cents owed`, { owedCents: owed });
-      }
-
-      const paymentId = randomUUID();
-      const applied = applyAllocation(
-        rows,
-        allocation,
-        {
-          paymentId,
-          organizationId: input.organizationId,
-          debtorId: input.debtorId,
-          source: input.source,
-          actor: input.actor,
-          now,
-        },
-        changed,
-      );
-      creditOf.set(
-        input.debtorId,
-        creditCents + (input.source === 'debtor_credit' ? -input.amountCents : allocation.restCents),
-      );
-      const payment: Payment = {
-        ...PAYMENT_DEFAULTS,
-        id: paymentId,
-        organizationId: input.organizationId,
-        debtorId: input.debtorId,
-        provider: input.source,
-        providerPaymentId: input.key,
-        providerReference: input.reference ?? null,
-        method: input.method ?? null,
-        amountCents: input.amountCents,
-        creditedCents: allocation.restCents,
-        // What was applied, in order: a later reversal takes back the last applied first.
-        intent: allocation.lines.map((l) => ({ invoiceId: l.invoiceId, amountCents: l.amountCents })),
-        paidAt: now,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const booking: PlannedBooking = {
-        ...applied,
-        payment,
-        source: input.source,
-        actor: input.actor,
-        origin: input.origin ?? null,
-        paymentEvent: {
-          action: ENTRY_ACTIONS[input.source],
-          data: { key: input.key, reference: input.reference ?? null, origin: input.origin ?? null },
-        },
-      };
-      planned.push({ index, booking });
-      bookedHere.set(keyOf, booking);
+      const answered = planEntry(inputs[index], index, state, planning, now);
+      if (answered) outcomes[index] = answered;
     } catch (error) {
       if (!(error instanceof LedgerError)) throw error;
       outcomes[index] = { ok: false, error };
     }
   }
-  return { outcomes, planned, repeats, changedRows: [...changed].map((id) => rows.get(id)!), now };
+  const { planned, repeats, changed } = planning;
+  return { outcomes, planned, repeats, changedRows: [...changed].map((id) => state.rows.get(id)!), now };
+}
+
+/**
+ * Plans one entry, refusing (LedgerError) in the order a single entry meets the checks: its
+ * invoices, its debtor, its key, its credit, the amount. A key booked earlier answers at once
+ * (returned); a key booked earlier in this batch and a new booking are recorded in `planning` (null).
+ */
+function planEntry(
+  input: LedgerEntryInput,
+  index: number,
+  state: BatchState,
+  planning: Planning,
+  now: Date,
+): LedgerEntryOutcome | null {
+  const { rows, byKey } = state;
+  const order = allocationOrder(input, rows);
+  requireEntryDebtor(input, state.debtorRows);
+  const keyOf = `${input.source}|${input.key}`;
+  const first = planning.bookedHere.get(keyOf);
+  if (first) {
+    planning.repeats.push(repeatOf(input, index, first, rows));
+    return null;
+  }
+  const earlier = byKey.get(keyOf);
+  if (earlier) return { ok: true, result: earlierEntryOf(input, earlier, state) };
+  const creditCents = planning.creditOf.get(input.debtorId) ?? 0;
+  const allocation = allocateEntry(input, order, creditCents);
+  const booking = bookEntry(input, allocation, rows, planning.changed, now);
+  planning.creditOf.set(
+    input.debtorId,
+    creditCents + (input.source === 'debtor_credit' ? -input.amountCents : allocation.restCents),
+  );
+  planning.planned.push({ index, booking });
+  planning.bookedHere.set(keyOf, booking);
+  return null;
+}
+
+/** The invoices an entry pays, in order with their caps: the chosen ones (all the debtor's), else the debtor's open invoices, oldest due first. */
+function allocationOrder(input: LedgerEntryInput, rows: Map<string, LedgerInvoice>): AllocationInvoice[] {
+  const own = (invoice: LedgerInvoice | undefined): invoice is LedgerInvoice =>
+    invoice !== undefined && invoice.organizationId === input.organizationId && invoice.debtorId === input.debtorId;
+  if (input.targets && input.targets.length > 0) {
+    const missing = input.targets.find((t) => !own(rows.get(t.invoiceId)));
+    if (missing) {
+      throw new LedgerError('invoice_not_found', `invoice ${missing.invoiceId} is not an invoice of this debtor`);
+    }
+    return input.targets.map((t) => owing(rows.get(t.invoiceId)!, t.amountCents));
+  }
+  const open = [...rows.values()]
+    .filter((r) => own(r) && r.status === 'open')
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return oldestDueFirst(open).map((invoice) => owing(invoice));
+}
+
+/** Refuses an entry whose debtor is not one of its organization's. */
+function requireEntryDebtor(input: LedgerEntryInput, debtorRows: Map<string, DebtorCredit>) {
+  const debtor = debtorRows.get(input.debtorId);
+  if (!debtor || debtor.organizationId !== input.organizationId) {
+    throw new LedgerError('debtor_not_found', `no debtor ${input.debtorId} in this organization`);
+  }
+}
+
+/**
+ * A repeat of a key booked earlier in this batch: checked now (key_reused), answered once the
+ * first one's payment row is written, with its invoices' settlement as a single lookup would see it now.
+ */
+function repeatOf(input: LedgerEntryInput, index: number, first: PlannedBooking, rows: Map<string, LedgerInvoice>) {
+  earlierEntry(input, first.payment, [], () => null);
+  const settledAt = new Map(first.allocations.map((a) => [a.invoiceId, rows.get(a.invoiceId)?.settledAt ?? null]));
+  return { index, input, first, settledAt };
+}
+
+/** The result of an entry whose key was booked before this batch (its invoices' settlement as this batch leaves it). */
+function earlierEntryOf(input: LedgerEntryInput, earlier: Payment, { rows, earlierRows }: BatchState) {
+  const allocs = earlierRows.get(earlier.id) ?? [];
+  return earlierEntry(
+    input,
+    earlier,
+    allocs.map(({ paymentId: _p, settledAt: _s, ...allocation }) => ({
+      allocation,
+      invoiceId: allocation.invoiceId,
+    })),
+    (invoiceId) => {
+      const row = rows.get(invoiceId);
+      return row ? row.settledAt : (allocs.find((a) => a.invoiceId === invoiceId)?.settledAt ?? null);
+    },
+  );
+}
+
+/** The one rule's allocation of the entry, refusing credit the debtor lacks and a rest the source may not keep as credit. */
+function allocateEntry(input: LedgerEntryInput, order: AllocationInvoice[], creditCents: number): Allocation {
+  if (input.source === 'debtor_credit' && creditCents < input.amountCents) {
+    throw new LedgerError(
+      'insufficient_credit',
+      `the debtor has ${Math.max(0, creditCents)} cents of credit, less than ${input.amountCents}`,
+      { creditCents: Math.max(0, creditCents) },
+    );
+  }
+  const allocation = allocate(input.amountCents, order);
+  if (allocation.restCents > 0 && (!input.restAsCredit || input.source === 'debtor_credit')) {
+    const owed = input.amountCents - allocation.restCents;
+    throw new LedgerError('exceeds_owed', `the amount is more than the ${owed} cents owed`, { owedCents: owed });
+  }
+  return allocation;
+}
+
+/** Applies the allocation to the rows in memory and builds the entry's payment row and booking. */
+function bookEntry(
+  input: LedgerEntryInput,
+  allocation: Allocation,
+  rows: Map<string, LedgerInvoice>,
+  changed: Set<string>,
+  now: Date,
+): PlannedBooking {
+  const paymentId = randomUUID();
+  const applied = applyAllocation(
+    rows,
+    allocation,
+    {
+      paymentId,
+      organizationId: input.organizationId,
+      debtorId: input.debtorId,
+      source: input.source,
+      actor: input.actor,
+      now,
+    },
+    changed,
+  );
+  const payment: Payment = {
+    ...PAYMENT_DEFAULTS,
+    id: paymentId,
+    organizationId: input.organizationId,
+    debtorId: input.debtorId,
+    provider: input.source,
+    providerPaymentId: input.key,
+    providerReference: input.reference ?? null,
+    method: input.method ?? null,
+    amountCents: input.amountCents,
+    creditedCents: allocation.restCents,
+    // What was applied, in order: a later reversal takes back the last applied first.
+    intent: allocation.lines.map((l) => ({ invoiceId: l.invoiceId, amountCents: l.amountCents })),
+    paidAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return {
+    ...applied,
+    payment,
+    source: input.source,
+    actor: input.actor,
+    origin: input.origin ?? null,
+    paymentEvent: {
+      action: ENTRY_ACTIONS[input.source],
+      data: { key: input.key, reference: input.reference ?? null, origin: input.origin ?? null },
+    },
+  };
 }
 
 /**
@@ -1421,94 +1508,130 @@ export async function applyPaymentStatus(
     const payment = await lockPayment(tx, paymentId);
     const actor: Actor = options.actor ?? { type: 'provider', id: payment.provider };
     const now = clock.now();
-    const unchanged: StatusResult = {
-      changed: false,
-      payment,
-      previousStatus: payment.status,
+    const facts = providerFacts(payment, providerData);
+    // 'open' never moves (statusMoves); said here too, so the statuses below are the ones that can.
+    if (newStatus === 'open' || !statusMoves(payment.status, newStatus)) return recordFacts(tx, payment, facts, now);
+    if (newStatus === 'paid') return settlePaid(tx, payment, providerData, facts, { actor, clock });
+    return moveUnpaidStatus(tx, payment, newStatus, { providerData, facts, actor, clock, now });
+  });
+}
+
+type ProviderFacts = Pick<Payment, 'providerPaymentId' | 'providerReference' | 'providerStatus'>;
+
+/** The provider's ids and status for the payment: ids once known are kept, the status is the latest reported. */
+function providerFacts(payment: Payment, providerData: ProviderData): ProviderFacts {
+  return {
+    providerPaymentId: payment.providerPaymentId ?? providerData.providerPaymentId ?? null,
+    providerReference: payment.providerReference ?? providerData.providerReference ?? null,
+    providerStatus: providerData.providerStatus ?? payment.providerStatus,
+  };
+}
+
+/**
+ * Whether the payment moves to `newStatus`. Never downgrade money that arrived; a late "expired"
+ * after "paid" changes nothing. An unsuccessful end is final too, except that money arriving after
+ * all still counts.
+ */
+function statusMoves(status: PaymentStatus, newStatus: ProviderPaymentStatus): boolean {
+  const settled = SETTLED.has(status);
+  const finalUnsuccessful = UNSUCCESSFUL.has(status);
+  return (
+    !settled &&
+    status !== newStatus &&
+    (newStatus === 'paid' ||
+      (!finalUnsuccessful && (newStatus !== 'pending' || status === 'open') && newStatus !== 'open'))
+  );
+}
+
+/** The answer when the status stays: nothing allocated, nothing settled. */
+function unchangedStatus(payment: Payment): StatusResult {
+  return {
+    changed: false,
+    payment,
+    previousStatus: payment.status,
+    allocations: [],
+    creditedCents: 0,
+    settledInvoiceIds: [],
+  };
+}
+
+/** A status that stays: the provider's facts are recorded when they tell something new (still `changed: false`). */
+async function recordFacts(tx: Tx, payment: Payment, facts: ProviderFacts, now: Date): Promise<StatusResult> {
+  const learnsFacts =
+    facts.providerPaymentId !== payment.providerPaymentId ||
+    facts.providerReference !== payment.providerReference ||
+    facts.providerStatus !== payment.providerStatus;
+  if (!learnsFacts) return unchangedStatus(payment);
+  const [updated] = await tx
+    .update(payments)
+    .set({ ...facts, updatedAt: now })
+    .where(eq(payments.id, payment.id))
+    .returning();
+  return { ...unchangedStatus(payment), payment: updated };
+}
+
+/**
+ * A move that brings no money (pending, failed, canceled, expired): the payment's status (and, when
+ * it ends, why), its audit event, and the `status` event (its subscribers lift the payment's pause).
+ */
+async function moveUnpaidStatus(
+  tx: Tx,
+  payment: Payment,
+  newStatus: Exclude<ProviderPaymentStatus, 'paid' | 'open'>,
+  {
+    providerData,
+    facts,
+    actor,
+    clock,
+    now,
+  }: { providerData: ProviderData; facts: ProviderFacts; actor: Actor; clock: Clock; now: Date },
+): Promise<StatusResult> {
+  const ends = newStatus !== 'pending';
+  const [updated] = await tx
+    .update(payments)
+    .set({
+      ...facts,
+      status: newStatus,
+      failureReason: ends ? (providerData.reason?.slice(0, 500) ?? payment.failureReason) : payment.failureReason,
+      updatedAt: now,
+    })
+    .where(eq(payments.id, payment.id))
+    .returning();
+  await audit(tx, {
+    organizationId: payment.organizationId,
+    actor,
+    action: `payment.${newStatus}`,
+    entityType: 'payment',
+    entityId: payment.id,
+    debtorId: payment.debtorId,
+    data: {
+      from: payment.status,
+      provider: payment.provider,
+      providerStatus: facts.providerStatus,
+      amountCents: payment.amountCents,
+      ...(ends && providerData.reason ? { reason: providerData.reason.slice(0, 500) } : {}),
+    },
+    at: now,
+  });
+  await emitLedgerEvent(
+    tx,
+    {
+      kind: 'status',
+      organizationId: payment.organizationId,
+      debtorId: payment.debtorId,
+      payment: updated,
+      source: payment.provider,
       allocations: [],
       creditedCents: 0,
       settledInvoiceIds: [],
-    };
-    const facts = {
-      providerPaymentId: payment.providerPaymentId ?? providerData.providerPaymentId ?? null,
-      providerReference: payment.providerReference ?? providerData.providerReference ?? null,
-      providerStatus: providerData.providerStatus ?? payment.providerStatus,
-    };
-    const learnsFacts =
-      facts.providerPaymentId !== payment.providerPaymentId ||
-      facts.providerReference !== payment.providerReference ||
-      facts.providerStatus !== payment.providerStatus;
-
-    const settled = SETTLED.has(payment.status);
-    const finalUnsuccessful = UNSUCCESSFUL.has(payment.status);
-    // Never downgrade money that arrived; a late "expired" after "paid" changes nothing. An
-    // unsuccessful end is final too, except that money arriving after all still counts.
-    const moves =
-      !settled &&
-      payment.status !== newStatus &&
-      (newStatus === 'paid' ||
-        (!finalUnsuccessful && (newStatus !== 'pending' || payment.status === 'open') && newStatus !== 'open'));
-    if (!moves) {
-      if (learnsFacts) {
-        const [updated] = await tx
-          .update(payments)
-          .set({ ...facts, updatedAt: now })
-          .where(eq(payments.id, payment.id))
-          .returning();
-        return { ...unchanged, payment: updated };
-      }
-      return unchanged;
-    }
-
-    if (newStatus === 'paid') return settlePaid(tx, payment, providerData, facts, { actor, clock });
-
-    const ends = newStatus !== 'pending';
-    const [updated] = await tx
-      .update(payments)
-      .set({
-        ...facts,
-        status: newStatus,
-        failureReason: ends ? (providerData.reason?.slice(0, 500) ?? payment.failureReason) : payment.failureReason,
-        updatedAt: now,
-      })
-      .where(eq(payments.id, payment.id))
-      .returning();
-    await audit(tx, {
-      organizationId: payment.organizationId,
+      reopenedInvoiceIds: [],
       actor,
-      action: `payment.${newStatus}`,
-      entityType: 'payment',
-      entityId: payment.id,
-      debtorId: payment.debtorId,
-      data: {
-        from: payment.status,
-        provider: payment.provider,
-        providerStatus: facts.providerStatus,
-        amountCents: payment.amountCents,
-        ...(ends && providerData.reason ? { reason: providerData.reason.slice(0, 500) } : {}),
-      },
-      at: now,
-    });
-    await emitLedgerEvent(
-      tx,
-      {
-        kind: 'status',
-        organizationId: payment.organizationId,
-        debtorId: payment.debtorId,
-        payment: updated,
-        source: payment.provider,
-        allocations: [],
-        creditedCents: 0,
-        settledInvoiceIds: [],
-        reopenedInvoiceIds: [],
-        actor,
-        from: payment.status,
-        to: newStatus,
-      },
-      clock,
-    );
-    return { ...unchanged, changed: true, payment: updated };
-  });
+      from: payment.status,
+      to: newStatus,
+    },
+    clock,
+  );
+  return { ...unchangedStatus(payment), changed: true, payment: updated };
 }
 
 async function settlePaid(
@@ -1685,25 +1808,80 @@ function reversibleOf(payment: Payment) {
   return payment.amountCents - payment.refundedCents - payment.chargedBackCents;
 }
 
+type ReversalRequest = {
+  amount: number;
+  kind: ReversalKind;
+  actor: Actor;
+  clock: Clock;
+  providerStatus?: string;
+  totalCents?: number;
+};
+
+/** A payment's allocations summed per invoice, for the invoices that still hold some of its money. */
+type NetAllocation = {
+  invoiceId: string;
+  amountCents: number;
+  costsCents: number;
+  interestCents: number;
+  firstId: string;
+};
+
+/** What a reversal took back from the invoices: the (negative) allocations, per invoice how much, and which re-opened. */
+type InvoicesTakenBack = {
+  allocations: AllocationRow[];
+  touched: { invoice: Invoice; amount: number }[];
+  reopened: string[];
+  /** What neither the payment's credit nor its allocations could take back. */
+  rest: number;
+};
+
 /**
  * Takes `amount` of a locked, settled payment back: its credit first (what no invoice took),
  * then its allocations, last applied first, each the reverse of 6:44 (principal, interest,
  * costs). Settled invoices re-open with their dunning rescheduled from now.
  */
-async function reverseLocked(
-  tx: Tx,
-  payment: Payment,
-  {
-    amount,
-    kind,
-    actor,
-    clock,
-    providerStatus,
-    totalCents,
-  }: { amount: number; kind: ReversalKind; actor: Actor; clock: Clock; providerStatus?: string; totalCents?: number },
-): Promise<ReversalResult> {
+async function reverseLocked(tx: Tx, payment: Payment, request: ReversalRequest): Promise<ReversalResult> {
+  const { amount, kind, actor, clock } = request;
   const now = clock.now();
-  const net = await tx
+  const { open, rows, debtor } = await lockWhatTheReversalTouches(tx, payment);
+  const { restoresCredit, fromCredit } = creditTakenBack(payment, amount, debtor);
+  const back = await takeBackFromInvoices(tx, payment, { open, rows, debtor, amount: amount - fromCredit, now });
+  await insertAllocations(tx, payment, back.allocations, now);
+  await moveDebtorCredit(tx, payment, restoresCredit ? amount - back.rest : -fromCredit, now);
+  const updated = await markPaymentReversed(tx, payment, request, fromCredit, now);
+  await auditReversal(tx, payment, updated.status, request, { fromCredit, back, now });
+  await emitLedgerEvent(
+    tx,
+    {
+      kind: 'reversed',
+      organizationId: payment.organizationId,
+      debtorId: payment.debtorId,
+      payment: updated,
+      source: payment.provider,
+      allocations: back.allocations,
+      creditedCents: -fromCredit,
+      settledInvoiceIds: [],
+      reopenedInvoiceIds: back.reopened,
+      reversal: { kind, amountCents: amount },
+      actor,
+    },
+    clock,
+  );
+  return {
+    changed: true,
+    payment: updated,
+    amountCents: amount,
+    allocations: back.allocations,
+    reopenedInvoiceIds: back.reopened,
+  };
+}
+
+/**
+ * Reads what the payment's money went to (its allocations, net per invoice) and locks, in the
+ * ledger's order, the invoices still holding some of it, then the debtor.
+ */
+async function lockWhatTheReversalTouches(tx: Tx, payment: Payment) {
+  const net: NetAllocation[] = await tx
     .select({
       invoiceId: paymentAllocations.invoiceId,
       amountCents: sql<number>`sum(${paymentAllocations.amountCents})::bigint`.mapWith(Number),
@@ -1736,12 +1914,38 @@ async function reverseLocked(
     .from(debtors)
     .where(eq(debtors.id, payment.debtorId))
     .for('update');
-  // Giving back the use of credit returns that credit; otherwise the payment's own credit goes first.
+  return { open, rows, debtor };
+}
+
+type ReversalDebtor = Awaited<ReturnType<typeof lockWhatTheReversalTouches>>['debtor'];
+
+/**
+ * How much comes out of credit: giving back the use of credit returns that credit (nothing taken);
+ * otherwise the payment's own credit goes first, as far as the debtor still has it.
+ */
+function creditTakenBack(payment: Payment, amount: number, debtor: ReversalDebtor) {
   const restoresCredit = payment.provider === 'debtor_credit';
   const fromCredit = restoresCredit ? 0 : Math.min(amount, payment.creditedCents, Math.max(0, debtor.creditCents));
-  let rest = amount - fromCredit;
+  return { restoresCredit, fromCredit };
+}
 
-  // Last applied, first re-opened: the reverse of the order the money went in (the intent's, else oldest due first).
+/**
+ * Takes `amount` back from the invoices, last applied first (the reverse of the order the money
+ * went in: the intent's, else oldest due first), one UPDATE per invoice; an invoice that was
+ * settled re-opens with its next action from the resume rule (the creditor's policy read once, when needed).
+ */
+async function takeBackFromInvoices(
+  tx: Tx,
+  payment: Payment,
+  {
+    open,
+    rows,
+    debtor,
+    amount,
+    now,
+  }: { open: NetAllocation[]; rows: Invoice[]; debtor: ReversalDebtor; amount: number; now: Date },
+): Promise<InvoicesTakenBack> {
+  let rest = amount;
   const order = payment.intent?.length ? payment.intent.map((i) => i.invoiceId) : oldestDueFirst(rows).map((r) => r.id);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const allocations: AllocationRow[] = [];
@@ -1755,13 +1959,7 @@ async function reverseLocked(
     if (!invoice || !share || rest <= 0) continue;
     const back = unallocate(rest, share);
     const reopens = invoice.status !== 'open';
-    if (reopens && !policy) {
-      const [org] = await tx
-        .select({ dunningPolicy: organizations.dunningPolicy })
-        .from(organizations)
-        .where(eq(organizations.id, payment.organizationId));
-      policy = org.dunningPolicy;
-    }
+    if (reopens && !policy) policy = await readDunningPolicy(tx, payment.organizationId);
     const changes = {
       openCents: invoice.openCents + back.principalCents,
       interestCents: invoice.interestCents + back.interestCents,
@@ -1786,24 +1984,52 @@ async function reverseLocked(
     if (reopens) reopened.push(invoiceId);
     rest -= back.amountCents;
   }
-  if (allocations.length > 0) {
-    await tx.insert(paymentAllocations).values(
-      allocations.map((a) => ({
-        ...a,
-        organizationId: payment.organizationId,
-        paymentId: payment.id,
-        installmentId: payment.installmentId,
-        createdAt: now,
-      })),
-    );
-  }
-  const creditChange = restoresCredit ? amount - rest : -fromCredit;
-  if (creditChange !== 0) {
-    await tx
-      .update(debtors)
-      .set({ creditCents: sql`${debtors.creditCents} + ${creditChange}`, updatedAt: now })
-      .where(eq(debtors.id, payment.debtorId));
-  }
+  return { allocations, touched, reopened, rest };
+}
+
+/** The creditor's dunning policy, which schedules a re-opened invoice. */
+async function readDunningPolicy(tx: Tx, organizationId: string): Promise<Organization['dunningPolicy']> {
+  const [org] = await tx
+    .select({ dunningPolicy: organizations.dunningPolicy })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  return org.dunningPolicy;
+}
+
+/** Records the reversal's (negative) allocations against the payment, in one INSERT; none, no statement. */
+async function insertAllocations(tx: Tx, payment: Payment, allocations: AllocationRow[], now: Date) {
+  if (allocations.length === 0) return;
+  await tx.insert(paymentAllocations).values(
+    allocations.map((a) => ({
+      ...a,
+      organizationId: payment.organizationId,
+      paymentId: payment.id,
+      installmentId: payment.installmentId,
+      createdAt: now,
+    })),
+  );
+}
+
+/** Moves the debtor's credit by `change` cents; no change, no statement. */
+async function moveDebtorCredit(tx: Tx, payment: Payment, change: number, now: Date) {
+  if (change === 0) return;
+  await tx
+    .update(debtors)
+    .set({ creditCents: sql`${debtors.creditCents} + ${change}`, updatedAt: now })
+    .where(eq(debtors.id, payment.debtorId));
+}
+
+/**
+ * Adds the amount to the payment's refunded or charged-back total and decides its status:
+ * charged back, refunded once nothing is left, else as it was.
+ */
+async function markPaymentReversed(
+  tx: Tx,
+  payment: Payment,
+  { amount, kind, providerStatus }: ReversalRequest,
+  fromCredit: number,
+  now: Date,
+): Promise<Payment> {
   const refunded = payment.refundedCents + (kind === 'chargeback' ? 0 : amount);
   const chargedBack = payment.chargedBackCents + (kind === 'chargeback' ? amount : 0);
   const status: PaymentStatus =
@@ -1824,6 +2050,18 @@ async function reverseLocked(
     })
     .where(eq(payments.id, payment.id))
     .returning();
+  return updated;
+}
+
+/** One audit event for the payment and one per invoice touched (re-opened, or its payment partly reversed). */
+async function auditReversal(
+  tx: Tx,
+  payment: Payment,
+  status: PaymentStatus,
+  { amount, kind, actor, totalCents }: ReversalRequest,
+  { fromCredit, back, now }: { fromCredit: number; back: InvoicesTakenBack; now: Date },
+) {
+  const { allocations, touched, reopened, rest } = back;
   await audit(
     tx,
     {
@@ -1864,24 +2102,6 @@ async function reverseLocked(
       at: now,
     })),
   );
-  await emitLedgerEvent(
-    tx,
-    {
-      kind: 'reversed',
-      organizationId: payment.organizationId,
-      debtorId: payment.debtorId,
-      payment: updated,
-      source: payment.provider,
-      allocations,
-      creditedCents: -fromCredit,
-      settledInvoiceIds: [],
-      reopenedInvoiceIds: reopened,
-      reversal: { kind, amountCents: amount },
-      actor,
-    },
-    clock,
-  );
-  return { changed: true, payment: updated, amountCents: amount, allocations, reopenedInvoiceIds: reopened };
 }
 
 /**

@@ -8,7 +8,7 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import { invoices, payments, planInvoices, type Payment } from '../../../db/schema';
 import { systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { getDb, type Tx } from '../../utils/db.server';
 import { translate, type Locale } from '../../utils/i18n';
 import { audit } from '../audit/index.server';
 import { pauseInvoices } from '../dunning/index.server';
@@ -23,8 +23,8 @@ import {
 } from '../payments/index.server';
 import type { OnlineMethod, PaymentProviderAdapter } from '../payments/index';
 import type { DebtorSession } from '../links/index.server';
-import { installmentPaymentIntent } from './installments.server';
-import { debtorScope } from '../../utils/org-scope.server';
+import { installmentPaymentIntent, type InstallmentIntent } from './installments.server';
+import { debtorScope, type DebtorRef } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock; timeoutMs?: number; locale?: Locale; adapter?: PaymentProviderAdapter };
 
@@ -41,94 +41,20 @@ export async function startInstallmentCheckout(
   if (!givenAdapter && !config) return { ok: false, error: 'no_provider' };
   const adapter = givenAdapter ?? adapterFor(config!, { clock });
   const now = clock.now();
-  const expiresAt = new Date(now.getTime() + CHECKOUT_TTL_MS);
-  const actor = { type: 'debtor' as const, id: session.debtorId };
   const scope = { organizationId: session.organizationId, debtorId: session.debtorId };
 
   const prepared = await getDb().transaction(async (tx) => {
-    // The plan's invoices are locked in id order, as every ledger path locks them.
-    const planInvoiceIds = tx
-      .select({ id: planInvoices.invoiceId })
-      .from(planInvoices)
-      .where(eq(planInvoices.planId, planId));
-    await tx
-      .select({ id: invoices.id })
-      .from(invoices)
-      .where(and(debtorScope(invoices, scope), inArray(invoices.id, planInvoiceIds)))
-      .orderBy(asc(invoices.id))
-      .for('update');
+    await lockPlanInvoices(tx, scope, planId);
     const due = await installmentPaymentIntent(tx, scope, planId, installmentId);
     if (!due) return { ok: false as const, error: 'nothing_due' as const };
-    const [open] = await tx
-      .select()
-      .from(payments)
-      .where(
-        and(
-          debtorScope(payments, scope),
-          eq(payments.installmentId, due.installmentId),
-          inArray(payments.status, ['open', 'pending']),
-          gt(payments.expiresAt, now),
-        ),
-      )
-      .limit(1);
-    if (open) return { ok: true as const, reused: open as Payment };
-    const [payment] = await tx
-      .insert(payments)
-      .values({
-        organizationId: scope.organizationId,
-        debtorId: scope.debtorId,
-        provider: adapter.name,
-        method,
-        amountCents: due.amountCents,
-        currency: 'EUR',
-        status: 'open',
-        intent: due.intent,
-        installmentId: due.installmentId,
-        idempotencyKey: `installment:${due.installmentId}:${now.getTime()}`,
-        expiresAt,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    await pauseInvoices(
-      tx,
-      {
-        ...scope,
-        invoiceIds: due.intent.map((i) => i.invoiceId),
-        reason: 'payment_pending',
-        sourceId: payment.id,
-        until: new Date(expiresAt.getTime() + PAUSE_MARGIN_MS),
-        actor,
-      },
-      { clock },
-    );
-    await audit(tx, {
-      ...scope,
-      actor,
-      action: 'payment.started',
-      entityType: 'payment',
-      entityId: payment.id,
-      data: {
-        provider: adapter.name,
-        method,
-        amountCents: due.amountCents,
-        intent: due.intent,
-        planId,
-        installmentId: due.installmentId,
-        seq: due.seq,
-      },
-      at: now,
-    });
+    const open = await openInstallmentPayment(tx, scope, due.installmentId, now);
+    if (open) return { ok: true as const, reused: open };
+    const payment = await startInstallmentPayment(tx, scope, { due, planId, method, adapter, clock, now });
     return { ok: true as const, payment, due };
   });
 
   if (!prepared.ok) return prepared;
-  if ('reused' in prepared && prepared.reused) {
-    const { reused } = prepared;
-    return reused.checkoutUrl
-      ? { ok: true, paymentId: reused.id, checkoutUrl: reused.checkoutUrl, reused: true }
-      : { ok: false, error: 'busy', paymentId: reused.id };
-  }
+  if ('reused' in prepared && prepared.reused) return reusedCheckout(prepared.reused);
   const { payment, due } = prepared;
   const label = translate(locale, 'plan.checkout.line', { number: due.seq });
   return openProviderCheckout(
@@ -151,4 +77,122 @@ export async function startInstallmentCheckout(
     },
     { clock, timeoutMs },
   );
+}
+
+/** Locks the plan's invoices in id order, as every ledger path locks them. */
+async function lockPlanInvoices(tx: Tx, scope: DebtorRef, planId: string) {
+  const planInvoiceIds = tx
+    .select({ id: planInvoices.invoiceId })
+    .from(planInvoices)
+    .where(eq(planInvoices.planId, planId));
+  await tx
+    .select({ id: invoices.id })
+    .from(invoices)
+    .where(and(debtorScope(invoices, scope), inArray(invoices.id, planInvoiceIds)))
+    .orderBy(asc(invoices.id))
+    .for('update');
+}
+
+/** A payment for this installment that is still open (or pending) and not expired, if any. */
+async function openInstallmentPayment(
+  tx: Tx,
+  scope: DebtorRef,
+  installmentId: string,
+  now: Date,
+): Promise<Payment | undefined> {
+  const [open] = await tx
+    .select()
+    .from(payments)
+    .where(
+      and(
+        debtorScope(payments, scope),
+        eq(payments.installmentId, installmentId),
+        inArray(payments.status, ['open', 'pending']),
+        gt(payments.expiresAt, now),
+      ),
+    )
+    .limit(1);
+  return open as Payment | undefined;
+}
+
+/**
+ * The installment's payment row (open, until the checkout expires), the pause of its invoices
+ * (payment_pending, a margin past the expiry) and its audit event.
+ */
+async function startInstallmentPayment(
+  tx: Tx,
+  scope: DebtorRef,
+  {
+    due,
+    planId,
+    method,
+    adapter,
+    clock,
+    now,
+  }: {
+    due: InstallmentIntent;
+    planId: string;
+    method: OnlineMethod;
+    adapter: PaymentProviderAdapter;
+    clock: Clock;
+    now: Date;
+  },
+): Promise<Payment> {
+  const expiresAt = new Date(now.getTime() + CHECKOUT_TTL_MS);
+  const actor = { type: 'debtor' as const, id: scope.debtorId };
+  const [payment] = await tx
+    .insert(payments)
+    .values({
+      organizationId: scope.organizationId,
+      debtorId: scope.debtorId,
+      provider: adapter.name,
+      method,
+      amountCents: due.amountCents,
+      currency: 'EUR',
+      status: 'open',
+      intent: due.intent,
+      installmentId: due.installmentId,
+      idempotencyKey: `installment:${due.installmentId}:${now.getTime()}`,
+      expiresAt,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  await pauseInvoices(
+    tx,
+    {
+      ...scope,
+      invoiceIds: due.intent.map((i) => i.invoiceId),
+      reason: 'payment_pending',
+      sourceId: payment.id,
+      until: new Date(expiresAt.getTime() + PAUSE_MARGIN_MS),
+      actor,
+    },
+    { clock },
+  );
+  await audit(tx, {
+    ...scope,
+    actor,
+    action: 'payment.started',
+    entityType: 'payment',
+    entityId: payment.id,
+    data: {
+      provider: adapter.name,
+      method,
+      amountCents: due.amountCents,
+      intent: due.intent,
+      planId,
+      installmentId: due.installmentId,
+      seq: due.seq,
+    },
+    at: now,
+  });
+  return payment;
+}
+
+/** A second tap: the open checkout again, or busy while the provider has not given its address yet. */
+function reusedCheckout(reused: Payment): StartCheckoutResult {
+  return reused.checkoutUrl
+    ? { ok: true, paymentId: reused.id, checkoutUrl: reused.checkoutUrl, reused: true }
+    : { ok: false, error: 'busy', paymentId: reused.id };
 }

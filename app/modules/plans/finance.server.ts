@@ -31,6 +31,7 @@ import {
   type FieldError,
   type FieldErrors,
   type Frequency,
+  type ScheduledPayment,
 } from './schedule';
 import { orgScope } from '../../utils/org-scope.server';
 
@@ -344,106 +345,21 @@ export async function counterPlan(
     const locked = await lockProposal(tx, staff, id);
     if ('error' in locked) return { ok: false as const, errors: { form: locked.error } };
     const { plan } = locked;
-    const current = await tx
-      .select()
-      .from(invoices)
-      .where(
-        and(
-          orgScope(invoices, staff),
-          inArray(
-            invoices.id,
-            plan.invoices.map((i) => i.id),
-          ),
-        ),
-      );
+    const current = await readPlanInvoices(tx, staff, plan);
     if (current.some((i) => i.status !== 'open' || invoiceOwed(i) <= 0)) {
       return { ok: false as const, errors: { form: { key: 'plan.error.invoicesChanged' } } };
     }
-    const proposal = {
-      totalCents: current.reduce((s, i) => s + invoiceOwed(i), 0),
-      downPaymentCents: input.downPaymentCents,
-      installmentCount: input.installmentCount,
-      frequency: input.frequency,
-      firstDate: input.firstDate,
-    };
+    const proposal = counterProposal(current, input);
     const checked = checkSchedule(proposal, { today });
     if (!checked.ok) return { ok: false as const, errors: checked.errors };
-    const [counter] = await tx
-      .insert(paymentPlans)
-      .values({
-        organizationId: staff.organizationId,
-        debtorId: plan.debtorId,
-        status: 'countered',
-        totalCents: proposal.totalCents,
-        downPaymentCents: proposal.downPaymentCents,
-        installmentCount: proposal.installmentCount,
-        frequency: proposal.frequency,
-        firstDueDate: proposal.firstDate,
-        reason: plan.reason,
-        counterOfId: plan.id,
-        decidedById: staff.id,
-        decisionNote: note,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    await tx
-      .insert(planInvoices)
-      .values(current.map((i) => ({ planId: counter.id, invoiceId: i.id, amountCents: invoiceOwed(i) })));
-    await tx.insert(planInstallments).values(
-      checked.schedule.map((p) => ({
-        planId: counter.id,
-        organizationId: staff.organizationId,
-        seq: p.seq,
-        dueDate: p.dueDate,
-        amountCents: p.amountCents,
-      })),
-    );
+    const counter = await insertCounter(tx, staff, plan, { proposal, schedule: checked.schedule, current, note, now });
     await tx
       .update(paymentPlans)
       .set({ status: 'countered', decidedById: staff.id, decidedAt: now, decisionNote: note, updatedAt: now })
       .where(eq(paymentPlans.id, plan.id));
     const invoiceIds = current.map((i) => i.id);
-    // The counter's pause first, then the proposal's is lifted: the invoices are never unpaused in between.
-    await pauseInvoices(
-      tx,
-      {
-        organizationId: staff.organizationId,
-        invoiceIds,
-        reason: 'payment_plan',
-        sourceId: counter.id,
-        actor: staffActor(staff),
-      },
-      { clock },
-    );
-    await liftPauses(
-      tx,
-      { organizationId: staff.organizationId, sourceId: plan.id, liftedReason: 'countered', actor: staffActor(staff) },
-      { clock },
-    );
-    await audit(
-      tx,
-      {
-        organizationId: staff.organizationId,
-        actor: staffActor(staff),
-        action: 'plan.countered',
-        entityType: 'payment_plan',
-        entityId: plan.id,
-        debtorId: plan.debtorId,
-        data: { counterId: counter.id, note },
-        at: now,
-      },
-      {
-        organizationId: staff.organizationId,
-        actor: staffActor(staff),
-        action: 'plan.counter_proposed',
-        entityType: 'payment_plan',
-        entityId: counter.id,
-        debtorId: plan.debtorId,
-        data: { ...proposal, counterOfId: plan.id, note },
-        at: now,
-      },
-    );
+    await movePauseToCounter(tx, staff, { plan, counterId: counter.id, invoiceIds, clock });
+    await auditCounter(tx, staff, { plan, counterId: counter.id, proposal, note, now });
     const detail = (await loadPlan(tx, staff.organizationId, counter.id))!;
     await emailDebtor(
       tx,
@@ -459,4 +375,149 @@ export async function counterPlan(
     );
     return { ok: true as const, counterId: counter.id };
   });
+}
+
+type PlanInvoiceRow = typeof invoices.$inferSelect;
+
+/** The plan's invoices as they stand now. */
+function readPlanInvoices(tx: Tx, staff: Staff, plan: PlanDetail): Promise<PlanInvoiceRow[]> {
+  return tx
+    .select()
+    .from(invoices)
+    .where(
+      and(
+        orgScope(invoices, staff),
+        inArray(
+          invoices.id,
+          plan.invoices.map((i) => i.id),
+        ),
+      ),
+    );
+}
+
+/** The counter's schedule as finance set it, over what the invoices owe now. */
+function counterProposal(current: PlanInvoiceRow[], input: CounterInput) {
+  return {
+    totalCents: current.reduce((s, i) => s + invoiceOwed(i), 0),
+    downPaymentCents: input.downPaymentCents,
+    installmentCount: input.installmentCount,
+    frequency: input.frequency,
+    firstDate: input.firstDate,
+  };
+}
+
+type CounterProposal = ReturnType<typeof counterProposal>;
+
+/** The counter plan's row (waiting for the debtor), its invoices at what they owe now, and its installments. */
+async function insertCounter(
+  tx: Tx,
+  staff: Staff,
+  plan: PlanDetail,
+  {
+    proposal,
+    schedule,
+    current,
+    note,
+    now,
+  }: {
+    proposal: CounterProposal;
+    schedule: ScheduledPayment[];
+    current: PlanInvoiceRow[];
+    note: string | null;
+    now: Date;
+  },
+) {
+  const [counter] = await tx
+    .insert(paymentPlans)
+    .values({
+      organizationId: staff.organizationId,
+      debtorId: plan.debtorId,
+      status: 'countered',
+      totalCents: proposal.totalCents,
+      downPaymentCents: proposal.downPaymentCents,
+      installmentCount: proposal.installmentCount,
+      frequency: proposal.frequency,
+      firstDueDate: proposal.firstDate,
+      reason: plan.reason,
+      counterOfId: plan.id,
+      decidedById: staff.id,
+      decisionNote: note,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  await tx
+    .insert(planInvoices)
+    .values(current.map((i) => ({ planId: counter.id, invoiceId: i.id, amountCents: invoiceOwed(i) })));
+  await tx.insert(planInstallments).values(
+    schedule.map((p) => ({
+      planId: counter.id,
+      organizationId: staff.organizationId,
+      seq: p.seq,
+      dueDate: p.dueDate,
+      amountCents: p.amountCents,
+    })),
+  );
+  return counter;
+}
+
+/** The counter's pause first, then the proposal's is lifted: the invoices are never unpaused in between. */
+async function movePauseToCounter(
+  tx: Tx,
+  staff: Staff,
+  { plan, counterId, invoiceIds, clock }: { plan: PlanDetail; counterId: string; invoiceIds: string[]; clock: Clock },
+) {
+  await pauseInvoices(
+    tx,
+    {
+      organizationId: staff.organizationId,
+      invoiceIds,
+      reason: 'payment_plan',
+      sourceId: counterId,
+      actor: staffActor(staff),
+    },
+    { clock },
+  );
+  await liftPauses(
+    tx,
+    { organizationId: staff.organizationId, sourceId: plan.id, liftedReason: 'countered', actor: staffActor(staff) },
+    { clock },
+  );
+}
+
+/** Two audit events: the proposal countered, and the counter proposed. */
+async function auditCounter(
+  tx: Tx,
+  staff: Staff,
+  {
+    plan,
+    counterId,
+    proposal,
+    note,
+    now,
+  }: { plan: PlanDetail; counterId: string; proposal: CounterProposal; note: string | null; now: Date },
+) {
+  await audit(
+    tx,
+    {
+      organizationId: staff.organizationId,
+      actor: staffActor(staff),
+      action: 'plan.countered',
+      entityType: 'payment_plan',
+      entityId: plan.id,
+      debtorId: plan.debtorId,
+      data: { counterId, note },
+      at: now,
+    },
+    {
+      organizationId: staff.organizationId,
+      actor: staffActor(staff),
+      action: 'plan.counter_proposed',
+      entityType: 'payment_plan',
+      entityId: counterId,
+      debtorId: plan.debtorId,
+      data: { ...proposal, counterOfId: plan.id, note },
+      at: now,
+    },
+  );
 }
