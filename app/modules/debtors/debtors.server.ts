@@ -31,7 +31,7 @@ import { DEBTOR_FILTERS, type DebtorFilter } from './filters';
 import { likePattern, paged, PAGE_SIZE } from '../../utils/search';
 import { debtorTimeline } from './timeline.server';
 import { isUuid } from '../../utils/ids';
-import { orgScope } from '../../utils/org-scope.server';
+import { debtorScope, orgScope, type DebtorRef } from '../../utils/org-scope.server';
 
 export { DEBTOR_FILTERS, type DebtorFilter };
 
@@ -137,85 +137,181 @@ export async function getDebtorDetail(
     .from(debtors)
     .where(and(orgScope(debtors, organizationId), eq(debtors.id, debtorId)));
   if (!debtor) return null;
-  const scope = <T extends { organizationId: Parameters<typeof eq>[0]; debtorId: Parameters<typeof eq>[0] }>(t: T) =>
-    and(orgScope(t, organizationId), eq(t.debtorId, debtorId));
-
-  const [invoiceRows, pauseRows, paymentRows, planRows, promiseRows, disputeRows, commRows, links, timeline] =
+  const ref = { organizationId, debtorId };
+  const [invoiceRows, pauseRows, payments, plans, promises, disputeList, communications, links, timeline] =
     await Promise.all([
-      db
-        .select()
-        .from(invoices)
-        .where(scope(invoices))
-        .orderBy(sql`${invoices.status} = 'open' desc`, asc(invoices.dueDate), asc(invoices.number)),
-      db
-        .select({ invoiceId: dunningPauses.invoiceId, reason: dunningPauses.reason, until: dunningPauses.until })
-        .from(dunningPauses)
-        .innerJoin(invoices, eq(invoices.id, dunningPauses.invoiceId))
-        .where(and(orgScope(dunningPauses, organizationId), eq(invoices.debtorId, debtorId), pauseActiveAt(now))),
-      db
-        .select({
-          id: payments.id,
-          provider: payments.provider,
-          method: payments.method,
-          amountCents: payments.amountCents,
-          refundedCents: payments.refundedCents,
-          status: payments.status,
-          createdAt: payments.createdAt,
-          paidAt: payments.paidAt,
-          invoiceNumbers: sql<string[]>`coalesce(array(
-            select i.number from ${paymentAllocations} a join ${invoices} i on i.id = a.invoice_id
-            where a.payment_id = "payments"."id" and a.amount_cents > 0 order by i.number), '{}')`,
-        })
-        .from(payments)
-        .where(scope(payments))
-        .orderBy(desc(payments.createdAt))
-        .limit(50),
-      db.select().from(paymentPlans).where(scope(paymentPlans)).orderBy(desc(paymentPlans.createdAt)).limit(20),
-      db.select().from(promisesToPay).where(scope(promisesToPay)).orderBy(desc(promisesToPay.createdAt)).limit(20),
-      db
-        .select({
-          id: disputes.id,
-          status: disputes.status,
-          reason: disputes.reason,
-          outcome: disputes.outcome,
-          disputedCents: disputes.disputedCents,
-          creditedCents: disputes.creditedCents,
-          createdAt: disputes.createdAt,
-          invoiceNumber: invoices.number,
-        })
-        .from(disputes)
-        .innerJoin(invoices, eq(invoices.id, disputes.invoiceId))
-        .where(scope(disputes))
-        .orderBy(desc(disputes.createdAt))
-        .limit(20),
-      db
-        .select({
-          id: communications.id,
-          template: communications.template,
-          status: communications.status,
-          toAddress: communications.toAddress,
-          subject: communications.subject,
-          error: communications.error,
-          createdAt: communications.createdAt,
-          sentAt: communications.sentAt,
-          deliveredAt: communications.deliveredAt,
-          openedAt: communications.openedAt,
-          failedAt: communications.failedAt,
-        })
-        .from(communications)
-        .where(scope(communications))
-        .orderBy(desc(communications.createdAt))
-        .limit(50),
-      db
-        .select({
-          active: sql<number>`count(*) filter (where ${portalLinks.revokedAt} is null and ${portalLinks.expiresAt} > ${now.toISOString()}::timestamptz)::int`,
-          lastUsedAt: sql<string | null>`max(${portalLinks.lastUsedAt})::text`,
-        })
-        .from(portalLinks)
-        .where(scope(portalLinks)),
+      debtorInvoices(db, ref),
+      activePauseRows(db, ref, now),
+      recentPayments(db, ref),
+      recentPlans(db, ref),
+      recentPromises(db, ref),
+      recentDisputes(db, ref),
+      recentCommunications(db, ref),
+      linkSummary(db, ref, now),
       debtorTimeline(organizationId, debtorId, { db }),
     ]);
+  const invoiceList = invoiceViews(invoiceRows, pauseRows, today);
+  return {
+    today,
+    debtor: debtorView(debtor),
+    totals: debtorTotals(invoiceList, today),
+    invoices: invoiceList,
+    payments,
+    plans,
+    promises,
+    disputes: disputeList,
+    communications,
+    links,
+    timeline,
+  };
+}
 
+/** The debtor's invoices, open ones first, then by due date. */
+function debtorInvoices(db: Tx, ref: DebtorRef) {
+  return db
+    .select()
+    .from(invoices)
+    .where(debtorScope(invoices, ref))
+    .orderBy(sql`${invoices.status} = 'open' desc`, asc(invoices.dueDate), asc(invoices.number));
+}
+
+/** The pauses in force now on the debtor's invoices. */
+function activePauseRows(db: Tx, ref: DebtorRef, now: Date) {
+  return db
+    .select({ invoiceId: dunningPauses.invoiceId, reason: dunningPauses.reason, until: dunningPauses.until })
+    .from(dunningPauses)
+    .innerJoin(invoices, eq(invoices.id, dunningPauses.invoiceId))
+    .where(and(orgScope(dunningPauses, ref), eq(invoices.debtorId, ref.debtorId), pauseActiveAt(now)));
+}
+
+/** The last 50 payments, with the numbers of the invoices they paid. */
+async function recentPayments(db: Tx, ref: DebtorRef) {
+  const rows = await db
+    .select({
+      id: payments.id,
+      provider: payments.provider,
+      method: payments.method,
+      amountCents: payments.amountCents,
+      refundedCents: payments.refundedCents,
+      status: payments.status,
+      createdAt: payments.createdAt,
+      paidAt: payments.paidAt,
+      invoiceNumbers: sql<string[]>`coalesce(array(
+        select i.number from ${paymentAllocations} a join ${invoices} i on i.id = a.invoice_id
+        where a.payment_id = "payments"."id" and a.amount_cents > 0 order by i.number), '{}')`,
+    })
+    .from(payments)
+    .where(debtorScope(payments, ref))
+    .orderBy(desc(payments.createdAt))
+    .limit(50);
+  return rows.map((p) => ({ ...p, createdAt: p.createdAt.toISOString(), paidAt: p.paidAt?.toISOString() ?? null }));
+}
+
+/** The last 20 payment plans. */
+async function recentPlans(db: Tx, ref: DebtorRef) {
+  const rows = await db
+    .select()
+    .from(paymentPlans)
+    .where(debtorScope(paymentPlans, ref))
+    .orderBy(desc(paymentPlans.createdAt))
+    .limit(20);
+  return rows.map((p) => ({
+    id: p.id,
+    status: p.status,
+    totalCents: p.totalCents,
+    installmentCount: p.installmentCount,
+    frequency: p.frequency,
+    firstDueDate: p.firstDueDate,
+    createdAt: p.createdAt.toISOString(),
+  }));
+}
+
+/** The last 20 promises to pay. */
+async function recentPromises(db: Tx, ref: DebtorRef) {
+  const rows = await db
+    .select()
+    .from(promisesToPay)
+    .where(debtorScope(promisesToPay, ref))
+    .orderBy(desc(promisesToPay.createdAt))
+    .limit(20);
+  return rows.map((p) => ({
+    id: p.id,
+    status: p.status,
+    promisedDate: p.promisedDate,
+    totalCents: p.totalCents,
+    createdAt: p.createdAt.toISOString(),
+  }));
+}
+
+/** The last 20 disputes, with their invoice's number. */
+async function recentDisputes(db: Tx, ref: DebtorRef) {
+  const rows = await db
+    .select({
+      id: disputes.id,
+      status: disputes.status,
+      reason: disputes.reason,
+      outcome: disputes.outcome,
+      disputedCents: disputes.disputedCents,
+      creditedCents: disputes.creditedCents,
+      createdAt: disputes.createdAt,
+      invoiceNumber: invoices.number,
+    })
+    .from(disputes)
+    .innerJoin(invoices, eq(invoices.id, disputes.invoiceId))
+    .where(debtorScope(disputes, ref))
+    .orderBy(desc(disputes.createdAt))
+    .limit(20);
+  return rows.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() }));
+}
+
+/** The last 50 emails to the debtor, with their delivery state. */
+async function recentCommunications(db: Tx, ref: DebtorRef) {
+  const rows = await db
+    .select({
+      id: communications.id,
+      template: communications.template,
+      status: communications.status,
+      toAddress: communications.toAddress,
+      subject: communications.subject,
+      error: communications.error,
+      createdAt: communications.createdAt,
+      sentAt: communications.sentAt,
+      deliveredAt: communications.deliveredAt,
+      openedAt: communications.openedAt,
+      failedAt: communications.failedAt,
+    })
+    .from(communications)
+    .where(debtorScope(communications, ref))
+    .orderBy(desc(communications.createdAt))
+    .limit(50);
+  return rows.map((c) => ({
+    ...c,
+    createdAt: c.createdAt.toISOString(),
+    sentAt: c.sentAt?.toISOString() ?? null,
+    deliveredAt: c.deliveredAt?.toISOString() ?? null,
+    openedAt: c.openedAt?.toISOString() ?? null,
+    failedAt: c.failedAt?.toISOString() ?? null,
+  }));
+}
+
+/** How many of the debtor's portal links still work, and when one was last used. */
+async function linkSummary(db: Tx, ref: DebtorRef, now: Date) {
+  const [row] = await db
+    .select({
+      active: sql<number>`count(*) filter (where ${portalLinks.revokedAt} is null and ${portalLinks.expiresAt} > ${now.toISOString()}::timestamptz)::int`,
+      lastUsedAt: sql<string | null>`max(${portalLinks.lastUsedAt})::text`,
+    })
+    .from(portalLinks)
+    .where(debtorScope(portalLinks, ref));
+  return { active: row?.active ?? 0, lastUsedAt: row?.lastUsedAt ?? null };
+}
+
+/** The invoices as the page lists them: days overdue and the pauses in force on each. */
+function invoiceViews(
+  rows: Awaited<ReturnType<typeof debtorInvoices>>,
+  pauseRows: Awaited<ReturnType<typeof activePauseRows>>,
+  today: string,
+) {
   const pausesByInvoice = new Map<string, { reason: PauseReason; until: string | null }[]>();
   for (const p of pauseRows) {
     pausesByInvoice.set(p.invoiceId, [
@@ -223,8 +319,7 @@ export async function getDebtorDetail(
       { reason: p.reason, until: p.until?.toISOString() ?? null },
     ]);
   }
-  const open = invoiceRows.filter((i) => i.status === 'open');
-  const invoiceList = invoiceRows.map((i) => ({
+  return rows.map((i) => ({
     id: i.id,
     number: i.number,
     issueDate: i.issueDate,
@@ -238,69 +333,42 @@ export async function getDebtorDetail(
     overdueDays: i.status === 'open' ? Math.max(0, daysBetween(i.dueDate, today)) : 0,
     pauses: pausesByInvoice.get(i.id) ?? [],
   }));
+}
+
+/** The sums at the top of the page, over the open invoices. */
+function debtorTotals(invoiceList: ReturnType<typeof invoiceViews>, today: string) {
+  const open = invoiceList.filter((i) => i.status === 'open');
   return {
-    today,
-    debtor: {
-      id: debtor.id,
-      name: debtor.name,
-      contactName: debtor.contactName,
-      kind: debtor.kind,
-      externalRef: debtor.externalRef,
-      email: debtor.email,
-      phone: debtor.phone,
-      locale: debtor.locale,
-      addressLine: debtor.addressLine,
-      postalCode: debtor.postalCode,
-      city: debtor.city,
-      country: debtor.country,
-      vatNumber: debtor.vatNumber,
-      creditCents: debtor.creditCents,
-      emailBlockedAt: debtor.emailBlockedAt?.toISOString() ?? null,
-      flaggedAt: debtor.flaggedAt?.toISOString() ?? null,
-      flaggedReason: debtor.flaggedReason,
-      active: debtor.active,
-      createdAt: debtor.createdAt.toISOString(),
-    },
-    totals: {
-      openCents: open.reduce((s, i) => s + i.openCents, 0),
-      overdueCents: open.filter((i) => i.dueDate < today).reduce((s, i) => s + i.openCents, 0),
-      extrasCents: open.reduce((s, i) => s + i.costsCents + i.interestCents, 0),
-      openCount: open.length,
-      manualHolds: invoiceList.filter((i) => i.pauses.some((p) => p.reason === 'manual')).length,
-    },
-    invoices: invoiceList,
-    payments: paymentRows.map((p) => ({
-      ...p,
-      createdAt: p.createdAt.toISOString(),
-      paidAt: p.paidAt?.toISOString() ?? null,
-    })),
-    plans: planRows.map((p) => ({
-      id: p.id,
-      status: p.status,
-      totalCents: p.totalCents,
-      installmentCount: p.installmentCount,
-      frequency: p.frequency,
-      firstDueDate: p.firstDueDate,
-      createdAt: p.createdAt.toISOString(),
-    })),
-    promises: promiseRows.map((p) => ({
-      id: p.id,
-      status: p.status,
-      promisedDate: p.promisedDate,
-      totalCents: p.totalCents,
-      createdAt: p.createdAt.toISOString(),
-    })),
-    disputes: disputeRows.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })),
-    communications: commRows.map((c) => ({
-      ...c,
-      createdAt: c.createdAt.toISOString(),
-      sentAt: c.sentAt?.toISOString() ?? null,
-      deliveredAt: c.deliveredAt?.toISOString() ?? null,
-      openedAt: c.openedAt?.toISOString() ?? null,
-      failedAt: c.failedAt?.toISOString() ?? null,
-    })),
-    links: { active: links[0]?.active ?? 0, lastUsedAt: links[0]?.lastUsedAt ?? null },
-    timeline,
+    openCents: open.reduce((s, i) => s + i.openCents, 0),
+    overdueCents: open.filter((i) => i.dueDate < today).reduce((s, i) => s + i.openCents, 0),
+    extrasCents: open.reduce((s, i) => s + i.costsCents + i.interestCents, 0),
+    openCount: open.length,
+    manualHolds: invoiceList.filter((i) => i.pauses.some((p) => p.reason === 'manual')).length,
+  };
+}
+
+/** The debtor's own fields, dates as ISO text. */
+function debtorView(debtor: typeof debtors.$inferSelect) {
+  return {
+    id: debtor.id,
+    name: debtor.name,
+    contactName: debtor.contactName,
+    kind: debtor.kind,
+    externalRef: debtor.externalRef,
+    email: debtor.email,
+    phone: debtor.phone,
+    locale: debtor.locale,
+    addressLine: debtor.addressLine,
+    postalCode: debtor.postalCode,
+    city: debtor.city,
+    country: debtor.country,
+    vatNumber: debtor.vatNumber,
+    creditCents: debtor.creditCents,
+    emailBlockedAt: debtor.emailBlockedAt?.toISOString() ?? null,
+    flaggedAt: debtor.flaggedAt?.toISOString() ?? null,
+    flaggedReason: debtor.flaggedReason,
+    active: debtor.active,
+    createdAt: debtor.createdAt.toISOString(),
   };
 }
 export type DebtorDetail = NonNullable<Awaited<ReturnType<typeof getDebtorDetail>>>;
