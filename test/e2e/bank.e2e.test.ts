@@ -69,7 +69,7 @@ async function debtorWithInvoices() {
 async function linkFor(email: string) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', 'app/modules/links/link-cli.ts', email],
+    ['--import', 'tsx', 'app/server/link-cli.ts', email],
     {
       env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_URL: baseUrl },
     },

@@ -47,7 +47,7 @@ async function debtorWithOverdueInvoice() {
 async function linkFor(email: string) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', 'app/modules/links/link-cli.ts', email],
+    ['--import', 'tsx', 'app/server/link-cli.ts', email],
     {
       env: {
         ...process.env,

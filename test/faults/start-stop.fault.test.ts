@@ -108,7 +108,7 @@ describe('a start that explains itself', () => {
 describe('CLIs beside a running app', () => {
   it("`npm run link` uses the running app's database and prints a link on the app's address", async () => {
     const result = await runCli(
-      'app/modules/links/link-cli.ts',
+      'app/server/link-cli.ts',
       ['sanne.devries@example.nl'],
       baseEnv({ DATA_DIR: dataDir }),
     );
@@ -133,7 +133,7 @@ describe('CLIs beside a running app', () => {
 
   it('`npm run link` with an unreachable DATABASE_URL fails within seconds in one line', async () => {
     const result = await runCli(
-      'app/modules/links/link-cli.ts',
+      'app/server/link-cli.ts',
       ['someone@example.nl'],
       baseEnv({ DATA_DIR: dataDir, DATABASE_URL: `postgres://postgres:x@127.0.0.1:${await freePort()}/voldaan` }),
     );
