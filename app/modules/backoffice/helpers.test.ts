@@ -4,7 +4,7 @@ import { contrastRatio, whiteTextContrast } from './contrast';
 import { checkDunningForm, type StageInput } from '../dunning/policy-form';
 import { detectImageType } from './image-type';
 import { likePattern, pageFrom } from '../../utils/search';
-import { parsePortalSettings } from './settings-forms';
+import { parseBranding, parsePlanPolicy, parsePortalSettings } from './settings-forms';
 
 describe('brand colour contrast', () => {
   it('computes WCAG ratios', () => {
@@ -96,6 +96,96 @@ describe('portal settings form', () => {
     expect(parsePortalSettings(form('0,50'))).toMatchObject({
       ok: false,
       errors: { minPartialPaymentCents: { key: 'bo.form.error.amountRange' } },
+    });
+  });
+});
+
+describe('plan policy form', () => {
+  const good = {
+    maxInstallments: '12',
+    maxDurationDays: '365',
+    minInstallmentCents: '25,00',
+    maxTotalCents: '10.000,00',
+    minDownPaymentPercent: '0',
+    promiseMaxDays: '14',
+    graceDays: '7',
+    firstPaymentMaxDays: '30',
+    consumersMayPropose: 'on',
+  };
+  const form = (fields: Record<string, string>) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.set(k, v);
+    return f;
+  };
+
+  it('reads a good policy, checkboxes by their presence', () => {
+    expect(parsePlanPolicy(form(good))).toEqual({
+      ok: true,
+      value: {
+        maxInstallments: 12,
+        maxDurationDays: 365,
+        minInstallmentCents: 2_500,
+        maxTotalCents: 1_000_000,
+        consumersMayPropose: true,
+        businessesMayPropose: false,
+        minDownPaymentPercent: 0,
+        promiseMaxDays: 14,
+        graceDays: 7,
+        firstPaymentMaxDays: 30,
+      },
+    });
+  });
+
+  it('names each refused field, and checks the total against the minimum only when both were read', () => {
+    expect(parsePlanPolicy(form({ ...good, maxInstallments: '61', graceDays: '' }))).toEqual({
+      ok: false,
+      errors: {
+        maxInstallments: { key: 'bo.form.error.intRange', params: { min: 2, max: 60 } },
+        graceDays: { key: 'bo.form.error.intRange', params: { min: 0, max: 30 } },
+      },
+    });
+    expect(parsePlanPolicy(form({ ...good, maxTotalCents: '40,00', graceDays: 'x' }))).toEqual({
+      ok: false,
+      errors: {
+        graceDays: { key: 'bo.form.error.intRange', params: { min: 0, max: 30 } },
+        maxTotalCents: { key: 'bo.plans.error.totalBelowMinimum', params: { count: 2 } },
+      },
+    });
+    expect(parsePlanPolicy(form({ ...good, maxTotalCents: '40,00', minInstallmentCents: '1.000' }))).toEqual({
+      ok: false,
+      errors: { minInstallmentCents: { key: 'bo.form.error.amount' } },
+    });
+  });
+});
+
+describe('branding form', () => {
+  const form = (fields: Record<string, string>) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.set(k, v);
+    return f;
+  };
+
+  it('reads the colour in lower case and empty optional fields as null', () => {
+    expect(parseBranding(form({ brandColor: ' #0B5D4B ', senderName: ' Acme ', replyTo: '' }))).toEqual({
+      ok: true,
+      value: { brandColor: '#0b5d4b', senderName: 'Acme', replyTo: null },
+    });
+  });
+
+  it('names the colour, the sender name and the reply-to address', () => {
+    expect(
+      parseBranding(form({ brandColor: 'green', senderName: 'Acme <x@y.nl>', replyTo: 'geen adres' })),
+    ).toEqual({
+      ok: false,
+      errors: {
+        brandColor: { key: 'bo.branding.error.color' },
+        senderName: { key: 'bo.branding.error.senderName' },
+        replyTo: { key: 'bo.form.error.email' },
+      },
+    });
+    expect(parseBranding(form({ brandColor: '#112233', senderName: 'x'.repeat(71) }))).toEqual({
+      ok: false,
+      errors: { senderName: { key: 'bo.branding.error.senderName' } },
     });
   });
 });
