@@ -233,3 +233,15 @@ export function uuid(error: FieldError) {
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : reject(ctx, error),
   );
 }
+
+/**
+ * The `intent` field of a form with several actions (which button was pressed): one of the
+ * values of `intents`; anything else is refused as an unknown action.
+ */
+export function intentSchema<const I extends Record<string, string>>(
+  intents: I,
+  error: FieldError = { key: 'bo.form.error.unknownAction' },
+) {
+  const values = Object.values(intents) as [I[keyof I], ...I[keyof I][]];
+  return z.object({ intent: choice(values, error) });
+}
