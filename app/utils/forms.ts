@@ -14,8 +14,6 @@ import type { FieldError, MessageKey } from './i18n';
 import { hasForbiddenControlChars, type TextKind } from './limits';
 import { parseAmountToCents } from './money';
 
-export type { FieldError };
-
 /** Refusals keyed by field name (`note`, `consumer.2.offsetDays`); `form` for the form as a whole. */
 export type FormErrors = Record<string, FieldError>;
 
@@ -24,7 +22,8 @@ export type FormValues = Record<string, FormDataEntryValue | FormDataEntryValue[
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FormErrors };
 
-type FormSource = FormData | URLSearchParams | FormValues;
+/** A form as posted, or values already read (an object of any shape the schema reads). */
+type FormSource = FormData | URLSearchParams | FormValues | Record<string, unknown>;
 
 function isEntries(source: FormSource): source is FormData | URLSearchParams {
   return typeof (source as FormData).getAll === 'function' && typeof (source as FormData).keys === 'function';
@@ -83,7 +82,7 @@ export function parseForm<S extends z.ZodType>(schema: S, source: FormSource): F
 
 /** What was typed into text fields, each cut at `max` characters, to show a refused form again as it was left. */
 export function typedValues<N extends string>(source: FormSource, names: readonly N[], max: number): Record<N, string> {
-  const values = isEntries(source) ? formValues(source) : source;
+  const values: Record<string, unknown> = isEntries(source) ? formValues(source) : source;
   return Object.fromEntries(names.map((name) => [name, firstText(values[name]).slice(0, max)])) as Record<N, string>;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { niceTicks } from '../../ui/backoffice/charts';
 import { contrastRatio, whiteTextContrast } from './contrast';
-import { checkDunningForm, type StageInput } from '../dunning/policy-form';
+import { checkDunningForm, type StageInput, stagesFromForm } from '../dunning/policy-form';
 import { detectImageType } from './image-type';
 import { likePattern, pageFrom } from '../../utils/search';
 import { parseBranding, parsePlanPolicy, parsePortalSettings } from './settings-forms';
@@ -72,6 +72,34 @@ describe('dunning policy form', () => {
       consumer: { key: 'bo.dunning.problem.flow_empty' },
       'business.3.offsetDays': { key: 'bo.dunning.problem.offset_invalid', params: { max: 730 } },
       'business.1.template': { key: 'bo.dunning.problem.template_missing' },
+    });
+  });
+});
+
+describe('dunning policy form as posted', () => {
+  it('reads the rows as typed, drops blank and removed rows, and names a refused row by its field', () => {
+    const f = new FormData();
+    f.set('consumer.0.key', ' friendly ');
+    f.set('consumer.0.offsetDays', '7');
+    f.set('consumer.0.template', 'friendly_reminder');
+    f.set('consumer.1.key', 'gone');
+    f.set('consumer.1.offsetDays', '9');
+    f.set('consumer.1.remove', 'on');
+    f.set('consumer.2.template', 'friendly_reminder');
+    f.set('business.4.key', 'final');
+    f.set('business.4.offsetDays', '30');
+    f.set('business.4.template', 'final_notice');
+    f.set('business.4.addsCosts', 'on');
+    const rows = stagesFromForm(f);
+    expect(rows).toEqual({
+      consumer: [{ row: 0, key: ' friendly ', offsetDays: '7', template: 'friendly_reminder', addsCosts: false }],
+      business: [{ row: 4, key: 'final', offsetDays: '30', template: 'final_notice', addsCosts: true }],
+    });
+    expect(checkDunningForm(rows)).toMatchObject({ ok: true, policy: { consumer: [{ key: 'friendly', offsetDays: 7 }] } });
+    f.set('business.4.offsetDays', '-3');
+    expect(checkDunningForm(stagesFromForm(f))).toEqual({
+      ok: false,
+      errors: { 'business.4.offsetDays': { key: 'bo.dunning.problem.offset_invalid', params: { max: 730 } } },
     });
   });
 });
