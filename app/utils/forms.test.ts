@@ -153,6 +153,7 @@ describe('field builders', () => {
     expect(one(amount(rules), '')).toEqual({ ok: false, errors: { f: rules.invalid } });
     expect(one(amount(rules), '1.000')).toEqual({ ok: false, errors: { f: rules.invalid } });
     expect(one(amount(rules), '-5')).toEqual({ ok: false, errors: { f: rules.signed } });
+    expect(one(amount(rules), '€ -5')).toEqual({ ok: false, errors: { f: rules.signed } });
     expect(one(amount(rules), '100000000,01')).toEqual({ ok: false, errors: { f: rules.tooLarge } });
     expect(one(amount(rules), '100000000,00')).toEqual({ ok: true, data: { f: 10_000_000_000 } });
     const ranged = amount({

@@ -197,7 +197,7 @@ export function amount(rules: AmountRules) {
     const parsed = parseAmountToCents(value);
     if (!parsed.ok) {
       if (parsed.code === 'tooLarge') return reject(ctx, rules.tooLarge ?? rules.invalid);
-      if (/^[-+]/.test(value)) return reject(ctx, rules.signed ?? rules.invalid);
+      if (parsed.code === 'signed') return reject(ctx, rules.signed ?? rules.invalid);
       return reject(ctx, rules.invalid);
     }
     if ((rules.min !== undefined && parsed.cents < rules.min) || (rules.max !== undefined && parsed.cents > rules.max))

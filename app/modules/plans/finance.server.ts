@@ -28,10 +28,10 @@ import {
   counterRespondBy,
   evaluateProposal,
   REASON_MAX_LENGTH,
-  type FieldError,
   type FieldErrors,
   type Frequency,
 } from './schedule';
+import type { FieldError } from '../../utils/i18n';
 import { orgScope } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock };
