@@ -551,6 +551,17 @@ describe('team page and invitations', () => {
     const [still] = await getDb().select().from(staffUsers).where(eq(staffUsers.id, admin.id));
     expect(still).toMatchObject({ role: 'admin', active: true });
 
+    const unknown = await post(team as Route, '/app/settings/team', cookies.admin, { intent: 'promote', userId: admin.id });
+    expect(statusOf(unknown)).toBe(400);
+    expect(dataOf(unknown)).toMatchObject({ errors: { intent: { key: 'bo.form.error.unknownAction' } } });
+    const badRole = await post(team as Route, '/app/settings/team', cookies.admin, {
+      intent: TEAM_INTENT.setRole,
+      userId: admin.id,
+      role: 'chef',
+    });
+    expect(statusOf(badRole)).toBe(400);
+    expect(dataOf(badRole)).toMatchObject({ errors: { role: { key: 'bo.team.error.role' } }, userId: admin.id });
+
     const badInvite = await post(team as Route, '/app/settings/team', cookies.admin, {
       intent: TEAM_INTENT.invite,
       email: 'nope',

@@ -211,9 +211,9 @@ export function checkbox() {
   return posted().transform((value) => value !== undefined);
 }
 
-/** One of a fixed set of values (a select, radio buttons, an intent button). */
+/** One of a fixed set of values (a select, radio buttons, an intent button), exactly as posted. */
 export function choice<const T extends readonly [string, ...string[]]>(values: T, error: FieldError) {
-  return field().transform((value, ctx) =>
+  return field({ trim: false }).transform((value, ctx) =>
     (values as readonly string[]).includes(value) ? (value as T[number]) : reject(ctx, error),
   );
 }
