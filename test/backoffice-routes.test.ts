@@ -598,6 +598,19 @@ describe('team page and invitations', () => {
       ),
     );
     expect(statusOf(mismatch)).toBe(400);
+    expect(dataOf(mismatch)).toMatchObject({ errors: { confirm: { key: 'bo.invite.error.confirm' } }, name: 'Nieuw' });
+    const unnamed = await settle(() =>
+      invite.action(
+        routeArgs(formRequest(`/invite/${token}`, { name: ' ', password: 'kort', confirm: 'anders' }), {
+          token,
+        }) as never,
+      ),
+    );
+    expect(statusOf(unnamed)).toBe(400);
+    expect(dataOf(unnamed)).toMatchObject({
+      errors: { name: { key: 'bo.invite.error.name' }, password: { key: 'bo.invite.error.password' } },
+    });
+    expect(Object.keys(dataOf<{ errors: object }>(unnamed).errors).sort()).toEqual(['name', 'password']);
     const accepted = await settle(() =>
       invite.action(
         routeArgs(

@@ -226,9 +226,9 @@ export function repeated<T extends z.ZodType>(item: T) {
     .pipe(z.array(item));
 }
 
-/** A well-formed id (any UUID version), as `isUuid` reads it. */
+/** A well-formed id (any UUID version), exactly as posted, as `isUuid` reads it. */
 export function uuid(error: FieldError) {
-  return field().transform((value, ctx) =>
+  return field({ trim: false }).transform((value, ctx) =>
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : reject(ctx, error),
   );
 }
