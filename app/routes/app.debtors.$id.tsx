@@ -21,6 +21,7 @@ import {
 } from '../ui/backoffice/parts';
 import { Timeline } from '../ui/backoffice/timeline';
 import { amsterdamDate, systemClock } from '../utils/clock';
+import { intentSchema, parseForm } from '../utils/forms';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
@@ -51,9 +52,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'finance');
   const id = params.id ?? '';
   const form = await request.formData();
-  const intent = form.get('intent');
+  const chosen = parseForm(intentSchema(INTENT), form);
+  if (!chosen.ok) return data({ done: null, errors: chosen.errors } satisfies ActionResult, { status: 400 });
   const missing = () => notFound();
-  switch (intent) {
+  switch (chosen.data.intent) {
     case INTENT.sendLink: {
       const result = await sendFreshLink(staff, id);
       if (!result) return missing();
@@ -86,10 +88,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (result === null) return missing();
       return { done: 'flag_cleared' } satisfies ActionResult;
     }
-    default:
-      return data({ done: null, errors: { intent: { key: 'bo.form.error.unknownAction' } } } satisfies ActionResult, {
-        status: 400,
-      });
   }
 }
 

@@ -21,6 +21,7 @@ import {
 } from '../ui/backoffice/parts';
 import { Timeline } from '../ui/backoffice/timeline';
 import { amsterdamDate, systemClock } from '../utils/clock';
+import { intentSchema, parseForm } from '../utils/forms';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
@@ -48,8 +49,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const debtorId = await invoiceDebtorId(staff.organizationId, invoiceId);
   if (!debtorId) notFound();
   const form = await request.formData();
-  const intent = form.get('intent');
-  if (intent === INVOICE_INTENT.hold) {
+  const chosen = parseForm(intentSchema(INVOICE_INTENT), form);
+  if (!chosen.ok) return data({ done: null, errors: chosen.errors } satisfies ActionResult, { status: 400 });
+  if (chosen.data.intent === INVOICE_INTENT.hold) {
     const hold = parseHoldForm(form, amsterdamDate(systemClock.now()));
     if (!hold.ok) return data({ done: null, errors: hold.errors } satisfies ActionResult, { status: 400 });
     const result = await placeManualHold(staff, debtorId, {
@@ -59,13 +61,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     return { done: 'held', count: result?.held ?? 0 } satisfies ActionResult;
   }
-  if (intent === INVOICE_INTENT.liftHold) {
-    const result = await liftManualHold(staff, debtorId, { invoiceIds: [invoiceId] });
-    return { done: 'lifted', count: result?.lifted ?? 0 } satisfies ActionResult;
-  }
-  return data({ done: null, errors: { intent: { key: 'bo.form.error.unknownAction' } } } satisfies ActionResult, {
-    status: 400,
-  });
+  const result = await liftManualHold(staff, debtorId, { invoiceIds: [invoiceId] });
+  return { done: 'lifted', count: result?.lifted ?? 0 } satisfies ActionResult;
 }
 
 export default function InvoicePage() {

@@ -18,11 +18,13 @@ import {
   parsePlanValues,
   PlanStatusBadge,
   reasonText,
+  reviewFormSchema,
   ScheduleTable,
   useErrorText,
 } from '../modules/plans/index';
 import { requireStaff } from '../modules/staff/index.server';
 import { addDays } from '../utils/clock';
+import { parseForm } from '../utils/forms';
 import { notFound } from '../utils/http.server';
 import { formatDate, formatDateTime, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
@@ -85,29 +87,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'finance');
   if (!isUuid(params.id)) notFound();
-  const form = await request.formData();
-  const intent = form.get('intent');
-  const str = (name: string) => String(form.get(name) ?? '').trim();
+  const posted = parseForm(reviewFormSchema, await request.formData());
+  if (!posted.ok) throw new Response('Unknown intent', { status: 400 });
+  const { intent, reason, counter: values } = posted.data;
   if (intent === INTENT.approve) {
     const result = await approvePlan(staff, params.id);
     if (!result.ok) return data({ intent, errors: result.errors, values: null }, { status: 409 });
     return redirect(`/app/plans/${params.id}?done=approved`);
   }
   if (intent === INTENT.reject) {
-    const result = await rejectPlan(staff, params.id, str('reason'));
+    const result = await rejectPlan(staff, params.id, reason);
     if (!result.ok)
       return data({ intent, errors: result.errors, values: null }, { status: result.errors.form ? 409 : 400 });
     return redirect(`/app/plans/${params.id}?done=rejected`);
   }
   if (intent === INTENT.counter) {
-    const values = {
-      invoiceIds: [],
-      installmentCount: str('installmentCount'),
-      frequency: str('frequency'),
-      firstDate: str('firstDate'),
-      downPayment: str('downPayment'),
-      reason: str('note'),
-    };
     const parsed = parsePlanValues(values);
     if (!parsed.ok) return data({ intent, errors: parsed.errors, values }, { status: 400 });
     const result = await counterPlan(staff, params.id, { ...parsed.input, note: parsed.input.reason });

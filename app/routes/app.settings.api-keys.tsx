@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireStaff } from '../modules/staff/index.server';
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../modules/api/index.server';
 import { formatDateTime, type MessageKey } from '../utils/i18n';
-import { hasForbiddenControlChars } from '../utils/limits';
+import { intentSchema, parseForm, text, uuid } from '../utils/forms';
 import { useLocale, useT } from '../utils/i18n/react';
 
 const PATH = '/app/settings/api-keys';
@@ -37,25 +37,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const CreateForm = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, { message: 'bo.apiKeys.nameRequired' })
-    .max(100, { message: 'bo.apiKeys.nameTooLong' })
-    .refine((name) => !hasForbiddenControlChars(name), { message: 'bo.form.error.controlChars' }),
+  name: text({ required: { key: 'bo.apiKeys.nameRequired' }, max: 100, tooLong: { key: 'bo.apiKeys.nameTooLong' } }),
 });
+const RevokeForm = z.object({ id: uuid({ key: 'bo.apiKeys.notFound' }) });
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const form = await request.formData();
-  const intent = form.get('intent');
+  const chosen = parseForm(intentSchema(INTENT), form);
+  if (!chosen.ok) throw new Response('Unknown intent', { status: 400 });
 
-  if (intent === INTENT.create) {
-    const parsed = CreateForm.safeParse({ name: String(form.get('name') ?? '') });
-    if (!parsed.success) {
-      const key = parsed.error.issues[0].message as MessageKey;
-      return data({ nameError: key, created: null, revokeError: null }, { status: 400 });
-    }
+  if (chosen.data.intent === INTENT.create) {
+    const parsed = parseForm(CreateForm, form);
+    if (!parsed.ok) return data({ nameError: parsed.errors.name.key, created: null, revokeError: null }, { status: 400 });
     const { key, apiKey } = await createApiKey({
       organizationId: staff.organizationId,
       name: parsed.data.name,
@@ -68,23 +62,20 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
 
-  if (intent === INTENT.revoke) {
-    const id = Uuid.safeParse(form.get('id'));
-    const existing = id.success ? await getApiKey(staff.organizationId, id.data) : null;
-    const revoked =
-      existing && id.success
-        ? await revokeApiKey({ organizationId: staff.organizationId, apiKeyId: id.data, staffId: staff.id })
-        : false;
-    if (!revoked || !existing) {
-      return data(
-        { nameError: null, created: null, revokeError: 'bo.apiKeys.notFound' as MessageKey },
-        { status: 404 },
-      );
-    }
-    return redirect(`${PATH}?revoked=${existing.id}`);
+  // Revoke.
+  const id = parseForm(RevokeForm, form);
+  const existing = id.ok ? await getApiKey(staff.organizationId, id.data.id) : null;
+  const revoked =
+    existing && id.ok
+      ? await revokeApiKey({ organizationId: staff.organizationId, apiKeyId: id.data.id, staffId: staff.id })
+      : false;
+  if (!revoked || !existing) {
+    return data(
+      { nameError: null, created: null, revokeError: 'bo.apiKeys.notFound' as MessageKey },
+      { status: 404 },
+    );
   }
-
-  throw new Response('Unknown intent', { status: 400 });
+  return redirect(`${PATH}?revoked=${existing.id}`);
 }
 
 export default function ApiKeysSettings() {

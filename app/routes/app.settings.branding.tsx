@@ -11,6 +11,7 @@ import {
   type FormErrors,
   HEX_COLOR,
   LOGO_MAX_BYTES,
+  logoChoiceSchema,
   MIN_CONTRAST,
   parseBranding,
   whiteTextContrast,
@@ -20,6 +21,7 @@ import { requireStaff } from '../modules/staff/index.server';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { BrandColors, DEFAULT_BRAND_COLOR } from '../ui/brand-colors';
 import { notFound } from '../utils/http.server';
+import { parseForm, typedValues } from '../utils/forms';
 import { localeTags } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 
@@ -73,12 +75,11 @@ export async function action({ request }: ActionFunctionArgs) {
     } else logo = { bytes, filename: file.name };
   }
   if (!parsed.ok || Object.keys(errors).length > 0) {
-    const values = Object.fromEntries(
-      ['brandColor', 'senderName', 'replyTo'].map((k) => [k, String(form.get(k) ?? '').slice(0, 300)]),
-    );
+    const values: Record<string, string> = typedValues(form, ['brandColor', 'senderName', 'replyTo'], 300);
     return data({ errors, values }, { status: 400 });
   }
-  await saveBranding(staff, parsed.value, { logo, removeLogo: form.get('removeLogo') !== null });
+  const choice = parseForm(logoChoiceSchema, form);
+  await saveBranding(staff, parsed.value, { logo, removeLogo: choice.ok && choice.data.removeLogo });
   return redirect('/app/settings/branding?saved=1');
 }
 

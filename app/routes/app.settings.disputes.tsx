@@ -5,6 +5,7 @@ import { transferNoticeDaysOf } from '../modules/bank/index';
 import { parsePortalSettings, type FormErrors } from '../modules/backoffice/index';
 import { getOrganizationSettings, savePortalSettings } from '../modules/backoffice/index.server';
 import { requireStaff } from '../modules/staff/index.server';
+import { typedValues } from '../utils/forms';
 import { centsInput, TextField } from '../ui/backoffice/parts';
 import { notFound } from '../utils/http.server';
 import { useLocale, useT } from '../utils/i18n/react';
@@ -29,8 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const parsed = parsePortalSettings(form);
   if (!parsed.ok) {
-    const values = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? '').slice(0, 40)]));
-    return data({ errors: parsed.errors, values }, { status: 400 });
+    return data({ errors: parsed.errors, values: typedValues(form, FIELDS, 40) }, { status: 400 });
   }
   await savePortalSettings(staff, parsed.value);
   return redirect('/app/settings/disputes?saved=1');

@@ -5,6 +5,7 @@ import { parsePlanPolicy, type FormErrors } from '../modules/backoffice/index';
 import { getOrganizationSettings, savePlanPolicy } from '../modules/backoffice/index.server';
 import { effectivePolicy } from '../modules/plans/index';
 import { requireStaff } from '../modules/staff/index.server';
+import { formValues, typedValues } from '../utils/forms';
 import { centsInput, TextField } from '../ui/backoffice/parts';
 import { notFound } from '../utils/http.server';
 import { useLocale, useT } from '../utils/i18n/react';
@@ -34,9 +35,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const parsed = parsePlanPolicy(form);
   if (!parsed.ok) {
-    const values = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? '').slice(0, 40)]));
+    const posted = formValues(form);
     return data(
-      { errors: parsed.errors, values, checks: FIELDS.filter((f) => form.get(f) !== null) as string[] },
+      {
+        errors: parsed.errors,
+        values: typedValues(posted, FIELDS, 40) as Record<string, string>,
+        checks: FIELDS.filter((f) => f in posted) as string[],
+      },
       { status: 400 },
     );
   }

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
+import { z } from 'zod';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { type FormErrors, isEmailAddress, TEAM_INTENT } from '../modules/backoffice/index';
 import {
@@ -10,11 +11,11 @@ import {
   revokeInvitation,
   setStaffActive,
   setStaffRole,
-  type StaffRole,
 } from '../modules/staff/index.server';
 import { STAFF_ROLES } from '../modules/staff/index';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
 import { notFound } from '../utils/http.server';
+import { choice, field, intentSchema, parseForm, typedValues } from '../utils/forms';
 import { formatDate, formatDateTime } from '../utils/i18n';
 import { useLocale, useT } from '../utils/i18n/react';
 
@@ -24,7 +25,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { ...team, me: staff.id, admins };
 }
 
-const isRole = (v: unknown): v is StaffRole => typeof v === 'string' && (STAFF_ROLES as readonly string[]).includes(v);
+const role = () => choice(STAFF_ROLES, { key: 'bo.team.error.role' });
+const inviteForm = z.object({
+  email: field().refine(isEmailAddress, { error: 'bo.form.error.email' }),
+  role: role(),
+});
+const roleForm = z.object({ role: role() });
+/** Ids as posted: one that is no id is simply not found. */
+const memberForm = z.object({ userId: field({ trim: false }), invitationId: field({ trim: false }) });
 
 type Result =
   | { done: 'invited'; email: string; url: string; expiresAt: string }
@@ -34,18 +42,21 @@ type Result =
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const form = await request.formData();
-  const intent = form.get('intent');
+  const chosen = parseForm(intentSchema(TEAM_INTENT), form);
   const fail = (errors: FormErrors, extra: Partial<Extract<Result, { done: null }>> = {}) =>
     data({ done: null, errors, ...extra } satisfies Result, { status: 400 });
 
+  if (!chosen.ok) return fail(chosen.errors);
+  const { intent } = chosen.data;
+  const ids = parseForm(memberForm, form);
+  const { userId, invitationId } = ids.ok ? ids.data : { userId: '', invitationId: '' };
+
   if (intent === TEAM_INTENT.invite) {
-    const email = String(form.get('email') ?? '').trim();
-    const role = form.get('role');
-    const errors: FormErrors = {};
-    if (!isEmailAddress(email)) errors.email = { key: 'bo.form.error.email' };
-    if (!isRole(role)) errors.role = { key: 'bo.team.error.role' };
-    const values = { email: email.slice(0, 254), role: String(role ?? '') };
-    if (Object.keys(errors).length > 0 || !isRole(role)) return fail(errors, { values });
+    const typed = typedValues(form, ['email', 'role'], 254);
+    const values = { email: typed.email.trim().slice(0, 254), role: typed.role };
+    const parsed = parseForm(inviteForm, form);
+    if (!parsed.ok) return fail(parsed.errors, { values });
+    const { email, role } = parsed.data;
     const result = await inviteStaff(staff, { email, role });
     if (!result.ok) return fail({ email: { key: 'bo.team.error.exists' } }, { values });
     return {
@@ -56,27 +67,24 @@ export async function action({ request }: ActionFunctionArgs) {
     } satisfies Result;
   }
   if (intent === TEAM_INTENT.revokeInvitation) {
-    const ok = await revokeInvitation(staff, String(form.get('invitationId') ?? ''));
+    const ok = await revokeInvitation(staff, invitationId);
     if (!ok) notFound();
     return { done: 'invitation_revoked' } satisfies Result;
   }
-  const userId = String(form.get('userId') ?? '');
   if (intent === TEAM_INTENT.setRole) {
-    const role = form.get('role');
-    if (!isRole(role)) return fail({ role: { key: 'bo.team.error.role' } }, { userId });
-    const result = await setStaffRole(staff, userId, role);
+    const parsed = parseForm(roleForm, form);
+    if (!parsed.ok) return fail(parsed.errors, { userId });
+    const result = await setStaffRole(staff, userId, parsed.data.role);
     if (!result.ok && result.error === 'not_found') notFound();
     if (!result.ok) return fail({ role: { key: 'bo.team.error.lastAdmin' } }, { userId });
     return { done: result.changed ? 'role_changed' : 'unchanged' } satisfies Result;
   }
-  if (intent === TEAM_INTENT.deactivate || intent === TEAM_INTENT.reactivate) {
-    const active = intent === TEAM_INTENT.reactivate;
-    const result = await setStaffActive(staff, userId, active);
-    if (!result.ok && result.error === 'not_found') notFound();
-    if (!result.ok) return fail({ active: { key: 'bo.team.error.lastAdmin' } }, { userId });
-    return { done: !result.changed ? 'unchanged' : active ? 'reactivated' : 'deactivated' } satisfies Result;
-  }
-  return fail({ intent: { key: 'bo.form.error.unknownAction' } });
+  // Deactivate or reactivate.
+  const active = intent === TEAM_INTENT.reactivate;
+  const result = await setStaffActive(staff, userId, active);
+  if (!result.ok && result.error === 'not_found') notFound();
+  if (!result.ok) return fail({ active: { key: 'bo.team.error.lastAdmin' } }, { userId });
+  return { done: !result.changed ? 'unchanged' : active ? 'reactivated' : 'deactivated' } satisfies Result;
 }
 
 export default function Team() {

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { z } from 'zod';
 import type { FormErrors } from '../modules/backoffice/index';
 import { acceptInvitation, findInvitation, login } from '../modules/staff/index.server';
 import { PASSWORD_MIN_LENGTH } from '../modules/staff/index';
 import { LanguageSwitch } from '../ui/language-switch';
 import { errorProps, FieldMessage } from '../ui/backoffice/parts';
+import { field, invalid, parseForm, reject, text, typedValues, whenValid } from '../utils/forms';
 import { useT } from '../utils/i18n/react';
-import { hasForbiddenControlChars } from '../utils/limits';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }, { name: 'referrer', content: 'no-referrer' }];
 
@@ -18,18 +19,27 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return data(invitation, { status: invitation.ok ? 200 : 410, headers });
 }
 
+const AcceptForm = z
+  .object({
+    name: text({ required: { key: 'bo.invite.error.name' }, max: 100, tooLong: { key: 'bo.invite.error.name' } }),
+    password: field({ trim: false }).refine(
+      (password) => password.length >= PASSWORD_MIN_LENGTH && password.length <= 200,
+      invalid({ key: 'bo.invite.error.password', params: { min: PASSWORD_MIN_LENGTH } }),
+    ),
+    confirm: field({ trim: false }),
+  })
+  .superRefine((form, ctx) => {
+    if (form.password !== form.confirm) reject(ctx, { key: 'bo.invite.error.confirm' }, ['confirm']);
+  }, whenValid('password'));
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
-  const name = String(form.get('name') ?? '').trim();
-  const password = String(form.get('password') ?? '');
-  const confirm = String(form.get('confirm') ?? '');
-  const errors: FormErrors = {};
-  if (name.length < 1 || name.length > 100) errors.name = { key: 'bo.invite.error.name' };
-  else if (hasForbiddenControlChars(name)) errors.name = { key: 'bo.form.error.controlChars' };
-  if (password.length < PASSWORD_MIN_LENGTH || password.length > 200) {
-    errors.password = { key: 'bo.invite.error.password', params: { min: PASSWORD_MIN_LENGTH } };
-  } else if (password !== confirm) errors.confirm = { key: 'bo.invite.error.confirm' };
-  if (Object.keys(errors).length > 0) return data({ errors, name, failure: null }, { status: 400, headers });
+  const parsed = parseForm(AcceptForm, form);
+  if (!parsed.ok) {
+    const name = typedValues(form, ['name'], Number.POSITIVE_INFINITY).name.trim();
+    return data({ errors: parsed.errors as FormErrors, name, failure: null }, { status: 400, headers });
+  }
+  const { name, password } = parsed.data;
   const result = await acceptInvitation(params.token ?? '', { name, password });
   if (!result.ok) return data({ errors: {} as FormErrors, name, failure: result.reason }, { status: 410, headers });
   const session = await login(result.email, password, request);

@@ -14,8 +14,16 @@ import {
   startInstallmentCheckout,
 } from '../modules/plans/index.server';
 import { formatIban } from '../modules/payments/index';
-import { INTENT, PlanStatusBadge, planSummary, ScheduleTable, useErrorText } from '../modules/plans/index';
+import {
+  INTENT,
+  planAnswerSchema,
+  PlanStatusBadge,
+  planSummary,
+  ScheduleTable,
+  useErrorText,
+} from '../modules/plans/index';
 import { requireDebtor } from '../modules/links/index.server';
+import { parseForm } from '../utils/forms';
 import { notFound } from '../utils/http.server';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
@@ -78,8 +86,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const session = await requireDebtor(request);
   if (!isUuid(params.id)) notFound();
-  const form = await request.formData();
-  const intent = form.get('intent');
+  const posted = parseForm(planAnswerSchema, await request.formData());
+  if (!posted.ok) return data({ error: { key: 'plan.error.notFound' as const } }, { status: 400 });
+  const { intent, installment: installmentId, method } = posted.data;
   if (intent === INTENT.accept || intent === INTENT.decline) {
     const result = await answerCounter(session, params.id, intent);
     if (!result.ok)
@@ -87,8 +96,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/portal/plan/${params.id}?answered=${result.status}`);
   }
   if (intent === INTENT.pay) {
-    const installmentId = form.get('installment');
-    const method = form.get('method') === 'creditcard' ? 'creditcard' : 'ideal';
     if (!isUuid(installmentId)) return data({ error: { key: 'plan.payError.nothing_due' as const } }, { status: 400 });
     const result = await startInstallmentCheckout(
       session,

@@ -28,12 +28,14 @@ import {
   type PlanFormValues,
   PlanStatusBadge,
   planSummary,
+  proposalIntentSchema,
   readPlanForm,
   ScheduleTable,
   useErrorText,
 } from '../modules/plans/index';
 import { requireDebtor } from '../modules/links/index.server';
 import { addDays } from '../utils/clock';
+import { parseForm } from '../utils/forms';
 import { formatDate, translate } from '../utils/i18n';
 import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';
@@ -81,7 +83,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireDebtor(request);
   const form = await request.formData();
-  const intent = form.get('intent') === INTENT.preview ? INTENT.preview : INTENT.propose;
+  const chosen = parseForm(proposalIntentSchema, form);
+  const intent = chosen.ok ? chosen.data.intent : INTENT.propose;
   const values = readPlanForm(form);
   const parsed = parsePlanValues(values);
   if (!parsed.ok) return data({ intent, values, errors: parsed.errors }, { status: 400 });

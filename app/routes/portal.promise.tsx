@@ -8,7 +8,13 @@ import {
 } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { getPromiseForm, makePromise } from '../modules/plans/index.server';
-import { FieldErrorMessage, fieldProps, useErrorText } from '../modules/plans/index';
+import {
+  FieldErrorMessage,
+  fieldProps,
+  parsePromiseValues,
+  readPromiseForm,
+  useErrorText,
+} from '../modules/plans/index';
 import { requireDebtor } from '../modules/links/index.server';
 import { addDays, daysBetween } from '../utils/clock';
 import { formatDate, translate } from '../utils/i18n';
@@ -16,7 +22,6 @@ import { getLocale } from '../utils/i18n/locale.server';
 import { useLocale, useT } from '../utils/i18n/react';
 import { formatMoney } from '../utils/money';
 import planStyles from '../styles/plans.css';
-import { isUuid } from '../utils/ids';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: planStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];
@@ -40,14 +45,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireDebtor(request);
-  const form = await request.formData();
-  const invoiceIds = form.getAll('invoice').filter((v): v is string => typeof v === 'string');
-  const date = String(form.get('date') ?? '').trim();
-  const values = { invoiceIds, date };
-  if (invoiceIds.some((id) => !isUuid(id))) {
-    return data({ values, errors: { invoices: { key: 'plan.error.invoiceUnknown' as const } } }, { status: 400 });
-  }
-  const result = await makePromise(session, { invoiceIds, date });
+  const values = readPromiseForm(await request.formData());
+  const parsed = parsePromiseValues(values);
+  if (!parsed.ok) return data({ values, errors: parsed.errors }, { status: 400 });
+  const result = await makePromise(session, parsed.input);
   if (!result.ok) return data({ values, errors: result.errors }, { status: 400 });
   return redirect(`/portal/promise?made=${result.promise.promisedDate}`);
 }

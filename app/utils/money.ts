@@ -9,9 +9,12 @@ import { MAX_AMOUNT_CENTS, MAX_AMOUNT_TEXT } from './limits';
 /** The locales amounts are written in: the app's own. */
 export type MoneyLocale = Locale;
 
-/** `tooLarge`: above MAX_AMOUNT_CENTS, so forms can name the limit; other refusals carry only a reason. */
+/**
+ * `tooLarge`: above MAX_AMOUNT_CENTS, so forms can name the limit; `signed`: written with a sign,
+ * so forms can say amounts have none; other refusals carry only a reason.
+ */
 export type ParseAmountResult =
-  { ok: true; cents: number } | { ok: false; reason: string; code?: 'tooLarge'; max?: string };
+  { ok: true; cents: number } | { ok: false; reason: string; code?: 'tooLarge' | 'signed'; max?: string };
 
 const INTL_LOCALES: Record<MoneyLocale, string> = { nl: 'nl-NL', en: 'en-GB' };
 
@@ -84,7 +87,7 @@ const CURRENCY_SUFFIX = /\s*(?:€|EUR)$/i;
 export function parseAmountToCents(input: string): ParseAmountResult {
   const text = stripCurrency(input.trim());
   if (text === '') return fail('enter an amount');
-  if (/^[-+]/.test(text)) return fail('enter the amount without a sign');
+  if (/^[-+]/.test(text)) return { ok: false, reason: 'enter the amount without a sign', code: 'signed' };
   if (!/^[0-9.,]+$/.test(text)) return fail('use only digits, "." and ","');
   if (!/^[0-9]/.test(text) || !/[0-9]$/.test(text)) {
     return fail('the amount must start and end with a digit');

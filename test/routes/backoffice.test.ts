@@ -551,6 +551,17 @@ describe('team page and invitations', () => {
     const [still] = await getDb().select().from(staffUsers).where(eq(staffUsers.id, admin.id));
     expect(still).toMatchObject({ role: 'admin', active: true });
 
+    const unknown = await post(team as Route, '/app/settings/team', cookies.admin, { intent: 'promote', userId: admin.id });
+    expect(statusOf(unknown)).toBe(400);
+    expect(dataOf(unknown)).toMatchObject({ errors: { intent: { key: 'bo.form.error.unknownAction' } } });
+    const badRole = await post(team as Route, '/app/settings/team', cookies.admin, {
+      intent: TEAM_INTENT.setRole,
+      userId: admin.id,
+      role: 'chef',
+    });
+    expect(statusOf(badRole)).toBe(400);
+    expect(dataOf(badRole)).toMatchObject({ errors: { role: { key: 'bo.team.error.role' } }, userId: admin.id });
+
     const badInvite = await post(team as Route, '/app/settings/team', cookies.admin, {
       intent: TEAM_INTENT.invite,
       email: 'nope',
@@ -587,6 +598,19 @@ describe('team page and invitations', () => {
       ),
     );
     expect(statusOf(mismatch)).toBe(400);
+    expect(dataOf(mismatch)).toMatchObject({ errors: { confirm: { key: 'bo.invite.error.confirm' } }, name: 'Nieuw' });
+    const unnamed = await settle(() =>
+      invite.action(
+        routeArgs(formRequest(`/invite/${token}`, { name: ' ', password: 'kort', confirm: 'anders' }), {
+          token,
+        }) as never,
+      ),
+    );
+    expect(statusOf(unnamed)).toBe(400);
+    expect(dataOf(unnamed)).toMatchObject({
+      errors: { name: { key: 'bo.invite.error.name' }, password: { key: 'bo.invite.error.password' } },
+    });
+    expect(Object.keys(dataOf<{ errors: object }>(unnamed).errors).sort()).toEqual(['name', 'password']);
     const accepted = await settle(() =>
       invite.action(
         routeArgs(

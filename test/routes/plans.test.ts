@@ -191,6 +191,16 @@ describe('portal plan pages', () => {
     );
     expect(statusOf(far)).toBe(400);
     expect(dataOf(far)).toMatchObject({ errors: { date: { key: 'promise.error.dateTooFar' } } });
+    const notAnId = await promiseAction(
+      routeArgs(
+        formRequest('/portal/promise', { invoice: [w.invoices[0].id, 'x'], date: addDays(today(), 3) }, { cookie: w.mine }),
+      ),
+    );
+    expect(statusOf(notAnId)).toBe(400);
+    expect(dataOf(notAnId)).toMatchObject({
+      values: { invoiceIds: [w.invoices[0].id, 'x'] },
+      errors: { invoices: { key: 'plan.error.invoiceUnknown' } },
+    });
     const date = addDays(today(), 14);
     const ok = (await settle(() =>
       promiseAction(

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { niceTicks } from '../../ui/backoffice/charts';
 import { contrastRatio, whiteTextContrast } from './contrast';
-import { checkDunningForm, type StageInput } from '../dunning/policy-form';
+import { checkDunningForm, type StageInput, stagesFromForm } from '../dunning/policy-form';
 import { detectImageType } from './image-type';
 import { likePattern, pageFrom } from '../../utils/search';
-import { parsePortalSettings } from './settings-forms';
+import { parseBranding, parsePlanPolicy, parsePortalSettings } from './settings-forms';
 
 describe('brand colour contrast', () => {
   it('computes WCAG ratios', () => {
@@ -76,6 +76,34 @@ describe('dunning policy form', () => {
   });
 });
 
+describe('dunning policy form as posted', () => {
+  it('reads the rows as typed, drops blank and removed rows, and names a refused row by its field', () => {
+    const f = new FormData();
+    f.set('consumer.0.key', ' friendly ');
+    f.set('consumer.0.offsetDays', '7');
+    f.set('consumer.0.template', 'friendly_reminder');
+    f.set('consumer.1.key', 'gone');
+    f.set('consumer.1.offsetDays', '9');
+    f.set('consumer.1.remove', 'on');
+    f.set('consumer.2.template', 'friendly_reminder');
+    f.set('business.4.key', 'final');
+    f.set('business.4.offsetDays', '30');
+    f.set('business.4.template', 'final_notice');
+    f.set('business.4.addsCosts', 'on');
+    const rows = stagesFromForm(f);
+    expect(rows).toEqual({
+      consumer: [{ row: 0, key: ' friendly ', offsetDays: '7', template: 'friendly_reminder', addsCosts: false }],
+      business: [{ row: 4, key: 'final', offsetDays: '30', template: 'final_notice', addsCosts: true }],
+    });
+    expect(checkDunningForm(rows)).toMatchObject({ ok: true, policy: { consumer: [{ key: 'friendly', offsetDays: 7 }] } });
+    f.set('business.4.offsetDays', '-3');
+    expect(checkDunningForm(stagesFromForm(f))).toEqual({
+      ok: false,
+      errors: { 'business.4.offsetDays': { key: 'bo.dunning.problem.offset_invalid', params: { max: 730 } } },
+    });
+  });
+});
+
 describe('portal settings form', () => {
   it('reads amounts in Dutch or English notation and refuses ambiguous ones', () => {
     const form = (min: string) => {
@@ -96,6 +124,96 @@ describe('portal settings form', () => {
     expect(parsePortalSettings(form('0,50'))).toMatchObject({
       ok: false,
       errors: { minPartialPaymentCents: { key: 'bo.form.error.amountRange' } },
+    });
+  });
+});
+
+describe('plan policy form', () => {
+  const good = {
+    maxInstallments: '12',
+    maxDurationDays: '365',
+    minInstallmentCents: '25,00',
+    maxTotalCents: '10.000,00',
+    minDownPaymentPercent: '0',
+    promiseMaxDays: '14',
+    graceDays: '7',
+    firstPaymentMaxDays: '30',
+    consumersMayPropose: 'on',
+  };
+  const form = (fields: Record<string, string>) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.set(k, v);
+    return f;
+  };
+
+  it('reads a good policy, checkboxes by their presence', () => {
+    expect(parsePlanPolicy(form(good))).toEqual({
+      ok: true,
+      value: {
+        maxInstallments: 12,
+        maxDurationDays: 365,
+        minInstallmentCents: 2_500,
+        maxTotalCents: 1_000_000,
+        consumersMayPropose: true,
+        businessesMayPropose: false,
+        minDownPaymentPercent: 0,
+        promiseMaxDays: 14,
+        graceDays: 7,
+        firstPaymentMaxDays: 30,
+      },
+    });
+  });
+
+  it('names each refused field, and checks the total against the minimum only when both were read', () => {
+    expect(parsePlanPolicy(form({ ...good, maxInstallments: '61', graceDays: '' }))).toEqual({
+      ok: false,
+      errors: {
+        maxInstallments: { key: 'bo.form.error.intRange', params: { min: 2, max: 60 } },
+        graceDays: { key: 'bo.form.error.intRange', params: { min: 0, max: 30 } },
+      },
+    });
+    expect(parsePlanPolicy(form({ ...good, maxTotalCents: '40,00', graceDays: 'x' }))).toEqual({
+      ok: false,
+      errors: {
+        graceDays: { key: 'bo.form.error.intRange', params: { min: 0, max: 30 } },
+        maxTotalCents: { key: 'bo.plans.error.totalBelowMinimum', params: { count: 2 } },
+      },
+    });
+    expect(parsePlanPolicy(form({ ...good, maxTotalCents: '40,00', minInstallmentCents: '1.000' }))).toEqual({
+      ok: false,
+      errors: { minInstallmentCents: { key: 'bo.form.error.amount' } },
+    });
+  });
+});
+
+describe('branding form', () => {
+  const form = (fields: Record<string, string>) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.set(k, v);
+    return f;
+  };
+
+  it('reads the colour in lower case and empty optional fields as null', () => {
+    expect(parseBranding(form({ brandColor: ' #0B5D4B ', senderName: ' Acme ', replyTo: '' }))).toEqual({
+      ok: true,
+      value: { brandColor: '#0b5d4b', senderName: 'Acme', replyTo: null },
+    });
+  });
+
+  it('names the colour, the sender name and the reply-to address', () => {
+    expect(
+      parseBranding(form({ brandColor: 'green', senderName: 'Acme <x@y.nl>', replyTo: 'geen adres' })),
+    ).toEqual({
+      ok: false,
+      errors: {
+        brandColor: { key: 'bo.branding.error.color' },
+        senderName: { key: 'bo.branding.error.senderName' },
+        replyTo: { key: 'bo.form.error.email' },
+      },
+    });
+    expect(parseBranding(form({ brandColor: '#112233', senderName: 'x'.repeat(71) }))).toEqual({
+      ok: false,
+      errors: { senderName: { key: 'bo.branding.error.senderName' } },
     });
   });
 });

@@ -8,4 +8,11 @@ export {
 } from './filters';
 export { LOGO_MAX_BYTES } from './image-type';
 export { DEBTOR_INTENT, INVOICE_INTENT, TEAM_INTENT } from './intents';
-export { type FormErrors, isEmailAddress, parseBranding, parsePlanPolicy, parsePortalSettings } from './settings-forms';
+export {
+  type FormErrors,
+  isEmailAddress,
+  logoChoiceSchema,
+  parseBranding,
+  parsePlanPolicy,
+  parsePortalSettings,
+} from './settings-forms';

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { errorsByField } from '../../utils/forms';
 import { hasForbiddenControlChars } from '../../utils/limits';
 import { parseAmountToCents } from '../../utils/money';
 import { DISPUTE_REASONS, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, MAX_MESSAGE_LENGTH } from './constants';
@@ -109,14 +110,12 @@ export const rejectSchema = z.object({
 
 export const withdrawSchema = z.object({ confirm: z.literal('yes', { error: 'confirm_withdraw' }) });
 
-/** First issue per field, as error codes. */
+/**
+ * First issue per field, as error codes (the shared form reading of app/utils/forms.ts, with the
+ * dispute pages' own error shape: a code the page translates as `dispute.error.<code>`).
+ */
 export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = (typeof issue.path[0] === 'string' ? issue.path[0] : 'form') as keyof FieldErrors;
-    out[field] ??= issue.message as DisputeErrorCode;
-  }
-  return out;
+  return errorsByField(error, (issue) => issue.message as DisputeErrorCode) as FieldErrors;
 }
 
 export type CheckedFile = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseHoldForm } from './hold-form';
+import { parseForm } from '../../utils/forms';
+import { holdFormSchema, parseHoldForm } from './hold-form';
 
 const form = (fields: Record<string, string>) => {
   const f = new FormData();
@@ -34,6 +35,19 @@ describe('parseHoldForm', () => {
     expect(parseHoldForm(form({ note: 'x'.repeat(501) }), '2026-11-23')).toEqual({
       ok: false,
       errors: { note: { key: 'bo.form.error.tooLong', params: { max: 500 } } },
+    });
+  });
+});
+
+describe('holdFormSchema through parseForm', () => {
+  it('names both refused fields at once and reads a good form from URLSearchParams too', () => {
+    expect(parseHoldForm(form({ until: 'morgen', note: `a${String.fromCharCode(0)}` }), '2026-11-23')).toEqual({
+      ok: false,
+      errors: { until: { key: 'bo.form.error.date' }, note: { key: 'bo.form.error.controlChars' } },
+    });
+    expect(parseForm(holdFormSchema('2026-11-23'), new URLSearchParams('until=2027-11-23&note=x'))).toEqual({
+      ok: true,
+      data: { until: new Date('2027-11-22T23:00:00.000Z'), note: 'x' },
     });
   });
 });

@@ -1,9 +1,12 @@
 /**
  * The dunning-policy editor's form: reading its rows and turning the dunning module's policy
  * problems (`validateDunningPolicy`, which holds the Dutch rules) into errors next to the
- * fields they concern. Pure.
+ * fields they concern. Two zod schemas read with `parseForm` (app/utils/forms.ts): the rows as
+ * posted, then the policy they make. Pure.
  */
+import { z } from 'zod';
 import type { DunningPolicy } from '../../../db/schema';
+import { checkbox, field, parseForm, reject } from '../../utils/forms';
 import type { FieldError } from '../../utils/i18n';
 import {
   CONSUMER_COSTS_WAIT_DAYS,
@@ -56,12 +59,30 @@ const PROBLEM_MESSAGES: Record<PolicyProblem['code'], FieldError> = {
 const offsetOf = (s: StageInput) =>
   /^\d{1,4}$/.test(s.offsetDays.trim()) ? Number(s.offsetDays.trim()) : Number.POSITIVE_INFINITY;
 
+/** The policy's problems keyed by form field (`consumer.2.offsetDays`, or `consumer` for the flow as a whole). */
+function problemsByField(ordered: Record<Flow, StageInput[]>, problems: PolicyProblem[]): PolicyErrors {
+  const errors: PolicyErrors = {};
+  for (const p of problems) {
+    const match = /^(consumer|business)(?:\[(\d+)\](?:\.(\w+))?)?$/.exec(p.field);
+    const message = PROBLEM_MESSAGES[p.code];
+    if (!match) {
+      errors.policy ??= message;
+      continue;
+    }
+    const [, flow, index, field] = match;
+    const row = index === undefined ? undefined : ordered[flow as Flow][Number(index)]?.row;
+    const name = row === undefined ? flow : `${flow}.${row}.${field ?? 'key'}`;
+    errors[name] ??= message;
+  }
+  return errors;
+}
+
 /**
- * Orders each flow's rows by their days (so a stage typed into a blank row slots into place),
- * validates the result with the dunning module's rules, and returns the policy or the errors
- * keyed by form field (`consumer.2.offsetDays`, or `consumer` for the flow as a whole).
+ * The policy the editor's rows make: each flow's rows ordered by their days (so a stage typed
+ * into a blank row slots into place), validated with the dunning module's rules; every problem
+ * is an issue at its form field.
  */
-export function checkDunningForm(input: Record<Flow, StageInput[]>): PolicyResult {
+export const policyStagesSchema = z.custom<Record<Flow, StageInput[]>>().transform((input, ctx): DunningPolicy => {
   const ordered = Object.fromEntries(
     FLOWS.map((flow) => [flow, [...input[flow]].sort((a, b) => offsetOf(a) - offsetOf(b) || a.row - b.row)]),
   ) as Record<Flow, StageInput[]>;
@@ -80,47 +101,56 @@ export function checkDunningForm(input: Record<Flow, StageInput[]>): PolicyResul
     ]),
   );
   const parsed = parseDunningPolicy(candidate);
-  if (parsed.ok) return parsed;
-  const errors: PolicyErrors = {};
-  for (const p of parsed.problems) {
-    const match = /^(consumer|business)(?:\[(\d+)\](?:\.(\w+))?)?$/.exec(p.field);
-    const message = PROBLEM_MESSAGES[p.code];
-    if (!match) {
-      errors.policy ??= message;
-      continue;
-    }
-    const [, flow, index, field] = match;
-    const row = index === undefined ? undefined : ordered[flow as Flow][Number(index)]?.row;
-    const name = row === undefined ? flow : `${flow}.${row}.${field ?? 'key'}`;
-    errors[name] ??= message;
-  }
-  return { ok: false, errors };
+  if (parsed.ok) return parsed.policy;
+  for (const [name, error] of Object.entries(problemsByField(ordered, parsed.problems)))
+    reject(ctx, error, name.split('.'));
+  return z.NEVER;
+});
+
+/** Checks the editor's rows: the policy, or the errors keyed by form field. */
+export function checkDunningForm(input: Record<Flow, StageInput[]>): PolicyResult {
+  const parsed = parseForm(policyStagesSchema, input);
+  return parsed.ok ? { ok: true, policy: parsed.data } : parsed;
 }
 
+/** Rows the form holds per flow: the stages, the blank rows and room for a stage moved by its days. */
+const FORM_ROWS = MAX_STAGES + BLANK_ROWS + 2;
+const ROW_FIELDS = { key: 'text', offsetDays: 'text', template: 'text', addsCosts: 'box', remove: 'box' } as const;
+
 /**
- * Reads the editor's rows from a form: fields `<flow>.<row>.key|offsetDays|template|addsCosts|remove`.
- * A row with neither key nor days is an unused blank row; a row marked remove is dropped.
+ * The editor's rows as posted: fields `<flow>.<row>.key|offsetDays|template|addsCosts|remove`,
+ * kept as typed (a refused form comes back as it was left). A row with neither key nor days is
+ * an unused blank row; a row marked remove is dropped. Never refuses.
  */
-export function stagesFromForm(form: FormData): Record<Flow, StageInput[]> {
-  const result: Record<Flow, StageInput[]> = { consumer: [], business: [] };
-  for (const flow of FLOWS) {
-    for (let row = 0; row < MAX_STAGES + BLANK_ROWS + 2; row++) {
-      const get = (field: string) => {
-        const v = form.get(`${flow}.${row}.${field}`);
-        return typeof v === 'string' ? v : null;
-      };
-      const key = get('key');
-      const offsetDays = get('offsetDays');
-      if (get('remove') !== null) continue;
-      if (!key?.trim() && !offsetDays?.trim()) continue;
-      result[flow].push({
-        row,
-        key: key ?? '',
-        offsetDays: offsetDays ?? '',
-        template: get('template') ?? '',
-        addsCosts: get('addsCosts') !== null,
-      });
+export const stagesFormSchema = z
+  .object(
+    Object.fromEntries(
+      FLOWS.flatMap((flow) =>
+        Array.from({ length: FORM_ROWS }, (_, row) =>
+          Object.entries(ROW_FIELDS).map(([name, kind]) => [
+            `${flow}.${row}.${name}`,
+            kind === 'text' ? field({ trim: false }) : checkbox(),
+          ]),
+        ).flat(),
+      ),
+    ),
+  )
+  .transform((values) => {
+    const result: Record<Flow, StageInput[]> = { consumer: [], business: [] };
+    for (const flow of FLOWS) {
+      for (let row = 0; row < FORM_ROWS; row++) {
+        const get = (name: string) => values[`${flow}.${row}.${name}`];
+        const [key, offsetDays, template] = (['key', 'offsetDays', 'template'] as const).map((n) => String(get(n)));
+        if (get('remove')) continue;
+        if (!key.trim() && !offsetDays.trim()) continue;
+        result[flow].push({ row, key, offsetDays, template, addsCosts: get('addsCosts') === true });
+      }
     }
-  }
-  return result;
+    return result;
+  });
+
+/** Reads the editor's rows from a form (see `stagesFormSchema`). */
+export function stagesFromForm(form: FormData): Record<Flow, StageInput[]> {
+  const parsed = parseForm(stagesFormSchema, form);
+  return parsed.ok ? parsed.data : { consumer: [], business: [] };
 }

@@ -38,11 +38,11 @@ import {
   effectivePolicy,
   evaluateProposal,
   promiseLastDay,
-  type FieldError,
   type FieldErrors,
   type Frequency,
   type PolicyReason,
 } from './schedule';
+import type { FieldError } from '../../utils/i18n';
 import { debtorScope, orgScope, type DebtorRef } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock };

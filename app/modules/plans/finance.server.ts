@@ -28,11 +28,11 @@ import {
   counterRespondBy,
   evaluateProposal,
   REASON_MAX_LENGTH,
-  type FieldError,
   type FieldErrors,
   type Frequency,
   type ScheduledPayment,
 } from './schedule';
+import type { FieldError } from '../../utils/i18n';
 import { orgScope } from '../../utils/org-scope.server';
 
 type Options = { clock?: Clock };

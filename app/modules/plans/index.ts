@@ -1,5 +1,15 @@
 /** The plans module's public entry for code that also runs in the browser: other modules and routes import only this (or its sibling index). */
-export { INTENT, parsePlanValues, type PlanFormValues, readPlanForm } from './forms';
+export {
+  INTENT,
+  parsePlanValues,
+  parsePromiseValues,
+  planAnswerSchema,
+  type PlanFormValues,
+  proposalIntentSchema,
+  readPlanForm,
+  readPromiseForm,
+  reviewFormSchema,
+} from './forms';
 export {
   checkSchedule,
   effectivePolicy,

@@ -42,7 +42,6 @@ export type ScheduledPayment = {
   downPayment: boolean;
 };
 
-export type { FieldError };
 export type PlanField = 'invoices' | 'installmentCount' | 'frequency' | 'firstDate' | 'downPayment' | 'reason' | 'form';
 export type FieldErrors = Partial<Record<PlanField, FieldError>>;
 
