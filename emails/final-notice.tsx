@@ -1,4 +1,4 @@
-import { bikCosts, CONSUMER_TERM_DAYS } from '../app/modules/dunning/index';
+import { bikCosts, CONSUMER_TERM_DAYS } from '~/modules/dunning/index';
 import { countedSubject, DebtorEmail } from './_lib/debtor-email';
 import { addDays, currencyOf, day, money } from './_lib/format';
 import { AmountLines, InvoiceTable, P } from './_lib/layout';

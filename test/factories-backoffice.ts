@@ -9,9 +9,9 @@ import {
   type Invoice,
   type Organization,
   type StaffUser,
-} from '../db/schema';
-import { getDb } from '../app/utils/db.server';
-import { action as loginAction } from '../app/routes/login';
+} from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { action as loginAction } from '~/routes/login';
 import { TEST_PASSWORD } from './factories';
 import { cookieFrom, formRequest, routeArgs, settle } from './http';
 

@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Organization } from '../db/schema';
-import { addBankAccount } from '../app/modules/bank/index.server';
-import { getDb } from '../app/utils/db.server';
+import type { Organization } from '~db/schema';
+import { addBankAccount } from '~/modules/bank/index.server';
+import { getDb } from '~/utils/db.server';
 import { createOrganization, createStaff } from './factories';
 
 export const OUR_IBAN = 'NL91ABNA0417164300';
@@ -32,7 +32,14 @@ export type TestLine = {
   batch?: TestLine[];
 };
 
-export type TestStatement = { id?: string; account?: string; currency?: string; from?: string; to?: string; lines: TestLine[] };
+export type TestStatement = {
+  id?: string;
+  account?: string;
+  currency?: string;
+  from?: string;
+  to?: string;
+  lines: TestLine[];
+};
 
 let refSeq = 0;
 export const freshEntryRef = () => `ACC-${randomUUID().slice(0, 8)}-${++refSeq}`;
@@ -43,7 +50,11 @@ const decimal = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 
 function txXml(line: TestLine, version: '02' | '08', currency: string): string {
   const credit = (line.direction ?? 'credit') === 'credit';
   const party = credit ? 'Dbtr' : 'Cdtr';
-  const name = line.name ? (version === '08' ? `<Pty><Nm>${esc(line.name)}</Nm></Pty>` : `<Nm>${esc(line.name)}</Nm>`) : '';
+  const name = line.name
+    ? version === '08'
+      ? `<Pty><Nm>${esc(line.name)}</Nm></Pty>`
+      : `<Nm>${esc(line.name)}</Nm>`
+    : '';
   const refs = (line.refs ?? [])
     .map(
       (ref) =>
@@ -117,7 +128,11 @@ ${body}
 export async function bankCreditor(overrides: Partial<Organization> = {}) {
   const org = await createOrganization(overrides);
   const finance = await createStaff(org, 'finance');
-  const account = await addBankAccount(org.id, { iban: OUR_IBAN, label: 'Hoofdrekening' }, { type: 'staff', id: finance.id });
+  const account = await addBankAccount(
+    org.id,
+    { iban: OUR_IBAN, label: 'Hoofdrekening' },
+    { type: 'staff', id: finance.id },
+  );
   return { org, finance, account, actor: { type: 'staff' as const, id: finance.id } };
 }
 

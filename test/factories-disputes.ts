@@ -7,9 +7,9 @@ import {
   dunningPauses,
   files,
   type StaffUser,
-} from '../db/schema';
-import { getDb } from '../app/utils/db.server';
-import { action as loginAction } from '../app/routes/login';
+} from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { action as loginAction } from '~/routes/login';
 import { TEST_PASSWORD } from './factories';
 import { cookieFrom, formRequest, routeArgs } from './http';
 

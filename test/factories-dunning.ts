@@ -1,10 +1,10 @@
 /** Helpers for the dunning engine's tests: read what a pass wrote, and play the worker that sends it. */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { communications, invoices, type Communication } from '../db/schema';
-import { sendCommunication } from '../app/modules/mail/outbox.server';
-import type { Clock } from '../app/utils/clock';
-import { getDb } from '../app/utils/db.server';
-import '../app/modules/dunning/dunning.task.server';
+import { communications, invoices, type Communication } from '~db/schema';
+import { sendCommunication } from '~/modules/mail/outbox.server';
+import type { Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import '~/modules/dunning/dunning.task.server';
 
 export async function communicationsOf(debtorId: string): Promise<Communication[]> {
   return getDb()

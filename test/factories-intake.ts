@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import type { Organization, StaffUser } from '../db/schema';
-import { createApiKey } from '../app/modules/api/keys.server';
-import { action as loginAction } from '../app/routes/login';
+import type { Organization, StaffUser } from '~db/schema';
+import { createApiKey } from '~/modules/api/keys.server';
+import { action as loginAction } from '~/routes/login';
 import { createStaff, TEST_PASSWORD } from './factories';
 import { cookieFrom, formRequest, routeArgs, settle } from './http';
 

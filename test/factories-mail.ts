@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { communications, type Debtor, type Organization } from '../db/schema';
-import { debtorEmailProps } from '../app/modules/mail/context.server';
-import { queueCommunication } from '../app/modules/mail/outbox.server';
-import type { Clock } from '../app/utils/clock';
-import { getDb } from '../app/utils/db.server';
+import { communications, type Debtor, type Organization } from '~db/schema';
+import { debtorEmailProps } from '~/modules/mail/context.server';
+import { queueCommunication } from '~/modules/mail/outbox.server';
+import type { Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import { createDebtor, createInvoice, createOrganization } from './factories';
 
 /** An organisation, a debtor with two open invoices, and a queued friendly reminder for them. */

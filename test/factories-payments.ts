@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { organizations, payments, type Debtor, type Organization, type Payment } from '../db/schema';
-import { pauseInvoices } from '../app/modules/dunning/pauses.server';
-import { sealCredentials, type StoredCredentials } from '../app/modules/payments/providers.server';
-import { amsterdamDate, systemClock, type Clock } from '../app/utils/clock';
-import { getDb } from '../app/utils/db.server';
+import { organizations, payments, type Debtor, type Organization, type Payment } from '~db/schema';
+import { pauseInvoices } from '~/modules/dunning/pauses.server';
+import { sealCredentials, type StoredCredentials } from '~/modules/payments/providers.server';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import { createDebtor, createInvoice, createOrganization } from './factories';
 
 export const STRIPE_TEST_KEY = 'sk_test_51VoldaanTestKey0000000000';

@@ -8,13 +8,13 @@ import {
   type Debtor,
   type Organization,
   type PlanPolicy,
-} from '../db/schema';
-import { DEFAULT_PLAN_POLICY } from '../app/modules/dunning/default-policy';
-import type { DebtorSession } from '../app/modules/links/session.server';
-import { pauseActiveAt } from '../app/modules/dunning/pauses.server';
-import { getDb } from '../app/utils/db.server';
+} from '~db/schema';
+import { DEFAULT_PLAN_POLICY } from '~/modules/dunning/default-policy';
+import type { DebtorSession } from '~/modules/links/session.server';
+import { pauseActiveAt } from '~/modules/dunning/pauses.server';
+import { getDb } from '~/utils/db.server';
 import { randomBytes } from 'node:crypto';
-import { action as loginAction } from '../app/routes/login';
+import { action as loginAction } from '~/routes/login';
 import { createDebtor, createInvoice, createOrganization, createStaff, TEST_PASSWORD } from './factories';
 import { cookieFrom, formRequest, routeArgs, settle } from './http';
 

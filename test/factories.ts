@@ -11,15 +11,11 @@ import {
   type NewOrganization,
   type Organization,
   type StaffUser,
-} from '../db/schema';
-import {
-  DEFAULT_DUNNING_POLICY,
-  DEFAULT_PLAN_POLICY,
-  DEFAULT_PORTAL_SETTINGS,
-} from '../app/modules/dunning/default-policy';
-import { nextActionFor } from '../app/modules/dunning/schedule';
-import { hashPassword } from '../app/modules/staff/password.server';
-import { getDb } from '../app/utils/db.server';
+} from '~db/schema';
+import { DEFAULT_DUNNING_POLICY, DEFAULT_PLAN_POLICY, DEFAULT_PORTAL_SETTINGS } from '~/modules/dunning/default-policy';
+import { nextActionFor } from '~/modules/dunning/schedule';
+import { hashPassword } from '~/modules/staff/password.server';
+import { getDb } from '~/utils/db.server';
 
 const unique = () => randomBytes(4).toString('hex');
 

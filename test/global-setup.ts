@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { runMigrations } from '../db/migrate';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../app/server/embedded-db';
+import { runMigrations } from '~db/migrate';
+import { startEmbeddedPostgres, type EmbeddedDb } from '~/server/embedded-db';
 
 declare module 'vitest' {
   export interface ProvidedContext {

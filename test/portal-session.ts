@@ -1,6 +1,6 @@
-import { loader as landing } from '../app/routes/l.$token';
-import { issuePortalLink } from '../app/modules/links/links.server';
-import { getDb } from '../app/utils/db.server';
+import { loader as landing } from '~/routes/l.$token';
+import { issuePortalLink } from '~/modules/links/links.server';
+import { getDb } from '~/utils/db.server';
 import { cookieFrom, getRequest, routeArgs } from './http';
 
 /** Issues a link for the debtor and follows it, returning the portal session cookie. */

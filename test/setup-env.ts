@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import { afterAll } from 'vitest';
-import { closeDb } from '../app/utils/db.server';
-import { resetEnv } from '../app/utils/env.server';
+import { closeDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
 import { createTestDatabase, dropTestDatabase } from './db';
 
 /** Each test file works in its own database, cloned from the migrated template. */

@@ -1,4 +1,4 @@
-import { resetEnv } from '../app/utils/env.server';
+import { resetEnv } from '~/utils/env.server';
 
 /**
  * The setup of the test files that need no database (test/pure-tests.ts): no database is

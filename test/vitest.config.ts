@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { ALIASES } from './aliases';
 import { PURE_TEST_FILES } from './pure-tests';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,7 +21,7 @@ const OTHER_SUITES = ['test/e2e/**', 'test/faults/**', 'test/security/**', 'node
  */
 export default defineConfig({
   root,
-  resolve: { alias: { '~': path.join(root, 'app'), '~db': path.join(root, 'db') } },
+  resolve: { alias: ALIASES },
   test: {
     globals: true,
     pool: 'forks',

@@ -1,5 +1,13 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { apiHandler, apiJson, authenticate, BankStatementQuery, getStatementForApi, methodNotAllowed, parseOrThrow } from '../modules/api/index.server';
+import {
+  apiHandler,
+  apiJson,
+  authenticate,
+  BankStatementQuery,
+  getStatementForApi,
+  methodNotAllowed,
+  parseOrThrow,
+} from '~/modules/api/index.server';
 
 /** A statement imported earlier, with the outcome of every line (paged by offset and limit). */
 export const loader = ({ request, params }: LoaderFunctionArgs) =>

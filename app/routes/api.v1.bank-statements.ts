@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { apiHandler, apiJson, authenticate, methodNotAllowed, postStatementForApi } from '../modules/api/index.server';
+import { apiHandler, apiJson, authenticate, methodNotAllowed, postStatementForApi } from '~/modules/api/index.server';
 
 const ALLOWED = ['POST'];
 

@@ -1,6 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { apiHandler, apiJson, authenticate, getDebtorForApi, methodNotAllowed, parseOrThrow, putDebtorForApi, readJson } from '../modules/api/index.server';
-import { DebtorInput, ExternalRef } from '../modules/api/index';
+import {
+  apiHandler,
+  apiJson,
+  authenticate,
+  getDebtorForApi,
+  methodNotAllowed,
+  parseOrThrow,
+  putDebtorForApi,
+  readJson,
+} from '~/modules/api/index.server';
+import { DebtorInput, ExternalRef } from '~/modules/api/index';
 
 const ALLOWED = ['GET', 'PUT'];
 

@@ -1,6 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { apiHandler, apiJson, authenticate, getInvoiceForApi, methodNotAllowed, parseOrThrow, putInvoiceForApi, readJson } from '../modules/api/index.server';
-import { InvoiceInput, InvoiceNumber } from '../modules/api/index';
+import {
+  apiHandler,
+  apiJson,
+  authenticate,
+  getInvoiceForApi,
+  methodNotAllowed,
+  parseOrThrow,
+  putInvoiceForApi,
+  readJson,
+} from '~/modules/api/index.server';
+import { InvoiceInput, InvoiceNumber } from '~/modules/api/index';
 
 const ALLOWED = ['GET', 'PUT'];
 

@@ -1,8 +1,18 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { looksLikePdf } from '../modules/invoices/index.server';
-import { ApiError, apiHandler, apiJson, authenticate, methodNotAllowed, parseOrThrow, putInvoicePdfForApi, readBodyLimited, requireMediaType } from '../modules/api/index.server';
-import { PDF_BODY_LIMIT_BYTES } from '../modules/invoices/index';
-import { InvoiceNumber } from '../modules/api/index';
+import { looksLikePdf } from '~/modules/invoices/index.server';
+import {
+  ApiError,
+  apiHandler,
+  apiJson,
+  authenticate,
+  methodNotAllowed,
+  parseOrThrow,
+  putInvoicePdfForApi,
+  readBodyLimited,
+  requireMediaType,
+} from '~/modules/api/index.server';
+import { PDF_BODY_LIMIT_BYTES } from '~/modules/invoices/index';
+import { InvoiceNumber } from '~/modules/api/index';
 
 const ALLOWED = ['PUT'];
 

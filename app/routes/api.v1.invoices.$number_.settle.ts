@@ -1,6 +1,14 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { apiHandler, apiJson, authenticate, methodNotAllowed, parseOrThrow, readJson, settleInvoiceForApi } from '../modules/api/index.server';
-import { InvoiceNumber, SettleInput } from '../modules/api/index';
+import {
+  apiHandler,
+  apiJson,
+  authenticate,
+  methodNotAllowed,
+  parseOrThrow,
+  readJson,
+  settleInvoiceForApi,
+} from '~/modules/api/index.server';
+import { InvoiceNumber, SettleInput } from '~/modules/api/index';
 
 const ALLOWED = ['POST'];
 

@@ -1,6 +1,6 @@
-import { apiHandler, apiJson, methodNotAllowed } from '../modules/api/index.server';
-import { openApiDocument } from '../modules/api/index';
-import { getEnv } from '../utils/env.server';
+import { apiHandler, apiJson, methodNotAllowed } from '~/modules/api/index.server';
+import { openApiDocument } from '~/modules/api/index';
+import { getEnv } from '~/utils/env.server';
 
 /** Public: the document describes the API and holds no data. */
 export const loader = () =>

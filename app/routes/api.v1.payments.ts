@@ -1,6 +1,13 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { apiHandler, apiJson, authenticate, listPaymentsForApi, methodNotAllowed, parseOrThrow } from '../modules/api/index.server';
-import { PaymentsQuery } from '../modules/api/index';
+import {
+  apiHandler,
+  apiJson,
+  authenticate,
+  listPaymentsForApi,
+  methodNotAllowed,
+  parseOrThrow,
+} from '~/modules/api/index.server';
+import { PaymentsQuery } from '~/modules/api/index';
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   apiHandler(request, async () => {

@@ -1,14 +1,14 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getDashboard, type AgeingBucket } from '../modules/backoffice/index.server';
-import { pauseReasonLabel } from '../modules/debtors/index';
-import { hasRole } from '../modules/staff/index';
-import { requireStaff } from '../modules/staff/index.server';
-import backofficeStyles from '../styles/backoffice.css';
-import { BarChart, LineChart, type Tone } from '../ui/backoffice/charts';
-import { Empty, flagReasonKey, useMoney } from '../ui/backoffice/parts';
-import { formatDate, localeTags, type Locale } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+import { getDashboard, type AgeingBucket } from '~/modules/backoffice/index.server';
+import { pauseReasonLabel } from '~/modules/debtors/index';
+import { hasRole } from '~/modules/staff/index';
+import { requireStaff } from '~/modules/staff/index.server';
+import backofficeStyles from '~/styles/backoffice.css';
+import { BarChart, LineChart, type Tone } from '~/ui/backoffice/charts';
+import { Empty, flagReasonKey, useMoney } from '~/ui/backoffice/parts';
+import { formatDate, localeTags, type Locale } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
 export const meta: MetaFunction = () => [{ title: 'Voldaan · Overzicht' }];

@@ -14,10 +14,10 @@ import {
   previewStatementFile,
   readBankForm,
   type StatementPreview,
-} from '../modules/bank/index.server';
-import { readNote } from '../modules/bank/index';
-import { hasRole } from '../modules/staff/index';
-import { requireStaff } from '../modules/staff/index.server';
+} from '~/modules/bank/index.server';
+import { readNote } from '~/modules/bank/index';
+import { hasRole } from '~/modules/staff/index';
+import { requireStaff } from '~/modules/staff/index.server';
 import {
   Counterparty,
   Description,
@@ -27,10 +27,10 @@ import {
   Period,
   StatusBadge,
   type LineStatus,
-} from '../ui/backoffice/bank-parts';
-import { useMoney } from '../ui/backoffice/parts';
-import { formatDate, formatDateTime, type MessageKey, type Params } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+} from '~/ui/backoffice/bank-parts';
+import { useMoney } from '~/ui/backoffice/parts';
+import { formatDate, formatDateTime, type MessageKey, type Params } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 const INTENT = { preview: 'preview', import: 'import' } as const;
 const MAX_TEXT = '25 MB';

@@ -13,14 +13,14 @@ import {
   type OpenInvoiceChoice,
   type QueueItem,
   searchOpenInvoices,
-} from '../modules/bank/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { Counterparty, Description, NoteText, printIban } from '../ui/backoffice/bank-parts';
-import { centsInput, useMoney } from '../ui/backoffice/parts';
-import { formatDate, type MessageKey, type Params } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney, parseAmountToCents } from '../utils/money';
-import { isUuid } from '../utils/ids';
+} from '~/modules/bank/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { Counterparty, Description, NoteText, printIban } from '~/ui/backoffice/bank-parts';
+import { centsInput, useMoney } from '~/ui/backoffice/parts';
+import { formatDate, type MessageKey, type Params } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney, parseAmountToCents } from '~/utils/money';
+import { isUuid } from '~/utils/ids';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan · Te koppelen' }];
 

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { BankActionError, getStatement, requeueEntry } from '../modules/bank/index.server';
-import { requireStaff } from '../modules/staff/index.server';
+import { BankActionError, getStatement, requeueEntry } from '~/modules/bank/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
 import {
   Counterparty,
   Description,
@@ -11,11 +11,11 @@ import {
   NoteText,
   Period,
   StatusBadge,
-} from '../ui/backoffice/bank-parts';
-import { Pagination, useMoney } from '../ui/backoffice/parts';
-import { notFound } from '../utils/http.server';
-import { formatDate, formatDateTime } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+} from '~/ui/backoffice/bank-parts';
+import { Pagination, useMoney } from '~/ui/backoffice/parts';
+import { notFound } from '~/utils/http.server';
+import { formatDate, formatDateTime } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan · Bankafschrift' }];
 

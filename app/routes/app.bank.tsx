@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { NavLink, Outlet, useRouteLoaderData } from '@remix-run/react';
-import { requireStaff } from '../modules/staff/index.server';
-import backofficeStyles from '../styles/backoffice.css';
-import bankStyles from '../styles/bank.css';
-import { useT } from '../utils/i18n/react';
+import { requireStaff } from '~/modules/staff/index.server';
+import backofficeStyles from '~/styles/backoffice.css';
+import bankStyles from '~/styles/bank.css';
+import { useT } from '~/utils/i18n/react';
 import type { loader as appLoader } from './app';
 
 export const links: LinksFunction = () => [

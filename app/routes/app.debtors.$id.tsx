@@ -1,14 +1,21 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { clearDebtorFlag, getDebtorDetail, liftManualHold, placeManualHold, revokeDebtorLinks, sendFreshLink } from '../modules/debtors/index.server';
-import type { FieldError } from '../utils/i18n';
-import { DEBTOR_INTENT } from '../modules/backoffice/index';
-import { parseHoldForm } from '../modules/dunning/index';
-import { templateLabel, TIMELINE_LIMIT } from '../modules/debtors/index';
-import { hasRole } from '../modules/staff/index';
-import { requireStaff } from '../modules/staff/index.server';
-import backofficeStyles from '../styles/backoffice.css';
+import {
+  clearDebtorFlag,
+  getDebtorDetail,
+  liftManualHold,
+  placeManualHold,
+  revokeDebtorLinks,
+  sendFreshLink,
+} from '~/modules/debtors/index.server';
+import type { FieldError } from '~/utils/i18n';
+import { DEBTOR_INTENT } from '~/modules/backoffice/index';
+import { parseHoldForm } from '~/modules/dunning/index';
+import { templateLabel, TIMELINE_LIMIT } from '~/modules/debtors/index';
+import { hasRole } from '~/modules/staff/index';
+import { requireStaff } from '~/modules/staff/index.server';
+import backofficeStyles from '~/styles/backoffice.css';
 import {
   CommStatusBadge,
   Empty,
@@ -18,13 +25,13 @@ import {
   PauseBadges,
   Section,
   useMoney,
-} from '../ui/backoffice/parts';
-import { Timeline } from '../ui/backoffice/timeline';
-import { amsterdamDate, systemClock } from '../utils/clock';
-import { intentSchema, parseForm } from '../utils/forms';
-import { notFound } from '../utils/http.server';
-import { formatDate, formatDateTime } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+} from '~/ui/backoffice/parts';
+import { Timeline } from '~/ui/backoffice/timeline';
+import { amsterdamDate, systemClock } from '~/utils/clock';
+import { intentSchema, parseForm } from '~/utils/forms';
+import { notFound } from '~/utils/http.server';
+import { formatDate, formatDateTime } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

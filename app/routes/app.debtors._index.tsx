@@ -1,13 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { listDebtors } from '../modules/debtors/index.server';
-import { DEBTOR_FILTERS, type DebtorFilter } from '../modules/debtors/index';
-import { pageFrom } from '../utils/search';
-import { requireStaff } from '../modules/staff/index.server';
-import backofficeStyles from '../styles/backoffice.css';
-import { Empty, flagReasonKey, Pagination, useMoney } from '../ui/backoffice/parts';
-import { formatDate } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+import { listDebtors } from '~/modules/debtors/index.server';
+import { DEBTOR_FILTERS, type DebtorFilter } from '~/modules/debtors/index';
+import { pageFrom } from '~/utils/search';
+import { requireStaff } from '~/modules/staff/index.server';
+import backofficeStyles from '~/styles/backoffice.css';
+import { Empty, flagReasonKey, Pagination, useMoney } from '~/ui/backoffice/parts';
+import { formatDate } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
 export const meta: MetaFunction = () => [{ title: 'Voldaan · Debiteuren' }];

@@ -15,7 +15,7 @@ import {
   FieldError,
   INTENT,
   MessageField,
-} from '../modules/disputes/index';
+} from '~/modules/disputes/index';
 import {
   addStaffMessage,
   assignDispute,
@@ -29,16 +29,16 @@ import {
   refusalField,
   rejectDispute,
   rejectSchema,
-} from '../modules/disputes/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { notFound } from '../utils/http.server';
-import { formatDate, formatDateTime, translate, type MessageKey } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { centsToDecimalString, formatMoney } from '../utils/money';
-import disputeStyles from '../styles/disputes.css';
-import { isUuid } from '../utils/ids';
-import { owedCents } from '../modules/ledger/index';
+} from '~/modules/disputes/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { notFound } from '~/utils/http.server';
+import { formatDate, formatDateTime, translate, type MessageKey } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { centsToDecimalString, formatMoney } from '~/utils/money';
+import disputeStyles from '~/styles/disputes.css';
+import { isUuid } from '~/utils/ids';
+import { owedCents } from '~/modules/ledger/index';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: disputeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

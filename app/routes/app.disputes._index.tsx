@@ -1,19 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import {
-  AGE_FILTERS,
-  ageParts,
-  DisputeStatusBadge,
-  parseInboxFilters,
-  STATUS_FILTERS,
-} from '../modules/disputes/index';
-import { disputeStaff, listInbox } from '../modules/disputes/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { formatDate, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import disputeStyles from '../styles/disputes.css';
+import { AGE_FILTERS, ageParts, DisputeStatusBadge, parseInboxFilters, STATUS_FILTERS } from '~/modules/disputes/index';
+import { disputeStaff, listInbox } from '~/modules/disputes/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { formatDate, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import disputeStyles from '~/styles/disputes.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: disputeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

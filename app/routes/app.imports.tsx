@@ -14,11 +14,11 @@ import {
   type ImportFailure,
   type Message,
   type UblPreview,
-} from '../modules/invoices/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { formatDate, formatDateTime } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
+} from '~/modules/invoices/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { formatDate, formatDateTime } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan: importeren' }];
 

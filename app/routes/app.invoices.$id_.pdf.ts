@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { invoicePdf } from '../modules/backoffice/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { notFound } from '../utils/http.server';
+import { invoicePdf } from '~/modules/backoffice/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { notFound } from '~/utils/http.server';
 
 /** The PDF of one of the organisation's invoices, for any staff member. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,14 +1,19 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { INVOICE_STATUS_FILTERS, type InvoiceStatusFilter, PAUSE_FILTERS, type PauseFilter } from '../modules/backoffice/index';
-import { pageFrom } from '../utils/search';
-import { pauseReasonLabel } from '../modules/debtors/index';
-import { listInvoices, maxDunningStage } from '../modules/backoffice/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import backofficeStyles from '../styles/backoffice.css';
-import { Empty, InvoiceStatusBadge, Pagination, PauseBadges, useMoney } from '../ui/backoffice/parts';
-import { formatDate } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+import {
+  INVOICE_STATUS_FILTERS,
+  type InvoiceStatusFilter,
+  PAUSE_FILTERS,
+  type PauseFilter,
+} from '~/modules/backoffice/index';
+import { pageFrom } from '~/utils/search';
+import { pauseReasonLabel } from '~/modules/debtors/index';
+import { listInvoices, maxDunningStage } from '~/modules/backoffice/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import backofficeStyles from '~/styles/backoffice.css';
+import { Empty, InvoiceStatusBadge, Pagination, PauseBadges, useMoney } from '~/ui/backoffice/parts';
+import { formatDate } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
 export const meta: MetaFunction = () => [{ title: 'Voldaan · Facturen' }];

@@ -7,7 +7,7 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { approvePlan, counterPlan, getPlanForFinance, rejectPlan } from '../modules/plans/index.server';
+import { approvePlan, counterPlan, getPlanForFinance, rejectPlan } from '~/modules/plans/index.server';
 import {
   FieldErrorMessage,
   type FieldErrors,
@@ -21,17 +21,17 @@ import {
   reviewFormSchema,
   ScheduleTable,
   useErrorText,
-} from '../modules/plans/index';
-import { requireStaff } from '../modules/staff/index.server';
-import { addDays } from '../utils/clock';
-import { parseForm } from '../utils/forms';
-import { notFound } from '../utils/http.server';
-import { formatDate, formatDateTime, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import planStyles from '../styles/plans.css';
-import { isUuid } from '../utils/ids';
+} from '~/modules/plans/index';
+import { requireStaff } from '~/modules/staff/index.server';
+import { addDays } from '~/utils/clock';
+import { parseForm } from '~/utils/forms';
+import { notFound } from '~/utils/http.server';
+import { formatDate, formatDateTime, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import planStyles from '~/styles/plans.css';
+import { isUuid } from '~/utils/ids';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: planStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

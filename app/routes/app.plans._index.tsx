@@ -1,14 +1,14 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { listProposals } from '../modules/plans/index.server';
-import { reasonText } from '../modules/plans/index';
-import { hasRole } from '../modules/staff/index';
-import { requireStaff } from '../modules/staff/index.server';
-import { formatDate, formatDateTime, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import planStyles from '../styles/plans.css';
+import { listProposals } from '~/modules/plans/index.server';
+import { reasonText } from '~/modules/plans/index';
+import { hasRole } from '~/modules/staff/index';
+import { requireStaff } from '~/modules/staff/index.server';
+import { formatDate, formatDateTime, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import planStyles from '~/styles/plans.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: planStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getOrganizationSettings } from '../modules/backoffice/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { useMoney } from '../ui/backoffice/parts';
-import { BrandColors } from '../ui/brand-colors';
-import { notFound } from '../utils/http.server';
-import { useT } from '../utils/i18n/react';
+import { getOrganizationSettings } from '~/modules/backoffice/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { useMoney } from '~/ui/backoffice/parts';
+import { BrandColors } from '~/ui/brand-colors';
+import { notFound } from '~/utils/http.server';
+import { useT } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -2,11 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
-import { requireStaff } from '../modules/staff/index.server';
-import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '../modules/api/index.server';
-import { formatDateTime, type MessageKey } from '../utils/i18n';
-import { intentSchema, parseForm, text, uuid } from '../utils/forms';
-import { useLocale, useT } from '../utils/i18n/react';
+import { requireStaff } from '~/modules/staff/index.server';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '~/modules/api/index.server';
+import { formatDateTime, type MessageKey } from '~/utils/i18n';
+import { intentSchema, parseForm, text, uuid } from '~/utils/forms';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 const PATH = '/app/settings/api-keys';
 const INTENT = { create: 'create', revoke: 'revoke' } as const;
@@ -49,7 +49,8 @@ export async function action({ request }: ActionFunctionArgs) {
 
   if (chosen.data.intent === INTENT.create) {
     const parsed = parseForm(CreateForm, form);
-    if (!parsed.ok) return data({ nameError: parsed.errors.name.key, created: null, revokeError: null }, { status: 400 });
+    if (!parsed.ok)
+      return data({ nameError: parsed.errors.name.key, created: null, revokeError: null }, { status: 400 });
     const { key, apiKey } = await createApiKey({
       organizationId: staff.organizationId,
       name: parsed.data.name,
@@ -70,10 +71,7 @@ export async function action({ request }: ActionFunctionArgs) {
       ? await revokeApiKey({ organizationId: staff.organizationId, apiKeyId: id.data.id, staffId: staff.id })
       : false;
   if (!revoked || !existing) {
-    return data(
-      { nameError: null, created: null, revokeError: 'bo.apiKeys.notFound' as MessageKey },
-      { status: 404 },
-    );
+    return data({ nameError: null, created: null, revokeError: 'bo.apiKeys.notFound' as MessageKey }, { status: 404 });
   }
   return redirect(`${PATH}?revoked=${existing.id}`);
 }

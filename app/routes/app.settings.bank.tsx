@@ -7,15 +7,15 @@ import {
   BankActionError,
   listBankAccounts,
   removeBankAccount,
-} from '../modules/bank/index.server';
-import type { FieldError } from '../utils/i18n';
-import { formatIban, isValidIban, normalizeIban } from '../modules/payments/index';
-import { requireStaff } from '../modules/staff/index.server';
-import { errorProps, FieldMessage } from '../ui/backoffice/parts';
-import { formatDateTime } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
-import { hasForbiddenControlChars } from '../utils/limits';
-import { isUuid } from '../utils/ids';
+} from '~/modules/bank/index.server';
+import type { FieldError } from '~/utils/i18n';
+import { formatIban, isValidIban, normalizeIban } from '~/modules/payments/index';
+import { requireStaff } from '~/modules/staff/index.server';
+import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
+import { formatDateTime } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { isUuid } from '~/utils/ids';
 
 const PATH = '/app/settings/bank';
 const BANK_SETTINGS_INTENT = { add: 'add', remove: 'remove' } as const;

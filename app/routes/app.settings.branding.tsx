@@ -15,15 +15,15 @@ import {
   MIN_CONTRAST,
   parseBranding,
   whiteTextContrast,
-} from '../modules/backoffice/index';
-import { checkLogo, getOrganizationSettings, saveBranding } from '../modules/backoffice/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { errorProps, FieldMessage } from '../ui/backoffice/parts';
-import { BrandColors, DEFAULT_BRAND_COLOR } from '../ui/brand-colors';
-import { notFound } from '../utils/http.server';
-import { parseForm, typedValues } from '../utils/forms';
-import { localeTags } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+} from '~/modules/backoffice/index';
+import { checkLogo, getOrganizationSettings, saveBranding } from '~/modules/backoffice/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
+import { BrandColors, DEFAULT_BRAND_COLOR } from '~/ui/brand-colors';
+import { notFound } from '~/utils/http.server';
+import { parseForm, typedValues } from '~/utils/forms';
+import { localeTags } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

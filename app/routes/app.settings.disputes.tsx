@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { transferNoticeDaysOf } from '../modules/bank/index';
-import { parsePortalSettings, type FormErrors } from '../modules/backoffice/index';
-import { getOrganizationSettings, savePortalSettings } from '../modules/backoffice/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { typedValues } from '../utils/forms';
-import { centsInput, TextField } from '../ui/backoffice/parts';
-import { notFound } from '../utils/http.server';
-import { useLocale, useT } from '../utils/i18n/react';
+import { transferNoticeDaysOf } from '~/modules/bank/index';
+import { parsePortalSettings, type FormErrors } from '~/modules/backoffice/index';
+import { getOrganizationSettings, savePortalSettings } from '~/modules/backoffice/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { typedValues } from '~/utils/forms';
+import { centsInput, TextField } from '~/ui/backoffice/parts';
+import { notFound } from '~/utils/http.server';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -1,14 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import type { DunningStage } from '../../db/schema';
-import { BLANK_ROWS, checkDunningForm, type Flow, FLOWS, MAX_STAGES, type PolicyErrors, STAGE_TEMPLATES, type StageInput, stagesFromForm } from '../modules/dunning/index';
-import { templateLabel } from '../modules/debtors/index';
-import { getOrganizationSettings, saveDunningPolicy } from '../modules/backoffice/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { FieldMessage } from '../ui/backoffice/parts';
-import { notFound } from '../utils/http.server';
-import { useLocale, useT } from '../utils/i18n/react';
+import type { DunningStage } from '~db/schema';
+import {
+  BLANK_ROWS,
+  checkDunningForm,
+  type Flow,
+  FLOWS,
+  MAX_STAGES,
+  type PolicyErrors,
+  STAGE_TEMPLATES,
+  type StageInput,
+  stagesFromForm,
+} from '~/modules/dunning/index';
+import { templateLabel } from '~/modules/debtors/index';
+import { getOrganizationSettings, saveDunningPolicy } from '~/modules/backoffice/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { FieldMessage } from '~/ui/backoffice/parts';
+import { notFound } from '~/utils/http.server';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import type { FormErrors } from '../modules/backoffice/index';
-import { getProviderSettings, saveProviderSettings } from '../modules/payments/index.server';
-import { requireStaff } from '../modules/staff/index.server';
-import { errorProps, FieldMessage } from '../ui/backoffice/parts';
-import type { MessageKey } from '../utils/i18n';
-import { useT } from '../utils/i18n/react';
+import type { FormErrors } from '~/modules/backoffice/index';
+import { getProviderSettings, saveProviderSettings } from '~/modules/payments/index.server';
+import { requireStaff } from '~/modules/staff/index.server';
+import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
+import type { MessageKey } from '~/utils/i18n';
+import { useT } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { parsePlanPolicy, type FormErrors } from '../modules/backoffice/index';
-import { getOrganizationSettings, savePlanPolicy } from '../modules/backoffice/index.server';
-import { effectivePolicy } from '../modules/plans/index';
-import { requireStaff } from '../modules/staff/index.server';
-import { formValues, typedValues } from '../utils/forms';
-import { centsInput, TextField } from '../ui/backoffice/parts';
-import { notFound } from '../utils/http.server';
-import { useLocale, useT } from '../utils/i18n/react';
+import { parsePlanPolicy, type FormErrors } from '~/modules/backoffice/index';
+import { getOrganizationSettings, savePlanPolicy } from '~/modules/backoffice/index.server';
+import { effectivePolicy } from '~/modules/plans/index';
+import { requireStaff } from '~/modules/staff/index.server';
+import { formValues, typedValues } from '~/utils/forms';
+import { centsInput, TextField } from '~/ui/backoffice/parts';
+import { notFound } from '~/utils/http.server';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { z } from 'zod';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { type FormErrors, isEmailAddress, TEAM_INTENT } from '../modules/backoffice/index';
+import { type FormErrors, isEmailAddress, TEAM_INTENT } from '~/modules/backoffice/index';
 import {
   activeAdminCount,
   inviteStaff,
@@ -11,13 +11,13 @@ import {
   revokeInvitation,
   setStaffActive,
   setStaffRole,
-} from '../modules/staff/index.server';
-import { STAFF_ROLES } from '../modules/staff/index';
-import { errorProps, FieldMessage } from '../ui/backoffice/parts';
-import { notFound } from '../utils/http.server';
-import { choice, field, intentSchema, parseForm, typedValues } from '../utils/forms';
-import { formatDate, formatDateTime } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+} from '~/modules/staff/index.server';
+import { STAFF_ROLES } from '~/modules/staff/index';
+import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
+import { notFound } from '~/utils/http.server';
+import { choice, field, intentSchema, parseForm, typedValues } from '~/utils/forms';
+import { formatDate, formatDateTime } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { NavLink, Outlet } from '@remix-run/react';
-import { requireStaff } from '../modules/staff/index.server';
-import backofficeStyles from '../styles/backoffice.css';
-import type { MessageKey } from '../utils/i18n';
-import { useT } from '../utils/i18n/react';
+import { requireStaff } from '~/modules/staff/index.server';
+import backofficeStyles from '~/styles/backoffice.css';
+import type { MessageKey } from '~/utils/i18n';
+import { useT } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
 export const meta: MetaFunction = () => [{ title: 'Voldaan · Instellingen' }];

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
-import { countQueuedEntries } from '../modules/bank/index.server';
-import { hasRole } from '../modules/staff/index';
-import { requireStaff } from '../modules/staff/index.server';
-import { LanguageSwitch } from '../ui/language-switch';
-import { useT } from '../utils/i18n/react';
+import { countQueuedEntries } from '~/modules/bank/index.server';
+import { hasRole } from '~/modules/staff/index';
+import { requireStaff } from '~/modules/staff/index.server';
+import { LanguageSwitch } from '~/ui/language-switch';
+import { useT } from '~/utils/i18n/react';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan backoffice' }];
 

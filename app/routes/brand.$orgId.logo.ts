@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { and, eq } from 'drizzle-orm';
-import { files, organizations } from '../../db/schema';
-import { getDb } from '../utils/db.server';
-import { notFound } from '../utils/http.server';
-import { isUuid } from '../utils/ids';
+import { files, organizations } from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { notFound } from '~/utils/http.server';
+import { isUuid } from '~/utils/ids';
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 

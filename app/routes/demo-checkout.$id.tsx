@@ -13,12 +13,12 @@ import {
   DEMO_OUTCOMES,
   demoProviderAllowed,
   getDemoCheckoutPage,
-} from '../modules/payments/index.server';
-import payStyles from '../styles/pay.css';
-import { LanguageSwitch } from '../ui/language-switch';
-import { notFound } from '../utils/http.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
+} from '~/modules/payments/index.server';
+import payStyles from '~/styles/pay.css';
+import { LanguageSwitch } from '~/ui/language-switch';
+import { notFound } from '~/utils/http.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
 
 /**
  * The demo provider's hosted checkout (development and demos only; 404 in production). It plays

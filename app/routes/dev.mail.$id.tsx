@@ -1,12 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
-import { getOutboxMessage, linksIn, requireDevelopment } from '../modules/mail/index.server';
-import { STATUS_BADGE } from '../modules/mail/index';
-import devMailStyles from '../styles/dev-mail.css';
-import { notFound } from '../utils/http.server';
-import { formatDateTime, type MessageKey } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+import { getOutboxMessage, linksIn, requireDevelopment } from '~/modules/mail/index.server';
+import { STATUS_BADGE } from '~/modules/mail/index';
+import devMailStyles from '~/styles/dev-mail.css';
+import { notFound } from '~/utils/http.server';
+import { formatDateTime, type MessageKey } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: devMailStyles }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { EMAIL_DOCUMENT_CSP, outboxHtml, requireDevelopment } from '../modules/mail/index.server';
-import { notFound } from '../utils/http.server';
+import { EMAIL_DOCUMENT_CSP, outboxHtml, requireDevelopment } from '~/modules/mail/index.server';
+import { notFound } from '~/utils/http.server';
 
 /** The email's HTML on its own, opened from /dev/mail/:id in a new tab. */
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { listOutbox, PREVIEW_TEMPLATES, requireDevelopment } from '../modules/mail/index.server';
-import { LanguageSwitch } from '../ui/language-switch';
-import { STATUS_BADGE } from '../modules/mail/index';
-import { formatDateTime, type MessageKey } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
+import { listOutbox, PREVIEW_TEMPLATES, requireDevelopment } from '~/modules/mail/index.server';
+import { LanguageSwitch } from '~/ui/language-switch';
+import { STATUS_BADGE } from '~/modules/mail/index';
+import { formatDateTime, type MessageKey } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan · /dev/mail' }, { name: 'robots', content: 'noindex' }];
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { EMAIL_DOCUMENT_CSP, previewTemplate, requireDevelopment } from '../modules/mail/index.server';
-import { notFound } from '../utils/http.server';
+import { EMAIL_DOCUMENT_CSP, previewTemplate, requireDevelopment } from '~/modules/mail/index.server';
+import { notFound } from '~/utils/http.server';
 
 /**
  * A template rendered with its preview props: /dev/mail/preview/final_notice?locale=en&kind=business,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { getDb } from '../utils/db.server';
+import { getDb } from '~/utils/db.server';
 
 export async function loader() {
   try {

@@ -2,13 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
-import type { FormErrors } from '../modules/backoffice/index';
-import { acceptInvitation, findInvitation, login } from '../modules/staff/index.server';
-import { PASSWORD_MIN_LENGTH } from '../modules/staff/index';
-import { LanguageSwitch } from '../ui/language-switch';
-import { errorProps, FieldMessage } from '../ui/backoffice/parts';
-import { field, invalid, parseForm, reject, text, typedValues, whenValid } from '../utils/forms';
-import { useT } from '../utils/i18n/react';
+import type { FormErrors } from '~/modules/backoffice/index';
+import { acceptInvitation, findInvitation, login } from '~/modules/staff/index.server';
+import { PASSWORD_MIN_LENGTH } from '~/modules/staff/index';
+import { LanguageSwitch } from '~/ui/language-switch';
+import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
+import { field, invalid, parseForm, reject, text, typedValues, whenValid } from '~/utils/forms';
+import { useT } from '~/utils/i18n/react';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }, { name: 'referrer', content: 'no-referrer' }];
 

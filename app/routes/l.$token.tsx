@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { createDebtorSession, redeemLinkToken } from '../modules/links/index.server';
-import { audit } from '../modules/audit/index.server';
-import { getDb } from '../utils/db.server';
+import { createDebtorSession, redeemLinkToken } from '~/modules/links/index.server';
+import { audit } from '~/modules/audit/index.server';
+import { getDb } from '~/utils/db.server';
 
 /**
  * The landing of every emailed link: verify, open a portal session, and 303 to the portal so

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { isLocale } from '../utils/i18n';
-import { localeCookie } from '../utils/i18n/locale.server';
-import { safeRedirect } from '../utils/http.server';
+import { isLocale } from '~/utils/i18n';
+import { localeCookie } from '~/utils/i18n/locale.server';
+import { safeRedirect } from '~/utils/http.server';
 
 /** POST /language: remembers the chosen language and returns to the page the visitor was on. */
 export async function action({ request }: ActionFunctionArgs) {

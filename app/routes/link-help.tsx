@@ -2,13 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
-import { requestFreshLink } from '../modules/links/index.server';
-import { FreshLinkForm } from '../ui/portal/fresh-link-form';
-import { LanguageSwitch } from '../ui/language-switch';
+import { requestFreshLink } from '~/modules/links/index.server';
+import { FreshLinkForm } from '~/ui/portal/fresh-link-form';
+import { LanguageSwitch } from '~/ui/language-switch';
 
-import { useT } from '../utils/i18n/react';
-import { clientIp } from '../utils/rate-limit.server';
-import { isUuid } from '../utils/ids';
+import { useT } from '~/utils/i18n/react';
+import { clientIp } from '~/utils/rate-limit.server';
+import { isUuid } from '~/utils/ids';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
 

@@ -2,10 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
-import { getStaff, login } from '../modules/staff/index.server';
-import { LanguageSwitch } from '../ui/language-switch';
-import { safeRedirect } from '../utils/http.server';
-import { useT } from '../utils/i18n/react';
+import { getStaff, login } from '~/modules/staff/index.server';
+import { LanguageSwitch } from '~/ui/language-switch';
+import { safeRedirect } from '~/utils/http.server';
+import { useT } from '~/utils/i18n/react';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { logout } from '../modules/staff/index.server';
+import { logout } from '~/modules/staff/index.server';
 
 export async function action({ request }: ActionFunctionArgs) {
   return redirect('/login', { status: 303, headers: { 'Set-Cookie': await logout(request) } });

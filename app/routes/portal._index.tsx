@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getPortalOverview } from '../modules/portal/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import { InvoiceActions, OverviewActions } from '../ui/portal/actions';
-import { NextStepBlock } from '../ui/portal/next-step-text';
-import { StatusBadge } from '../ui/portal/status-badge';
-import { formatDate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { translate } from '../utils/i18n';
-import { formatMoney } from '../utils/money';
+import { getPortalOverview } from '~/modules/portal/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import { InvoiceActions, OverviewActions } from '~/ui/portal/actions';
+import { NextStepBlock } from '~/ui/portal/next-step-text';
+import { StatusBadge } from '~/ui/portal/status-badge';
+import { formatDate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { translate } from '~/utils/i18n';
+import { formatMoney } from '~/utils/money';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];
 

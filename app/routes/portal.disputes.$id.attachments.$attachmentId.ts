@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { attachmentResponse, getDebtorAttachment } from '../modules/disputes/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import { notFound } from '../utils/http.server';
+import { attachmentResponse, getDebtorAttachment } from '~/modules/disputes/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import { notFound } from '~/utils/http.server';
 
 /** An attachment of the debtor's own dispute (never of an internal note), as a download. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -15,7 +15,7 @@ import {
   FieldError,
   INTENT,
   MessageField,
-} from '../modules/disputes/index';
+} from '~/modules/disputes/index';
 import {
   addDebtorMessage,
   fieldErrors,
@@ -26,15 +26,15 @@ import {
   refusalField,
   withdrawDispute,
   withdrawSchema,
-} from '../modules/disputes/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import { notFound } from '../utils/http.server';
-import { formatDateTime, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import disputeStyles from '../styles/disputes.css';
-import { isUuid } from '../utils/ids';
+} from '~/modules/disputes/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import { notFound } from '~/utils/http.server';
+import { formatDateTime, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import disputeStyles from '~/styles/disputes.css';
+import { isUuid } from '~/utils/ids';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: disputeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

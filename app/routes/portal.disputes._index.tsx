@@ -1,13 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { listDebtorDisputes } from '../modules/disputes/index.server';
-import { DisputeStatusBadge } from '../modules/disputes/index';
-import { requireDebtor } from '../modules/links/index.server';
-import { formatDate, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import disputeStyles from '../styles/disputes.css';
+import { listDebtorDisputes } from '~/modules/disputes/index.server';
+import { DisputeStatusBadge } from '~/modules/disputes/index';
+import { requireDebtor } from '~/modules/links/index.server';
+import { formatDate, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import disputeStyles from '~/styles/disputes.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: disputeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

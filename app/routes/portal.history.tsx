@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getPortalHistory } from '../modules/portal/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import { moneyEntryText } from '../ui/portal/money-entry-text';
-import { StatusBadge } from '../ui/portal/status-badge';
-import { formatDate, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
+import { getPortalHistory } from '~/modules/portal/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import { moneyEntryText } from '~/ui/portal/money-entry-text';
+import { StatusBadge } from '~/ui/portal/status-badge';
+import { formatDate, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];
 

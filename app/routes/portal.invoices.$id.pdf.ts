@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { and, eq } from 'drizzle-orm';
-import { files, invoices } from '../../db/schema';
-import { ownInvoices, requireDebtor } from '../modules/links/index.server';
-import { getDb } from '../utils/db.server';
-import { notFound } from '../utils/http.server';
-import { isUuid } from '../utils/ids';
+import { files, invoices } from '~db/schema';
+import { ownInvoices, requireDebtor } from '~/modules/links/index.server';
+import { getDb } from '~/utils/db.server';
+import { notFound } from '~/utils/http.server';
+import { isUuid } from '~/utils/ids';
 
 /** The creditor's PDF of one of the debtor's own invoices, as a download. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getPortalInvoice } from '../modules/portal/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import { InvoiceActions } from '../ui/portal/actions';
-import { moneyEntryText } from '../ui/portal/money-entry-text';
-import { NextStepBlock } from '../ui/portal/next-step-text';
-import { StatusBadge } from '../ui/portal/status-badge';
-import { notFound } from '../utils/http.server';
-import { formatDate, formatDateTime } from '../utils/i18n';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import { owedCents } from '../modules/ledger/index';
+import { getPortalInvoice } from '~/modules/portal/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import { InvoiceActions } from '~/ui/portal/actions';
+import { moneyEntryText } from '~/ui/portal/money-entry-text';
+import { NextStepBlock } from '~/ui/portal/next-step-text';
+import { StatusBadge } from '~/ui/portal/status-badge';
+import { notFound } from '~/utils/http.server';
+import { formatDate, formatDateTime } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import { owedCents } from '~/modules/ledger/index';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.invoice.number} · ${data.organizationName}` : 'Voldaan' },

@@ -7,7 +7,7 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { AttachmentsField, DISPUTE_REASONS, errorText, FieldError, MessageField } from '../modules/disputes/index';
+import { AttachmentsField, DISPUTE_REASONS, errorText, FieldError, MessageField } from '~/modules/disputes/index';
 import {
   activeDisputeForInvoice,
   fieldErrors,
@@ -16,15 +16,15 @@ import {
   openDisputeSchema,
   readSubmission,
   refusalField,
-} from '../modules/disputes/index.server';
-import { getPortalInvoice } from '../modules/portal/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import { notFound } from '../utils/http.server';
-import { formatDate, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import disputeStyles from '../styles/disputes.css';
+} from '~/modules/disputes/index.server';
+import { getPortalInvoice } from '~/modules/portal/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import { notFound } from '~/utils/http.server';
+import { formatDate, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import disputeStyles from '~/styles/disputes.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: disputeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { endDebtorSession } from '../modules/links/index.server';
+import { endDebtorSession } from '~/modules/links/index.server';
 
 export async function action({ request }: ActionFunctionArgs) {
   return redirect('/portal/signed-out', { status: 303, headers: { 'Set-Cookie': await endDebtorSession(request) } });

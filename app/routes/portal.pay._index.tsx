@@ -10,16 +10,16 @@ import {
   returnPath,
   startCheckout,
   transferAfterCredit,
-} from '../modules/payments/index.server';
-import { chargeSummary, checkPartialAmount, requestedAmount } from '../modules/payments/index';
-import { getPayPage, transferPathFor, transferPathForRest, type PayableInvoice } from '../modules/portal/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import payStyles from '../styles/pay.css';
-import { formatDate, translate, type MessageKey } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import { isUuid } from '../utils/ids';
+} from '~/modules/payments/index.server';
+import { chargeSummary, checkPartialAmount, requestedAmount } from '~/modules/payments/index';
+import { getPayPage, transferPathFor, transferPathForRest, type PayableInvoice } from '~/modules/portal/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import payStyles from '~/styles/pay.css';
+import { formatDate, translate, type MessageKey } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import { isUuid } from '~/utils/ids';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: payStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

@@ -1,13 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { getPaymentOutcome } from '../modules/portal/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import payStyles from '../styles/pay.css';
-import { notFound } from '../utils/http.server';
-import { translate, type MessageKey } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
+import { getPaymentOutcome } from '~/modules/portal/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import payStyles from '~/styles/pay.css';
+import { notFound } from '~/utils/http.server';
+import { translate, type MessageKey } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: payStyles }];
 

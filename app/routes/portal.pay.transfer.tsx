@@ -6,12 +6,12 @@ import {
   TRANSFER_NOTICE_MAX_AGE_DAYS,
   transferDateRange,
   transferNoticeDaysOf,
-} from '../modules/bank/index';
-import { announceTransfer, getWaitingTransferNotices } from '../modules/bank/index.server';
-import { getTransferDetails } from '../modules/portal/index.server';
-import { requireDebtor } from '../modules/links/index.server';
-import payStyles from '../styles/pay.css';
-import transferStyles from '../styles/transfer.css';
+} from '~/modules/bank/index';
+import { announceTransfer, getWaitingTransferNotices } from '~/modules/bank/index.server';
+import { getTransferDetails } from '~/modules/portal/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
+import payStyles from '~/styles/pay.css';
+import transferStyles from '~/styles/transfer.css';
 import {
   amountForCopy,
   CopyValue,
@@ -19,12 +19,12 @@ import {
   TransferNoticeForm,
   useCopyAnnouncer,
   WaitingNoticeText,
-} from '../ui/portal/transfer';
-import { amsterdamDate, systemClock } from '../utils/clock';
-import { translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
+} from '~/ui/portal/transfer';
+import { amsterdamDate, systemClock } from '~/utils/clock';
+import { translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: payStyles },

@@ -12,8 +12,8 @@ import {
   getDebtorPlan,
   nextDueInstallment,
   startInstallmentCheckout,
-} from '../modules/plans/index.server';
-import { formatIban } from '../modules/payments/index';
+} from '~/modules/plans/index.server';
+import { formatIban } from '~/modules/payments/index';
 import {
   INTENT,
   planAnswerSchema,
@@ -21,16 +21,16 @@ import {
   planSummary,
   ScheduleTable,
   useErrorText,
-} from '../modules/plans/index';
-import { requireDebtor } from '../modules/links/index.server';
-import { parseForm } from '../utils/forms';
-import { notFound } from '../utils/http.server';
-import { formatDate, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import planStyles from '../styles/plans.css';
-import { isUuid } from '../utils/ids';
+} from '~/modules/plans/index';
+import { requireDebtor } from '~/modules/links/index.server';
+import { parseForm } from '~/utils/forms';
+import { notFound } from '~/utils/http.server';
+import { formatDate, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import planStyles from '~/styles/plans.css';
+import { isUuid } from '~/utils/ids';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: planStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

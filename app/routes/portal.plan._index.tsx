@@ -14,7 +14,7 @@ import {
   nextDueInstallment,
   previewProposal,
   proposePlan,
-} from '../modules/plans/index.server';
+} from '~/modules/plans/index.server';
 import {
   checkSchedule,
   evaluateProposal,
@@ -32,15 +32,15 @@ import {
   readPlanForm,
   ScheduleTable,
   useErrorText,
-} from '../modules/plans/index';
-import { requireDebtor } from '../modules/links/index.server';
-import { addDays } from '../utils/clock';
-import { parseForm } from '../utils/forms';
-import { formatDate, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import planStyles from '../styles/plans.css';
+} from '~/modules/plans/index';
+import { requireDebtor } from '~/modules/links/index.server';
+import { addDays } from '~/utils/clock';
+import { parseForm } from '~/utils/forms';
+import { formatDate, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import planStyles from '~/styles/plans.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: planStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

@@ -7,21 +7,21 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { getPromiseForm, makePromise } from '../modules/plans/index.server';
+import { getPromiseForm, makePromise } from '~/modules/plans/index.server';
 import {
   FieldErrorMessage,
   fieldProps,
   parsePromiseValues,
   readPromiseForm,
   useErrorText,
-} from '../modules/plans/index';
-import { requireDebtor } from '../modules/links/index.server';
-import { addDays, daysBetween } from '../utils/clock';
-import { formatDate, translate } from '../utils/i18n';
-import { getLocale } from '../utils/i18n/locale.server';
-import { useLocale, useT } from '../utils/i18n/react';
-import { formatMoney } from '../utils/money';
-import planStyles from '../styles/plans.css';
+} from '~/modules/plans/index';
+import { requireDebtor } from '~/modules/links/index.server';
+import { addDays, daysBetween } from '~/utils/clock';
+import { formatDate, translate } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
+import planStyles from '~/styles/plans.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: planStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];

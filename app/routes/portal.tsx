@@ -1,11 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
-import { requireDebtor } from '../modules/links/index.server';
-import { BrandColors } from '../ui/brand-colors';
-import { LanguageSwitch } from '../ui/language-switch';
+import { requireDebtor } from '~/modules/links/index.server';
+import { BrandColors } from '~/ui/brand-colors';
+import { LanguageSwitch } from '~/ui/language-switch';
 
-import { useT } from '../utils/i18n/react';
-import portalStyles from '../styles/portal.css';
+import { useT } from '~/utils/i18n/react';
+import portalStyles from '~/styles/portal.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: portalStyles }];
 

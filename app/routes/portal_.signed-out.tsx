@@ -1,8 +1,8 @@
 import type { MetaFunction } from '@remix-run/node';
-import { FreshLinkForm } from '../ui/portal/fresh-link-form';
-import { LanguageSwitch } from '../ui/language-switch';
+import { FreshLinkForm } from '~/ui/portal/fresh-link-form';
+import { LanguageSwitch } from '~/ui/language-switch';
 
-import { useT } from '../utils/i18n/react';
+import { useT } from '~/utils/i18n/react';
 
 export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
 

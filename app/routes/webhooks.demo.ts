@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { handleDemoWebhook } from '../modules/payments/index.server';
+import { handleDemoWebhook } from '~/modules/payments/index.server';
 
 /** The demo provider's webhook (HMAC-signed; answers 404 in production, where the demo does not exist). */
 export async function action({ request }: ActionFunctionArgs) {

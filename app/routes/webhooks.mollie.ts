@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { handleMollieWebhook } from '../modules/payments/index.server';
+import { handleMollieWebhook } from '~/modules/payments/index.server';
 
 /** Mollie's classic webhook: a form post with only `id`; the payment is fetched from Mollie. */
 export async function action({ request }: ActionFunctionArgs) {

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { receiveResendWebhook } from '../modules/mail/index.server';
+import { receiveResendWebhook } from '~/modules/mail/index.server';
 
 export async function loader() {
   return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { handleStripeWebhook } from '../modules/payments/index.server';
+import { handleStripeWebhook } from '~/modules/payments/index.server';
 
 /** Stripe's webhook: the raw body is read first (the signature covers it byte for byte). */
 export async function action({ request }: ActionFunctionArgs) {

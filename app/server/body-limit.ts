@@ -20,10 +20,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type express from 'express';
-import { LOGO_MAX_BYTES } from '../modules/backoffice/index';
-import { BANK_STATEMENT_MAX_BYTES } from '../modules/bank/index';
-import { MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE } from '../modules/disputes/index';
-import { IMPORT_FORM_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES, PDF_BODY_LIMIT_BYTES } from '../modules/invoices/index';
+import { LOGO_MAX_BYTES } from '~/modules/backoffice/index';
+import { BANK_STATEMENT_MAX_BYTES } from '~/modules/bank/index';
+import { MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE } from '~/modules/disputes/index';
+import { IMPORT_FORM_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES, PDF_BODY_LIMIT_BYTES } from '~/modules/invoices/index';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -144,7 +144,7 @@ async function silentableProxy(target: URL) {
 
 describe('a database that goes silent', () => {
   it('is found down by the periodic probe, its hanging queries fail, and it is found again', async () => {
-    const { closeDb, discardPool, getDb, probeDatabase } = await import('../utils/db.server');
+    const { closeDb, discardPool, getDb, probeDatabase } = await import('~/utils/db.server');
     const { sql } = await import('drizzle-orm');
     const saved = process.env.DATABASE_URL!;
     const proxy = await silentableProxy(new URL(saved));

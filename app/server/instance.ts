@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
-import { EnvError, getEnv, resetEnv } from '../utils/env.server';
+import { EnvError, getEnv, resetEnv } from '~/utils/env.server';
 import {
   embeddedUrl,
   isAlive,

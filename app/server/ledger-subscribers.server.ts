@@ -19,18 +19,18 @@
  * batch form too (onLedgerEvents): recordLedgerEntries delivers a bank statement's bookings at
  * once, and the batch form does in a few queries what the single one does per event.
  */
-import { transferNoticesOnLedgerEvent, transferNoticesOnLedgerEvents } from '../modules/bank/index.server';
-import { closeDisputesOnSettlement, closeDisputesOnSettlements } from '../modules/disputes/index.server';
-import { liftPausesOnLedgerEvent, liftPausesOnLedgerEvents } from '../modules/dunning/index.server';
-import { resumedNextAction } from '../modules/dunning/index';
-import { installmentsOnLedgerEvent, installmentsOnLedgerEvents } from '../modules/plans/index.server';
+import { transferNoticesOnLedgerEvent, transferNoticesOnLedgerEvents } from '~/modules/bank/index.server';
+import { closeDisputesOnSettlement, closeDisputesOnSettlements } from '~/modules/disputes/index.server';
+import { liftPausesOnLedgerEvent, liftPausesOnLedgerEvents } from '~/modules/dunning/index.server';
+import { resumedNextAction } from '~/modules/dunning/index';
+import { installmentsOnLedgerEvent, installmentsOnLedgerEvents } from '~/modules/plans/index.server';
 import {
   offLedgerEvent,
   onLedgerEvents,
   setResumeRule,
   type LedgerBatchListener,
   type LedgerListener,
-} from '../modules/ledger/index.server';
+} from '~/modules/ledger/index.server';
 
 const SUBSCRIBERS: [string, LedgerListener, LedgerBatchListener][] = [
   ['dunning-pauses', liftPausesOnLedgerEvent, liftPausesOnLedgerEvents],

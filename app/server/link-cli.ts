@@ -5,9 +5,9 @@
  * not set, the URL of the app running on DATA_DIR.
  */
 import { openDatabase, runCommand } from './instance';
-import { closeDb, getDb } from '../utils/db.server';
-import { findDebtorsByIdOrEmail } from '../modules/debtors/index.server';
-import { issuePortalLink } from '../modules/links/index.server';
+import { closeDb, getDb } from '~/utils/db.server';
+import { findDebtorsByIdOrEmail } from '~/modules/debtors/index.server';
+import { issuePortalLink } from '~/modules/links/index.server';
 
 async function main() {
   const query = process.argv.slice(2).find((a) => a !== '--');

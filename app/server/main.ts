@@ -7,10 +7,10 @@
  */
 import http from 'node:http';
 import path from 'node:path';
-import { runMigrations } from '../../db/migrate';
-import { seedDemo } from '../../db/seed';
-import { closeDb } from '../utils/db.server';
-import { getEnv, resetEnv, type Env } from '../utils/env.server';
+import { runMigrations } from '~db/migrate';
+import { seedDemo } from '~db/seed';
+import { closeDb } from '~/utils/db.server';
+import { getEnv, resetEnv, type Env } from '~/utils/env.server';
 import { startEmbeddedPostgres, type EmbeddedDb } from './embedded-db';
 import type { DbHealth } from './db-health';
 import { createApp, loadBuild, startDbHealth } from './http';
@@ -163,7 +163,7 @@ async function main() {
     // The job queue's schema is needed to enqueue (in the web process too), not only to work.
     // Every module's tasks and crontab lines, registered before the worker starts (composition root).
     await import('./tasks.server');
-    const { migrateJobQueue, startWorker } = await import('../modules/jobs/index.server');
+    const { migrateJobQueue, startWorker } = await import('~/modules/jobs/index.server');
     await migrateJobQueue(env.DATABASE_URL!);
     checkpoint();
     if (env.RUN_WORKER) worker = await startWorker({ logLevel: env.LOG_LEVEL });

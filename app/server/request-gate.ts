@@ -13,8 +13,8 @@
  * check can never disagree with this one.
  */
 import type express from 'express';
-import type { Env } from '../utils/env.server';
-import { hasForbiddenControlChars } from '../utils/limits';
+import type { Env } from '~/utils/env.server';
+import { hasForbiddenControlChars } from '~/utils/limits';
 import { sendPlainError } from './body-limit';
 
 /** Paths outside the gate: nothing there reads a session cookie. */

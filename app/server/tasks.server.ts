@@ -7,11 +7,11 @@
  * app/modules/jobs/registry.server (and `registerSendCheck` from app/modules/mail/outbox.server) at the top level of a
  * `*.server.ts` file, then import that file below.
  */
-import '../modules/mail/send-communication.task.server';
-import '../modules/bank/transfer-notices.task.server';
-import '../modules/dunning/dunning.task.server';
-import '../modules/links/fresh-link.task.server';
-import '../modules/payments/payments.task.server';
-import '../modules/plans/maintenance.server';
+import '~/modules/mail/send-communication.task.server';
+import '~/modules/bank/transfer-notices.task.server';
+import '~/modules/dunning/dunning.task.server';
+import '~/modules/links/fresh-link.task.server';
+import '~/modules/payments/payments.task.server';
+import '~/modules/plans/maintenance.server';
 
-export { registerCron, registerTask, registeredCrontab, registeredTaskList } from '../modules/jobs/registry.server';
+export { registerCron, registerTask, registeredCrontab, registeredTaskList } from '~/modules/jobs/registry.server';

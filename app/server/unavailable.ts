@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type express from 'express';
-import { DEFAULT_LOCALE, isLocale, translate, type Locale } from '../utils/i18n';
+import { DEFAULT_LOCALE, isLocale, translate, type Locale } from '~/utils/i18n';
 
 /** Seconds a client is asked to wait; the server itself notices the database is back within one. */
 export const RETRY_AFTER_SECONDS = 10;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoStaffEmails, seedDemo } from '../../db/seed';
-import { getDb } from '../utils/db.server';
+import { DEMO_PASSWORD, demoStaffEmails, seedDemo } from '~db/seed';
+import { getDb } from '~/utils/db.server';
 import { REMOVE_DEMO_SQL, seedsDemoOnStart, welcomeFacts, welcomeText, type WelcomeFacts } from './welcome';
 
 const APP_URL = 'https://pay.example.com';

@@ -1,10 +1,10 @@
 import { inArray, sql } from 'drizzle-orm';
-import { staffUsers } from '../../db/schema';
-import { DEMO_DEBTOR_EMAIL, DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
-import { issuePortalLink } from '../modules/links/index.server';
-import { findDebtorsByIdOrEmail } from '../modules/debtors/index.server';
-import { getDb } from '../utils/db.server';
-import type { Env } from '../utils/env.server';
+import { staffUsers } from '~db/schema';
+import { DEMO_DEBTOR_EMAIL, DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
+import { issuePortalLink } from '~/modules/links/index.server';
+import { findDebtorsByIdOrEmail } from '~/modules/debtors/index.server';
+import { getDb } from '~/utils/db.server';
+import type { Env } from '~/utils/env.server';
 
 /** What the start text says about the demo data; in production no password and no live link. */
 export type WelcomeFacts = {

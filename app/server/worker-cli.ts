@@ -4,11 +4,11 @@
  * on DATA_DIR (it does not start one itself). Applies migrations first, like the web process. SIGTERM or
  * Ctrl-C lets running jobs finish (their locks are released), then exits 0.
  */
-import { runMigrations } from '../../db/migrate';
+import { runMigrations } from '~db/migrate';
 import { openDatabase, runCommand } from './instance';
-import { closeDb } from '../utils/db.server';
-import { getEnv } from '../utils/env.server';
-import { migrateJobQueue, startWorker } from '../modules/jobs/index.server';
+import { closeDb } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { migrateJobQueue, startWorker } from '~/modules/jobs/index.server';
 // Every module's tasks and crontab lines (the composition root), before the worker starts.
 import './tasks.server';
 

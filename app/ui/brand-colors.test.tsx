@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { NonceProvider } from '../utils/nonce';
+import { NonceProvider } from '~/utils/nonce';
 import { BrandColors, brandColorsCss, contrastText, DEFAULT_BRAND_COLOR } from './brand-colors';
 
 describe('brandColorsCss', () => {

@@ -1,4 +1,4 @@
-import { useNonce } from '../utils/nonce';
+import { useNonce } from '~/utils/nonce';
 
 /** The creditor's colour is the one value a page writes into CSS: nothing but #rrggbb gets there. */
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;

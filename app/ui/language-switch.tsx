@@ -1,5 +1,5 @@
 import { Form, useLocation } from '@remix-run/react';
-import { useLocale, useT } from '../utils/i18n/react';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 /** A plain form, so switching works without JavaScript. */
 export function LanguageSwitch() {

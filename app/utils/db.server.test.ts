@@ -2,8 +2,16 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { isConnectionError, isStatementTimeout } from '../server/db-health';
-import { closeDb, discardPool, getDb, poolOptions, probeDatabase, reconnectBackoffSeconds, sendInOrder } from './db.server';
+import { isConnectionError, isStatementTimeout } from '~/server/db-health';
+import {
+  closeDb,
+  discardPool,
+  getDb,
+  poolOptions,
+  probeDatabase,
+  reconnectBackoffSeconds,
+  sendInOrder,
+} from './db.server';
 
 function clientWith(env: Record<string, string>) {
   const { url, options } = poolOptions({ ...process.env, ...env });
@@ -169,11 +177,14 @@ describe('sendInOrder', () => {
         for (let i = 0; i < 5; i++) await Promise.resolve();
         return record('first');
       };
-      const started = await sendInOrder(late, () => record('second'), () => record('third'));
+      const started = await sendInOrder(
+        late,
+        () => record('second'),
+        () => record('third'),
+      );
       await Promise.all(started);
       return tx.execute<{ label: string }>(sql`select label from sent_order order by n`);
     });
     expect(order.map((r) => r.label)).toEqual(['first', 'second', 'third']);
   });
-
 });

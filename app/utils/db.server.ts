@@ -1,6 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import * as schema from '../../db/schema';
+import * as schema from '~db/schema';
 import { parseEnv } from './env.server';
 
 export type Database = PostgresJsDatabase<typeof schema>;

@@ -9,11 +9,11 @@
  */
 import fs from 'node:fs';
 import { XMLValidator } from 'fast-xml-parser';
-import { importStatementFile } from '../../app/modules/bank/index.server';
-import { loadLedgerSubscribers } from '../../app/modules/ledger/ledger-events.server';
-import { parseStatementFile } from '../../app/modules/bank/parse';
-import { fixedClock } from '../../app/utils/clock';
-import { closeDb } from '../../app/utils/db.server';
+import { importStatementFile } from '~/modules/bank/index.server';
+import { loadLedgerSubscribers } from '~/modules/ledger/ledger-events.server';
+import { parseStatementFile } from '~/modules/bank/parse';
+import { fixedClock } from '~/utils/clock';
+import { closeDb } from '~/utils/db.server';
 
 async function main() {
   const step = process.env.BENCH_STEP!;

@@ -22,17 +22,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { runMigrations as runWorkerMigrations } from 'graphile-worker';
 import postgres from 'postgres';
-import {
-  DEFAULT_DUNNING_POLICY,
-  DEFAULT_PLAN_POLICY,
-  DEFAULT_PORTAL_SETTINGS,
-} from '../../app/modules/dunning/default-policy';
-import { makeBetalingskenmerk } from '../../app/modules/payments/payment-reference';
-import { generateSigningJwk } from '../../app/modules/links/keys.server';
-import { mod97 } from '../../app/modules/payments/iban';
-import { startEmbeddedPostgres } from '../../app/server/embedded-db';
-import { runMigrations } from '../../db/migrate';
-import { camt053, type CamtEntry } from '../../test/fixtures/bank/build-camt';
+import { DEFAULT_DUNNING_POLICY, DEFAULT_PLAN_POLICY, DEFAULT_PORTAL_SETTINGS } from '~/modules/dunning/default-policy';
+import { makeBetalingskenmerk } from '~/modules/payments/payment-reference';
+import { generateSigningJwk } from '~/modules/links/keys.server';
+import { mod97 } from '~/modules/payments/iban';
+import { startEmbeddedPostgres } from '~/server/embedded-db';
+import { runMigrations } from '~db/migrate';
+import { camt053, type CamtEntry } from '~test/fixtures/bank/build-camt';
 import { machine } from '../lib/app';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 10_000);

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { getKeyRing } from '../../app/modules/links/keys.server';
-import { runDunningPass } from '../../app/modules/dunning/pass.server';
-import { fixedClock } from '../../app/utils/clock';
-import { schema } from '../../app/utils/db.server';
+import { getKeyRing } from '~/modules/links/keys.server';
+import { runDunningPass } from '~/modules/dunning/pass.server';
+import { fixedClock } from '~/utils/clock';
+import { schema } from '~/utils/db.server';
 
 async function main() {
   const url = process.env.BENCH_DATABASE_URL!;

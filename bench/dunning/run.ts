@@ -12,15 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { runMigrations as runWorkerMigrations } from 'graphile-worker';
 import postgres from 'postgres';
-import {
-  DEFAULT_DUNNING_POLICY,
-  DEFAULT_PLAN_POLICY,
-  DEFAULT_PORTAL_SETTINGS,
-} from '../../app/modules/dunning/default-policy';
-import { generateSigningJwk } from '../../app/modules/links/keys.server';
-import { startEmbeddedPostgres } from '../../app/server/embedded-db';
-import { amsterdamInstant } from '../../app/utils/clock';
-import { runMigrations } from '../../db/migrate';
+import { DEFAULT_DUNNING_POLICY, DEFAULT_PLAN_POLICY, DEFAULT_PORTAL_SETTINGS } from '~/modules/dunning/default-policy';
+import { generateSigningJwk } from '~/modules/links/keys.server';
+import { startEmbeddedPostgres } from '~/server/embedded-db';
+import { amsterdamInstant } from '~/utils/clock';
+import { runMigrations } from '~db/migrate';
 import { machine } from '../lib/app';
 
 const TODAY = '2026-12-15';

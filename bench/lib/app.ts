@@ -7,9 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { generateSigningJwk } from '../../app/modules/links/keys.server';
-import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../app/server/embedded-db';
-import { runMigrations } from '../../db/migrate';
+import { generateSigningJwk } from '~/modules/links/keys.server';
+import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '~/server/embedded-db';
+import { runMigrations } from '~db/migrate';
 
 export type BenchApp = { baseUrl: string; databaseUrl: string; env: NodeJS.ProcessEnv; stop: () => Promise<void> };
 

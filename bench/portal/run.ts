@@ -6,11 +6,11 @@
  */
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import { closeDb, getDb } from '../../app/utils/db.server';
-import { issuePortalLink } from '../../app/modules/links/links.server';
-import { resetEnv } from '../../app/utils/env.server';
-import { seedDemo } from '../../db/seed';
-import { debtors, invoices, organizations } from '../../db/schema';
+import { closeDb, getDb } from '~/utils/db.server';
+import { issuePortalLink } from '~/modules/links/links.server';
+import { resetEnv } from '~/utils/env.server';
+import { seedDemo } from '~db/seed';
+import { debtors, invoices, organizations } from '~db/schema';
 import { machine, startBenchApp } from '../lib/app';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);

@@ -14,14 +14,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import Stripe from 'stripe';
-import { debtors, dunningPauses, invoices, organizations, payments } from '../../db/schema';
-import {
-  DEFAULT_DUNNING_POLICY,
-  DEFAULT_PLAN_POLICY,
-  DEFAULT_PORTAL_SETTINGS,
-} from '../../app/modules/dunning/default-policy';
-import { closeDb, getDb } from '../../app/utils/db.server';
-import { resetEnv } from '../../app/utils/env.server';
+import { debtors, dunningPauses, invoices, organizations, payments } from '~db/schema';
+import { DEFAULT_DUNNING_POLICY, DEFAULT_PLAN_POLICY, DEFAULT_PORTAL_SETTINGS } from '~/modules/dunning/default-policy';
+import { closeDb, getDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
 import { machine, startBenchApp } from '../lib/app';
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 2000);

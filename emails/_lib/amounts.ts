@@ -1,4 +1,4 @@
-import { textFor } from '../messages';
+import { textFor } from '~emails/messages';
 import type { AmountLine } from './layout';
 import type { DebtorEmailProps } from './types';
 

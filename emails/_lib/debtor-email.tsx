@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { textFor, type EmailMessageKey } from '../messages';
+import { textFor, type EmailMessageKey } from '~emails/messages';
 import { CallToAction, EmailShell, P, SignOff, Title } from './layout';
 import type { DebtorEmailProps } from './types';
 

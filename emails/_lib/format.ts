@@ -1,5 +1,5 @@
-import { addDays } from '../../app/utils/clock';
-import { formatMoney } from '../../app/utils/money';
+import { addDays } from '~/utils/clock';
+import { formatMoney } from '~/utils/money';
 import type { DebtorEmailProps, EmailLocale } from './types';
 
 const TAGS: Record<EmailLocale, string> = { nl: 'nl-NL', en: 'en-GB' };

@@ -13,7 +13,7 @@ import {
   Text,
 } from '@react-email/components';
 import type { CSSProperties, ReactNode } from 'react';
-import { textFor } from '../messages';
+import { textFor } from '~emails/messages';
 import { day, money } from './format';
 import type { EmailInvoice, EmailLocale, EmailOrganization, PlanInstallment } from './types';
 

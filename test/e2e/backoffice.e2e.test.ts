@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
+import { DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
 import { DESKTOP, expectAccessible, launch, newContext, PHONE, screenshot, signInAsStaff } from './browser';
 
 const baseUrl = inject('baseUrl');

@@ -16,8 +16,8 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeBetalingskenmerk } from '../../app/modules/payments/payment-reference';
-import { DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
+import { makeBetalingskenmerk } from '~/modules/payments/payment-reference';
+import { DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
 import { DESKTOP, expectAccessible, launch, PHONE, screenshot } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -67,13 +67,9 @@ async function debtorWithInvoices() {
 }
 
 async function linkFor(email: string) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'app/server/link-cli.ts', email],
-    {
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_URL: baseUrl },
-    },
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'app/server/link-cli.ts', email], {
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_URL: baseUrl },
+  });
   const url = stdout.match(/https?:\/\/\S+\/l\/\S+/)?.[0];
   if (!url) throw new Error(`no link in: ${stdout}`);
   return url;

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
+import { DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
 import { DESKTOP, launch, newContext, PHONE, screenshot, signInAsStaff, takeCspViolations } from './browser';
 
 const baseUrl = inject('baseUrl');

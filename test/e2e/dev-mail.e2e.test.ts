@@ -4,7 +4,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_ORG_SLUG } from '../../db/seed';
+import { DEMO_ORG_SLUG } from '~db/seed';
 import { DESKTOP, expectAccessible, launch, newContext, PHONE, screenshot } from './browser';
 
 const baseUrl = inject('baseUrl');

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
-import { notBeforeSendHour } from '../../app/modules/dunning/schedule';
+import { DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
+import { notBeforeSendHour } from '~/modules/dunning/schedule';
 import { DESKTOP, expectAccessible, launch, newContext, PHONE, screenshot, signInAsStaff } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -45,19 +45,15 @@ async function debtorWithOverdueInvoice() {
 
 /** A fresh portal link for the debtor, from the CLI a newcomer would use (`npm run link -- <email>`). */
 async function linkFor(email: string) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'app/server/link-cli.ts', email],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: inject('dataDir'),
-        APP_URL: baseUrl,
-      },
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'app/server/link-cli.ts', email], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: inject('dataDir'),
+      APP_URL: baseUrl,
     },
-  );
+  });
   const url = stdout.match(/https?:\/\/\S+\/l\/\S+/)?.[0];
   if (!url) throw new Error(`no link in: ${stdout}`);
   return url;

@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_DEBTOR_EMAIL } from '../../db/seed';
-import { addDays, amsterdamDate, systemClock } from '../../app/utils/clock';
+import { DEMO_DEBTOR_EMAIL } from '~db/seed';
+import { addDays, amsterdamDate, systemClock } from '~/utils/clock';
 import { DESKTOP, expectAccessible, launch, newContext, PHONE, screenshot } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -54,7 +54,8 @@ describe('dunning in the demo', () => {
     const page = await context.newPage();
     const rows = page.getByRole('row').filter({ hasText: DEMO_DEBTOR_EMAIL });
     // The app's worker sends what the pass queued, one job after the other: wait for both.
-    const sent = async (template: string) => rows.filter({ hasText: template }).filter({ hasText: 'verzonden' }).count();
+    const sent = async (template: string) =>
+      rows.filter({ hasText: template }).filter({ hasText: 'verzonden' }).count();
     await expect
       .poll(
         async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../../app/server/embedded-db';
+import { freePort } from '~/server/embedded-db';
 
 declare module 'vitest' {
   export interface ProvidedContext {

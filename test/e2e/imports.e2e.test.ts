@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
+import { DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
 import { DESKTOP, expectAccessible, launch, PHONE, screenshot, signInAsStaff } from './browser';
 
 const baseUrl = inject('baseUrl');

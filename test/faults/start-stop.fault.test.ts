@@ -8,7 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../app/server/embedded-db';
+import { freePort } from '~/server/embedded-db';
 import {
   baseEnv,
   hasStackTrace,
@@ -107,11 +107,7 @@ describe('a start that explains itself', () => {
 
 describe('CLIs beside a running app', () => {
   it("`npm run link` uses the running app's database and prints a link on the app's address", async () => {
-    const result = await runCli(
-      'app/server/link-cli.ts',
-      ['sanne.devries@example.nl'],
-      baseEnv({ DATA_DIR: dataDir }),
-    );
+    const result = await runCli('app/server/link-cli.ts', ['sanne.devries@example.nl'], baseEnv({ DATA_DIR: dataDir }));
     expect(result.code, result.output).toBe(0);
     const link = result.stdout.match(/http:\/\/\S+\/l\/\S+/)?.[0];
     expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/l/`));
@@ -121,11 +117,7 @@ describe('CLIs beside a running app', () => {
   });
 
   it('`npm run worker` without a running app or DATABASE_URL fails in one clear line', async () => {
-    const result = await runCli(
-      'app/server/worker-cli.ts',
-      [],
-      baseEnv({ DATA_DIR: path.join(root, 'nothing') }),
-    );
+    const result = await runCli('app/server/worker-cli.ts', [], baseEnv({ DATA_DIR: path.join(root, 'nothing') }));
     expect(result.code).toBe(1);
     expect(result.output).toContain('No Voldaan is running on the data directory');
     expect(hasStackTrace(result.output)).toBe(false);

@@ -12,12 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, communications } from '../../db/schema';
-import { runMigrations } from '../../db/migrate';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../../app/server/embedded-db';
-import { closeDb, getDb, getSql } from '../../app/utils/db.server';
-import { resetEnv } from '../../app/utils/env.server';
-import { waitFor } from '../wait';
+import { auditEvents, communications } from '~db/schema';
+import { runMigrations } from '~db/migrate';
+import { startEmbeddedPostgres, type EmbeddedDb } from '~/server/embedded-db';
+import { closeDb, getDb, getSql } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
+import { waitFor } from '~test/wait';
 
 const HEARTBEAT_MS = 1_000;
 const LEASE_MS = 15_000;
@@ -99,7 +99,7 @@ afterAll(async () => {
 
 describe('a worker killed in the middle of sending', () => {
   it('has its jobs run again by another worker once its lease ran out, each email exactly once', async () => {
-    const { queuedReminder } = await import('../factories-mail');
+    const { queuedReminder } = await import('~test/factories-mail');
     const queued = [];
     for (let i = 0; i < EMAILS; i++) queued.push((await queuedReminder()).comm!);
     const ids = queued.map((c) => c.id);

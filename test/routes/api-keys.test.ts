@@ -1,13 +1,13 @@
 /** The back office's API key page (the keys themselves: app/modules/api/keys.server.test.ts). */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents } from '../../db/schema';
-import { createOrganization, createStaff } from '../factories';
-import { apiRequest, signIn } from '../factories-intake';
-import { formRequest, getRequest, routeArgs, settle } from '../http';
-import { action, loader } from '../../app/routes/app.settings.api-keys';
-import { getDb } from '../../app/utils/db.server';
-import { authenticateApiKey, listApiKeys } from '../../app/modules/api/keys.server';
+import { auditEvents } from '~db/schema';
+import { createOrganization, createStaff } from '~test/factories';
+import { apiRequest, signIn } from '~test/factories-intake';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
+import { action, loader } from '~/routes/app.settings.api-keys';
+import { getDb } from '~/utils/db.server';
+import { authenticateApiKey, listApiKeys } from '~/modules/api/keys.server';
 
 type ActionData = {
   data: { nameError: string | null; created: { name: string; key: string } | null; revokeError: string | null };

@@ -9,23 +9,23 @@ import {
   paymentAllocations,
   payments,
   type Organization,
-} from '../../db/schema';
-import { DEFAULT_DUNNING_POLICY } from '../../app/modules/dunning/default-policy';
-import { nextActionFor } from '../../app/modules/dunning/schedule';
-import { InvoiceInput, SettleInput } from '../../app/modules/api/schemas';
-import { generatedPaymentReference } from '../../app/modules/invoices/intake.server';
-import { isValidBetalingskenmerk } from '../../app/modules/payments/payment-reference';
-import { revokeApiKey } from '../../app/modules/api/keys.server';
-import * as catchAllRoute from '../../app/routes/api.v1.$';
-import * as debtorRoute from '../../app/routes/api.v1.debtors.$externalRef';
-import * as invoiceRoute from '../../app/routes/api.v1.invoices.$number';
-import * as pdfRoute from '../../app/routes/api.v1.invoices.$number_.pdf';
-import * as settleRoute from '../../app/routes/api.v1.invoices.$number_.settle';
-import * as openapiRoute from '../../app/routes/api.v1.openapi[.]json';
-import * as paymentsRoute from '../../app/routes/api.v1.payments';
-import { getDb } from '../../app/utils/db.server';
-import { createDebtor, createInvoice, createOrganization } from '../factories';
-import { apiRequest, createApiKeyFor, readJsonResponse } from '../factories-intake';
+} from '~db/schema';
+import { DEFAULT_DUNNING_POLICY } from '~/modules/dunning/default-policy';
+import { nextActionFor } from '~/modules/dunning/schedule';
+import { InvoiceInput, SettleInput } from '~/modules/api/schemas';
+import { generatedPaymentReference } from '~/modules/invoices/intake.server';
+import { isValidBetalingskenmerk } from '~/modules/payments/payment-reference';
+import { revokeApiKey } from '~/modules/api/keys.server';
+import * as catchAllRoute from '~/routes/api.v1.$';
+import * as debtorRoute from '~/routes/api.v1.debtors.$externalRef';
+import * as invoiceRoute from '~/routes/api.v1.invoices.$number';
+import * as pdfRoute from '~/routes/api.v1.invoices.$number_.pdf';
+import * as settleRoute from '~/routes/api.v1.invoices.$number_.settle';
+import * as openapiRoute from '~/routes/api.v1.openapi[.]json';
+import * as paymentsRoute from '~/routes/api.v1.payments';
+import { getDb } from '~/utils/db.server';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { apiRequest, createApiKeyFor, readJsonResponse } from '~test/factories-intake';
 
 type Json = Record<string, unknown>;
 type ErrorBody = { error: { code: string; message: string; issues?: { path: string; message: string }[] } };

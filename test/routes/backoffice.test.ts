@@ -4,30 +4,30 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, dunningPauses, files, organizations, staffUsers } from '../../db/schema';
-import * as brandLogo from '../../app/routes/brand.$orgId.logo';
-import * as dashboard from '../../app/routes/app._index';
-import * as debtorPage from '../../app/routes/app.debtors.$id';
-import * as debtorList from '../../app/routes/app.debtors._index';
-import * as invoicePage from '../../app/routes/app.invoices.$id';
-import * as invoicePdf from '../../app/routes/app.invoices.$id_.pdf';
-import * as invoiceList from '../../app/routes/app.invoices._index';
-import * as settingsLayout from '../../app/routes/app.settings';
-import * as settingsIndex from '../../app/routes/app.settings._index';
-import * as apiKeys from '../../app/routes/app.settings.api-keys';
-import * as branding from '../../app/routes/app.settings.branding';
-import * as disputeSettings from '../../app/routes/app.settings.disputes';
-import * as dunningSettings from '../../app/routes/app.settings.dunning';
-import * as paymentSettings from '../../app/routes/app.settings.payments';
-import * as planSettings from '../../app/routes/app.settings.plans';
-import * as team from '../../app/routes/app.settings.team';
-import * as invite from '../../app/routes/invite.$token';
-import { DEBTOR_INTENT, TEAM_INTENT } from '../../app/modules/backoffice/intents';
-import { LOGO_MAX_BYTES } from '../../app/modules/backoffice/image-type';
-import { getDb } from '../../app/utils/db.server';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../factories';
-import { staffCookie } from '../factories-backoffice';
-import { formRequest, getRequest, routeArgs, settle } from '../http';
+import { auditEvents, dunningPauses, files, organizations, staffUsers } from '~db/schema';
+import * as brandLogo from '~/routes/brand.$orgId.logo';
+import * as dashboard from '~/routes/app._index';
+import * as debtorPage from '~/routes/app.debtors.$id';
+import * as debtorList from '~/routes/app.debtors._index';
+import * as invoicePage from '~/routes/app.invoices.$id';
+import * as invoicePdf from '~/routes/app.invoices.$id_.pdf';
+import * as invoiceList from '~/routes/app.invoices._index';
+import * as settingsLayout from '~/routes/app.settings';
+import * as settingsIndex from '~/routes/app.settings._index';
+import * as apiKeys from '~/routes/app.settings.api-keys';
+import * as branding from '~/routes/app.settings.branding';
+import * as disputeSettings from '~/routes/app.settings.disputes';
+import * as dunningSettings from '~/routes/app.settings.dunning';
+import * as paymentSettings from '~/routes/app.settings.payments';
+import * as planSettings from '~/routes/app.settings.plans';
+import * as team from '~/routes/app.settings.team';
+import * as invite from '~/routes/invite.$token';
+import { DEBTOR_INTENT, TEAM_INTENT } from '~/modules/backoffice/intents';
+import { LOGO_MAX_BYTES } from '~/modules/backoffice/image-type';
+import { getDb } from '~/utils/db.server';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { staffCookie } from '~test/factories-backoffice';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
 
 type Route = { loader: (args: never) => Promise<unknown>; action?: (args: never) => Promise<unknown> };
 
@@ -551,7 +551,10 @@ describe('team page and invitations', () => {
     const [still] = await getDb().select().from(staffUsers).where(eq(staffUsers.id, admin.id));
     expect(still).toMatchObject({ role: 'admin', active: true });
 
-    const unknown = await post(team as Route, '/app/settings/team', cookies.admin, { intent: 'promote', userId: admin.id });
+    const unknown = await post(team as Route, '/app/settings/team', cookies.admin, {
+      intent: 'promote',
+      userId: admin.id,
+    });
     expect(statusOf(unknown)).toBe(400);
     expect(dataOf(unknown)).toMatchObject({ errors: { intent: { key: 'bo.form.error.unknownAction' } } });
     const badRole = await post(team as Route, '/app/settings/team', cookies.admin, {

@@ -7,22 +7,22 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { bankAccounts, bankEntries, invoices } from '../../db/schema';
-import { makeBetalingskenmerk } from '../../app/modules/payments/payment-reference';
-import { BANK_STATEMENT_MAX_BYTES } from '../../app/modules/bank/index.server';
-import { encodeCarriedFile } from '../../app/modules/bank/pages.server';
-import * as appLayout from '../../app/routes/app';
-import * as bankLayout from '../../app/routes/app.bank';
-import * as bankIndex from '../../app/routes/app.bank._index';
-import * as queuePage from '../../app/routes/app.bank.queue';
-import * as statementPage from '../../app/routes/app.bank.statements.$id';
-import * as bankSettings from '../../app/routes/app.settings.bank';
-import { getDb } from '../../app/utils/db.server';
-import { formatMoney } from '../../app/utils/money';
-import { bankCreditor, bankFootprint, camtFile, DEBTOR_IBANS, OUR_IBAN } from '../factories-bank';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../factories';
-import { staffCookie } from '../factories-backoffice';
-import { formRequest, getRequest, routeArgs, settle } from '../http';
+import { bankAccounts, bankEntries, invoices } from '~db/schema';
+import { makeBetalingskenmerk } from '~/modules/payments/payment-reference';
+import { BANK_STATEMENT_MAX_BYTES } from '~/modules/bank/index.server';
+import { encodeCarriedFile } from '~/modules/bank/pages.server';
+import * as appLayout from '~/routes/app';
+import * as bankLayout from '~/routes/app.bank';
+import * as bankIndex from '~/routes/app.bank._index';
+import * as queuePage from '~/routes/app.bank.queue';
+import * as statementPage from '~/routes/app.bank.statements.$id';
+import * as bankSettings from '~/routes/app.settings.bank';
+import { getDb } from '~/utils/db.server';
+import { formatMoney } from '~/utils/money';
+import { bankCreditor, bankFootprint, camtFile, DEBTOR_IBANS, OUR_IBAN } from '~test/factories-bank';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { staffCookie } from '~test/factories-backoffice';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
 
 type Route = { loader: (args: never) => Promise<unknown>; action?: (args: never) => Promise<unknown> };
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendCommunication } from '../../app/modules/mail/outbox.server';
-import { queuedReminder } from '../factories-mail';
-import { getRequest, routeArgs, settle } from '../http';
-import { resetEnv } from '../../app/utils/env.server';
-import { loader as detailLoader } from '../../app/routes/dev.mail.$id';
-import { loader as htmlLoader } from '../../app/routes/dev.mail.$id_.html';
-import { loader as listLoader } from '../../app/routes/dev.mail._index';
-import { loader as previewLoader } from '../../app/routes/dev.mail.preview.$template';
+import { sendCommunication } from '~/modules/mail/outbox.server';
+import { queuedReminder } from '~test/factories-mail';
+import { getRequest, routeArgs, settle } from '~test/http';
+import { resetEnv } from '~/utils/env.server';
+import { loader as detailLoader } from '~/routes/dev.mail.$id';
+import { loader as htmlLoader } from '~/routes/dev.mail.$id_.html';
+import { loader as listLoader } from '~/routes/dev.mail._index';
+import { loader as previewLoader } from '~/routes/dev.mail.preview.$template';
 
 const PRODUCTION_ENV = {
   NODE_ENV: 'production',

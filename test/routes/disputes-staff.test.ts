@@ -1,19 +1,19 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { disputes, invoices } from '../../db/schema';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../factories';
-import { disputeFootprint, multipartRequest, SAMPLE, staffCookie } from '../factories-disputes';
-import { formRequest, getRequest, routeArgs, settle } from '../http';
-import { action as staffAction, loader as staffLoader } from '../../app/routes/app.disputes.$id';
-import { loader as staffAttachment } from '../../app/routes/app.disputes.$id.attachments.$attachmentId';
-import { loader as inboxLoader } from '../../app/routes/app.disputes._index';
-import { loader as debtorAttachment } from '../../app/routes/portal.disputes.$id.attachments.$attachmentId';
-import { openPortal } from '../portal-session';
-import { fixedClock } from '../../app/utils/clock';
-import { getDb } from '../../app/utils/db.server';
-import { addDebtorMessage, openDispute } from '../../app/modules/disputes/debtor.server';
-import { parseInboxFilters } from '../../app/modules/disputes/inbox';
-import { addStaffMessage, listInbox } from '../../app/modules/disputes/staff.server';
+import { disputes, invoices } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { disputeFootprint, multipartRequest, SAMPLE, staffCookie } from '~test/factories-disputes';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
+import { action as staffAction, loader as staffLoader } from '~/routes/app.disputes.$id';
+import { loader as staffAttachment } from '~/routes/app.disputes.$id.attachments.$attachmentId';
+import { loader as inboxLoader } from '~/routes/app.disputes._index';
+import { loader as debtorAttachment } from '~/routes/portal.disputes.$id.attachments.$attachmentId';
+import { openPortal } from '~test/portal-session';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { addDebtorMessage, openDispute } from '~/modules/disputes/debtor.server';
+import { parseInboxFilters } from '~/modules/disputes/inbox';
+import { addStaffMessage, listInbox } from '~/modules/disputes/staff.server';
 
 async function setup() {
   const org = await createOrganization();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closeDb } from '../../app/utils/db.server';
-import { loader } from '../../app/routes/healthz';
+import { closeDb } from '~/utils/db.server';
+import { loader } from '~/routes/healthz';
 
 describe('GET /healthz', () => {
   it('answers 200 when the database answers', async () => {

@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  debtors,
-  files,
-  invoices,
-  paymentAllocations,
-  payments,
-  type Organization,
-} from '../../db/schema';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../factories';
-import { multipartRequest, signIn } from '../factories-intake';
-import { formRequest, getRequest, routeArgs, settle } from '../http';
-import { action, loader } from '../../app/routes/app.imports';
-import { getDb } from '../../app/utils/db.server';
-import type { CsvPreview, ImportDone, ImportFailure, UblPreview } from '../../app/modules/invoices/import-flow.server';
+import { auditEvents, debtors, files, invoices, paymentAllocations, payments, type Organization } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { multipartRequest, signIn } from '~test/factories-intake';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
+import { action, loader } from '~/routes/app.imports';
+import { getDb } from '~/utils/db.server';
+import type { CsvPreview, ImportDone, ImportFailure, UblPreview } from '~/modules/invoices/import-flow.server';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 type Result<T> = { data: T; init: ResponseInit | null };

@@ -1,23 +1,23 @@
 import { eq } from 'drizzle-orm';
 import { parseCrontab } from 'graphile-worker';
 import { describe, expect, it } from 'vitest';
-import { paymentPlans, promisesToPay } from '../../db/schema';
-import { createDebtor, createInvoice, createStaff } from '../factories';
-import { planWorld, staffCookie } from '../factories-plans';
-import { formRequest, getRequest, routeArgs, settle } from '../http';
-import { openPortal } from '../portal-session';
-import { action as reviewAction, loader as reviewLoader } from '../../app/routes/app.plans.$id';
-import { loader as queueLoader } from '../../app/routes/app.plans._index';
-import { action as planDetailAction, loader as planDetailLoader } from '../../app/routes/portal.plan.$id';
-import { action as planAction, loader as planLoader } from '../../app/routes/portal.plan._index';
-import { action as promiseAction } from '../../app/routes/portal.promise';
-import { invoiceActions } from '../../app/ui/portal/actions/plan';
-import { addDays, amsterdamDate, systemClock } from '../../app/utils/clock';
-import { getDb } from '../../app/utils/db.server';
-import { translate } from '../../app/utils/i18n';
-import { registeredCrontab, registeredTaskList } from '../../app/modules/jobs/registry.server';
-import { counterPlan } from '../../app/modules/plans/finance.server';
-import { PLAN_MAINTENANCE_TASK } from '../../app/modules/plans/maintenance.server';
+import { paymentPlans, promisesToPay } from '~db/schema';
+import { createDebtor, createInvoice, createStaff } from '~test/factories';
+import { planWorld, staffCookie } from '~test/factories-plans';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { action as reviewAction, loader as reviewLoader } from '~/routes/app.plans.$id';
+import { loader as queueLoader } from '~/routes/app.plans._index';
+import { action as planDetailAction, loader as planDetailLoader } from '~/routes/portal.plan.$id';
+import { action as planAction, loader as planLoader } from '~/routes/portal.plan._index';
+import { action as promiseAction } from '~/routes/portal.promise';
+import { invoiceActions } from '~/ui/portal/actions/plan';
+import { addDays, amsterdamDate, systemClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { translate } from '~/utils/i18n';
+import { registeredCrontab, registeredTaskList } from '~/modules/jobs/registry.server';
+import { counterPlan } from '~/modules/plans/finance.server';
+import { PLAN_MAINTENANCE_TASK } from '~/modules/plans/maintenance.server';
 
 function statusOf(result: unknown): number {
   if (result instanceof Response) return result.status;
@@ -193,7 +193,11 @@ describe('portal plan pages', () => {
     expect(dataOf(far)).toMatchObject({ errors: { date: { key: 'promise.error.dateTooFar' } } });
     const notAnId = await promiseAction(
       routeArgs(
-        formRequest('/portal/promise', { invoice: [w.invoices[0].id, 'x'], date: addDays(today(), 3) }, { cookie: w.mine }),
+        formRequest(
+          '/portal/promise',
+          { invoice: [w.invoices[0].id, 'x'], date: addDays(today(), 3) },
+          { cookie: w.mine },
+        ),
       ),
     );
     expect(statusOf(notAnId)).toBe(400);

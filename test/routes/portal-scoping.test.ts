@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { dunningPauses, files, invoices } from '../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../factories';
-import { getRequest, routeArgs, settle } from '../http';
-import { openPortal } from '../portal-session';
-import { loader as overviewLoader } from '../../app/routes/portal._index';
-import { loader as invoiceLoader } from '../../app/routes/portal.invoices.$id';
-import { loader as pdfLoader } from '../../app/routes/portal.invoices.$id.pdf';
-import { loader as historyLoader } from '../../app/routes/portal.history';
-import { addDays, amsterdamDate, systemClock } from '../../app/utils/clock';
-import { getDb } from '../../app/utils/db.server';
+import { dunningPauses, files, invoices } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { getRequest, routeArgs, settle } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { loader as overviewLoader } from '~/routes/portal._index';
+import { loader as invoiceLoader } from '~/routes/portal.invoices.$id';
+import { loader as pdfLoader } from '~/routes/portal.invoices.$id.pdf';
+import { loader as historyLoader } from '~/routes/portal.history';
+import { addDays, amsterdamDate, systemClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 
 async function twoDebtors() {
   const org = await createOrganization();

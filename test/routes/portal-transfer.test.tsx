@@ -7,16 +7,16 @@
 import { eq } from 'drizzle-orm';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { dunningPauses, organizations, transferNotices } from '../../db/schema';
-import { createDebtor, createInvoice } from '../factories';
-import { debtorWithOverdue } from '../factories-payments';
-import { formRequest, getRequest, routeArgs, settle } from '../http';
-import { openPortal } from '../portal-session';
-import { action, loader } from '../../app/routes/portal.pay.transfer';
-import { amountForCopy, CopyValue, TransferNoticeForm, WaitingNoticeText } from '../../app/ui/portal/transfer';
-import { addDays, amsterdamDate, systemClock } from '../../app/utils/clock';
-import { getDb } from '../../app/utils/db.server';
-import { translate, type MessageKey, type Params } from '../../app/utils/i18n';
+import { dunningPauses, organizations, transferNotices } from '~db/schema';
+import { createDebtor, createInvoice } from '~test/factories';
+import { debtorWithOverdue } from '~test/factories-payments';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { action, loader } from '~/routes/portal.pay.transfer';
+import { amountForCopy, CopyValue, TransferNoticeForm, WaitingNoticeText } from '~/ui/portal/transfer';
+import { addDays, amsterdamDate, systemClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { translate, type MessageKey, type Params } from '~/utils/i18n';
 
 const today = () => amsterdamDate(systemClock.now());
 const t = (key: MessageKey, params?: Params) => translate('nl', key, params);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createOrganization, createStaff, TEST_PASSWORD } from '../factories';
-import { cookieFrom, formRequest, getRequest, routeArgs, settle } from '../http';
-import { action as loginAction } from '../../app/routes/login';
-import { loader as appLoader } from '../../app/routes/app';
-import { loader as settingsLoader } from '../../app/routes/app.settings._index';
-import { LOGIN_LIMIT_PER_EMAIL } from '../../app/modules/staff/auth.server';
+import { createOrganization, createStaff, TEST_PASSWORD } from '~test/factories';
+import { cookieFrom, formRequest, getRequest, routeArgs, settle } from '~test/http';
+import { action as loginAction } from '~/routes/login';
+import { loader as appLoader } from '~/routes/app';
+import { loader as settingsLoader } from '~/routes/app.settings._index';
+import { LOGIN_LIMIT_PER_EMAIL } from '~/modules/staff/auth.server';
 
 async function signIn(email: string, password = TEST_PASSWORD) {
   const response = (await settle(() =>

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditEvents, communications, debtors, webhookEvents } from '../../db/schema';
-import { communication, queuedReminder } from '../factories-mail';
-import { resendEvent, signWebhook, TEST_WEBHOOK_SECRET } from '../msw/resend';
-import { systemClock } from '../../app/utils/clock';
-import { getDb } from '../../app/utils/db.server';
-import { resetEnv } from '../../app/utils/env.server';
-import { action, loader } from '../../app/routes/webhooks.resend';
+import { auditEvents, communications, debtors, webhookEvents } from '~db/schema';
+import { communication, queuedReminder } from '~test/factories-mail';
+import { resendEvent, signWebhook, TEST_WEBHOOK_SECRET } from '~test/msw/resend';
+import { systemClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
+import { action, loader } from '~/routes/webhooks.resend';
 
 beforeEach(() => {
   process.env.RESEND_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET;

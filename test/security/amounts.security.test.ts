@@ -8,12 +8,12 @@
 import { eq } from 'drizzle-orm';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { invoices, paymentPlans, payments, planInstallments, promisesToPay, type Invoice } from '../../db/schema';
-import { getDb } from '../../app/utils/db.server';
-import { createDebtor, createInvoice, createOrganization } from '../factories';
-import { createApiKeyFor } from '../factories-intake';
-import { withProvider } from '../factories-payments';
-import { stripeMock } from '../msw/stripe';
+import { invoices, paymentPlans, payments, planInstallments, promisesToPay, type Invoice } from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { createApiKeyFor } from '~test/factories-intake';
+import { withProvider } from '~test/factories-payments';
+import { stripeMock } from '~test/msw/stripe';
 import { dayFromToday, portalCookie, postFields, startHeldApp } from './held-world';
 import { MODES, showsStack, type RunningApp } from './harness';
 

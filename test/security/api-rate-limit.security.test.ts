@@ -6,11 +6,11 @@
  */
 import { and, count, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invoices, rateLimits } from '../../db/schema';
-import { API_BAD_KEY_LIMIT_PER_MINUTE } from '../../app/modules/api/http.server';
-import { getDb } from '../../app/utils/db.server';
-import { createOrganization } from '../factories';
-import { createApiKeyFor } from '../factories-intake';
+import { invoices, rateLimits } from '~db/schema';
+import { API_BAD_KEY_LIMIT_PER_MINUTE } from '~/modules/api/http.server';
+import { getDb } from '~/utils/db.server';
+import { createOrganization } from '~test/factories';
+import { createApiKeyFor } from '~test/factories-intake';
 import { MODES, startApp, type Answer, type RunningApp } from './harness';
 
 // Each start gets its own instance of the build: two instances share nothing but the database.

@@ -12,12 +12,12 @@ import net from 'node:net';
 import type { ServerBuild } from '@remix-run/node';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningJwk, keyRingFromJwks, setKeyRing } from '../../app/modules/links/keys.server';
-import { issuePortalLink } from '../../app/modules/links/links.server';
-import { loadBuild } from '../../app/server/http';
-import { getDb } from '../../app/utils/db.server';
-import { createDebtor, createInvoice, createOrganization, createStaff, TEST_PASSWORD } from '../factories';
-import { createApiKeyFor } from '../factories-intake';
+import { generateSigningJwk, keyRingFromJwks, setKeyRing } from '~/modules/links/keys.server';
+import { issuePortalLink } from '~/modules/links/links.server';
+import { loadBuild } from '~/server/http';
+import { getDb } from '~/utils/db.server';
+import { createDebtor, createInvoice, createOrganization, createStaff, TEST_PASSWORD } from '~test/factories';
+import { createApiKeyFor } from '~test/factories-intake';
 import { MODES, showsStack, startApp, type RunningApp } from './harness';
 
 // Each start gets its own instance of the build, so its cached settings follow the mode.

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM_BODY_LIMIT_BYTES, WEBHOOK_BODY_LIMIT_BYTES } from '../../app/server/body-limit';
+import { FORM_BODY_LIMIT_BYTES, WEBHOOK_BODY_LIMIT_BYTES } from '~/server/body-limit';
 import { MODES, startApp, type RunningApp } from './harness';
 
 const MB = 1024 * 1024;

@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../app/server/embedded-db';
-import { discardPool } from '../../app/utils/db.server';
-import { createDebtor, createOrganization, createStaff } from '../factories';
-import { queuedReminder } from '../factories-mail';
-import { waitFor } from '../wait';
+import { freePort } from '~/server/embedded-db';
+import { discardPool } from '~/utils/db.server';
+import { createDebtor, createOrganization, createStaff } from '~test/factories';
+import { queuedReminder } from '~test/factories-mail';
+import { waitFor } from '~test/wait';
 import { MODES, startApp, type Answer, type RunningApp } from './harness';
 import { portalCookie, staffCookie, startHeldApp } from './held-world';
 

@@ -9,11 +9,11 @@
 import http from 'node:http';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeys, disputeMessages, organizations, type Organization } from '../../db/schema';
-import { openDispute } from '../../app/modules/disputes/debtor.server';
-import { getDb } from '../../app/utils/db.server';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../factories';
-import { STRIPE_TEST_KEY } from '../factories-payments';
+import { apiKeys, disputeMessages, organizations, type Organization } from '~db/schema';
+import { openDispute } from '~/modules/disputes/debtor.server';
+import { getDb } from '~/utils/db.server';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { STRIPE_TEST_KEY } from '~test/factories-payments';
 import { MODES, showsStack, type Answer, type RunningApp } from './harness';
 import { portalCookie as openPortalOn, staffCookie as signInOn, startHeldApp } from './held-world';
 

@@ -14,9 +14,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
-import { generateSigningJwk } from '../../app/modules/links/keys.server';
-import { createApp, startDbHealth } from '../../app/server/http';
-import { getEnv, resetEnv } from '../../app/utils/env.server';
+import { generateSigningJwk } from '~/modules/links/keys.server';
+import { createApp, startDbHealth } from '~/server/http';
+import { getEnv, resetEnv } from '~/utils/env.server';
 
 export type Mode = 'development' | 'production';
 export const MODES: readonly Mode[] = ['development', 'production'];

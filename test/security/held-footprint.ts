@@ -3,7 +3,7 @@
  * changed" is then one comparison, and a table added later is included without a change here.
  */
 import { sql } from 'drizzle-orm';
-import { getDb } from '../../app/utils/db.server';
+import { getDb } from '~/utils/db.server';
 
 /** Tables with an organization_id column, read from the catalog of the test's database. */
 async function tenantTables(): Promise<string[]> {

@@ -16,17 +16,17 @@ import {
   type Invoice,
   type Organization,
   type StaffUser,
-} from '../../db/schema';
-import { openDispute } from '../../app/modules/disputes/debtor.server';
-import { generateSigningJwk, keyRingFromJwks, setKeyRing } from '../../app/modules/links/keys.server';
-import { issuePortalLink } from '../../app/modules/links/links.server';
-import { makePromise, proposePlan } from '../../app/modules/plans/debtor.server';
-import { amsterdamDate, systemClock } from '../../app/utils/clock';
-import { getDb } from '../../app/utils/db.server';
-import { createDebtor, createInvoice, createOrganization, createStaff, TEST_PASSWORD } from '../factories';
-import { createPayment } from '../factories-backoffice';
-import { createApiKeyFor } from '../factories-intake';
-import { sessionOf } from '../factories-plans';
+} from '~db/schema';
+import { openDispute } from '~/modules/disputes/debtor.server';
+import { generateSigningJwk, keyRingFromJwks, setKeyRing } from '~/modules/links/keys.server';
+import { issuePortalLink } from '~/modules/links/links.server';
+import { makePromise, proposePlan } from '~/modules/plans/debtor.server';
+import { amsterdamDate, systemClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { createDebtor, createInvoice, createOrganization, createStaff, TEST_PASSWORD } from '~test/factories';
+import { createPayment } from '~test/factories-backoffice';
+import { createApiKeyFor } from '~test/factories-intake';
+import { sessionOf } from '~test/factories-plans';
 import { startApp, type Answer, type Mode, type RunningApp } from './harness';
 
 /** One Ed25519 key set per test file, given to the app in both modes and used by the test to mint links. */

@@ -11,9 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payments, paymentPlans, promisesToPay, type Invoice } from '../../db/schema';
-import { loadBuild } from '../../app/server/http';
-import { getDb } from '../../app/utils/db.server';
+import { payments, paymentPlans, promisesToPay, type Invoice } from '~db/schema';
+import { loadBuild } from '~/server/http';
+import { getDb } from '~/utils/db.server';
 import { orgFootprint } from './held-footprint';
 import {
   dayFromToday,

@@ -7,8 +7,8 @@
 import { sql } from 'drizzle-orm';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '../../app/utils/db.server';
-import { createDebtor, createInvoice, createOrganization } from '../factories';
+import { getDb } from '~/utils/db.server';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
 import { MODES, showsStack, startApp, type Answer, type RunningApp } from './harness';
 
 // Same length, so no byte count differs for a reason other than knowledge of the address.

@@ -9,11 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dunningPauses, invoices, organizations, payments, webhookEvents } from '../../db/schema';
-import { getDb } from '../../app/utils/db.server';
-import { createPayment } from '../factories-backoffice';
-import { debtorWithOverdue, withProvider } from '../factories-payments';
-import { MOLLIE_API, mollieMock, type MolliePaymentRecord } from '../msw/mollie';
+import { dunningPauses, invoices, organizations, payments, webhookEvents } from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { createPayment } from '~test/factories-backoffice';
+import { debtorWithOverdue, withProvider } from '~test/factories-payments';
+import { MOLLIE_API, mollieMock, type MolliePaymentRecord } from '~test/msw/mollie';
 import { MODES, showsStack, startApp, type Answer, type RunningApp } from './harness';
 
 const mollie = mollieMock();

@@ -6,9 +6,9 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { StaffUser } from '../../db/schema';
-import { getDb } from '../../app/utils/db.server';
-import { createOrganization, createStaff, TEST_PASSWORD } from '../factories';
+import type { StaffUser } from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { createOrganization, createStaff, TEST_PASSWORD } from '~test/factories';
 import { MODES, showsStack, startApp, type Answer, type RunningApp } from './harness';
 
 const HOSTILE = [

@@ -4,10 +4,10 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeys, debtors, staffUsers } from '../../db/schema';
-import { getDb } from '../../app/utils/db.server';
-import { createApiKeyFor } from '../factories-intake';
-import { createDebtor, createInvoice, createOrganization, createStaff, TEST_PASSWORD } from '../factories';
+import { apiKeys, debtors, staffUsers } from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { createApiKeyFor } from '~test/factories-intake';
+import { createDebtor, createInvoice, createOrganization, createStaff, TEST_PASSWORD } from '~test/factories';
 import { cookieOf, mintLink, staffCookie, startHeldApp } from './held-world';
 import { MODES, showsStack, type Answer, type RunningApp, SOME_PAST_MOMENT } from './harness';
 

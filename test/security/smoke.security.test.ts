@@ -3,7 +3,7 @@
  * mode (the build is loaded afresh per start, so production does not keep development's cookies).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrganization, createStaff, TEST_PASSWORD } from '../factories';
+import { createOrganization, createStaff, TEST_PASSWORD } from '~test/factories';
 import { MODES, startApp, type RunningApp } from './harness';
 
 describe.each(MODES)('in %s mode', (mode) => {

@@ -5,8 +5,8 @@
  * it; anything else is refused with a clear message and no QR code, and never a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Debtor, Invoice } from '../../db/schema';
-import { debtorWithOverdue } from '../factories-payments';
+import type { Debtor, Invoice } from '~db/schema';
+import { debtorWithOverdue } from '~test/factories-payments';
 import { portalCookie, startHeldApp } from './held-world';
 import { MODES, showsStack, type RunningApp } from './harness';
 

@@ -7,8 +7,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FRESH_LINK_LIMIT_PER_IP } from '../../app/modules/links/fresh-link.server';
-import { getDb } from '../../app/utils/db.server';
+import { FRESH_LINK_LIMIT_PER_IP } from '~/modules/links/fresh-link.server';
+import { getDb } from '~/utils/db.server';
 import { MODES, startApp, type RunningApp } from './harness';
 
 describe.each(MODES)('in %s mode', (mode) => {

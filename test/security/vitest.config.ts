@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { ALIASES } from '../aliases';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -12,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  */
 export default defineConfig({
   root,
-  resolve: { alias: { '~': path.join(root, 'app'), '~db': path.join(root, 'db') } },
+  resolve: { alias: ALIASES },
   test: {
     include: ['test/security/**/*.security.test.ts'],
     globalSetup: ['test/global-setup.ts'],

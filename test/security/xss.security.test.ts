@@ -9,10 +9,10 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { communications, debtors, invoices, paymentPlans } from '../../db/schema';
-import { getDb } from '../../app/utils/db.server';
-import { createOrganization, createStaff } from '../factories';
-import { createApiKeyFor } from '../factories-intake';
+import { communications, debtors, invoices, paymentPlans } from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { createOrganization, createStaff } from '~test/factories';
+import { createApiKeyFor } from '~test/factories-intake';
 import {
   dayFromToday,
   heldDebtor,

@@ -6,10 +6,16 @@
 import { z } from 'zod';
 import type { ApiPrincipal } from './keys.server';
 import { ApiError, apiNotFound, readBodyLimited, requireMediaType } from './http.server';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { BANK_STATEMENT_MAX_BYTES, BankImportError } from '../bank/index';
-import { type BankEntryView, getStatement, type ImportOutcome, importStatementFile, type StatementSummary } from '../bank/index.server';
-import type { Clock } from '../../utils/clock';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { BANK_STATEMENT_MAX_BYTES, BankImportError } from '~/modules/bank/index';
+import {
+  type BankEntryView,
+  getStatement,
+  type ImportOutcome,
+  importStatementFile,
+  type StatementSummary,
+} from '~/modules/bank/index.server';
+import type { Clock } from '~/utils/clock';
 
 /** camt (XML) as application/xml or text/xml, MT940 as text/plain; the format itself is read from the content. */
 export const BANK_STATEMENT_MEDIA_TYPES = ['application/xml', 'text/xml', 'text/plain'] as const;

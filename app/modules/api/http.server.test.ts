@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { rateLimits } from '../../../db/schema';
-import { createOrganization } from '../../../test/factories';
-import { apiRequest, createApiKeyFor } from '../../../test/factories-intake';
-import { fixedClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { CLIENT_IP_HEADER } from '../../utils/rate-limit.server';
-import { LedgerError } from '../ledger/ledger.server';
+import { rateLimits } from '~db/schema';
+import { createOrganization } from '~test/factories';
+import { apiRequest, createApiKeyFor } from '~test/factories-intake';
+import { fixedClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { CLIENT_IP_HEADER } from '~/utils/rate-limit.server';
+import { LedgerError } from '~/modules/ledger/ledger.server';
 import { API_BAD_KEY_LIMIT_PER_MINUTE, apiHandler, apiJson, authenticate } from './http.server';
 import { openApiDocument } from './openapi';
 

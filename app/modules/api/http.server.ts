@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { clientIp, hit } from '../../utils/rate-limit.server';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { clientIp, hit } from '~/utils/rate-limit.server';
 import { authenticateApiKey, type ApiPrincipal } from './keys.server';
-import { LedgerError, type LedgerErrorCode } from '../ledger/index.server';
-import { IntakeError } from '../debtors/index.server';
-import { JSON_BODY_LIMIT_BYTES } from '../invoices/index';
+import { LedgerError, type LedgerErrorCode } from '~/modules/ledger/index.server';
+import { IntakeError } from '~/modules/debtors/index.server';
+import { JSON_BODY_LIMIT_BYTES } from '~/modules/invoices/index';
 
 export type ApiIssue = { path: string; message: string };
 

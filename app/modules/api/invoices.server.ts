@@ -1,9 +1,15 @@
-import { getDb } from '../../utils/db.server';
+import { getDb } from '~/utils/db.server';
 import type { ApiPrincipal } from './keys.server';
 import type { DebtorInputData, InvoiceDebtorData, InvoiceInputData, SettleInputData } from './schemas';
-import { attachInvoicePdf, findInvoice, settleInvoice, upsertInvoice } from '../invoices/index.server';
+import { attachInvoicePdf, findInvoice, settleInvoice, upsertInvoice } from '~/modules/invoices/index.server';
 import { debtorResource, decodeCursor, invoiceResource, listPayments, paymentResource } from './resources.server';
-import { findDebtor, IntakeError, loadIntakeContext, upsertDebtor, type DebtorPatch } from '../debtors/index.server';
+import {
+  findDebtor,
+  IntakeError,
+  loadIntakeContext,
+  upsertDebtor,
+  type DebtorPatch,
+} from '~/modules/debtors/index.server';
 
 /**
  * The REST API's operations, each in one transaction and scoped to the API key's

@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { apiKeys, auditEvents, organizations } from '../../../db/schema';
-import { createOrganization, createStaff } from '../../../test/factories';
-import { apiRequest } from '../../../test/factories-intake';
-import { settle } from '../../../test/http';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { sha256 } from '../../utils/token.server';
+import { apiKeys, auditEvents, organizations } from '~db/schema';
+import { createOrganization, createStaff } from '~test/factories';
+import { apiRequest } from '~test/factories-intake';
+import { settle } from '~test/http';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { sha256 } from '~/utils/token.server';
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './keys.server';
 
 async function rejects401(request: Request) {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, lte, or } from 'drizzle-orm';
-import { apiKeys, organizations } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { sha256 } from '../../utils/token.server';
-import { audit } from '../audit/index.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { apiKeys, organizations } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { sha256 } from '~/utils/token.server';
+import { audit } from '~/modules/audit/index.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 /** `vk_live_` followed by 32 random bytes in base64url (43 characters). */
 export const API_KEY_PREFIX = 'vk_live_';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiSchemas, ExternalRef, InvoiceNumber, PaymentsQuery } from './schemas';
-import { JSON_BODY_LIMIT_BYTES, PDF_BODY_LIMIT_BYTES } from '../invoices/index';
+import { JSON_BODY_LIMIT_BYTES, PDF_BODY_LIMIT_BYTES } from '~/modules/invoices/index';
 
 type JsonSchema = Record<string, unknown>;
 type Operation = Record<string, unknown>;
@@ -95,7 +95,6 @@ const pathParam = (name: string, schema: z.ZodType) => ({
   description: schema.description,
 });
 
-
 /* Bank statements (issue 13): the file is the body; the answers are written out here, not generated from zod. */
 const BANK_STATEMENT_MAX_BYTES = 25 * 1024 * 1024;
 
@@ -145,24 +144,31 @@ export const bankSchemas: Record<string, JsonSchema> = {
       remittance: { type: ['string', 'null'] },
       structuredRef: { type: ['string', 'null'] },
       endToEndId: { type: ['string', 'null'] },
-      entryRef: { type: ['string', 'null'], description: "The bank's reference of the entry (AcctSvcrRef, :61: bank reference)." },
+      entryRef: {
+        type: ['string', 'null'],
+        description: "The bank's reference of the entry (AcctSvcrRef, :61: bank reference).",
+      },
       status: {
         type: 'string',
         enum: ['matched', 'queued', 'ignored', 'debit', 'reversal'],
         description:
-          '`matched`: booked to invoices (or as the debtor\'s credit); `queued`: waits for finance; `ignored`: not a debtor payment (set aside by finance, or money the bank took back); `debit`: money out, nothing booked; `reversal`: money out that returned an earlier matched line, whose invoices owe it again.',
+          "`matched`: booked to invoices (or as the debtor's credit); `queued`: waits for finance; `ignored`: not a debtor payment (set aside by finance, or money the bank took back); `debit`: money out, nothing booked; `reversal`: money out that returned an earlier matched line, whose invoices owe it again.",
       },
       matchRule: {
         type: ['string', 'null'],
         enum: ['reference', 'invoice_number', 'iban_amount', 'manual', null],
-        description: 'How a matched line was matched: its structured payment reference, invoice numbers in its text, a known account with the exact amount owed, or by hand.',
+        description:
+          'How a matched line was matched: its structured payment reference, invoice numbers in its text, a known account with the exact amount owed, or by hand.',
       },
       noteCode: {
         type: ['string', 'null'],
         description:
           'Why a line waits or was set aside: `invoice_settled`, `several_debtors`, `ambiguous_reference`, `unknown_reference`, `no_match`, `iban_several_debtors`, `amount_differs`, `ambiguous_amount`, `nothing_owed`, `credit_reversal`, `returned`, `returns`, `reversal_unlinked`, `not_booked` (matched, but the ledger refused the booking).',
       },
-      note: { type: ['string', 'null'], description: "The note's detail (an invoice number, a reference, a date), or finance's own note." },
+      note: {
+        type: ['string', 'null'],
+        description: "The note's detail (an invoice number, a reference, a date), or finance's own note.",
+      },
       debtor: {
         type: ['object', 'null'],
         properties: { externalRef: { type: ['string', 'null'] }, name: { type: 'string' } },
@@ -176,29 +182,66 @@ export const bankSchemas: Record<string, JsonSchema> = {
           properties: { number: { type: 'string' }, allocatedCents: { type: 'integer' } },
         },
       },
-      creditedCents: { type: 'integer', minimum: 0, description: "The part kept as the debtor's credit (an over-payment)." },
-      paymentId: { type: ['string', 'null'], format: 'uuid', description: 'The payment (provider `bank_transfer`) the line became, as in GET /payments.' },
+      creditedCents: {
+        type: 'integer',
+        minimum: 0,
+        description: "The part kept as the debtor's credit (an over-payment).",
+      },
+      paymentId: {
+        type: ['string', 'null'],
+        format: 'uuid',
+        description: 'The payment (provider `bank_transfer`) the line became, as in GET /payments.',
+      },
     },
   },
   BankStatement: {
     type: 'object',
-    required: ['statementId', 'format', 'createdAt', 'entries', 'credits', 'matched', 'queued', 'ignored', 'duplicates', 'lines', 'totalLines', 'nextOffset'],
+    required: [
+      'statementId',
+      'format',
+      'createdAt',
+      'entries',
+      'credits',
+      'matched',
+      'queued',
+      'ignored',
+      'duplicates',
+      'lines',
+      'totalLines',
+      'nextOffset',
+    ],
     properties: {
       statementId: { type: 'string', format: 'uuid' },
       format: { type: 'string' },
       filename: { type: ['string', 'null'] },
-      statementRefs: { type: 'array', items: { type: 'string' }, description: "The statements' own ids (Stmt/Id, :20:)." },
-      accounts: { type: 'array', items: { type: 'string' }, description: 'Your accounts the lines are for, in print form.' },
+      statementRefs: {
+        type: 'array',
+        items: { type: 'string' },
+        description: "The statements' own ids (Stmt/Id, :20:).",
+      },
+      accounts: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Your accounts the lines are for, in print form.',
+      },
       fromDate: { type: ['string', 'null'], format: 'date' },
       toDate: { type: ['string', 'null'], format: 'date' },
       createdAt: { type: 'string', format: 'date-time' },
       entries: { type: 'integer', minimum: 0 },
       credits: { type: 'integer', minimum: 0 },
-      matched: { type: 'integer', minimum: 0, description: 'Now (finance may have matched or set aside queued lines since the import).' },
+      matched: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Now (finance may have matched or set aside queued lines since the import).',
+      },
       queued: { type: 'integer', minimum: 0 },
       ignored: { type: 'integer', minimum: 0 },
       duplicates: { type: 'integer', minimum: 0 },
-      lines: { type: 'array', items: ref('BankStatementLine'), description: 'The lines this file added (duplicates are not repeated), in booking-date order.' },
+      lines: {
+        type: 'array',
+        items: ref('BankStatementLine'),
+        description: 'The lines this file added (duplicates are not repeated), in booking-date order.',
+      },
       totalLines: { type: 'integer', minimum: 0 },
       nextOffset: { type: ['integer', 'null'], description: 'Pass as `offset` for the next page; null on the last.' },
     },
@@ -402,10 +445,16 @@ export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) 
         ...json('BankStatementOutcome', 'Imported. `Location` names the statement.'),
         content: { 'application/json': { schema: ref('BankStatementOutcome'), example: bankOutcomeExample } },
       },
-      400: errorResponse('The file is empty, not well-formed XML (`malformed`), or holds a DOCTYPE or entity (`doctype_forbidden`); `issues` says where.'),
+      400: errorResponse(
+        'The file is empty, not well-formed XML (`malformed`), or holds a DOCTYPE or entity (`doctype_forbidden`); `issues` says where.',
+      ),
       401: errors[401],
-      413: errorResponse(`The body is larger than ${BANK_STATEMENT_MAX_BYTES} bytes (\`payload_too_large\`); nothing was read.`),
-      415: errorResponse('Another Content-Type (`unsupported_media_type`), or content that is neither camt nor MT940 (`unsupported_format`).'),
+      413: errorResponse(
+        `The body is larger than ${BANK_STATEMENT_MAX_BYTES} bytes (\`payload_too_large\`); nothing was read.`,
+      ),
+      415: errorResponse(
+        'Another Content-Type (`unsupported_media_type`), or content that is neither camt nor MT940 (`unsupported_format`).',
+      ),
       422: errorResponse(
         'A statement of an account that is not yours (`unknown_account`, the message names it), amounts in another currency (`currency_not_eur`), a value that cannot be read (`invalid_value`, `issues` names the entry), too many lines (`too_many_entries`), or no statement (`no_statements`). Nothing was written.',
       ),
@@ -415,9 +464,27 @@ export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) 
     operationId: 'getBankStatement',
     summary: 'A bank statement file and the outcome of each line',
     parameters: [
-      { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The `statementId` the import answered.' },
-      { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 }, description: 'Lines to skip (paging).' },
-      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 }, description: 'Lines per answer.' },
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: { type: 'string', format: 'uuid' },
+        description: 'The `statementId` the import answered.',
+      },
+      {
+        name: 'offset',
+        in: 'query',
+        required: false,
+        schema: { type: 'integer', minimum: 0, default: 0 },
+        description: 'Lines to skip (paging).',
+      },
+      {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 },
+        description: 'Lines per answer.',
+      },
     ],
     responses: {
       200: json('BankStatement', 'The statement with its lines.'),

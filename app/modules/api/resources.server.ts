@@ -1,13 +1,13 @@
 /** The API's resources as they are read back: debtors, invoices and the payments feed. */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { debtors, files, invoices, paymentAllocations, payments, type Debtor, type Payment } from '../../../db/schema';
-import type { Tx } from '../../utils/db.server';
-import { LEDGER_SOURCES, type LedgerSource } from '../ledger/index.server';
-import type { DebtorResourceData, InvoiceResourceData, PaymentResourceData } from '../api/index';
+import { debtors, files, invoices, paymentAllocations, payments, type Debtor, type Payment } from '~db/schema';
+import type { Tx } from '~/utils/db.server';
+import { LEDGER_SOURCES, type LedgerSource } from '~/modules/ledger/index.server';
+import type { DebtorResourceData, InvoiceResourceData, PaymentResourceData } from '~/modules/api/index';
 
-import { IntakeError } from '../debtors/index.server';
-import { settleReference } from '../invoices/index.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { IntakeError } from '~/modules/debtors/index.server';
+import { settleReference } from '~/modules/invoices/index.server';
+import { orgScope } from '~/utils/org-scope.server';
 export function debtorResource(debtor: Debtor): DebtorResourceData {
   return {
     externalRef: debtor.externalRef ?? '',

@@ -7,7 +7,7 @@ import {
   MAX_DATE,
   MIN_DATE,
   type TextKind,
-} from '../../utils/limits';
+} from '~/utils/limits';
 
 /**
  * The REST API's request and response shapes. Requests are validated with these schemas
@@ -285,7 +285,16 @@ export const InvoiceResource = z.object({
 
 export const PaymentResource = z.object({
   id: z.string(),
-  provider: z.enum(['mollie', 'stripe', 'demo', 'bank_transfer', 'external', 'credit_note', 'write_off', 'debtor_credit']),
+  provider: z.enum([
+    'mollie',
+    'stripe',
+    'demo',
+    'bank_transfer',
+    'external',
+    'credit_note',
+    'write_off',
+    'debtor_credit',
+  ]),
   method: z.string().nullable(),
   status: z.enum(['open', 'pending', 'paid', 'failed', 'canceled', 'expired', 'refunded', 'charged_back']),
   amountCents: z.number().int(),

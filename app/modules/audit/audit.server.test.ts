@@ -1,9 +1,9 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { auditEvents, type Organization } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { auditEvents, type Organization } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import { audit, prepareAudit, type AuditAction, type AuditInput } from './audit.server';
 
 const clock = fixedClock('2026-11-18T10:15:00.000Z');

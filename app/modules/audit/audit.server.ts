@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../../utils/db.server';
+import type { Tx } from '~/utils/db.server';
 
 export type Actor =
   | { type: 'debtor'; id: string }

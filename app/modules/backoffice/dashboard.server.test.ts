@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { debtors, payments } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { createDispute, createPayment, createPlan } from '../../../test/factories-backoffice';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { liftPauses, pauseInvoices } from '../dunning/pauses.server';
-import { recordLedgerEntry } from '../ledger/ledger.server';
+import { debtors, payments } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { createDispute, createPayment, createPlan } from '~test/factories-backoffice';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { liftPauses, pauseInvoices } from '~/modules/dunning/pauses.server';
+import { recordLedgerEntry } from '~/modules/ledger/ledger.server';
 import { getDashboard } from './dashboard.server';
 
 /**

@@ -3,8 +3,8 @@
  * "today" of an injectable clock (a calendar day in Europe/Amsterdam).
  */
 import { sql } from 'drizzle-orm';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
 
 export const AGEING_BUCKETS = ['not_due', 'd1_30', 'd31_60', 'd61_90', 'd90_plus'] as const;
 export type AgeingBucket = (typeof AGEING_BUCKETS)[number];

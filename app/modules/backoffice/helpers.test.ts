@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { niceTicks } from '../../ui/backoffice/charts';
+import { niceTicks } from '~/ui/backoffice/charts';
 import { contrastRatio, whiteTextContrast } from './contrast';
-import { checkDunningForm, type StageInput, stagesFromForm } from '../dunning/policy-form';
+import { checkDunningForm, type StageInput, stagesFromForm } from '~/modules/dunning/policy-form';
 import { detectImageType } from './image-type';
-import { likePattern, pageFrom } from '../../utils/search';
+import { likePattern, pageFrom } from '~/utils/search';
 import { parseBranding, parsePlanPolicy, parsePortalSettings } from './settings-forms';
 
 describe('brand colour contrast', () => {
@@ -95,7 +95,10 @@ describe('dunning policy form as posted', () => {
       consumer: [{ row: 0, key: ' friendly ', offsetDays: '7', template: 'friendly_reminder', addsCosts: false }],
       business: [{ row: 4, key: 'final', offsetDays: '30', template: 'final_notice', addsCosts: true }],
     });
-    expect(checkDunningForm(rows)).toMatchObject({ ok: true, policy: { consumer: [{ key: 'friendly', offsetDays: 7 }] } });
+    expect(checkDunningForm(rows)).toMatchObject({
+      ok: true,
+      policy: { consumer: [{ key: 'friendly', offsetDays: 7 }] },
+    });
     f.set('business.4.offsetDays', '-3');
     expect(checkDunningForm(stagesFromForm(f))).toEqual({
       ok: false,
@@ -201,9 +204,7 @@ describe('branding form', () => {
   });
 
   it('names the colour, the sender name and the reply-to address', () => {
-    expect(
-      parseBranding(form({ brandColor: 'green', senderName: 'Acme <x@y.nl>', replyTo: 'geen adres' })),
-    ).toEqual({
+    expect(parseBranding(form({ brandColor: 'green', senderName: 'Acme <x@y.nl>', replyTo: 'geen adres' }))).toEqual({
       ok: false,
       errors: {
         brandColor: { key: 'bo.branding.error.color' },

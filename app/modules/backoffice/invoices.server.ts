@@ -11,15 +11,15 @@ import {
   paymentPlans,
   payments,
   planInvoices,
-} from '../../../db/schema';
-import { amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { pauseActiveAt, type PauseReason } from '../dunning/index.server';
+} from '~db/schema';
+import { amsterdamDate, daysBetween, systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { pauseActiveAt, type PauseReason } from '~/modules/dunning/index.server';
 import type { InvoiceStatusFilter, PauseFilter } from './filters';
-import { likePattern, paged, PAGE_SIZE } from '../../utils/search';
-import { invoiceTimeline } from '../debtors/index.server';
-import { isUuid } from '../../utils/ids';
-import { orgScope } from '../../utils/org-scope.server';
+import { likePattern, paged, PAGE_SIZE } from '~/utils/search';
+import { invoiceTimeline } from '~/modules/debtors/index.server';
+import { isUuid } from '~/utils/ids';
+import { orgScope } from '~/utils/org-scope.server';
 
 export type InvoiceListInput = {
   q?: string | null;

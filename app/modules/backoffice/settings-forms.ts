@@ -4,7 +4,7 @@
  * routes call these on the posted form and answer 400 with the errors next to their fields.
  */
 import { z } from 'zod';
-import type { PlanPolicy, PortalSettings } from '../../../db/schema';
+import type { PlanPolicy, PortalSettings } from '~db/schema';
 import {
   amount,
   checkbox,
@@ -15,11 +15,11 @@ import {
   reject,
   whenValid,
   wholeNumber,
-} from '../../utils/forms';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { centsToDecimalString } from '../../utils/money';
-import { MAX_TRANSFER_NOTICE_DAYS, MIN_TRANSFER_NOTICE_DAYS } from '../bank/index';
-import { MAX_INSTALLMENTS_HARD, MIN_INSTALLMENTS } from '../plans/index';
+} from '~/utils/forms';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { centsToDecimalString } from '~/utils/money';
+import { MAX_TRANSFER_NOTICE_DAYS, MIN_TRANSFER_NOTICE_DAYS } from '~/modules/bank/index';
+import { MAX_INSTALLMENTS_HARD, MIN_INSTALLMENTS } from '~/modules/plans/index';
 import { HEX_COLOR } from './contrast';
 
 export type { FormErrors };
@@ -58,10 +58,15 @@ export const planPolicySchema = z
     graceDays: days(0, 30),
     firstPaymentMaxDays: days(1, 90),
   })
-  .superRefine((policy, ctx) => {
-    if (policy.maxTotalCents < policy.minInstallmentCents * MIN_INSTALLMENTS)
-      reject(ctx, { key: 'bo.plans.error.totalBelowMinimum', params: { count: MIN_INSTALLMENTS } }, ['maxTotalCents']);
-  }, whenValid('maxTotalCents', 'minInstallmentCents'));
+  .superRefine(
+    (policy, ctx) => {
+      if (policy.maxTotalCents < policy.minInstallmentCents * MIN_INSTALLMENTS)
+        reject(ctx, { key: 'bo.plans.error.totalBelowMinimum', params: { count: MIN_INSTALLMENTS } }, [
+          'maxTotalCents',
+        ]);
+    },
+    whenValid('maxTotalCents', 'minInstallmentCents'),
+  );
 
 export function parsePlanPolicy(form: FormData): FormResult<PlanPolicy> {
   return result(parseForm(planPolicySchema, form));

@@ -3,15 +3,15 @@
  * audit event naming what changed (before and after; never file contents or secrets).
  */
 import { and, eq } from 'drizzle-orm';
-import { files, organizations, type DunningPolicy, type PlanPolicy, type PortalSettings } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { sha256 } from '../../utils/token.server';
-import { audit, type AuditAction } from '../audit/index.server';
-import { applyPolicyChange } from '../dunning/index.server';
+import { files, organizations, type DunningPolicy, type PlanPolicy, type PortalSettings } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { sha256 } from '~/utils/token.server';
+import { audit, type AuditAction } from '~/modules/audit/index.server';
+import { applyPolicyChange } from '~/modules/dunning/index.server';
 import { detectImageType, LOGO_MAX_BYTES } from './image-type';
 import type { BrandingFields } from './settings-forms';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 type StaffRef = { id: string; organizationId: string };
 

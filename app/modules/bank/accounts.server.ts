@@ -3,14 +3,14 @@
  * refused naming the account). Scoped by organization; every change is audited.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { bankAccounts, type BankAccount } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { audit, type Actor } from '../audit/index.server';
-import { formatIban, isValidIban, normalizeIban } from '../payments/index';
+import { bankAccounts, type BankAccount } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { formatIban, isValidIban, normalizeIban } from '~/modules/payments/index';
 import { BankActionError } from './errors';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export const BANK_ACCOUNT_LABEL_MAX = 70;
 

@@ -13,8 +13,8 @@ import {
   invoices,
   paymentAllocations,
   payments,
-} from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
+} from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
 import {
   bankCreditor,
   bankFootprint,
@@ -23,11 +23,11 @@ import {
   freshEntryRef,
   OTHER_OWN_IBAN,
   OUR_IBAN,
-} from '../../../test/factories-bank';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { makeBetalingskenmerk, makeRfReference } from '../payments/payment-reference';
-import { pauseInvoices } from '../dunning/pauses.server';
+} from '~test/factories-bank';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { makeBetalingskenmerk, makeRfReference } from '~/modules/payments/payment-reference';
+import { pauseInvoices } from '~/modules/dunning/pauses.server';
 import {
   offLedgerEvent,
   onLedgerEvent,
@@ -35,7 +35,7 @@ import {
   queuePaymentReceived,
   recordLedgerEntry,
   type LedgerEvent,
-} from '../ledger/ledger.server';
+} from '~/modules/ledger/ledger.server';
 import {
   addBankAccount,
   BankImportError,
@@ -70,7 +70,11 @@ async function invoiceRow(id: string) {
 }
 
 async function entriesOf(statementId: string) {
-  return db().select().from(bankEntries).where(eq(bankEntries.statementId, statementId)).orderBy(bankEntries.amountCents);
+  return db()
+    .select()
+    .from(bankEntries)
+    .where(eq(bankEntries.statementId, statementId))
+    .orderBy(bankEntries.amountCents);
 }
 
 async function paymentsOf(organizationId: string) {
@@ -100,7 +104,12 @@ describe('import: matching by reference', () => {
     await db().transaction((tx) =>
       pauseInvoices(
         tx,
-        { organizationId: org.id, invoiceIds: [invoice.id], reason: 'transfer_announced', actor: { type: 'debtor', id: debtor.id } },
+        {
+          organizationId: org.id,
+          invoiceIds: [invoice.id],
+          reason: 'transfer_announced',
+          actor: { type: 'debtor', id: debtor.id },
+        },
         { clock },
       ),
     );
@@ -130,7 +139,10 @@ describe('import: matching by reference', () => {
       amountCents: 12_100,
       status: 'paid',
     });
-    const allocations = await db().select().from(paymentAllocations).where(eq(paymentAllocations.paymentId, payment.id));
+    const allocations = await db()
+      .select()
+      .from(paymentAllocations)
+      .where(eq(paymentAllocations.paymentId, payment.id));
     expect(allocations).toMatchObject([{ invoiceId: invoice.id, amountCents: 12_100 }]);
     const pauses = await db()
       .select()
@@ -140,7 +152,9 @@ describe('import: matching by reference', () => {
     expect(await db().select().from(debtorIbans).where(eq(debtorIbans.organizationId, org.id))).toMatchObject([
       { debtorId: debtor.id, iban: DEBTOR_IBANS[0], learnedFromEntryId: entry.id },
     ]);
-    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map((a) => a.action);
+    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(['bank_statement.imported', 'invoice.paid']));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: 'booked', source: 'bank_transfer', settledInvoiceIds: [invoice.id] });
@@ -185,10 +199,22 @@ describe('import: matching by reference', () => {
       interestCents: 300,
       paymentReference: reference,
     });
-    const outcome = await importFile(org.id, camtFile([{ lines: [{ amountCents: 2_000, refs: [reference] }] }]), finance.id);
+    const outcome = await importFile(
+      org.id,
+      camtFile([{ lines: [{ amountCents: 2_000, refs: [reference] }] }]),
+      finance.id,
+    );
     expect(outcome.matched).toBe(1);
-    expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'open', costsCents: 0, interestCents: 0, openCents: 9_800 });
-    const [allocation] = await db().select().from(paymentAllocations).where(eq(paymentAllocations.invoiceId, invoice.id));
+    expect(await invoiceRow(invoice.id)).toMatchObject({
+      status: 'open',
+      costsCents: 0,
+      interestCents: 0,
+      openCents: 9_800,
+    });
+    const [allocation] = await db()
+      .select()
+      .from(paymentAllocations)
+      .where(eq(paymentAllocations.invoiceId, invoice.id));
     expect(allocation).toMatchObject({ amountCents: 2_000, costsCents: 1_500, interestCents: 300 });
   });
 
@@ -241,7 +267,10 @@ describe('import: invoice numbers and learned accounts', () => {
     expect(second).toMatchObject({ matched: 1, queued: 1 });
     const entries = await entriesOf(second.statementId);
     expect(entries.find((e) => e.amountCents === 5_000)).toMatchObject({ status: 'matched', matchRule: 'iban_amount' });
-    expect(entries.find((e) => e.amountCents === 4_321)).toMatchObject({ status: 'queued', note: expect.stringMatching(/^\[amount_differs\]/) });
+    expect(entries.find((e) => e.amountCents === 4_321)).toMatchObject({
+      status: 'queued',
+      note: expect.stringMatching(/^\[amount_differs\]/),
+    });
     expect((await invoiceRow(c.id)).status).toBe('paid');
     expect((await invoiceRow(d.id)).status).toBe('paid');
     expect((await invoiceRow(e.id)).status).toBe('open');
@@ -252,9 +281,18 @@ describe('import: invoice numbers and learned accounts', () => {
     const foreignOrg = await createOrganization();
     const foreignDebtor = await createDebtor(foreignOrg);
     const foreignRef = nextRef();
-    const foreign = await createInvoice(foreignOrg, foreignDebtor, { totalCents: 8_000, paymentReference: foreignRef, number: '2026-0777' });
+    const foreign = await createInvoice(foreignOrg, foreignDebtor, {
+      totalCents: 8_000,
+      paymentReference: foreignRef,
+      number: '2026-0777',
+    });
     const paidRef = nextRef();
-    const paid = await createInvoice(org, debtor, { totalCents: 8_000, paymentReference: paidRef, status: 'paid', openCents: 0 });
+    const paid = await createInvoice(org, debtor, {
+      totalCents: 8_000,
+      paymentReference: paidRef,
+      status: 'paid',
+      openCents: 0,
+    });
     // An open invoice of the same amount and a learned account: still never the target.
     const open = await createInvoice(org, debtor, { totalCents: 8_000 });
     await db().insert(debtorIbans).values({ organizationId: org.id, debtorId: debtor.id, iban: DEBTOR_IBANS[2] });
@@ -274,7 +312,11 @@ describe('import: invoice numbers and learned accounts', () => {
     );
     expect(outcome).toMatchObject({ credits: 3, matched: 0, queued: 3 });
     const entries = await entriesOf(outcome.statementId);
-    expect(entries.map((e) => e.note?.replace(/\].*/, ']'))).toEqual(['[unknown_reference]', '[unknown_reference]', '[invoice_settled]']);
+    expect(entries.map((e) => e.note?.replace(/\].*/, ']'))).toEqual([
+      '[unknown_reference]',
+      '[unknown_reference]',
+      '[invoice_settled]',
+    ]);
     expect(await paymentsOf(org.id)).toEqual([]);
     expect(await invoiceRow(foreign.id)).toMatchObject({ status: 'open', openCents: 8_000 });
     expect(await invoiceRow(open.id)).toMatchObject({ status: 'open', openCents: 8_000 });
@@ -288,7 +330,9 @@ describe('import: lines of one file see what earlier lines booked', () => {
     const debtors = await Promise.all([0, 1, 2, 3].map(() => createDebtor(org)));
     const refs = debtors.map(() => nextRef());
     const paid = await Promise.all(
-      debtors.map((debtor, i) => createInvoice(org, debtor, { number: `2026-90${i}`, totalCents: 1_000 + i, paymentReference: refs[i] })),
+      debtors.map((debtor, i) =>
+        createInvoice(org, debtor, { number: `2026-90${i}`, totalCents: 1_000 + i, paymentReference: refs[i] }),
+      ),
     );
     const spare = await createInvoice(org, debtors[0], { totalCents: 2_000, dueDate: '2026-12-01' });
     const outcome = await importFile(
@@ -297,7 +341,11 @@ describe('import: lines of one file see what earlier lines booked', () => {
         {
           lines: [
             // One line per debtor: booked together.
-            ...debtors.map((_, i) => ({ amountCents: 1_000 + i, refs: [refs[i]], iban: i === 0 ? DEBTOR_IBANS[0] : null })),
+            ...debtors.map((_, i) => ({
+              amountCents: 1_000 + i,
+              refs: [refs[i]],
+              iban: i === 0 ? DEBTOR_IBANS[0] : null,
+            })),
             // Names the invoice the first line paid: waits in the queue, never goes elsewhere.
             { amountCents: 1_000, text: 'factuur 2026-900' },
             // The account the first line taught, with exactly what the debtor still owes.
@@ -311,7 +359,10 @@ describe('import: lines of one file see what earlier lines booked', () => {
     for (const invoice of [...paid, spare]) expect((await invoiceRow(invoice.id)).status).toBe('paid');
     const entries = await entriesOf(outcome.statementId);
     expect(entries.find((e) => e.status === 'queued')?.note).toBe('[invoice_settled] 2026-900');
-    expect(entries.find((e) => e.amountCents === 2_000)).toMatchObject({ matchRule: 'iban_amount', debtorId: debtors[0].id });
+    expect(entries.find((e) => e.amountCents === 2_000)).toMatchObject({
+      matchRule: 'iban_amount',
+      debtorId: debtors[0].id,
+    });
   });
 });
 
@@ -339,9 +390,13 @@ describe('import: chunks planned ahead', () => {
       { chunkLines: 2 },
     );
     expect(outcome).toMatchObject({ credits: 4, matched: 4, queued: 0 });
-    for (const invoice of [z, a, b]) expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', openCents: 0 });
+    for (const invoice of [z, a, b])
+      expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', openCents: 0 });
     expect(await paymentsOf(org.id)).toHaveLength(4);
-    const [{ credit }] = await db().select({ credit: debtors.creditCents }).from(debtors).where(eq(debtors.id, debtor.id));
+    const [{ credit }] = await db()
+      .select({ credit: debtors.creditCents })
+      .from(debtors)
+      .where(eq(debtors.id, debtor.id));
     expect(credit).toBe(0);
   });
 
@@ -394,12 +449,18 @@ describe('import: chunks planned ahead', () => {
     expect(paidElsewhere).toBe(true);
     expect(outcome).toMatchObject({ credits: 4, matched: 3, queued: 1 });
     const entries = await entriesOf(outcome.statementId);
-    expect(entries.find((e) => e.amountCents === 2_000)).toMatchObject({ status: 'queued', note: '[invoice_settled] 2026-7001' });
+    expect(entries.find((e) => e.amountCents === 2_000)).toMatchObject({
+      status: 'queued',
+      note: '[invoice_settled] 2026-7001',
+    });
     // x was paid once (not twice, and nothing became credit); the others by the statement.
     const onX = await db().select().from(paymentAllocations).where(eq(paymentAllocations.invoiceId, x.id));
     expect(onX).toHaveLength(1);
     for (const invoice of [first, second, x, y]) expect((await invoiceRow(invoice.id)).status).toBe('paid');
-    const [{ credit }] = await db().select({ credit: debtors.creditCents }).from(debtors).where(eq(debtors.id, other.id));
+    const [{ credit }] = await db()
+      .select({ credit: debtors.creditCents })
+      .from(debtors)
+      .where(eq(debtors.id, other.id));
     expect(credit).toBe(0);
     const [statement] = await db().select().from(bankStatements).where(eq(bankStatements.id, outcome.statementId));
     expect(statement).toMatchObject({ credits: 4, matched: 3, queued: 1, duplicates: 0 });
@@ -458,7 +519,14 @@ describe('import: the same line once', () => {
 
   it('knows a line again whatever characters its bank reference holds', async () => {
     const { org, finance } = await world();
-    const file = camtFile([{ lines: [{ amountCents: 321, entryRef: 'A,"B"{C}\\D \'E\' NULL' }, { amountCents: 654, entryRef: 'NONREF' }] }]);
+    const file = camtFile([
+      {
+        lines: [
+          { amountCents: 321, entryRef: 'A,"B"{C}\\D \'E\' NULL' },
+          { amountCents: 654, entryRef: 'NONREF' },
+        ],
+      },
+    ]);
     expect(await importFile(org.id, file, finance.id)).toMatchObject({ entries: 2, duplicates: 0 });
     expect(await importFile(org.id, file, finance.id)).toMatchObject({ entries: 2, duplicates: 2 });
     const rows = await db().select().from(bankEntries).where(eq(bankEntries.organizationId, org.id));
@@ -482,7 +550,9 @@ describe('import: the same line once', () => {
     await expect(importFile(org.id, file, finance.id, { chunkLines: 2 })).rejects.toThrow('subscriber down');
     // The first chunk (two lines) committed; the second rolled back whole.
     expect(await paymentsOf(org.id)).toHaveLength(2);
-    const [{ n }] = await db().execute<{ n: number }>(sql`select count(*)::int as n from bank_entries where organization_id = ${org.id}`);
+    const [{ n }] = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from bank_entries where organization_id = ${org.id}`,
+    );
     expect(n).toBe(2);
 
     offLedgerEvent('fail-third');
@@ -500,7 +570,13 @@ describe('import: debits and reversals', () => {
     const invoice = await createInvoice(org, debtor, { totalCents: 6_000, paymentReference: reference });
     const credit = await importFile(
       org.id,
-      camtFile([{ lines: [{ amountCents: 6_000, refs: [reference], iban: DEBTOR_IBANS[0], endToEndId: 'E2E-1', date: '2026-03-02' }] }]),
+      camtFile([
+        {
+          lines: [
+            { amountCents: 6_000, refs: [reference], iban: DEBTOR_IBANS[0], endToEndId: 'E2E-1', date: '2026-03-02' },
+          ],
+        },
+      ]),
       finance.id,
     );
     expect((await invoiceRow(invoice.id)).status).toBe('paid');
@@ -511,7 +587,14 @@ describe('import: debits and reversals', () => {
       camtFile([
         {
           lines: [
-            { amountCents: 6_000, direction: 'debit', reversal: true, iban: DEBTOR_IBANS[0], endToEndId: 'E2E-1', date: '2026-03-05' },
+            {
+              amountCents: 6_000,
+              direction: 'debit',
+              reversal: true,
+              iban: DEBTOR_IBANS[0],
+              endToEndId: 'E2E-1',
+              date: '2026-03-05',
+            },
             { amountCents: 6_000, direction: 'debit', iban: DEBTOR_IBANS[1], text: 'leverancier', date: '2026-03-05' },
           ],
         },
@@ -525,7 +608,10 @@ describe('import: debits and reversals', () => {
       paymentId: creditEntry.paymentId,
       note: '[returns] 2026-03-02',
     });
-    expect(debits.find((e) => e.counterpartyIban === DEBTOR_IBANS[1])).toMatchObject({ status: 'debit', paymentId: null });
+    expect(debits.find((e) => e.counterpartyIban === DEBTOR_IBANS[1])).toMatchObject({
+      status: 'debit',
+      paymentId: null,
+    });
     expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'open', openCents: 6_000 });
     const [earlier] = await db().select().from(bankEntries).where(eq(bankEntries.id, creditEntry.id));
     expect(earlier.note).toBe('[returned] 2026-03-05');
@@ -535,7 +621,13 @@ describe('import: debits and reversals', () => {
     // The same return in a later file is a duplicate; a second return of it finds nothing left.
     const again = await importFile(
       org.id,
-      camtFile([{ lines: [{ amountCents: 6_000, direction: 'debit', iban: DEBTOR_IBANS[0], endToEndId: 'E2E-1', date: '2026-03-06' }] }]),
+      camtFile([
+        {
+          lines: [
+            { amountCents: 6_000, direction: 'debit', iban: DEBTOR_IBANS[0], endToEndId: 'E2E-1', date: '2026-03-06' },
+          ],
+        },
+      ]),
       finance.id,
     );
     const [plain] = await db().select().from(bankEntries).where(eq(bankEntries.statementId, again.statementId));
@@ -607,7 +699,9 @@ describe('import: files refused whole, nothing written', () => {
 
     // Once the account is the creditor's, the same file reads.
     await addBankAccount(org.id, { iban: OTHER_OWN_IBAN, label: null }, { type: 'staff', id: finance.id });
-    expect(await importFile(org.id, camtFile([{ account: OTHER_OWN_IBAN, lines: [{ amountCents: 500 }] }]), finance.id)).toMatchObject({
+    expect(
+      await importFile(org.id, camtFile([{ account: OTHER_OWN_IBAN, lines: [{ amountCents: 500 }] }]), finance.id),
+    ).toMatchObject({
       queued: 1,
     });
   });
@@ -624,8 +718,16 @@ describe('import: files refused whole, nothing written', () => {
     );
     expect(await bankFootprint(other.org.id)).toEqual(before);
     // Both hold NL91…: each reads its own file, and the same bank reference is no duplicate across them.
-    const mine = await importFile(org.id, camtFile([{ lines: [{ amountCents: 100, entryRef: 'SAME-REF' }] }]), finance.id);
-    const theirs = await importFile(other.org.id, camtFile([{ lines: [{ amountCents: 100, entryRef: 'SAME-REF' }] }]), other.finance.id);
+    const mine = await importFile(
+      org.id,
+      camtFile([{ lines: [{ amountCents: 100, entryRef: 'SAME-REF' }] }]),
+      finance.id,
+    );
+    const theirs = await importFile(
+      other.org.id,
+      camtFile([{ lines: [{ amountCents: 100, entryRef: 'SAME-REF' }] }]),
+      other.finance.id,
+    );
     expect(mine).toMatchObject({ duplicates: 0, queued: 1 });
     expect(theirs).toMatchObject({ duplicates: 0, queued: 1 });
   });
@@ -634,7 +736,11 @@ describe('import: files refused whole, nothing written', () => {
     const { org, finance } = await world();
     const before = await bankFootprint(org.id);
     const error = await expectRefused(
-      importFile(org.id, camtFile([{ lines: [{ amountCents: 1_000 }, { amountCents: 2_000, currency: 'USD' }] }]), finance.id),
+      importFile(
+        org.id,
+        camtFile([{ lines: [{ amountCents: 1_000 }, { amountCents: 2_000, currency: 'USD' }] }]),
+        finance.id,
+      ),
       'currency_not_eur',
       422,
     );
@@ -661,7 +767,11 @@ describe('import: files refused whole, nothing written', () => {
     const { org, finance } = await world();
     const before = await bankFootprint(org.id);
     await expectRefused(importFile(org.id, new Uint8Array(0), finance.id), 'empty_file', 400);
-    await expectRefused(importFile(org.id, new TextEncoder().encode('naam;bedrag\nx;1\n'), finance.id), 'unsupported_format', 415);
+    await expectRefused(
+      importFile(org.id, new TextEncoder().encode('naam;bedrag\nx;1\n'), finance.id),
+      'unsupported_format',
+      415,
+    );
     await expectRefused(importFile(org.id, new Uint8Array(25 * 1024 * 1024 + 1), finance.id), 'file_too_large', 413);
     expect(await bankFootprint(org.id)).toEqual(before);
   });
@@ -673,7 +783,12 @@ describe('import: the hand-written bank files', () => {
     for (const iban of ['NL20INGB0001234567', 'NL59RABO0110000000']) {
       await addBankAccount(org.id, { iban, label: null }, { type: 'staff', id: finance.id });
     }
-    for (const fixture of ['camt053-001-02.xml', 'camt053-001-08-two-statements.xml', 'mt940-ing.940', 'mt940-rabo.txt']) {
+    for (const fixture of [
+      'camt053-001-02.xml',
+      'camt053-001-08-two-statements.xml',
+      'mt940-ing.940',
+      'mt940-rabo.txt',
+    ]) {
       const bytes = new Uint8Array(await fs.readFile(path.join(FIXTURES, fixture)));
       const outcome = await importFile(org.id, bytes, finance.id).catch((error: unknown) => {
         // A fixture for an account we do not hold is refused by name, never half-read.
@@ -687,7 +802,9 @@ describe('import: the hand-written bank files', () => {
         expect(again.duplicates).toBe(outcome.entries);
       }
     }
-    const [{ n }] = await db().execute<{ n: number }>(sql`select count(*)::int as n from bank_statements where organization_id = ${org.id}`);
+    const [{ n }] = await db().execute<{ n: number }>(
+      sql`select count(*)::int as n from bank_statements where organization_id = ${org.id}`,
+    );
     expect(n).toBeGreaterThanOrEqual(4);
   });
 });
@@ -696,7 +813,11 @@ describe('preview', () => {
   it('shows what the import would do and writes nothing', async () => {
     const { org, finance, debtor } = await world();
     const reference = nextRef();
-    const invoice = await createInvoice(org, debtor, { number: '2026-0042', totalCents: 4_200, paymentReference: reference });
+    const invoice = await createInvoice(org, debtor, {
+      number: '2026-0042',
+      totalCents: 4_200,
+      paymentReference: reference,
+    });
     const known = { amountCents: 111, text: 'eerder', entryRef: freshEntryRef() };
     await importFile(org.id, camtFile([{ lines: [known] }]), finance.id);
     const file = camtFile([
@@ -725,10 +846,20 @@ describe('preview', () => {
       refusal: null,
     });
     expect(preview.statements).toMatchObject([
-      { accountIban: OUR_IBAN, accountIbanDisplay: 'NL91 ABNA 0417 1643 00', knownAccount: true, lines: 5, credits: 4, creditCents: 8_561 },
+      {
+        accountIban: OUR_IBAN,
+        accountIbanDisplay: 'NL91 ABNA 0417 1643 00',
+        knownAccount: true,
+        lines: 5,
+        credits: 4,
+        creditCents: 8_561,
+      },
     ]);
     expect(preview.lines.map((l) => l.outcome)).toEqual(['match', 'queue', 'queue', 'debit', 'duplicate']);
-    expect(preview.lines[0]).toMatchObject({ rule: 'reference', invoices: [{ id: invoice.id, number: '2026-0042', debtorName: debtor.name }] });
+    expect(preview.lines[0]).toMatchObject({
+      rule: 'reference',
+      invoices: [{ id: invoice.id, number: '2026-0042', debtorName: debtor.name }],
+    });
     expect(preview.lines[1].note).toBe('[invoice_settled] 2026-0042');
 
     const unknown = await previewStatementFile({
@@ -750,7 +881,17 @@ describe('statement record', () => {
     const invoice = await createInvoice(org, debtor, { totalCents: 900, paymentReference: reference });
     const outcome = await importFile(
       org.id,
-      camtFile([{ id: 'STMT-X', from: '2026-03-01', to: '2026-03-02', lines: [{ amountCents: 1_000, refs: [reference] }, { amountCents: 5, text: '?' }] }]),
+      camtFile([
+        {
+          id: 'STMT-X',
+          from: '2026-03-01',
+          to: '2026-03-02',
+          lines: [
+            { amountCents: 1_000, refs: [reference] },
+            { amountCents: 5, text: '?' },
+          ],
+        },
+      ]),
       finance.id,
     );
     const [row] = await db().select().from(bankStatements).where(eq(bankStatements.id, outcome.statementId));
@@ -770,7 +911,11 @@ describe('statement record', () => {
     });
     expect(row.sha256).toMatch(/^[0-9a-f]{64}$/);
     const detail = await getStatement(org.id, outcome.statementId);
-    expect(detail?.statement).toMatchObject({ accounts: ['NL91 ABNA 0417 1643 00'], creditCents: 1_005, uploadedBy: { type: 'staff', name: finance.name } });
+    expect(detail?.statement).toMatchObject({
+      accounts: ['NL91 ABNA 0417 1643 00'],
+      creditCents: 1_005,
+      uploadedBy: { type: 'staff', name: finance.name },
+    });
     const matched = detail!.entries.find((e) => e.status === 'matched')!;
     expect(matched).toMatchObject({
       invoices: [{ id: invoice.id, number: invoice.number, allocatedCents: 900 }],
@@ -779,7 +924,12 @@ describe('statement record', () => {
     });
     expect(detail!.entries.find((e) => e.status === 'queued')).toMatchObject({ noteCode: 'no_match', invoices: [] });
     const odd = await importStatementFile(
-      { organizationId: org.id, bytes: camtFile([{ lines: [{ amountCents: 7 }] }]), filename: 'bad\u0007name.xml', uploadedBy: { type: 'api', id: finance.id } },
+      {
+        organizationId: org.id,
+        bytes: camtFile([{ lines: [{ amountCents: 7 }] }]),
+        filename: 'bad\u0007name.xml',
+        uploadedBy: { type: 'api', id: finance.id },
+      },
       { clock },
     );
     const [oddRow] = await db().select().from(bankStatements).where(eq(bankStatements.id, odd.statementId));

@@ -32,12 +32,12 @@ import {
   type BankEntryStatus,
   type BankMatchRule,
   type BankSuggestion,
-} from '../../../db/schema';
-import { addDays, systemClock, type Clock } from '../../utils/clock';
-import { getDb, sendInOrder, type Tx } from '../../utils/db.server';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { audit, type Actor } from '../audit/index.server';
-import { formatIban } from '../payments/index';
+} from '~db/schema';
+import { addDays, systemClock, type Clock } from '~/utils/clock';
+import { getDb, sendInOrder, type Tx } from '~/utils/db.server';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { formatIban } from '~/modules/payments/index';
 import {
   type LedgerEntryInput,
   LedgerPlanStale,
@@ -46,7 +46,7 @@ import {
   prepareLedgerEntries,
   recordLedgerEntries,
   reverseLedgerEntry,
-} from '../ledger/index.server';
+} from '~/modules/ledger/index.server';
 import { BankImportError, type BankImportErrorCode } from './errors';
 import { BANK_PREVIEW_LINES, BANK_STATEMENT_MAX_BYTES, BANK_STATEMENT_MAX_LINES } from './limits';
 import {
@@ -64,7 +64,7 @@ import {
 } from './match.server';
 import { parseStatementFile } from './parse';
 import { StatementParseError, type ParsedFile, type ParsedLine } from './statement-types';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export const IMPORT_CHUNK_LINES = 500;
 /** A debit returning a credit of the same amount and account within this many days reverses it. */

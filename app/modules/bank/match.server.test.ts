@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '../../utils/db.server';
-import { makeBetalingskenmerk, makeOgm, makeRfReference } from '../payments/payment-reference';
+import { getDb } from '~/utils/db.server';
+import { makeBetalingskenmerk, makeOgm, makeRfReference } from '~/modules/payments/payment-reference';
 import {
   amountSets,
   buildMatchContext,
@@ -68,7 +68,12 @@ describe('rule 1: structured references', () => {
       line({ structuredRef: spaced }),
       line({ remittance: `Betalingskenmerk ${spaced} dank u` }),
     ]) {
-      expect(matchLine(ctx, l)).toMatchObject({ kind: 'match', rule: 'reference', debtorId: DEBTOR_A, invoiceIds: [target.id] });
+      expect(matchLine(ctx, l)).toMatchObject({
+        kind: 'match',
+        rule: 'reference',
+        debtorId: DEBTOR_A,
+        invoiceIds: [target.id],
+      });
     }
     expect(matchLine(ctx, line({ remittance: `ref ${rf.paymentReference!.toLowerCase()}` }))).toMatchObject({
       kind: 'match',
@@ -84,7 +89,15 @@ describe('rule 1: structured references', () => {
     const older = invoice({ dueDate: '2026-01-01' });
     const newer = invoice({ dueDate: '2026-02-01' });
     const ctx = world([newer, older]);
-    expect(matchLine(ctx, line({ structuredRef: newer.paymentReference, structuredRefs: [newer.paymentReference!, older.paymentReference!] }))).toMatchObject({
+    expect(
+      matchLine(
+        ctx,
+        line({
+          structuredRef: newer.paymentReference,
+          structuredRefs: [newer.paymentReference!, older.paymentReference!],
+        }),
+      ),
+    ).toMatchObject({
       kind: 'match',
       rule: 'reference',
       debtorId: DEBTOR_A,
@@ -119,7 +132,10 @@ describe('rule 1: structured references', () => {
       kind: 'queue',
       code: 'several_debtors',
     });
-    expect(matchLine(ctx, line({ structuredRef: 'SAME-REF-1' }))).toMatchObject({ kind: 'queue', code: 'ambiguous_reference' });
+    expect(matchLine(ctx, line({ structuredRef: 'SAME-REF-1' }))).toMatchObject({
+      kind: 'queue',
+      code: 'ambiguous_reference',
+    });
   });
 
   it('names an unknown structured reference when nothing else matches', () => {
@@ -139,7 +155,13 @@ describe('rule 2: invoice numbers in the text', () => {
     const two = invoice({ number: '2026-0004', paymentReference: null, dueDate: '2026-03-01' });
     const prefixed = invoice({ number: 'F2026-0142', paymentReference: null });
     const ctx = world([one, two, prefixed]);
-    for (const text of ['factuur 2026-0003', 'Fact.nr. 20260003', 'INV 2026 0003', '2026/0003 betaald', 'factuur 2026-3']) {
+    for (const text of [
+      'factuur 2026-0003',
+      'Fact.nr. 20260003',
+      'INV 2026 0003',
+      '2026/0003 betaald',
+      'factuur 2026-3',
+    ]) {
       expect(matchLine(ctx, line({ remittance: text })), text).toMatchObject({
         kind: 'match',
         rule: 'invoice_number',
@@ -158,7 +180,10 @@ describe('rule 2: invoice numbers in the text', () => {
     const b = invoice({ number: '2026-0102', paymentReference: null, debtorId: DEBTOR_B });
     const settled = invoice({ number: '2026-0103', paymentReference: null, status: 'credited', owedCents: 0 });
     const ctx = world([a, b, settled]);
-    expect(matchLine(ctx, line({ remittance: '2026-0101 2026-0102' }))).toMatchObject({ kind: 'queue', code: 'several_debtors' });
+    expect(matchLine(ctx, line({ remittance: '2026-0101 2026-0102' }))).toMatchObject({
+      kind: 'queue',
+      code: 'several_debtors',
+    });
     expect(matchLine(ctx, line({ remittance: 'factuur 2026-0103' }))).toMatchObject({
       kind: 'queue',
       code: 'invoice_settled',
@@ -167,8 +192,13 @@ describe('rule 2: invoice numbers in the text', () => {
   });
 
   it('does not read dates, amounts or IBANs as invoice numbers', () => {
-    const ctx = world([invoice({ number: '20260302', paymentReference: null }), invoice({ number: '1250', paymentReference: null })]);
-    expect(matchLine(ctx, line({ remittance: 'betaald op 2026-03-02 EUR 1250,00 van NL44RABO0123456789' }))).toMatchObject({
+    const ctx = world([
+      invoice({ number: '20260302', paymentReference: null }),
+      invoice({ number: '1250', paymentReference: null }),
+    ]);
+    expect(
+      matchLine(ctx, line({ remittance: 'betaald op 2026-03-02 EUR 1250,00 van NL44RABO0123456789' })),
+    ).toMatchObject({
       kind: 'queue',
       code: 'no_match',
     });
@@ -246,7 +276,11 @@ describe('suggestions for the queue', () => {
 
 describe('notes', () => {
   it('tell the importer’s coded notes from a staff member’s words', () => {
-    expect(readNote(systemNote('invoice_settled', '2026-0003'))).toEqual({ code: 'invoice_settled', detail: '2026-0003', text: null });
+    expect(readNote(systemNote('invoice_settled', '2026-0003'))).toEqual({
+      code: 'invoice_settled',
+      detail: '2026-0003',
+      text: null,
+    });
     expect(readNote(systemNote('no_match'))).toEqual({ code: 'no_match', detail: null, text: null });
     expect(readNote('[huur] van de buren')).toEqual({ code: null, detail: null, text: '[huur] van de buren' });
     expect(readNote(null)).toEqual({ code: null, detail: null, text: null });
@@ -255,7 +289,13 @@ describe('notes', () => {
 
 describe('the SQL forms of the normalisers', () => {
   it('agree with the TypeScript ones', async () => {
-    const references = ['7000 2026 0000 0001', 'rf18 5390 0754 7034', '+++312/4013/98067+++', '***312/4013/98067***', 'KLANT-88123'];
+    const references = [
+      '7000 2026 0000 0001',
+      'rf18 5390 0754 7034',
+      '+++312/4013/98067+++',
+      '***312/4013/98067***',
+      'KLANT-88123',
+    ];
     const numbers = ['2026-0003', 'F2026/0142', 'inv 2026.0003', 'A-007_B', '0012'];
     for (const reference of references) {
       const [row] = await getDb().execute<{ v: string }>(

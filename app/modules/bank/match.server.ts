@@ -13,8 +13,8 @@
  * the importer updates the context after each booking so later lines see what earlier ones paid.
  */
 import { sql } from 'drizzle-orm';
-import type { BankMatchRule, BankSuggestion } from '../../../db/schema';
-import type { Tx } from '../../utils/db.server';
+import type { BankMatchRule, BankSuggestion } from '~db/schema';
+import type { Tx } from '~/utils/db.server';
 import type { ParsedLine } from './statement-types';
 import {
   extractInvoiceNumberCandidates,
@@ -23,7 +23,7 @@ import {
   normaliseStructuredRef,
 } from './references';
 import { type SystemNoteCode } from './notes';
-import { OWED_SQL } from '../ledger/index.server';
+import { OWED_SQL } from '~/modules/ledger/index.server';
 
 export { readNote, systemNote, type SystemNoteCode } from './notes';
 

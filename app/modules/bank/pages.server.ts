@@ -5,9 +5,9 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
-import { getDb, type Tx } from '../../utils/db.server';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { owedSqlOf } from '../ledger/index.server';
+import { getDb, type Tx } from '~/utils/db.server';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { owedSqlOf } from '~/modules/ledger/index.server';
 
 /** How many lines wait in the match queue (the partial index bank_entries_queue_idx serves it). */
 export async function countQueuedEntries(organizationId: string, { db = getDb() }: { db?: Tx } = {}) {

@@ -1,6 +1,6 @@
-import { isDateWithinLimits } from '../../utils/limits';
-import { decimalDigitsToCents } from '../../utils/money';
-import { isValidIban, normalizeIban } from '../payments/index';
+import { isDateWithinLimits } from '~/utils/limits';
+import { decimalDigitsToCents } from '~/utils/money';
+import { isValidIban, normalizeIban } from '~/modules/payments/index';
 import { StatementParseError, type StatementParseErrorCode } from './statement-types';
 
 /** What both statement parsers share: exact amounts, checked dates, clean text, one error shape. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { camt053 } from '../../../test/fixtures/bank/build-camt';
+import { camt053 } from '~test/fixtures/bank/build-camt';
 import { looksLikeMt940, parseStatementFile } from './parse';
 import { StatementParseError, type ParsedFile, type ParsedLine } from './statement-types';
 

@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditEvents, bankEntries, bankStatements, debtorIbans, debtors, invoices, payments } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { bankCreditor, bankFootprint, camtFile, DEBTOR_IBANS, OTHER_OWN_IBAN } from '../../../test/factories-bank';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { offLedgerEvent, onLedgerEvent, type LedgerEvent } from '../ledger/ledger.server';
+import { auditEvents, bankEntries, bankStatements, debtorIbans, debtors, invoices, payments } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { bankCreditor, bankFootprint, camtFile, DEBTOR_IBANS, OTHER_OWN_IBAN } from '~test/factories-bank';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { offLedgerEvent, onLedgerEvent, type LedgerEvent } from '~/modules/ledger/ledger.server';
 import {
   addBankAccount,
   BankActionError,
@@ -27,7 +27,11 @@ async function queuedWorld(lines: Parameters<typeof camtFile>[0][number]['lines'
   const creditor = await bankCreditor();
   const debtor = await createDebtor(creditor.org, { kind: 'business', name: 'Jansen & Zonen B.V.' });
   const outcome = await importStatementFile(
-    { organizationId: creditor.org.id, bytes: camtFile([{ lines }]), uploadedBy: { type: 'staff', id: creditor.finance.id } },
+    {
+      organizationId: creditor.org.id,
+      bytes: camtFile([{ lines }]),
+      uploadedBy: { type: 'staff', id: creditor.finance.id },
+    },
     { clock },
   );
   const entries = await db().select().from(bankEntries).where(eq(bankEntries.statementId, outcome.statementId));
@@ -65,7 +69,9 @@ describe('the match queue', () => {
     const again = await importStatementFile(
       {
         organizationId: org.id,
-        bytes: camtFile([{ lines: [{ amountCents: 7_000, name: 'JANSEN EN ZONEN', text: 'nogmaals', date: '2026-03-03' }] }]),
+        bytes: camtFile([
+          { lines: [{ amountCents: 7_000, name: 'JANSEN EN ZONEN', text: 'nogmaals', date: '2026-03-03' }] },
+        ]),
         uploadedBy: { type: 'staff', id: finance.id },
       },
       { clock },
@@ -75,12 +81,19 @@ describe('the match queue', () => {
     expect(queue.total).toBe(3);
     expect(queue.entries.map((e) => e.bookingDate)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
     const last = queue.entries[2];
-    expect(last).toMatchObject({ status: 'queued', noteCode: 'no_match', amountCents: 7_000, counterpartyName: 'JANSEN EN ZONEN' });
+    expect(last).toMatchObject({
+      status: 'queued',
+      noteCode: 'no_match',
+      amountCents: 7_000,
+      counterpartyName: 'JANSEN EN ZONEN',
+    });
     expect(last.suggestions[0]).toMatchObject({
       rule: 'name',
       amountFits: true,
       totalOwedCents: 7_000,
-      invoices: [{ id: invoice.id, number: invoice.number, debtorId: debtor.id, debtorName: debtor.name, owedCents: 7_000 }],
+      invoices: [
+        { id: invoice.id, number: invoice.number, debtorId: debtor.id, debtorName: debtor.name, owedCents: 7_000 },
+      ],
     });
     expect(entries).toHaveLength(2);
     // Another creditor's queue is its own.
@@ -145,7 +158,9 @@ describe('matchEntry', () => {
 
     // Matched once: a second match is refused and books nothing.
     const before = await bankFootprint(org.id);
-    const twice = await refusal(matchEntry(org.id, entries[0].id, { splits: [{ invoiceId: b.id, amountCents: 100 }], actor }, { clock }));
+    const twice = await refusal(
+      matchEntry(org.id, entries[0].id, { splits: [{ invoiceId: b.id, amountCents: 100 }], actor }, { clock }),
+    );
     expect(twice).toMatchObject({ code: 'already_matched', status: 409 });
     expect(await bankFootprint(org.id)).toEqual(before);
   });
@@ -168,7 +183,16 @@ describe('matchEntry', () => {
     expect(payment).toMatchObject({ provider: 'bank_transfer', amountCents: 1_500, creditedCents: 1_500 });
     const [row] = await db().select().from(debtors).where(eq(debtors.id, debtor.id));
     expect(row.creditCents).toBe(1_900);
-    expect(await refusal(matchEntry(org.id, second.id, { splits: [], debtorId: '00000000-0000-4000-8000-000000000000', actor }, { clock }))).toMatchObject({
+    expect(
+      await refusal(
+        matchEntry(
+          org.id,
+          second.id,
+          { splits: [], debtorId: '00000000-0000-4000-8000-000000000000', actor },
+          { clock },
+        ),
+      ),
+    ).toMatchObject({
       code: 'already_matched',
     });
   });
@@ -188,39 +212,93 @@ describe('matchEntry', () => {
     const foreign = await createInvoice(foreignOrg, await createDebtor(foreignOrg), { totalCents: 1_000 });
     const before = await bankFootprint(org.id);
     const cases: [Parameters<typeof matchEntry>[2]['splits'], string, number, string][] = [
-      [[{ invoiceId: mine.id, amountCents: 3_000 }, { invoiceId: theirs.id, amountCents: 2_000 }], 'several_debtors', 422, 'splits'],
+      [
+        [
+          { invoiceId: mine.id, amountCents: 3_000 },
+          { invoiceId: theirs.id, amountCents: 2_000 },
+        ],
+        'several_debtors',
+        422,
+        'splits',
+      ],
       [[{ invoiceId: mine.id, amountCents: 3_001 }], 'split_exceeds_owed', 422, 'splits.0.amountCents'],
-      [[{ invoiceId: mine.id, amountCents: 3_000 }, { invoiceId: settled.id, amountCents: 1 }], 'invoice_not_open', 409, 'splits.1.invoiceId'],
+      [
+        [
+          { invoiceId: mine.id, amountCents: 3_000 },
+          { invoiceId: settled.id, amountCents: 1 },
+        ],
+        'invoice_not_open',
+        409,
+        'splits.1.invoiceId',
+      ],
       [[{ invoiceId: foreign.id, amountCents: 500 }], 'invoice_not_found', 404, 'splits.0.invoiceId'],
       [[{ invoiceId: 'nope', amountCents: 500 }], 'invoice_not_found', 404, 'splits.0.invoiceId'],
       [[{ invoiceId: mine.id, amountCents: 0 }], 'invalid', 400, 'splits.0.amountCents'],
       [[{ invoiceId: mine.id, amountCents: 1.5 }], 'invalid', 400, 'splits.0.amountCents'],
-      [[{ invoiceId: mine.id, amountCents: 100 }, { invoiceId: mine.id, amountCents: 100 }], 'invalid', 400, 'splits.1.invoiceId'],
+      [
+        [
+          { invoiceId: mine.id, amountCents: 100 },
+          { invoiceId: mine.id, amountCents: 100 },
+        ],
+        'invalid',
+        400,
+        'splits.1.invoiceId',
+      ],
       [[], 'invalid', 400, 'splits'],
     ];
     for (const [splits, code, status, field] of cases) {
       const error = await refusal(matchEntry(org.id, credit.id, { splits, actor }, { clock }));
-      expect({ code: error.code, status: error.status, field: error.field }, JSON.stringify(splits)).toEqual({ code, status, field });
+      expect({ code: error.code, status: error.status, field: error.field }, JSON.stringify(splits)).toEqual({
+        code,
+        status,
+        field,
+      });
     }
     const big = await createInvoice(org, debtor, { totalCents: 9_000 });
-    expect(await refusal(matchEntry(org.id, credit.id, { splits: [{ invoiceId: big.id, amountCents: 5_001 }], actor }, { clock }))).toMatchObject({
+    expect(
+      await refusal(
+        matchEntry(org.id, credit.id, { splits: [{ invoiceId: big.id, amountCents: 5_001 }], actor }, { clock }),
+      ),
+    ).toMatchObject({
       code: 'splits_exceed_amount',
       status: 422,
     });
     const foreignDebtor = await createDebtor(foreignOrg);
-    expect(await refusal(matchEntry(org.id, credit.id, { splits: [], debtorId: foreignDebtor.id, actor }, { clock }))).toMatchObject({
+    expect(
+      await refusal(matchEntry(org.id, credit.id, { splits: [], debtorId: foreignDebtor.id, actor }, { clock })),
+    ).toMatchObject({
       code: 'debtor_not_found',
       status: 404,
       field: 'debtorId',
     });
     expect(
-      await refusal(matchEntry(org.id, credit.id, { splits: [{ invoiceId: mine.id, amountCents: 100 }], debtorId: other.id, actor }, { clock })),
+      await refusal(
+        matchEntry(
+          org.id,
+          credit.id,
+          { splits: [{ invoiceId: mine.id, amountCents: 100 }], debtorId: other.id, actor },
+          { clock },
+        ),
+      ),
     ).toMatchObject({ code: 'several_debtors' });
-    expect(await refusal(matchEntry(org.id, debit.id, { splits: [{ invoiceId: mine.id, amountCents: 100 }], actor }, { clock }))).toMatchObject({
+    expect(
+      await refusal(
+        matchEntry(org.id, debit.id, { splits: [{ invoiceId: mine.id, amountCents: 100 }], actor }, { clock }),
+      ),
+    ).toMatchObject({
       code: 'not_a_credit',
       status: 409,
     });
-    expect(await refusal(matchEntry(foreignOrg.id, credit.id, { splits: [{ invoiceId: foreign.id, amountCents: 100 }], actor }, { clock }))).toMatchObject({
+    expect(
+      await refusal(
+        matchEntry(
+          foreignOrg.id,
+          credit.id,
+          { splits: [{ invoiceId: foreign.id, amountCents: 100 }], actor },
+          { clock },
+        ),
+      ),
+    ).toMatchObject({
       code: 'not_found',
       status: 404,
     });
@@ -239,7 +317,10 @@ describe('ignoreEntry and requeueEntry', () => {
     const returned = entries.find((e) => e.amountCents === 800 && e.direction === 'credit')!;
     expect(returned.status).toBe('ignored');
 
-    expect(await refusal(ignoreEntry(org.id, rent.id, { actor, note: 'a\u0000b' }, { clock }))).toMatchObject({ field: 'note', status: 400 });
+    expect(await refusal(ignoreEntry(org.id, rent.id, { actor, note: 'a\u0000b' }, { clock }))).toMatchObject({
+      field: 'note',
+      status: 400,
+    });
     await ignoreEntry(org.id, rent.id, { actor, note: 'Huur van de garage, geen debiteur' }, { clock });
     expect(await getEntry(org.id, rent.id)).toMatchObject({
       status: 'ignored',
@@ -253,11 +334,18 @@ describe('ignoreEntry and requeueEntry', () => {
     await requeueEntry(org.id, rent.id, { actor }, { clock });
     expect((await listQueue(org.id)).entries.map((e) => e.id)).toEqual([rent.id]);
 
-    expect(await refusal(requeueEntry(org.id, returned.id, { actor }, { clock }))).toMatchObject({ code: 'not_in_queue', status: 409 });
+    expect(await refusal(requeueEntry(org.id, returned.id, { actor }, { clock }))).toMatchObject({
+      code: 'not_in_queue',
+      status: 409,
+    });
     expect(
-      await refusal(matchEntry(org.id, returned.id, { splits: [], debtorId: (await createDebtor(org)).id, actor }, { clock })),
+      await refusal(
+        matchEntry(org.id, returned.id, { splits: [], debtorId: (await createDebtor(org)).id, actor }, { clock }),
+      ),
     ).toMatchObject({ code: 'not_in_queue' });
-    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map((a) => a.action);
+    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(['bank_entry.ignored', 'bank_entry.requeued']));
   });
 });
@@ -268,7 +356,11 @@ describe('statements list', () => {
     const times = ['2026-03-01T08:00:00Z', '2026-03-02T08:00:00Z', '2026-03-03T08:00:00Z'];
     for (const [index, at] of times.entries()) {
       await importStatementFile(
-        { organizationId: org.id, bytes: camtFile([{ lines: [{ amountCents: 100 + index }] }]), uploadedBy: { type: 'api', id: finance.id } },
+        {
+          organizationId: org.id,
+          bytes: camtFile([{ lines: [{ amountCents: 100 + index }] }]),
+          uploadedBy: { type: 'api', id: finance.id },
+        },
         { clock: fixedClock(at) },
       );
     }
@@ -288,29 +380,45 @@ describe('bank accounts', () => {
       field: 'iban',
       status: 400,
     });
-    expect(await refusal(addBankAccount(org.id, { iban: 'nl91 abna 0417 1643 00', label: null }, actor))).toMatchObject({
-      code: 'account_exists',
-      status: 409,
-      detail: 'NL91 ABNA 0417 1643 00',
-    });
-    expect(await refusal(addBankAccount(org.id, { iban: OTHER_OWN_IBAN, label: 'x'.repeat(71) }, actor))).toMatchObject({ field: 'label' });
+    expect(await refusal(addBankAccount(org.id, { iban: 'nl91 abna 0417 1643 00', label: null }, actor))).toMatchObject(
+      {
+        code: 'account_exists',
+        status: 409,
+        detail: 'NL91 ABNA 0417 1643 00',
+      },
+    );
+    expect(await refusal(addBankAccount(org.id, { iban: OTHER_OWN_IBAN, label: 'x'.repeat(71) }, actor))).toMatchObject(
+      { field: 'label' },
+    );
     const second = await addBankAccount(org.id, { iban: 'nl20 ingb 0001 2345 67', label: ' Spaar ' }, actor);
     expect(second).toMatchObject({ iban: OTHER_OWN_IBAN, ibanDisplay: 'NL20 INGB 0001 2345 67', label: 'Spaar' });
 
     await importStatementFile(
-      { organizationId: org.id, bytes: camtFile([{ lines: [{ amountCents: 5 }] }]), uploadedBy: { type: 'staff', id: actor.id } },
+      {
+        organizationId: org.id,
+        bytes: camtFile([{ lines: [{ amountCents: 5 }] }]),
+        uploadedBy: { type: 'staff', id: actor.id },
+      },
       { clock },
     );
     expect((await listBankAccounts(org.id)).map((a) => [a.iban, a.entries])).toEqual([
       ['NL91ABNA0417164300', 1],
       [OTHER_OWN_IBAN, 0],
     ]);
-    expect(await refusal(removeBankAccount(org.id, account.id, actor))).toMatchObject({ code: 'account_in_use', status: 409 });
+    expect(await refusal(removeBankAccount(org.id, account.id, actor))).toMatchObject({
+      code: 'account_in_use',
+      status: 409,
+    });
     const other = await createOrganization();
-    expect(await refusal(removeBankAccount(other.id, second.id, actor))).toMatchObject({ code: 'not_found', status: 404 });
+    expect(await refusal(removeBankAccount(other.id, second.id, actor))).toMatchObject({
+      code: 'not_found',
+      status: 404,
+    });
     await removeBankAccount(org.id, second.id, actor);
     expect((await listBankAccounts(org.id)).map((a) => a.iban)).toEqual(['NL91ABNA0417164300']);
-    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map((a) => a.action);
+    const actions = (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(['bank_account.added', 'bank_account.removed']));
   });
 });

@@ -13,19 +13,19 @@ import {
   type BankEntryStatus,
   type BankMatchRule,
   type BankSuggestion,
-} from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { hasForbiddenControlChars, isAmountWithinLimit } from '../../utils/limits';
-import { audit, type Actor } from '../audit/index.server';
-import { formatIban } from '../payments/index';
-import { OWED_SQL, owedSqlOf, recordLedgerEntry } from '../ledger/index.server';
+} from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { hasForbiddenControlChars, isAmountWithinLimit } from '~/utils/limits';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { formatIban } from '~/modules/payments/index';
+import { OWED_SQL, owedSqlOf, recordLedgerEntry } from '~/modules/ledger/index.server';
 import { BankActionError } from './errors';
 import { learnIbans } from './import.server';
 import { BANK_MATCH_MAX_SPLITS, BANK_NOTE_MAX_LENGTH } from './limits';
 import { readNote, type SystemNoteCode } from './match.server';
-import { isUuid } from '../../utils/ids';
-import { orgScope } from '../../utils/org-scope.server';
+import { isUuid } from '~/utils/ids';
+import { orgScope } from '~/utils/org-scope.server';
 
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 

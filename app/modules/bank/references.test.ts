@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeBetalingskenmerk, makeOgm, makeRfReference } from '../payments/payment-reference';
+import { makeBetalingskenmerk, makeOgm, makeRfReference } from '~/modules/payments/payment-reference';
 import {
   classifyStructuredRef,
   extractIbans,

@@ -1,4 +1,4 @@
-import { isValidBetalingskenmerk, isValidIban, isValidOgm, isValidRfReference } from '../payments/index';
+import { isValidBetalingskenmerk, isValidIban, isValidOgm, isValidRfReference } from '~/modules/payments/index';
 
 /**
  * What a bank line's text can tell the matcher, found without guessing (pure):

@@ -2,11 +2,11 @@
  * The rules of "Ik heb het overgemaakt" that need no database: how long a notice pauses dunning,
  * and what the form may carry. Pure, so the settings form, the page and the service share them.
  */
-import type { PortalSettings } from '../../../db/schema';
-import { addDutchBusinessDays } from '../../utils/business-days';
-import { addDays, amsterdamDate, amsterdamInstant } from '../../utils/clock';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { parseAmountToCents } from '../../utils/money';
+import type { PortalSettings } from '~db/schema';
+import { addDutchBusinessDays } from '~/utils/business-days';
+import { addDays, amsterdamDate, amsterdamInstant } from '~/utils/clock';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { parseAmountToCents } from '~/utils/money';
 
 /** The creditor's setting "business days a transfer notice pauses dunning": default and bounds. */
 export const DEFAULT_TRANSFER_NOTICE_DAYS = 5;

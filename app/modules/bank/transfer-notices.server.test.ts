@@ -8,16 +8,16 @@ import {
   organizations,
   transferNotices,
   type Organization,
-} from '../../../db/schema';
-import { createDebtor, createInvoice, createStaff } from '../../../test/factories';
-import { debtorWithOverdue } from '../../../test/factories-payments';
-import { amsterdamDate, fixedClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { describeEvent, type TimelineEvent } from '../debtors/timeline';
-import { activePauses } from '../dunning/pauses.server';
-import { runDunningPass } from '../dunning/pass.server';
-import { registeredCrontab, registeredTaskList } from '../jobs/registry.server';
-import { recordLedgerEntry } from '../ledger/ledger.server';
+} from '~db/schema';
+import { createDebtor, createInvoice, createStaff } from '~test/factories';
+import { debtorWithOverdue } from '~test/factories-payments';
+import { amsterdamDate, fixedClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { describeEvent, type TimelineEvent } from '~/modules/debtors/timeline';
+import { activePauses } from '~/modules/dunning/pauses.server';
+import { runDunningPass } from '~/modules/dunning/pass.server';
+import { registeredCrontab, registeredTaskList } from '~/modules/jobs/registry.server';
+import { recordLedgerEntry } from '~/modules/ledger/ledger.server';
 import { transferNoticePause } from './transfer-notice-rules';
 import {
   announceTransfer,

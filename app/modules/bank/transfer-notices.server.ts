@@ -15,16 +15,16 @@
  *   listTransferNotices for the back office).
  */
 import { and, arrayOverlaps, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { debtors, invoices, organizations, transferNotices, type TransferNotice } from '../../../db/schema';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { formatDate, isLocale } from '../../utils/i18n';
-import { MAX_AMOUNT_CENTS } from '../../utils/limits';
-import { audit, type Actor } from '../audit/index.server';
-import { liftPauses, pauseInvoices } from '../dunning/index.server';
-import type { LedgerBatchListener, LedgerEvent, LedgerListener } from '../ledger/index.server';
-import { notifyFinance } from '../plans/index.server';
-import type { DebtorSession } from '../links/index.server';
+import { debtors, invoices, organizations, transferNotices, type TransferNotice } from '~db/schema';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { formatDate, isLocale } from '~/utils/i18n';
+import { MAX_AMOUNT_CENTS } from '~/utils/limits';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { liftPauses, pauseInvoices } from '~/modules/dunning/index.server';
+import type { LedgerBatchListener, LedgerEvent, LedgerListener } from '~/modules/ledger/index.server';
+import { notifyFinance } from '~/modules/plans/index.server';
+import type { DebtorSession } from '~/modules/links/index.server';
 import {
   checkTransferDate,
   TRANSFER_NOTICE_MAX_INVOICES,
@@ -32,8 +32,8 @@ import {
   transferNoticePause,
   type TransferNoticeErrors,
 } from './transfer-notice-rules';
-import { isUuid } from '../../utils/ids';
-import { orgScope, debtorScope } from '../../utils/org-scope.server';
+import { isUuid } from '~/utils/ids';
+import { orgScope, debtorScope } from '~/utils/org-scope.server';
 
 type Options = { clock?: Clock };
 type NoticeSession = Pick<DebtorSession, 'organizationId' | 'debtorId'> & {

@@ -3,7 +3,7 @@
  * app/server/tasks.server.ts): every 15 minutes, notices whose pause ran out without money
  * lapse, dunning resumes and finance is told. Idempotent: a run finds only what is still waiting.
  */
-import { registerCron, registerTask } from '../jobs/index.server';
+import { registerCron, registerTask } from '~/modules/jobs/index.server';
 import { lapseTransferNotices } from './transfer-notices.server';
 
 export const TRANSFER_NOTICES_LAPSE_TASK = 'transfer_notices_lapse';

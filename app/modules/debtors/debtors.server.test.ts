@@ -1,10 +1,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, communications, debtors, dunningPauses, invoices, portalLinks } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../../../test/factories';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { activePauses, pauseInvoices } from '../dunning/pauses.server';
+import { auditEvents, communications, debtors, dunningPauses, invoices, portalLinks } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { activePauses, pauseInvoices } from '~/modules/dunning/pauses.server';
 import {
   clearDebtorFlag,
   getDebtorDetail,
@@ -14,7 +14,7 @@ import {
   revokeDebtorLinks,
   sendFreshLink,
 } from './debtors.server';
-import { getInvoiceDetail, listInvoices } from '../backoffice/invoices.server';
+import { getInvoiceDetail, listInvoices } from '~/modules/backoffice/invoices.server';
 import { describeEvent } from './timeline';
 
 const clock = fixedClock('2026-11-23T10:00:00Z');

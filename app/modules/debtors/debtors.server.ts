@@ -15,23 +15,23 @@ import {
   payments,
   portalLinks,
   promisesToPay,
-} from '../../../db/schema';
-import { amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
+} from '~db/schema';
+import { amsterdamDate, daysBetween, systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
 import {
   liftManualHold as liftHold,
   pauseActiveAt,
   placeManualHold as holdInvoices,
   type PauseReason,
-} from '../dunning/index.server';
-import { issuePortalLink, revokeAllLinks } from '../links/index.server';
-import { debtorEmailProps, emailLocale, queueCommunication } from '../mail/index.server';
+} from '~/modules/dunning/index.server';
+import { issuePortalLink, revokeAllLinks } from '~/modules/links/index.server';
+import { debtorEmailProps, emailLocale, queueCommunication } from '~/modules/mail/index.server';
 import { DEBTOR_FILTERS, type DebtorFilter } from './filters';
-import { likePattern, paged, PAGE_SIZE } from '../../utils/search';
+import { likePattern, paged, PAGE_SIZE } from '~/utils/search';
 import { debtorTimeline } from './timeline.server';
-import { isUuid } from '../../utils/ids';
-import { debtorScope, orgScope, type DebtorRef } from '../../utils/org-scope.server';
+import { isUuid } from '~/utils/ids';
+import { debtorScope, orgScope, type DebtorRef } from '~/utils/org-scope.server';
 
 export { DEBTOR_FILTERS, type DebtorFilter };
 

@@ -1,9 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, debtors, type Organization } from '../../../db/schema';
-import { createOrganization } from '../../../test/factories';
-import { fixedClock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
+import { auditEvents, debtors, type Organization } from '~db/schema';
+import { createOrganization } from '~test/factories';
+import { fixedClock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
 import {
   IntakeError,
   IntakeItemError,

@@ -6,12 +6,12 @@
  * function takes the transaction it runs in; callers group them.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { debtors, organizations, type Debtor, type DunningPolicy, type NewDebtor } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import type { Tx } from '../../utils/db.server';
-import { audit, type Actor, type AuditInput } from '../audit/index.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { debtors, organizations, type Debtor, type DunningPolicy, type NewDebtor } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import type { Tx } from '~/utils/db.server';
+import { audit, type Actor, type AuditInput } from '~/modules/audit/index.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export type IntakeErrorKind = 'not_found' | 'conflict' | 'invalid';
 

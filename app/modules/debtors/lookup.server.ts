@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { debtors } from '../../../db/schema';
-import type { Tx } from '../../utils/db.server';
-import { isUuid } from '../../utils/ids';
+import { debtors } from '~db/schema';
+import type { Tx } from '~/utils/db.server';
+import { isUuid } from '~/utils/ids';
 
 /** Finds active debtors by id or email address (across organizations: for staff tooling only). */
 export async function findDebtorsByIdOrEmail(tx: Tx, idOrEmail: string) {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { communications } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../../../test/factories';
-import { createPayment } from '../../../test/factories-backoffice';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { audit } from '../audit/audit.server';
-import { pauseInvoices } from '../dunning/pauses.server';
+import { communications } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { createPayment } from '~test/factories-backoffice';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { audit } from '~/modules/audit/audit.server';
+import { pauseInvoices } from '~/modules/dunning/pauses.server';
 import { getDebtorDetail } from './debtors.server';
-import { getInvoiceDetail } from '../backoffice/invoices.server';
+import { getInvoiceDetail } from '~/modules/backoffice/invoices.server';
 import { describeEvent, type TimelineEvent } from './timeline';
 import { debtorTimeline, invoiceTimeline } from './timeline.server';
 

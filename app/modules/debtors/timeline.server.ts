@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { getDb, type Tx } from '../../utils/db.server';
+import { getDb, type Tx } from '~/utils/db.server';
 import { TIMELINE_LIMIT, type TimelineEvent } from './timeline';
 
 export { TIMELINE_LIMIT };

@@ -2,8 +2,8 @@
  * Turns audit events into one human-readable, translated line each. Pure (no data access), so
  * the route renders it in the reader's language and tests can check the wording.
  */
-import { formatDate, formatDateTime, translate, type Locale, type MessageKey, type Params } from '../../utils/i18n';
-import { formatMoney } from '../../utils/money';
+import { formatDate, formatDateTime, translate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { formatMoney } from '~/utils/money';
 
 /** The newest events shown on one page; older ones stay in the audit log. */
 export const TIMELINE_LIMIT = 200;

@@ -3,26 +3,18 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  communications,
-  disputeMessages,
-  disputes,
-  files,
-  invoices,
-  portalLinks,
-} from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../../../test/factories';
-import { disputeFootprint, multipartRequest, SAMPLE, type UploadFile } from '../../../test/factories-disputes';
-import { formRequest, getRequest, routeArgs, settle } from '../../../test/http';
-import { openPortal } from '../../../test/portal-session';
-import { action as newDisputeAction, loader as newDisputeLoader } from '../../routes/portal.invoices.$id_.dispute';
-import { action as threadAction, loader as threadLoader } from '../../routes/portal.disputes.$id';
-import { loader as listLoader } from '../../routes/portal.disputes._index';
-import { loader as attachmentLoader } from '../../routes/portal.disputes.$id.attachments.$attachmentId';
-import { getDb } from '../../utils/db.server';
-import { translate } from '../../utils/i18n';
-import { activePauses } from '../dunning/pauses.server';
+import { auditEvents, communications, disputeMessages, disputes, files, invoices, portalLinks } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { disputeFootprint, multipartRequest, SAMPLE, type UploadFile } from '~test/factories-disputes';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { action as newDisputeAction, loader as newDisputeLoader } from '~/routes/portal.invoices.$id_.dispute';
+import { action as threadAction, loader as threadLoader } from '~/routes/portal.disputes.$id';
+import { loader as listLoader } from '~/routes/portal.disputes._index';
+import { loader as attachmentLoader } from '~/routes/portal.disputes.$id.attachments.$attachmentId';
+import { getDb } from '~/utils/db.server';
+import { translate } from '~/utils/i18n';
+import { activePauses } from '~/modules/dunning/pauses.server';
 import { MAX_FILE_BYTES } from './constants';
 import { openDispute } from './debtor.server';
 import { isOpenDisputeConflict } from './store.server';

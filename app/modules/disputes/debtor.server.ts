@@ -1,19 +1,19 @@
 /** The debtor's side of disputes: open one, read the thread, answer, withdraw. Every query is scoped to the session's debtor. */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { disputeAttachments, disputeMessages, disputes, files, invoices, staffUsers } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { audit } from '../audit/index.server';
-import { pauseInvoices } from '../dunning/index.server';
-import { ownInvoices, ownRows } from '../links/index.server';
-import type { DebtorSession } from '../links/index.server';
+import { disputeAttachments, disputeMessages, disputes, files, invoices, staffUsers } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { audit } from '~/modules/audit/index.server';
+import { pauseInvoices } from '~/modules/dunning/index.server';
+import { ownInvoices, ownRows } from '~/modules/links/index.server';
+import type { DebtorSession } from '~/modules/links/index.server';
 import { ACTIVE_STATUSES, disputeReference, isActiveStatus, type DisputeReason } from './constants';
 import type { CheckedFile, DisputeErrorCode } from './forms.server';
 import { loadContext, notifyDebtor, notifySupport } from './notify.server';
 import { closeDispute, frozenAt } from './resolve.server';
 import { attachmentsOf, insertMessage, isOpenDisputeConflict, lockDispute } from './store.server';
-import { isUuid } from '../../utils/ids';
-import { orgScope } from '../../utils/org-scope.server';
+import { isUuid } from '~/utils/ids';
+import { orgScope } from '~/utils/org-scope.server';
 
 export type DebtorScope = Pick<DebtorSession, 'organizationId' | 'debtorId'>;
 type Options = { clock?: Clock };

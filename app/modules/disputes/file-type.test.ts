@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SAMPLE } from '../../../test/factories-disputes';
+import { SAMPLE } from '~test/factories-disputes';
 import { attachmentDisposition, detectFileType, safeFilename } from './file-type';
 import { ageLevel, ageParts, parseInboxFilters } from './inbox';
 

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { errorsByField } from '../../utils/forms';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { parseAmountToCents } from '../../utils/money';
+import { errorsByField } from '~/utils/forms';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { parseAmountToCents } from '~/utils/money';
 import { DISPUTE_REASONS, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, MAX_MESSAGE_LENGTH } from './constants';
 import { detectFileType, safeFilename, type AllowedType } from './file-type';
 import { readDisputeForm, type FormReadError, type UploadedFile } from './upload.server';

@@ -1,4 +1,4 @@
-import { isUuid } from '../../utils/ids';
+import { isUuid } from '~/utils/ids';
 /** Pure rules of the support inbox: filters and how urgent a waiting dispute looks. */
 
 export const STATUS_FILTERS = [

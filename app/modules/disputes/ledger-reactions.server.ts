@@ -4,8 +4,8 @@
  * closeDisputesOnSettlements for a bank statement's batch).
  */
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../utils/db.server';
-import { settledByEvents, type LedgerBatchListener, type LedgerEvent } from '../ledger/index.server';
+import type { Tx } from '~/utils/db.server';
+import { settledByEvents, type LedgerBatchListener, type LedgerEvent } from '~/modules/ledger/index.server';
 import { closeDisputesOnSettlement } from './resolve.server';
 
 /** Of the invoices the events settled, those with a dispute (any status). One query. */
@@ -47,4 +47,3 @@ export const closeDisputesOnSettlements: LedgerBatchListener = async (tx, events
   }
   await flush();
 };
-

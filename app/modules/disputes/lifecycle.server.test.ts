@@ -8,17 +8,17 @@ import {
   invoices,
   paymentAllocations,
   payments,
-} from '../../../db/schema';
-import { DEFAULT_PORTAL_SETTINGS } from '../dunning/default-policy';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../../../test/factories';
-import { getRequest, routeArgs } from '../../../test/http';
-import { openPortal } from '../../../test/portal-session';
-import { loader as threadLoader } from '../../routes/portal.disputes.$id';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { activePauses, pauseInvoices } from '../dunning/pauses.server';
+} from '~db/schema';
+import { DEFAULT_PORTAL_SETTINGS } from '~/modules/dunning/default-policy';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { getRequest, routeArgs } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { loader as threadLoader } from '~/routes/portal.disputes.$id';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { activePauses, pauseInvoices } from '~/modules/dunning/pauses.server';
 import { addDebtorMessage, getDebtorDispute, openDispute, withdrawDispute } from './debtor.server';
-import { recordLedgerEntry } from '../ledger/ledger.server';
+import { recordLedgerEntry } from '~/modules/ledger/ledger.server';
 import { creditDispute, rejectDispute, resolveDisputesForPaidInvoices } from './resolve.server';
 import { addStaffMessage, assignDispute, getStaffDispute } from './staff.server';
 

@@ -14,17 +14,17 @@ import {
   type Dispute,
   type Invoice,
   type Organization,
-} from '../../../db/schema';
-import type { TemplateProps } from '../../../emails/render';
-import { systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { isLocale, translate, type Locale } from '../../utils/i18n';
-import { formatMoney } from '../../utils/money';
-import { issuePortalLink } from '../links/index.server';
-import { debtorEmailPropsFrom, emailLocale, emailOrganization, queueCommunication } from '../mail/index.server';
+} from '~db/schema';
+import type { TemplateProps } from '~emails/render';
+import { systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { isLocale, translate, type Locale } from '~/utils/i18n';
+import { formatMoney } from '~/utils/money';
+import { issuePortalLink } from '~/modules/links/index.server';
+import { debtorEmailPropsFrom, emailLocale, emailOrganization, queueCommunication } from '~/modules/mail/index.server';
 import { disputeReference, type DisputeOutcome } from './constants';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export type DisputeContext = { dispute: Dispute; invoice: Invoice; debtor: Debtor; organization: Organization };
 

@@ -6,17 +6,17 @@
  * invoice settled by any other source closes its disputes through the ledger's event.
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { disputes, invoices, organizations, type Dispute } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
-import { liftPauses } from '../dunning/index.server';
-import { owedCents, recordLedgerEntry, type LedgerListener } from '../ledger/index.server';
+import { disputes, invoices, organizations, type Dispute } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { liftPauses } from '~/modules/dunning/index.server';
+import { owedCents, recordLedgerEntry, type LedgerListener } from '~/modules/ledger/index.server';
 import { ACTIVE_STATUSES, isActiveStatus, type DisputeOutcome } from './constants';
 import type { DisputeErrorCode } from './forms.server';
 import { loadContext, notifyDebtor } from './notify.server';
 import { lockDispute } from './store.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 type Options = { clock?: Clock };
 export type StaffActor = { id: string; organizationId: string };

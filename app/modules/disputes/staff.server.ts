@@ -10,19 +10,19 @@ import {
   invoices,
   organizations,
   staffUsers,
-} from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { audit } from '../audit/index.server';
-import { activePauses } from '../dunning/index.server';
+} from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { audit } from '~/modules/audit/index.server';
+import { activePauses } from '~/modules/dunning/index.server';
 import { ACTIVE_STATUSES, disputeReference, isActiveStatus, WAITING_ON_SUPPORT } from './constants';
 import type { CheckedFile, DisputeErrorCode } from './forms.server';
 import { ageLevel, type InboxFilters } from './inbox';
 import { loadContext, notifyDebtor } from './notify.server';
 import { attachmentsOf, insertMessage, lockDispute } from './store.server';
-import { isUuid } from '../../utils/ids';
-import { orgScope } from '../../utils/org-scope.server';
-import { rolesWith } from '../staff/index';
+import { isUuid } from '~/utils/ids';
+import { orgScope } from '~/utils/org-scope.server';
+import { rolesWith } from '~/modules/staff/index';
 
 export type StaffScope = { id: string; organizationId: string; name: string };
 type Options = { clock?: Clock };

@@ -1,6 +1,6 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
-import { disputeAttachments, disputeMessages, disputes, files, type Dispute } from '../../../db/schema';
-import type { Tx } from '../../utils/db.server';
+import { disputeAttachments, disputeMessages, disputes, files, type Dispute } from '~db/schema';
+import type { Tx } from '~/utils/db.server';
 import type { CheckedFile } from './forms.server';
 
 /** Writes one thread message and its attachments (files first, then the links to them). */

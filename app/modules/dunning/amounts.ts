@@ -2,7 +2,7 @@
  * What a dunning step claims, in integer cents. Pure: the pass and the send-time re-check
  * compute with the same functions, so a re-rendered message states the same amounts.
  */
-import { addDays } from '../../utils/clock';
+import { addDays } from '~/utils/clock';
 import { bikCosts } from './collection-costs';
 import { STATUTORY_RATES, statutoryInterest, type StatutoryRate } from './statutory-interest';
 

@@ -8,12 +8,12 @@
  */
 import path from 'node:path';
 import { runMigrations as runWorkerMigrations } from 'graphile-worker';
-import { runMigrations } from '../../../db/migrate';
-import { openDatabase, runCommand } from '../../server/instance';
-import { amsterdamInstant, fixedClock } from '../../utils/clock';
-import { closeDb } from '../../utils/db.server';
-import { formatMoney } from '../../utils/money';
-import { sendCommunication } from '../mail/index.server';
+import { runMigrations } from '~db/migrate';
+import { openDatabase, runCommand } from '~/server/instance';
+import { amsterdamInstant, fixedClock } from '~/utils/clock';
+import { closeDb } from '~/utils/db.server';
+import { formatMoney } from '~/utils/money';
+import { sendCommunication } from '~/modules/mail/index.server';
 import { runDunningPass, type DunningPassResult } from './pass.server';
 import { SEND_HOUR } from './schedule';
 import './dunning.task.server';

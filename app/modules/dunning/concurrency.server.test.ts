@@ -2,11 +2,11 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { communications, debtors, invoices, portalLinks } from '../../../db/schema';
-import { createOrganization } from '../../../test/factories';
-import { sendJobsFor } from '../../../test/factories-dunning';
-import { fixedClock } from '../../utils/clock';
-import { getDb, schema } from '../../utils/db.server';
+import { communications, debtors, invoices, portalLinks } from '~db/schema';
+import { createOrganization } from '~test/factories';
+import { sendJobsFor } from '~test/factories-dunning';
+import { fixedClock } from '~/utils/clock';
+import { getDb, schema } from '~/utils/db.server';
 import { runDunningPass } from './pass.server';
 
 const clients: postgres.Sql[] = [];

@@ -1,4 +1,4 @@
-import type { DunningPolicy, PlanPolicy, PortalSettings } from '../../../db/schema';
+import type { DunningPolicy, PlanPolicy, PortalSettings } from '~db/schema';
 
 export const DEFAULT_DUNNING_POLICY: DunningPolicy = {
   consumer: [

@@ -1,9 +1,9 @@
 import { parseCrontab, type JobHelpers } from 'graphile-worker';
 import { describe, expect, it } from 'vitest';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { communicationsOf } from '../../../test/factories-dunning';
-import { fixedClock } from '../../utils/clock';
-import { registeredCrontab, registeredTaskList } from '../jobs/registry.server';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { communicationsOf } from '~test/factories-dunning';
+import { fixedClock } from '~/utils/clock';
+import { registeredCrontab, registeredTaskList } from '~/modules/jobs/registry.server';
 import { DUNNING_PASS_TASK, dunningCrontab, makeDunningPassTask } from './dunning.task.server';
 
 function helpers() {

@@ -3,9 +3,9 @@
  * app/server/tasks.server.ts): the hourly pass and the send-time re-check of reminders.
  */
 import type { Task } from 'graphile-worker';
-import { systemClock, type Clock } from '../../utils/clock';
-import { registerCron, registerTask } from '../jobs/index.server';
-import { registerSendCheck } from '../mail/index.server';
+import { systemClock, type Clock } from '~/utils/clock';
+import { registerCron, registerTask } from '~/modules/jobs/index.server';
+import { registerSendCheck } from '~/modules/mail/index.server';
 import { runDunningPass, type DunningPassResult } from './pass.server';
 import { DUNNING_TEMPLATES } from './policy';
 import { inSendWindow } from './schedule';

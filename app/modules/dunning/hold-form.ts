@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { addDays, amsterdamInstant } from '../../utils/clock';
-import { field, type FormErrors, parseForm, reject, text } from '../../utils/forms';
+import { addDays, amsterdamInstant } from '~/utils/clock';
+import { field, type FormErrors, parseForm, reject, text } from '~/utils/forms';
 
 export type HoldForm = { ok: true; until: Date | null; note: string | null } | { ok: false; errors: FormErrors };
 

@@ -5,10 +5,10 @@
  * locks the debtor and chooses the invoices, all of them the debtor's own.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { dunningPauses } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
+import { dunningPauses } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
 import { liftPauses, pauseActiveAt, pauseInvoices } from './pauses.server';
 
 export type HoldTarget = { organizationId: string; debtorId: string; actor: Actor };
@@ -29,7 +29,9 @@ export async function placeManualHold(
     ? await tx
         .selectDistinct({ invoiceId: dunningPauses.invoiceId })
         .from(dunningPauses)
-        .where(and(inArray(dunningPauses.invoiceId, candidates), eq(dunningPauses.reason, 'manual'), pauseActiveAt(now)))
+        .where(
+          and(inArray(dunningPauses.invoiceId, candidates), eq(dunningPauses.reason, 'manual'), pauseActiveAt(now)),
+        )
     : [];
   const already = new Set(held.map((h) => h.invoiceId));
   const rows = await pauseInvoices(

@@ -5,8 +5,13 @@
  * pause, so dunning goes on for what is left.
  */
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../utils/db.server';
-import { settledByEvents, type LedgerBatchListener, type LedgerEvent, type LedgerListener } from '../ledger/index.server';
+import type { Tx } from '~/utils/db.server';
+import {
+  settledByEvents,
+  type LedgerBatchListener,
+  type LedgerEvent,
+  type LedgerListener,
+} from '~/modules/ledger/index.server';
 import { liftPauses } from './pauses.server';
 
 const PROVIDERS: ReadonlySet<LedgerEvent['source']> = new Set(['mollie', 'stripe', 'demo']);
@@ -104,4 +109,3 @@ export const liftPausesOnLedgerEvents: LedgerBatchListener = async (tx, events, 
   }
   await flush();
 };
-

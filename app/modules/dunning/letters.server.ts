@@ -4,8 +4,8 @@
  * before deciding a step after a letter; the portal reads it to predict that step (step-plan.ts).
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { communications } from '../../../db/schema';
-import type { Tx } from '../../utils/db.server';
+import { communications } from '~db/schema';
+import type { Tx } from '~/utils/db.server';
 import { uuidArray } from './sql.server';
 import type { LetterOnRecord } from './step-plan';
 

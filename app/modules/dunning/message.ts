@@ -3,7 +3,7 @@
  * per invoice what the step changed, so the send-time re-check can drop an invoice, restate
  * the amounts without it, and undo the step for it. Pure.
  */
-import type { EmailInvoice, EmailLocale, EmailOrganization } from '../../../emails/render';
+import type { EmailInvoice, EmailLocale, EmailOrganization } from '~emails/render';
 import { consumerLetterCosts } from './amounts';
 import { isDunningTemplate, type DebtorKind, type DunningTemplate } from './policy';
 

@@ -11,25 +11,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, notExists, sql } from 'drizzle-orm';
-import {
-  debtors,
-  dunningPauses,
-  invoices,
-  organizations,
-  type DunningStage,
-  type Organization,
-} from '../../../db/schema';
-import type { TemplateName, TemplateProps } from '../../../emails/render';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Database, type Tx } from '../../utils/db.server';
-import type { Actor } from '../audit/index.server';
+import { debtors, dunningPauses, invoices, organizations, type DunningStage, type Organization } from '~db/schema';
+import type { TemplateName, TemplateProps } from '~emails/render';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Database, type Tx } from '~/utils/db.server';
+import type { Actor } from '~/modules/audit/index.server';
 import {
   emailLocale,
   emailOrganization,
   type QueueCommunicationInput,
   queueCommunications,
-} from '../mail/index.server';
-import { issueReminderLinks } from '../links/index.server';
+} from '~/modules/mail/index.server';
+import { issueReminderLinks } from '~/modules/links/index.server';
 import { buildDunningProps, type DunningItem, type DunningMeta, type StepBefore } from './message';
 import { pauseActiveAt } from './pauses.server';
 import { validateDunningPolicy, validateStatutoryRates, type DebtorKind } from './policy';
@@ -47,7 +40,7 @@ import {
   type InvoiceStepUpdate,
 } from './sql.server';
 import { STATUTORY_RATES, type StatutoryRate } from './statutory-interest';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export const DUNNING_ACTOR: Actor = { type: 'system', id: 'dunning' };
 /** Debtors per batch (all of their due invoices come along). */

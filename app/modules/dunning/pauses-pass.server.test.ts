@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { communicationsOf, invoiceById, sendQueued } from '../../../test/factories-dunning';
-import { amsterdamDate, amsterdamInstant, fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { communicationsOf, invoiceById, sendQueued } from '~test/factories-dunning';
+import { amsterdamDate, amsterdamInstant, fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import { runDunningPass } from './pass.server';
 import { liftPauses, pauseInvoices, type PauseReason } from './pauses.server';
 

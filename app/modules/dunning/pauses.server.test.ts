@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, invoices } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { auditEvents, invoices } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import { activePauses, liftPauses, pauseInvoices } from './pauses.server';
 
 describe('dunning pauses', () => {

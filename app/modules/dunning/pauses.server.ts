@@ -1,10 +1,10 @@
 import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { dunningPauses, invoices, type DunningPause } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
+import { dunningPauses, invoices, type DunningPause } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
 import { notBeforeSendHour } from './schedule';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export type PauseReason = DunningPause['reason'];
 

@@ -5,9 +5,9 @@
  * posted, then the policy they make. Pure.
  */
 import { z } from 'zod';
-import type { DunningPolicy } from '../../../db/schema';
-import { checkbox, field, parseForm, reject } from '../../utils/forms';
-import type { FieldError } from '../../utils/i18n';
+import type { DunningPolicy } from '~db/schema';
+import { checkbox, field, parseForm, reject } from '~/utils/forms';
+import type { FieldError } from '~/utils/i18n';
 import {
   CONSUMER_COSTS_WAIT_DAYS,
   DEBTOR_KINDS,

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, organizations, type DunningPolicy } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { invoiceById } from '../../../test/factories-dunning';
-import { amsterdamInstant, fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { auditEvents, organizations, type DunningPolicy } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { invoiceById } from '~test/factories-dunning';
+import { amsterdamInstant, fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import { DEFAULT_DUNNING_POLICY } from './default-policy';
 import { runDunningPass } from './pass.server';
 import { applyPolicyChange, replan } from './policy.server';

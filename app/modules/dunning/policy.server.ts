@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { debtors, invoices, organizations, type DunningPolicy, type DunningStage } from '../../../db/schema';
-import { addDays, amsterdamDate, amsterdamInstant, daysBetween, systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
+import { debtors, invoices, organizations, type DunningPolicy, type DunningStage } from '~db/schema';
+import { addDays, amsterdamDate, amsterdamInstant, daysBetween, systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
 import { parseDunningPolicy, type PolicyProblem } from './policy';
 import { END_GRACE_DAYS, nextActionFor, nextAfterStep, SEND_HOUR } from './schedule';
 import { updateNextActions } from './sql.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export type PolicyChangeResult =
   { ok: true; policy: DunningPolicy; rescheduled: number } | { ok: false; problems: PolicyProblem[] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DunningPolicy } from '../../../db/schema';
+import type { DunningPolicy } from '~db/schema';
 import { DEFAULT_DUNNING_POLICY } from './default-policy';
 import { parseDunningPolicy, validateDunningPolicy, validateStatutoryRates } from './policy';
 import { STATUTORY_RATES } from './statutory-interest';

@@ -3,7 +3,7 @@
  * settings page (and the API) call these before saving; `applyPolicyChange` refuses what
  * fails them. Every problem names the field it is about, e.g. "consumer[2].offsetDays".
  */
-import type { DunningPolicy, DunningStage } from '../../../db/schema';
+import type { DunningPolicy, DunningStage } from '~db/schema';
 import { validateRateTable, type StatutoryRate } from './statutory-interest';
 import { CONSUMER_COSTS_WAIT_DAYS } from './schedule';
 

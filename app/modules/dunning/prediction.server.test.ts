@@ -7,15 +7,15 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, communications, invoices, type DunningStage, type Invoice } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { formRequest } from '../../../test/http';
-import { openPortal } from '../../../test/portal-session';
-import { addDays, amsterdamDate, amsterdamInstant, fixedClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { sendCommunication } from '../mail/outbox.server';
-import { getPortalOverview } from '../portal/portal.server';
-import { getDebtorSession } from '../links/session.server';
+import { auditEvents, communications, invoices, type DunningStage, type Invoice } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { formRequest } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { addDays, amsterdamDate, amsterdamInstant, fixedClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { sendCommunication } from '~/modules/mail/outbox.server';
+import { getPortalOverview } from '~/modules/portal/portal.server';
+import { getDebtorSession } from '~/modules/links/session.server';
 import { DEFAULT_DUNNING_POLICY } from './default-policy';
 import { runDunningPass } from './pass.server';
 import { nextActionFor } from './schedule';

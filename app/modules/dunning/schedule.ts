@@ -1,6 +1,6 @@
-import type { DunningStage, Invoice, Organization } from '../../../db/schema';
-import { nextDutchBusinessDay } from '../../utils/business-days';
-import { addDays, amsterdamDate, amsterdamInstant } from '../../utils/clock';
+import type { DunningStage, Invoice, Organization } from '~db/schema';
+import { nextDutchBusinessDay } from '~/utils/business-days';
+import { addDays, amsterdamDate, amsterdamInstant } from '~/utils/clock';
 
 /** Reminders go out at this local hour, never at night. */
 export const SEND_HOUR = 9;

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, communications, invoices } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { communicationsOf, invoiceById } from '../../../test/factories-dunning';
-import { mockResend } from '../../../test/msw/resend';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { resetEnv } from '../../utils/env.server';
-import { sendCommunication } from '../mail/outbox.server';
+import { auditEvents, communications, invoices } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { communicationsOf, invoiceById } from '~test/factories-dunning';
+import { mockResend } from '~test/msw/resend';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
+import { sendCommunication } from '~/modules/mail/outbox.server';
 import { runDunningPass } from './pass.server';
 import { liftPauses, pauseInvoices } from './pauses.server';
 

@@ -11,15 +11,15 @@
  * system clock for the registered check), and never before the message was written.
  */
 import { and, eq, exists, inArray, sql } from 'drizzle-orm';
-import { dunningPauses, invoices, type Communication } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import type { SendCheck, SendCheckResult } from '../mail/index.server';
+import { dunningPauses, invoices, type Communication } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import type { SendCheck, SendCheckResult } from '~/modules/mail/index.server';
 import { readDunningProps, restrictProps, type DunningItem } from './message';
 import { DUNNING_ACTOR } from './pass.server';
 import { pauseActiveAt } from './pauses.server';
 import { insertAuditEvents, updateInvoiceSteps } from './sql.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export function dunningSendCheck(clock: Clock = systemClock): SendCheck {
   return async (comm: Communication, tx: Tx): Promise<SendCheckResult> => {

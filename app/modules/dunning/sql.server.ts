@@ -4,9 +4,9 @@
  * (and stays far below PostgreSQL's 65,535 bind parameters).
  */
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../utils/db.server';
-import { audit, type Actor, type AuditAction } from '../audit/index.server';
-import { isUuid } from '../../utils/ids';
+import type { Tx } from '~/utils/db.server';
+import { audit, type Actor, type AuditAction } from '~/modules/audit/index.server';
+import { isUuid } from '~/utils/ids';
 
 export function jsonRows(rows: readonly Record<string, unknown>[]): string {
   return JSON.stringify(rows);
@@ -34,7 +34,7 @@ export async function insertAuditEvents(tx: Tx, actor: Actor, at: Date, events: 
 }
 
 // The costs and interest an invoice owes are money on it: the ledger owns that statement.
-export { updateInvoiceSteps, type InvoiceStepUpdate } from '../ledger/index.server';
+export { updateInvoiceSteps, type InvoiceStepUpdate } from '~/modules/ledger/index.server';
 
 /** Moves next_action_at of many invoices in one UPDATE (postponements, policy changes). */
 export async function updateNextActions(tx: Tx, now: Date, updates: { id: string; nextActionAt: Date | null }[]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DunningStage } from '../../../db/schema';
-import { amsterdamInstant } from '../../utils/clock';
+import type { DunningStage } from '~db/schema';
+import { amsterdamInstant } from '~/utils/clock';
 import { bikCosts } from './collection-costs';
 import { DEFAULT_DUNNING_POLICY } from './default-policy';
 import { nextActionFor, nextAfterStep } from './schedule';

@@ -16,9 +16,9 @@
  * - A hand-over is never carried out on a Saturday, Sunday or Dutch public holiday: it waits for
  *   the next business day.
  */
-import type { DunningStage } from '../../../db/schema';
-import { isDutchBusinessDay, nextDutchBusinessDay } from '../../utils/business-days';
-import { addDays, amsterdamDate, amsterdamInstant } from '../../utils/clock';
+import type { DunningStage } from '~db/schema';
+import { isDutchBusinessDay, nextDutchBusinessDay } from '~/utils/business-days';
+import { addDays, amsterdamDate, amsterdamInstant } from '~/utils/clock';
 import { businessClaim, consumerLetterCosts } from './amounts';
 import type { DebtorKind } from './policy';
 import {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { hasForbiddenControlChars, MAX_AMOUNT_TEXT, MAX_DATE, MIN_DATE } from '../../utils/limits';
-import { parseAmountToCents } from '../../utils/money';
+import { hasForbiddenControlChars, MAX_AMOUNT_TEXT, MAX_DATE, MIN_DATE } from '~/utils/limits';
+import { parseAmountToCents } from '~/utils/money';
 import { parseImportDate } from './import-dates';
 
 /**

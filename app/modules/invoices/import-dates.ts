@@ -1,4 +1,4 @@
-import { isDateWithinLimits } from '../../utils/limits';
+import { isDateWithinLimits } from '~/utils/limits';
 
 /**
  * Dates as people put them in spreadsheets: ISO (2026-03-31) or Dutch day-first

@@ -1,8 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { auditEvents } from '../../../db/schema';
-import { getDb } from '../../utils/db.server';
-import type { MessageKey, Params } from '../../utils/i18n';
-import type { SignedInStaff } from '../staff/index.server';
+import { auditEvents } from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import type { MessageKey, Params } from '~/utils/i18n';
+import type { SignedInStaff } from '~/modules/staff/index.server';
 import {
   CSV_OPTIONAL_COLUMNS,
   CSV_REQUIRED_COLUMNS,
@@ -13,11 +13,11 @@ import {
   type ParsedCsvRow,
 } from './csv-import';
 import { importCsvRows, ImportRowError, importUblInvoice, type ImportSummary } from './import.server';
-import type { UpsertOutcome } from '../debtors/index.server';
+import type { UpsertOutcome } from '~/modules/debtors/index.server';
 import { IMPORT_FORM_LIMIT_BYTES } from './limits';
-import { hasForbiddenControlChars } from '../../utils/limits';
+import { hasForbiddenControlChars } from '~/utils/limits';
 import { decodeUblUpload, parseUblInvoice, type UblIssue, type UblWarning } from './ubl-import';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 /**
  * The back-office import flow: upload -> preview (a rolled-back dry run) -> confirm.

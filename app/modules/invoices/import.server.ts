@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { audit } from '../audit/index.server';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { audit } from '~/modules/audit/index.server';
 import type { CsvInvoiceRow } from './csv-import';
 import { upsertInvoice, upsertInvoices } from './intake.server';
 import { attachInvoicePdf } from './pdf.server';
-import { IntakeError, IntakeItemError, loadIntakeContext, upsertDebtor, upsertDebtors, type IntakeContext, type UpsertOutcome } from '../debtors/index.server';
+import {
+  IntakeError,
+  IntakeItemError,
+  loadIntakeContext,
+  upsertDebtor,
+  upsertDebtors,
+  type IntakeContext,
+  type UpsertOutcome,
+} from '~/modules/debtors/index.server';
 import type { UblInvoice } from './ubl-import';
 
 /**

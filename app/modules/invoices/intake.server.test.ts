@@ -1,13 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, invoices, type Debtor, type InvoiceLine, type Organization } from '../../../db/schema';
-import { createDebtor, createOrganization } from '../../../test/factories';
-import { fixedClock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { MAX_AMOUNT_CENTS } from '../../utils/limits';
-import { IntakeError, IntakeItemError, loadIntakeContext } from '../debtors/index.server';
-import { nextActionFor } from '../dunning/index';
-import { isValidBetalingskenmerk } from '../payments/index';
+import { auditEvents, invoices, type Debtor, type InvoiceLine, type Organization } from '~db/schema';
+import { createDebtor, createOrganization } from '~test/factories';
+import { fixedClock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { MAX_AMOUNT_CENTS } from '~/utils/limits';
+import { IntakeError, IntakeItemError, loadIntakeContext } from '~/modules/debtors/index.server';
+import { nextActionFor } from '~/modules/dunning/index';
+import { isValidBetalingskenmerk } from '~/modules/payments/index';
 import { generatedPaymentReference, upsertInvoice, upsertInvoices, type InvoicePatch } from './intake.server';
 import { settleInvoice } from './settle.server';
 

@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import {
-  invoices,
-  paymentAllocations,
-  type Debtor,
-  type Invoice,
-  type InvoiceLine,
-  type NewInvoice,
-} from '../../../db/schema';
+import { invoices, paymentAllocations, type Debtor, type Invoice, type InvoiceLine, type NewInvoice } from '~db/schema';
 import {
   hasForbiddenControlChars,
   isAmountWithinLimit,
@@ -15,15 +8,15 @@ import {
   MAX_AMOUNT_CENTS,
   MAX_DATE,
   MIN_DATE,
-} from '../../utils/limits';
-import type { Tx } from '../../utils/db.server';
-import { audit, type AuditInput } from '../audit/index.server';
-import { nextActionFor } from '../dunning/index';
-import { LedgerError, reviseInvoiceAmounts } from '../ledger/index.server';
-import { makeBetalingskenmerk } from '../payments/index';
+} from '~/utils/limits';
+import type { Tx } from '~/utils/db.server';
+import { audit, type AuditInput } from '~/modules/audit/index.server';
+import { nextActionFor } from '~/modules/dunning/index';
+import { LedgerError, reviseInvoiceAmounts } from '~/modules/ledger/index.server';
+import { makeBetalingskenmerk } from '~/modules/payments/index';
 
-import { atItem, chunk, IntakeError, type IntakeContext, type UpsertOutcome } from '../debtors/index.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { atItem, chunk, IntakeError, type IntakeContext, type UpsertOutcome } from '~/modules/debtors/index.server';
+import { orgScope } from '~/utils/org-scope.server';
 /**
  * Invoice intake: the one place where debtors and invoices from the API, CSV and UBL
  * uploads are created or updated, so all three doors share idempotency, scheduling and

@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, files, invoices, type Invoice, type Organization } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { IntakeError, loadIntakeContext } from '../debtors/index.server';
+import { auditEvents, files, invoices, type Invoice, type Organization } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { IntakeError, loadIntakeContext } from '~/modules/debtors/index.server';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 import { attachInvoicePdf, looksLikePdf } from './pdf.server';
 

@@ -1,13 +1,13 @@
 /** The invoice's PDF, as the API stores it: checked, kept in `files` once per content. */
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { files, invoices, type Invoice } from '../../../db/schema';
-import type { Tx } from '../../utils/db.server';
-import { audit } from '../audit/index.server';
+import { files, invoices, type Invoice } from '~db/schema';
+import type { Tx } from '~/utils/db.server';
+import { audit } from '~/modules/audit/index.server';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 
-import { IntakeError, type IntakeContext, type UpsertOutcome } from '../debtors/index.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { IntakeError, type IntakeContext, type UpsertOutcome } from '~/modules/debtors/index.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export const PDF_MAGIC = '%PDF-';
 

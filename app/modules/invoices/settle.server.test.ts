@@ -6,11 +6,11 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { payments, type Organization } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { IntakeError, loadIntakeContext } from '../debtors/index.server';
+import { payments, type Organization } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { IntakeError, loadIntakeContext } from '~/modules/debtors/index.server';
 import { settleInvoice, settleReference } from './settle.server';
 
 const START = '2026-07-06T10:00:00.000Z';

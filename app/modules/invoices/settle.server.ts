@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, or } from 'drizzle-orm';
-import { payments, type Invoice, type Payment } from '../../../db/schema';
-import type { Tx } from '../../utils/db.server';
-import { LedgerError, owedCents, recordLedgerEntry } from '../ledger/index.server';
+import { payments, type Invoice, type Payment } from '~db/schema';
+import type { Tx } from '~/utils/db.server';
+import { LedgerError, owedCents, recordLedgerEntry } from '~/modules/ledger/index.server';
 
-import { IntakeError, type IntakeContext } from '../debtors/index.server';
+import { IntakeError, type IntakeContext } from '~/modules/debtors/index.server';
 import { findInvoice } from './intake.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 export type SettleRequest = { outcome: 'paid' | 'credited'; amountCents?: number; reference?: string };
 
 const SETTLE_KEY_PREFIX = 'api-settle:';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isValidBetalingskenmerk } from '../payments/payment-reference';
+import { isValidBetalingskenmerk } from '~/modules/payments/payment-reference';
 import { decimalToCents, parseUblInvoice } from './ubl-import';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url), 'utf8');

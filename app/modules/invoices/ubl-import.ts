@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
-import type { InvoiceLine } from '../../../db/schema';
-import { addDays } from '../../utils/clock';
+import type { InvoiceLine } from '~db/schema';
+import { addDays } from '~/utils/clock';
 import {
   hasForbiddenControlChars,
   isAmountWithinLimit,
@@ -9,8 +9,8 @@ import {
   MAX_DATE,
   MIN_DATE,
   type TextKind,
-} from '../../utils/limits';
-import { centsToDecimalString, decimalDigitsToCents } from '../../utils/money';
+} from '~/utils/limits';
+import { centsToDecimalString, decimalDigitsToCents } from '~/utils/money';
 import { isoDate } from './import-dates';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 

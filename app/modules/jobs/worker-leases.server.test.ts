@@ -3,16 +3,16 @@ import { and, eq } from 'drizzle-orm';
 import { HttpResponse } from 'msw';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents } from '../../../db/schema';
-import { communication, queuedReminder, sendJobsFor } from '../../../test/factories-mail';
-import { mockResend } from '../../../test/msw/resend';
-import { getDb, getSql } from '../../utils/db.server';
-import { resetEnv } from '../../utils/env.server';
+import { auditEvents } from '~db/schema';
+import { communication, queuedReminder, sendJobsFor } from '~test/factories-mail';
+import { mockResend } from '~test/msw/resend';
+import { getDb, getSql } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
 import { releaseLease, renewLease, sweepDeadWorkers } from './worker-leases.server';
 import { startWorker } from './worker.server';
 // Every module's tasks (send_communication among them), as the web process and npm run worker load them.
-import '../../server/tasks.server';
-import { waitFor } from '../../../test/wait';
+import '~/server/tasks.server';
+import { waitFor } from '~test/wait';
 
 const resend = mockResend();
 let pool: pg.Pool;
@@ -167,7 +167,7 @@ describe('worker leases', () => {
     resetEnv();
     const { comm } = await queuedReminder();
     resend.reply(() => HttpResponse.error());
-    const { sendCommunication } = await import('../mail/outbox.server');
+    const { sendCommunication } = await import('~/modules/mail/outbox.server');
     await expect(sendCommunication(comm!.id)).rejects.toThrow();
     expect(await communication(comm!.id)).toMatchObject({ status: 'queued', attempts: 1 });
 

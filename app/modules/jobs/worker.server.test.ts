@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { communication, queuedReminder, sendJobsFor } from '../../../test/factories-mail';
-import { mockResend, resendReplies } from '../../../test/msw/resend';
-import { getDb } from '../../utils/db.server';
-import { resetEnv } from '../../utils/env.server';
-import { registerCron, registerTask, registeredCrontab, registeredTaskList } from '../../server/tasks.server';
+import { communication, queuedReminder, sendJobsFor } from '~test/factories-mail';
+import { mockResend, resendReplies } from '~test/msw/resend';
+import { getDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
+import { registerCron, registerTask, registeredCrontab, registeredTaskList } from '~/server/tasks.server';
 import { startWorker, type WorkerHandle } from './worker.server';
-import { waitFor } from '../../../test/wait';
+import { waitFor } from '~test/wait';
 
 const resend = mockResend();
 beforeAll(() => resend.server.listen({ onUnhandledRequest: 'error' }));

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
-import { getEnv, parseEnv } from '../../utils/env.server';
+import { getEnv, parseEnv } from '~/utils/env.server';
 import { registeredCrontab, registeredTaskList } from './registry.server';
 import { keepLease, leaseHolderBase, type LeaseHolder, type LeaseSettings } from './worker-leases.server';
 

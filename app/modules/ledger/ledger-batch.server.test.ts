@@ -21,15 +21,15 @@ import {
   payments,
   planInstallments,
   transferNotices,
-} from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization, createStaff } from '../../../test/factories';
-import { sessionOf, TEST_PLAN_POLICY } from '../../../test/factories-plans';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { announceTransfer } from '../bank/transfer-notices.server';
-import { openDispute } from '../disputes/debtor.server';
-import { pauseInvoices } from '../dunning/pauses.server';
-import { proposePlan } from '../plans/debtor.server';
+} from '~db/schema';
+import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
+import { sessionOf, TEST_PLAN_POLICY } from '~test/factories-plans';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { announceTransfer } from '~/modules/bank/transfer-notices.server';
+import { openDispute } from '~/modules/disputes/debtor.server';
+import { pauseInvoices } from '~/modules/dunning/pauses.server';
+import { proposePlan } from '~/modules/plans/debtor.server';
 import {
   LedgerError,
   LedgerPlanStale,
@@ -91,7 +91,11 @@ async function world() {
   const F = await createInvoice(org, d4, { totalCents: 15_000, dueDate: '2026-10-20' });
   const G = await createInvoice(org, d5, { totalCents: 1_000, dueDate: '2026-10-20' });
   await db().transaction((tx) =>
-    pauseInvoices(tx, { organizationId: org.id, invoiceIds: [A.id], reason: 'manual', actor: { type: 'system' } }, { clock }),
+    pauseInvoices(
+      tx,
+      { organizationId: org.id, invoiceIds: [A.id], reason: 'manual', actor: { type: 'system' } },
+      { clock },
+    ),
   );
   const dispute = await openDispute(
     { organizationId: org.id, debtorId: d1.id },
@@ -120,7 +124,9 @@ async function world() {
   if (!plan.ok) throw new Error('plan refused');
   const w = { org, d1, d2, d3, d4, d5, A, B, C, D, E, F, G };
   // Booked before the batch: 2,000 on C.
-  await db().transaction((tx) => recordLedgerEntry(tx, input(w, 'early', 'external', w.d2.id, 2_000, [w.C.id]), { clock }));
+  await db().transaction((tx) =>
+    recordLedgerEntry(tx, input(w, 'early', 'external', w.d2.id, 2_000, [w.C.id]), { clock }),
+  );
   return { ...w, disputeId: dispute.disputeId, noticeId: notice.notice.id, planId: plan.plan.id };
 }
 type World = Awaited<ReturnType<typeof world>>;
@@ -200,10 +206,7 @@ async function namer(w: World) {
   const numbers = new Map((['A', 'B', 'C', 'D', 'E', 'F', 'G'] as const).map((k) => [w[k].number, `number:${k}`]));
   const pays = await db().select().from(payments).where(eq(payments.organizationId, w.org.id));
   for (const p of pays) names.set(p.id, `payment:${p.providerPaymentId?.replace(`${w.org.id}:`, '')}`);
-  const installments = await db()
-    .select()
-    .from(planInstallments)
-    .where(eq(planInstallments.planId, w.planId));
+  const installments = await db().select().from(planInstallments).where(eq(planInstallments.planId, w.planId));
   for (const i of installments) names.set(i.id, `installment:${i.seq}`);
   const messages = await db().select().from(disputeMessages).where(eq(disputeMessages.disputeId, w.disputeId));
   messages.forEach((m, n) => names.set(m.id, `dispute-message:${n}`));
@@ -212,7 +215,10 @@ async function namer(w: World) {
   return (value: unknown): unknown =>
     JSON.parse(
       JSON.stringify(value ?? null)
-        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, (id) => names.get(id) ?? `unknown-id`)
+        .replace(
+          /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+          (id) => names.get(id) ?? `unknown-id`,
+        )
         .replace(/T-[0-9a-z-]+/g, (number) => numbers.get(number) ?? number),
     ) as unknown;
 }
@@ -222,7 +228,7 @@ const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.
 /** Everything the ledger and its subscribers leave behind in a world, with names for ids (lists sorted by them). */
 async function state(w: World, outcomes: LedgerEntryOutcome[]) {
   const name = await namer(w);
-  const named = <T,>(rows: T[]) => (name(rows) as unknown[]).sort(byJson);
+  const named = <T>(rows: T[]) => (name(rows) as unknown[]).sort(byJson);
   const org = w.org.id;
   const ownPayments = await db().select().from(payments).where(eq(payments.organizationId, org));
   const paymentIds = ownPayments.map((p) => p.id);
@@ -231,7 +237,11 @@ async function state(w: World, outcomes: LedgerEntryOutcome[]) {
       o.ok
         ? name({
             changed: o.result.changed,
-            payment: { id: o.result.payment.id, amount: o.result.payment.amountCents, credited: o.result.payment.creditedCents },
+            payment: {
+              id: o.result.payment.id,
+              amount: o.result.payment.amountCents,
+              credited: o.result.payment.creditedCents,
+            },
             allocations: named(o.result.allocations),
             creditedCents: o.result.creditedCents,
             settled: named(o.result.settledInvoiceIds),
@@ -258,13 +268,22 @@ async function state(w: World, outcomes: LedgerEntryOutcome[]) {
       ),
     ),
     credit: named(
-      await db().select({ id: debtors.id, credit: debtors.creditCents }).from(debtors).where(eq(debtors.organizationId, org)),
+      await db()
+        .select({ id: debtors.id, credit: debtors.creditCents })
+        .from(debtors)
+        .where(eq(debtors.organizationId, org)),
     ),
     audit: named(
       (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, org))).map(({ id: _id, ...e }) => e),
     ),
     jobs: named([
-      ...(await db().execute<{ key: string; payload: unknown; max_attempts: number; priority: number; queue: string | null }>(
+      ...(await db().execute<{
+        key: string;
+        payload: unknown;
+        max_attempts: number;
+        priority: number;
+        queue: string | null;
+      }>(
         sql`select j.key, j.payload, j.max_attempts, j.priority, j.job_queue_id::text as queue
             from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
             where t.identifier = ${PAYMENT_RECEIVED_TASK}
@@ -368,7 +387,10 @@ describe('recordLedgerEntries', () => {
       .select({ id: debtors.id, credit: debtors.creditCents })
       .from(debtors)
       .where(inArray(debtors.id, [batch.d1.id, batch.d5.id]));
-    expect(Object.fromEntries(credit.map((c) => [c.id === batch.d1.id ? 'd1' : 'd5', c.credit]))).toEqual({ d1: 1_000, d5: 1_000 });
+    expect(Object.fromEntries(credit.map((c) => [c.id === batch.d1.id ? 'd1' : 'd5', c.credit]))).toEqual({
+      d1: 1_000,
+      d5: 1_000,
+    });
     // The repeat of line 2 reports what line 2 settled.
     const repeat = outcomes[5];
     expect(repeat.ok && repeat.result.settledInvoiceIds).toEqual([batch.A.id]);
@@ -377,9 +399,13 @@ describe('recordLedgerEntries', () => {
     const [notice] = await db().select().from(transferNotices).where(eq(transferNotices.id, batch.noticeId));
     expect(notice.status).toBe('received');
     expect(
-      (await db().select().from(planInstallments).where(eq(planInstallments.planId, batch.planId)).orderBy(planInstallments.seq)).map(
-        (i) => [i.status, i.paidCents],
-      ),
+      (
+        await db()
+          .select()
+          .from(planInstallments)
+          .where(eq(planInstallments.planId, batch.planId))
+          .orderBy(planInstallments.seq)
+      ).map((i) => [i.status, i.paidCents]),
     ).toEqual([
       ['paid', 15_000],
       ['pending', 5_000],
@@ -398,7 +424,8 @@ describe('recordLedgerEntries', () => {
     const first = await db().transaction((tx) => recordLedgerEntries(tx, inputs(w), { clock }));
     const counts = async () => ({
       payments: (await db().select().from(payments).where(eq(payments.organizationId, w.org.id))).length,
-      allocations: (await db().select().from(paymentAllocations).where(eq(paymentAllocations.organizationId, w.org.id))).length,
+      allocations: (await db().select().from(paymentAllocations).where(eq(paymentAllocations.organizationId, w.org.id)))
+        .length,
       audit: (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, w.org.id))).length,
     });
     const before = await counts();
@@ -469,8 +496,15 @@ describe('recordLedgerEntries', () => {
         { clock },
       ),
     );
-    expect(outcomes.map((o) => (o.ok ? 'booked' : o.error.code))).toEqual(['invoice_not_found', 'debtor_not_found', 'booked']);
-    const [untouched] = await db().select().from(invoices).where(and(eq(invoices.id, theirs.id)));
+    expect(outcomes.map((o) => (o.ok ? 'booked' : o.error.code))).toEqual([
+      'invoice_not_found',
+      'debtor_not_found',
+      'booked',
+    ]);
+    const [untouched] = await db()
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.id, theirs.id)));
     expect(untouched).toMatchObject({ openCents: 1_000, status: 'open' });
   });
 });
@@ -479,7 +513,8 @@ describe('prepareLedgerEntries (a batch planned ahead, booked later)', () => {
   /** What a world's ledger tables hold, to see that a refused plan wrote nothing. */
   const counts = async (w: World) => ({
     payments: (await db().select().from(payments).where(eq(payments.organizationId, w.org.id))).length,
-    allocations: (await db().select().from(paymentAllocations).where(eq(paymentAllocations.organizationId, w.org.id))).length,
+    allocations: (await db().select().from(paymentAllocations).where(eq(paymentAllocations.organizationId, w.org.id)))
+      .length,
     audit: (await db().select().from(auditEvents).where(eq(auditEvents.organizationId, w.org.id))).length,
   });
 
@@ -507,11 +542,13 @@ describe('prepareLedgerEntries (a batch planned ahead, booked later)', () => {
     const entries = inputs(w);
     const prepared = await prepareLedgerEntries(db(), entries, { clock });
     // A webhook (here: another entry) pays part of D meanwhile.
-    await db().transaction((tx) => recordLedgerEntry(tx, input(w, 'meanwhile', 'external', w.d3.id, 500, [w.D.id]), { clock }));
-    const before = await counts(w);
-    await expect(db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared }))).rejects.toBeInstanceOf(
-      LedgerPlanStale,
+    await db().transaction((tx) =>
+      recordLedgerEntry(tx, input(w, 'meanwhile', 'external', w.d3.id, 500, [w.D.id]), { clock }),
     );
+    const before = await counts(w);
+    await expect(
+      db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared })),
+    ).rejects.toBeInstanceOf(LedgerPlanStale);
     expect(await counts(w)).toEqual(before);
     // Booked without the plan, the batch sees the change: D owed 2,500, so the write-off of 3,000
     // writes off 2,500 (the plan had 3,000) and the rest becomes credit.
@@ -526,16 +563,16 @@ describe('prepareLedgerEntries (a batch planned ahead, booked later)', () => {
     const entries = [input(w, 'k1', 'bank_transfer', w.d5.id, 400, [w.G.id])];
     const credit = await prepareLedgerEntries(db(), entries, { clock });
     await db().update(debtors).set({ creditCents: 100 }).where(eq(debtors.id, w.d5.id));
-    await expect(db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: credit }))).rejects.toBeInstanceOf(
-      LedgerPlanStale,
-    );
+    await expect(
+      db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: credit })),
+    ).rejects.toBeInstanceOf(LedgerPlanStale);
 
     const keyed = await prepareLedgerEntries(db(), entries, { clock });
     await db().transaction((tx) => recordLedgerEntry(tx, entries[0], { clock }));
     const before = await counts(w);
-    await expect(db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: keyed }))).rejects.toBeInstanceOf(
-      LedgerPlanStale,
-    );
+    await expect(
+      db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: keyed })),
+    ).rejects.toBeInstanceOf(LedgerPlanStale);
     expect(await counts(w)).toEqual(before);
   });
 
@@ -543,14 +580,14 @@ describe('prepareLedgerEntries (a batch planned ahead, booked later)', () => {
     const w = await world();
     const entries = [input(w, 'o1', 'bank_transfer', w.d5.id, 400, [w.G.id])];
     const prepared = await prepareLedgerEntries(db(), entries, { clock });
-    await expect(
-      db().transaction((tx) => recordLedgerEntries(tx, [...entries], { clock, prepared })),
-    ).rejects.toThrow(/other inputs/);
+    await expect(db().transaction((tx) => recordLedgerEntries(tx, [...entries], { clock, prepared }))).rejects.toThrow(
+      /other inputs/,
+    );
     const other = await prepareLedgerEntries(db(), entries, { clock });
     await db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: other }));
-    await expect(db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: other }))).rejects.toThrow(
-      /books once/,
-    );
+    await expect(
+      db().transaction((tx) => recordLedgerEntries(tx, entries, { clock, prepared: other })),
+    ).rejects.toThrow(/books once/);
     const [g] = await db().select().from(invoices).where(eq(invoices.id, w.G.id));
     expect(g.openCents).toBe(600);
   });

@@ -20,10 +20,10 @@
  * worker, scripts and tests alike without every entry point having to remember them. That dynamic
  * import is the ledger's only reference upwards.
  */
-import type { Invoice, Organization, Payment, PaymentAllocation } from '../../../db/schema';
-import type { Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import type { Actor } from '../audit/index.server';
+import type { Invoice, Organization, Payment, PaymentAllocation } from '~db/schema';
+import type { Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import type { Actor } from '~/modules/audit/index.server';
 
 export type PaymentStatus = Payment['status'];
 export type AllocationRow = Pick<PaymentAllocation, 'invoiceId' | 'amountCents' | 'costsCents' | 'interestCents'>;
@@ -116,7 +116,7 @@ let subscribers: Promise<unknown> | null = null;
 
 /** Loads the modules that subscribe (once per process). */
 export function loadLedgerSubscribers(): Promise<unknown> {
-  subscribers ??= import('../../server/ledger-subscribers.server').catch((error: unknown) => {
+  subscribers ??= import('~/server/ledger-subscribers.server').catch((error: unknown) => {
     subscribers = null;
     throw error;
   });

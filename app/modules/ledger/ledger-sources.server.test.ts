@@ -18,16 +18,16 @@ import {
   payments,
   planInstallments,
   type Invoice,
-} from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { startedPayment } from '../../../test/factories-payments';
-import { planWorld } from '../../../test/factories-plans';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { openDispute } from '../disputes/debtor.server';
-import { activePauses, pauseInvoices } from '../dunning/pauses.server';
-import { proposePlan } from '../plans/debtor.server';
-import { installmentPaymentIntent } from '../plans/installments.server';
+} from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { startedPayment } from '~test/factories-payments';
+import { planWorld } from '~test/factories-plans';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { openDispute } from '~/modules/disputes/debtor.server';
+import { activePauses, pauseInvoices } from '~/modules/dunning/pauses.server';
+import { proposePlan } from '~/modules/plans/debtor.server';
+import { installmentPaymentIntent } from '~/modules/plans/installments.server';
 import {
   applyPaymentStatus,
   LedgerError,

@@ -5,7 +5,7 @@
  * batch: the whole batch travels as one jsonb parameter (jsonb_to_recordset).
  */
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../utils/db.server';
+import type { Tx } from '~/utils/db.server';
 
 export type InvoiceStepUpdate = {
   id: string;

@@ -8,12 +8,12 @@ import {
   invoices,
   paymentAllocations,
   payments,
-} from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { debtorWithOverdue, startedPayment } from '../../../test/factories-payments';
-import { amsterdamDate, fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { activePauses } from '../dunning/pauses.server';
+} from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { debtorWithOverdue, startedPayment } from '~test/factories-payments';
+import { amsterdamDate, fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { activePauses } from '~/modules/dunning/pauses.server';
 import {
   applyPaymentStatus,
   applyProviderSnapshot,

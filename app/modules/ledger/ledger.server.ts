@@ -35,14 +35,14 @@ import {
   type Invoice,
   type Organization,
   type Payment,
-} from '../../../db/schema';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb, sendInOrder, type Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '../../utils/limits';
-import { audit, prepareAudit, type Actor, type AuditAction, type AuditInput } from '../audit/index.server';
-import { issuePortalLink } from '../links/index.server';
-import { debtorEmailPropsFrom, emailLocale, queueCommunication } from '../mail/index.server';
+} from '~db/schema';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { getDb, sendInOrder, type Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '~/utils/limits';
+import { audit, prepareAudit, type Actor, type AuditAction, type AuditInput } from '~/modules/audit/index.server';
+import { issuePortalLink } from '~/modules/links/index.server';
+import { debtorEmailPropsFrom, emailLocale, queueCommunication } from '~/modules/mail/index.server';
 import { allocate, oldestDueFirst, owedOf, unallocate, type Allocation, type AllocationInvoice } from './allocate';
 import {
   emitLedgerEvent,
@@ -54,8 +54,8 @@ import {
   type PaymentStatus,
 } from './ledger-events.server';
 import type { ProviderPaymentStatus, ProviderSnapshot } from './provider-snapshot';
-import { isUuid } from '../../utils/ids';
-import { orgScope, debtorScope } from '../../utils/org-scope.server';
+import { isUuid } from '~/utils/ids';
+import { orgScope, debtorScope } from '~/utils/org-scope.server';
 
 export {
   offLedgerEvent,

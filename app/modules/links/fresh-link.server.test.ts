@@ -1,14 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
 import type { JobHelpers } from 'graphile-worker';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, communications, portalLinks } from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { formRequest, routeArgs } from '../../../test/http';
-import { action } from '../../routes/link-help';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { registeredTaskList } from '../jobs/registry.server';
-import '../../server/tasks.server';
+import { auditEvents, communications, portalLinks } from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { formRequest, routeArgs } from '~test/http';
+import { action } from '~/routes/link-help';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { registeredTaskList } from '~/modules/jobs/registry.server';
+import '~/server/tasks.server';
 import {
   FRESH_LINK_LIMIT_PER_ADDRESS,
   FRESH_LINK_LIMIT_PER_IP,

@@ -1,12 +1,12 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { debtors, invoices, organizations } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { hit } from '../../utils/rate-limit.server';
-import { audit } from '../audit/index.server';
-import { debtorEmailPropsFrom, queueCommunication } from '../mail/index.server';
+import { debtors, invoices, organizations } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { hit } from '~/utils/rate-limit.server';
+import { audit } from '~/modules/audit/index.server';
+import { debtorEmailPropsFrom, queueCommunication } from '~/modules/mail/index.server';
 import { issuePortalLink } from './links.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export const FRESH_LINK_LIMIT_PER_ADDRESS = 3;
 export const FRESH_LINK_LIMIT_PER_IP = 10;

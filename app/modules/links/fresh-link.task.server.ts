@@ -5,8 +5,8 @@
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { systemClock, type Clock } from '../../utils/clock';
-import { registerTask } from '../jobs/index.server';
+import { systemClock, type Clock } from '~/utils/clock';
+import { registerTask } from '~/modules/jobs/index.server';
 import { FRESH_LINK_TASK, sendFreshLinks } from './fresh-link.server';
 
 const Payload = z.object({

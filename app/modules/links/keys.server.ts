@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { getEnv } from '../../utils/env.server';
+import { getEnv } from '~/utils/env.server';
 
 export const LINK_ALG = 'Ed25519';
 

@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { debtors, organizations, portalLinks } from '../../../db/schema';
-import { createDebtor, createOrganization } from '../../../test/factories';
-import { cookieFrom, getRequest, routeArgs, settle } from '../../../test/http';
-import { openPortal } from '../../../test/portal-session';
-import { loader as landing } from '../../routes/l.$token';
-import { loader as portalLoader } from '../../routes/portal._index';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { debtors, organizations, portalLinks } from '~db/schema';
+import { createDebtor, createOrganization } from '~test/factories';
+import { cookieFrom, getRequest, routeArgs, settle } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { loader as landing } from '~/routes/l.$token';
+import { loader as portalLoader } from '~/routes/portal._index';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import { issuePortalLink, revokeAllLinks, revokeLink } from './links.server';
 
 async function land(token: string) {
@@ -136,7 +136,7 @@ describe('portal link landing', () => {
     const org = await createOrganization();
     const debtor = await createDebtor(org);
     const { cookie } = await openPortal(debtor);
-    const { debtorSessions } = await import('../../../db/schema');
+    const { debtorSessions } = await import('~db/schema');
     // The portal reads the system clock, so the session is aged relative to when it was opened.
     await getDb()
       .update(debtorSessions)

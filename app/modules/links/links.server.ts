@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { debtorSessions, debtors, organizations, portalLinks, type PortalLink } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/index.server';
+import { debtorSessions, debtors, organizations, portalLinks, type PortalLink } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
 import { signLinkToken, verifyLinkToken, type VerifyFailure } from './tokens.server';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export type IssueLinkInput = {
   organizationId: string;

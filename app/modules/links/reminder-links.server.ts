@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
+import type { Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
 import { getKeyRing } from './keys.server';
 import { signLinkToken } from './tokens.server';
 

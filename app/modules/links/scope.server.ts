@@ -1,7 +1,7 @@
 import { and, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { invoices } from '../../../db/schema';
+import { invoices } from '~db/schema';
 import type { DebtorSession } from './session.server';
-import { debtorScope } from '../../utils/org-scope.server';
+import { debtorScope } from '~/utils/org-scope.server';
 
 /**
  * The debtor's own invoices: every portal query of invoices starts from this condition, so

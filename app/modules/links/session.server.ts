@@ -1,10 +1,10 @@
 import { redirect } from '@remix-run/node';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { debtorSessions, debtors, organizations, type Debtor, type Organization } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { randomToken, sha256 } from '../../utils/token.server';
-import { sessionCookie } from '../../utils/session-cookie.server';
+import { debtorSessions, debtors, organizations, type Debtor, type Organization } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { randomToken, sha256 } from '~/utils/token.server';
+import { sessionCookie } from '~/utils/session-cookie.server';
 
 export const PORTAL_IDLE_MS = 30 * 60_000;
 export const PORTAL_ABSOLUTE_MS = 12 * 3_600_000;

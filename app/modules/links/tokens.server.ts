@@ -1,7 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
-import type { PortalLink } from '../../../db/schema';
+import type { PortalLink } from '~db/schema';
 import { getKeyRing, LINK_ALG, type KeyRing } from './keys.server';
-import { isUuid } from '../../utils/ids';
+import { isUuid } from '~/utils/ids';
 
 export const LINK_ISSUER = 'voldaan';
 export const LINK_AUDIENCE = 'voldaan-portal';

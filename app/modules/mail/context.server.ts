@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { debtors, invoices, organizations, type Debtor, type Invoice, type Organization } from '../../../db/schema';
-import type { DebtorEmailProps, EmailLocale, EmailOrganization } from '../../../emails/render';
-import type { Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { orgScope, debtorScope } from '../../utils/org-scope.server';
+import { debtors, invoices, organizations, type Debtor, type Invoice, type Organization } from '~db/schema';
+import type { DebtorEmailProps, EmailLocale, EmailOrganization } from '~emails/render';
+import type { Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { orgScope, debtorScope } from '~/utils/org-scope.server';
 
 export function emailLocale(
   debtor: Pick<Debtor, 'locale'>,

@@ -3,11 +3,11 @@
  * these pages exist only outside production (see requireDevelopment).
  */
 import { desc, eq } from 'drizzle-orm';
-import { communications, organizations } from '../../../db/schema';
-import { isTemplateName, previewProps, renderEmail, TEMPLATE_NAMES } from '../../../emails/render';
-import { getDb } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { notFound } from '../../utils/http.server';
+import { communications, organizations } from '~db/schema';
+import { isTemplateName, previewProps, renderEmail, TEMPLATE_NAMES } from '~emails/render';
+import { getDb } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { notFound } from '~/utils/http.server';
 
 /** Throws a 404 in production: the outbox pages show every organisation's mail. */
 /**

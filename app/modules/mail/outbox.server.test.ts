@@ -1,12 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, communications, debtors, invoices, organizations } from '../../../db/schema';
-import { communication, queuedReminder, sendJobsFor } from '../../../test/factories-mail';
-import { createDebtor, createOrganization } from '../../../test/factories';
-import { mockResend, resendReplies } from '../../../test/msw/resend';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { resetEnv } from '../../utils/env.server';
+import { auditEvents, communications, debtors, invoices, organizations } from '~db/schema';
+import { communication, queuedReminder, sendJobsFor } from '~test/factories-mail';
+import { createDebtor, createOrganization } from '~test/factories';
+import { mockResend, resendReplies } from '~test/msw/resend';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
 import { debtorEmailProps } from './context.server';
 import {
   MAX_SEND_ATTEMPTS,

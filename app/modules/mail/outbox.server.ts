@@ -6,14 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import {
-  communications,
-  debtors,
-  organizations,
-  type Communication,
-  type Debtor,
-  type Organization,
-} from '../../../db/schema';
+import { communications, debtors, organizations, type Communication, type Debtor, type Organization } from '~db/schema';
 import {
   isTemplateName,
   renderEmail,
@@ -21,15 +14,15 @@ import {
   type RenderedEmail,
   type TemplateName,
   type TemplateProps,
-} from '../../../emails/render';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { audit, type Actor, type AuditAction } from '../audit/index.server';
+} from '~emails/render';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { audit, type Actor, type AuditAction } from '~/modules/audit/index.server';
 import { addressOf, formatFrom } from './address';
 import { deliverViaResend, type DeliveryResult } from './resend.server';
-import { isUuid } from '../../utils/ids';
-import { orgScope } from '../../utils/org-scope.server';
+import { isUuid } from '~/utils/ids';
+import { orgScope } from '~/utils/org-scope.server';
 
 export const SEND_TASK = 'send_communication';
 /** Delivery attempts before a communication is given up as failed (also the job's max_attempts). */

@@ -1,7 +1,7 @@
 import type { JobHelpers, Task } from 'graphile-worker';
 import { z } from 'zod';
 import { MAX_SEND_ATTEMPTS, RetryableSendError, SEND_TASK, sendCommunication } from './outbox.server';
-import { registerTask } from '../jobs/index.server';
+import { registerTask } from '~/modules/jobs/index.server';
 
 const Payload = z.object({ id: z.uuid() });
 

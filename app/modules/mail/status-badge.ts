@@ -1,4 +1,4 @@
-import type { Communication } from '../../../db/schema';
+import type { Communication } from '~db/schema';
 
 /** The badge class (app.css) for a communication status. */
 export const STATUS_BADGE: Record<Communication['status'], 'ok' | 'warn' | 'bad' | 'info' | 'neutral'> = {

@@ -6,12 +6,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { Resend } from 'resend';
 import { z } from 'zod';
-import { communications, debtors, webhookEvents, type Communication } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/index.server';
-import { isUuid } from '../../utils/ids';
+import { communications, debtors, webhookEvents, type Communication } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { isUuid } from '~/utils/ids';
 
 const PROVIDER = 'resend';
 const RESEND: Actor = { type: 'provider', id: PROVIDER };

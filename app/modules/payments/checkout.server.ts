@@ -22,16 +22,16 @@
  */
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { debtors, invoices, payments, type Invoice, type Payment } from '../../../db/schema';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { translate, type Locale } from '../../utils/i18n';
-import { audit } from '../audit/index.server';
-import { pauseInvoices, shortenPauses } from '../dunning/index.server';
-import { ownInvoices } from '../links/index.server';
-import type { DebtorSession } from '../links/index.server';
-import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from '../ledger/index.server';
+import { debtors, invoices, payments, type Invoice, type Payment } from '~db/schema';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { translate, type Locale } from '~/utils/i18n';
+import { audit } from '~/modules/audit/index.server';
+import { pauseInvoices, shortenPauses } from '~/modules/dunning/index.server';
+import { ownInvoices } from '~/modules/links/index.server';
+import type { DebtorSession } from '~/modules/links/index.server';
+import { applyPaymentStatus, applyProviderSnapshot, owedCents, recordLedgerEntry } from '~/modules/ledger/index.server';
 import {
   ProviderUnavailableError,
   withTimeout,
@@ -42,7 +42,7 @@ import {
 import { checkPartialAmount } from './partial-amount';
 import { chargeSummary } from './pay-summary';
 import { adapterFor, providerConfigFor, resolveProviderConfig, webhookUrl } from './providers.server';
-import { orgScope, debtorScope } from '../../utils/org-scope.server';
+import { orgScope, debtorScope } from '~/utils/org-scope.server';
 
 /** What the debtor chose on /portal/pay. */
 export type PaySelection =

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { getEnv } from '../../utils/env.server';
+import { getEnv } from '~/utils/env.server';
 
 /**
  * Secrets at rest (payment-provider API keys, webhook secrets): AES-256-GCM under the

@@ -2,14 +2,14 @@ import { eq } from 'drizzle-orm';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payments } from '../../../db/schema';
-import { debtorWithOverdue } from '../../../test/factories-payments';
-import { formRequest, routeArgs, settle } from '../../../test/http';
-import { openPortal } from '../../../test/portal-session';
-import { action as demoCheckoutAction } from '../../routes/demo-checkout.$id';
-import { action as payAction } from '../../routes/portal.pay._index';
-import { action as demoWebhook } from '../../routes/webhooks.demo';
-import { getDb } from '../../utils/db.server';
+import { payments } from '~db/schema';
+import { debtorWithOverdue } from '~test/factories-payments';
+import { formRequest, routeArgs, settle } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { action as demoCheckoutAction } from '~/routes/demo-checkout.$id';
+import { action as payAction } from '~/routes/portal.pay._index';
+import { action as demoWebhook } from '~/routes/webhooks.demo';
+import { getDb } from '~/utils/db.server';
 import { createDemoAdapter } from './demo.server';
 
 // The demo's hosted page delivers its webhook over HTTP to our own endpoint.

@@ -1,10 +1,10 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { demoCheckouts, organizations, payments, type DemoCheckout } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { randomToken } from '../../utils/token.server';
+import { demoCheckouts, organizations, payments, type DemoCheckout } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { randomToken } from '~/utils/token.server';
 import type {
   CheckoutInput,
   CheckoutResult,

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { centsToDecimalString } from '../../utils/money';
+import { centsToDecimalString } from '~/utils/money';
 import { isValidRfReference } from './payment-reference';
 import { isValidIban, normalizeIban } from './iban';
 

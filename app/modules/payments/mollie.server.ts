@@ -6,7 +6,7 @@ import {
   type MollieClient,
   type Payment as MolliePayment,
 } from '@mollie/api-client';
-import { centsToDecimalString } from '../../utils/money';
+import { centsToDecimalString } from '~/utils/money';
 import type {
   CheckoutInput,
   CheckoutResult,

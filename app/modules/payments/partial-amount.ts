@@ -4,7 +4,7 @@
  * the whole amount owed, or a part of at least the creditor's minimum (portal settings,
  * minPartialPaymentCents); never more than is owed, never zero or less.
  */
-import { parseAmountToCents } from '../../utils/money';
+import { parseAmountToCents } from '~/utils/money';
 
 export type PartialAmountError = 'amount_below_minimum' | 'amount_above_open';
 

@@ -7,8 +7,8 @@
  */
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { registerCron, registerTask } from '../jobs/index.server';
-import { PAYMENT_RECEIVED_TASK, queuePaymentReceived } from '../ledger/index.server';
+import { registerCron, registerTask } from '~/modules/jobs/index.server';
+import { PAYMENT_RECEIVED_TASK, queuePaymentReceived } from '~/modules/ledger/index.server';
 import { reconcileStalePayments } from './reconcile.server';
 
 const Payload = z.object({ paymentId: z.uuid() });

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { invoices, organizations } from '../../../db/schema';
-import { createDebtor, createInvoice } from '../../../test/factories';
-import { debtorWithOverdue } from '../../../test/factories-payments';
-import { getRequest, routeArgs, settle } from '../../../test/http';
-import { openPortal } from '../../../test/portal-session';
-import { loader as payLoader } from '../../routes/portal.pay._index';
-import { loader as transferRoute } from '../../routes/portal.pay.transfer';
-import { getDb } from '../../utils/db.server';
+import { invoices, organizations } from '~db/schema';
+import { createDebtor, createInvoice } from '~test/factories';
+import { debtorWithOverdue } from '~test/factories-payments';
+import { getRequest, routeArgs, settle } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { loader as payLoader } from '~/routes/portal.pay._index';
+import { loader as transferRoute } from '~/routes/portal.pay.transfer';
+import { getDb } from '~/utils/db.server';
 import { makeBetalingskenmerk, makeRfReference } from './payment-reference';
 import { epcPayload } from './epc-qr';
 

@@ -4,10 +4,10 @@
  * webhook delivery into a verified snapshot of the payment. Everything else (what is owed,
  * what a status means for the ledger, pausing dunning) is provider-independent.
  */
-import type { Locale } from '../../utils/i18n';
-import { decimalDigitsToCents } from '../../utils/money';
+import type { Locale } from '~/utils/i18n';
+import { decimalDigitsToCents } from '~/utils/money';
 // What a provider reports is what the ledger applies: the two types live with the ledger.
-import type { ProviderPaymentStatus, ProviderSnapshot } from '../ledger/index';
+import type { ProviderPaymentStatus, ProviderSnapshot } from '~/modules/ledger/index';
 
 export type ProviderName = 'mollie' | 'stripe' | 'demo';
 export type OnlineMethod = 'ideal' | 'creditcard';

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditEvents, organizations } from '../../../db/schema';
-import { createOrganization, createStaff } from '../../../test/factories';
-import { MOLLIE_TEST_KEY, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET } from '../../../test/factories-payments';
-import { getDb } from '../../utils/db.server';
-import { resetEnv } from '../../utils/env.server';
+import { auditEvents, organizations } from '~db/schema';
+import { createOrganization, createStaff } from '~test/factories';
+import { MOLLIE_TEST_KEY, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET } from '~test/factories-payments';
+import { getDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
 import {
   getProviderSettings,
   maskSecret,

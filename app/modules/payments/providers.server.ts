@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { organizations } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { audit, type Actor } from '../audit/index.server';
+import { organizations } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
 import { open, seal } from './crypto.server';
 import { createDemoAdapter, demoProviderAllowed } from './demo.server';
 import { createMollieAdapter } from './mollie.server';

@@ -2,12 +2,12 @@ import { eq } from 'drizzle-orm';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { invoices, payments } from '../../../db/schema';
-import { debtorWithOverdue, startedPayment, withProvider } from '../../../test/factories-payments';
-import { stripeMock } from '../../../test/msw/stripe';
-import { amsterdamDate, fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { activePauses } from '../dunning/pauses.server';
+import { invoices, payments } from '~db/schema';
+import { debtorWithOverdue, startedPayment, withProvider } from '~test/factories-payments';
+import { stripeMock } from '~test/msw/stripe';
+import { amsterdamDate, fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { activePauses } from '~/modules/dunning/pauses.server';
 import { reconcileStalePayments } from './reconcile.server';
 
 const stripe = stripeMock();

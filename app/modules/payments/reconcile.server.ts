@@ -1,8 +1,8 @@
 import { and, asc, inArray, isNull, lt, or } from 'drizzle-orm';
-import { payments } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { applyPaymentStatus, applyProviderSnapshot } from '../ledger/index.server';
+import { payments } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { applyPaymentStatus, applyProviderSnapshot } from '~/modules/ledger/index.server';
 import { ProviderUnavailableError } from './provider';
 import { adapterFor, providerConfigFor } from './providers.server';
 

@@ -11,27 +11,22 @@ import {
   paymentAllocations,
   payments,
   webhookEvents,
-} from '../../../db/schema';
-import {
-  debtorWithOverdue,
-  MOLLIE_TEST_KEY,
-  STRIPE_WEBHOOK_SECRET,
-  withProvider,
-} from '../../../test/factories-payments';
-import { formRequest, getRequest, routeArgs, settle } from '../../../test/http';
-import { mollieMock, mollieWebhookRequest } from '../../../test/msw/mollie';
-import { signedStripeRequest, stripeCharge, stripeDispute, stripeEvent, stripeMock } from '../../../test/msw/stripe';
-import { openPortal } from '../../../test/portal-session';
-import { action as demoCheckoutAction, loader as demoCheckoutLoader } from '../../routes/demo-checkout.$id';
-import { action as payAction } from '../../routes/portal.pay._index';
-import { loader as returnLoader, meta as returnMeta } from '../../routes/portal.pay.return';
-import { action as demoWebhook } from '../../routes/webhooks.demo';
-import { action as mollieWebhook } from '../../routes/webhooks.mollie';
-import { action as stripeWebhook } from '../../routes/webhooks.stripe';
-import { systemClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { resetEnv } from '../../utils/env.server';
-import { activePauses } from '../dunning/pauses.server';
+} from '~db/schema';
+import { debtorWithOverdue, MOLLIE_TEST_KEY, STRIPE_WEBHOOK_SECRET, withProvider } from '~test/factories-payments';
+import { formRequest, getRequest, routeArgs, settle } from '~test/http';
+import { mollieMock, mollieWebhookRequest } from '~test/msw/mollie';
+import { signedStripeRequest, stripeCharge, stripeDispute, stripeEvent, stripeMock } from '~test/msw/stripe';
+import { openPortal } from '~test/portal-session';
+import { action as demoCheckoutAction, loader as demoCheckoutLoader } from '~/routes/demo-checkout.$id';
+import { action as payAction } from '~/routes/portal.pay._index';
+import { loader as returnLoader, meta as returnMeta } from '~/routes/portal.pay.return';
+import { action as demoWebhook } from '~/routes/webhooks.demo';
+import { action as mollieWebhook } from '~/routes/webhooks.mollie';
+import { action as stripeWebhook } from '~/routes/webhooks.stripe';
+import { systemClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
+import { activePauses } from '~/modules/dunning/pauses.server';
 import { DEMO_SIGNATURE_HEADER, signDemoWebhook } from './demo.server';
 import { handleMollieWebhook, MOLLIE_ACK } from './webhooks.server';
 

@@ -7,11 +7,11 @@
  * is not recorded, so the provider's retry is processed.
  */
 import { and, eq } from 'drizzle-orm';
-import { organizations, payments, webhookEvents, type Payment } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { organizations, payments, webhookEvents, type Payment } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import { demoProviderAllowed } from './demo.server';
-import { applyProviderSnapshot } from '../ledger/index.server';
+import { applyProviderSnapshot } from '~/modules/ledger/index.server';
 import { mollieWebhookId } from './mollie.server';
 import type { ParsedWebhook, PaymentProviderAdapter, ProviderName } from './provider';
 import { ProviderUnavailableError } from './provider';
@@ -22,7 +22,7 @@ import {
   resolveEnvironmentStripe,
   type ProviderConfig,
 } from './providers.server';
-import { isUuid } from '../../utils/ids';
+import { isUuid } from '~/utils/ids';
 
 export type WebhookOutcome = { status: number; body: string };
 

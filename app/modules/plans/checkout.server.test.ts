@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { payments, planInstallments } from '../../../db/schema';
-import { createDebtor } from '../../../test/factories';
-import { pausesAt, planWorld, sessionOf } from '../../../test/factories-plans';
-import { addDays, amsterdamDate, fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { applyPaymentStatus } from '../ledger/ledger.server';
+import { payments, planInstallments } from '~db/schema';
+import { createDebtor } from '~test/factories';
+import { pausesAt, planWorld, sessionOf } from '~test/factories-plans';
+import { addDays, amsterdamDate, fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { applyPaymentStatus } from '~/modules/ledger/ledger.server';
 import { startInstallmentCheckout } from './checkout.server';
 import { proposePlan } from './debtor.server';
 

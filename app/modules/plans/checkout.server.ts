@@ -6,12 +6,12 @@
  * `installment_id` is set, so the ledger's settlement reaches this module's listener.
  */
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import { invoices, payments, planInvoices, type Payment } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { translate, type Locale } from '../../utils/i18n';
-import { audit } from '../audit/index.server';
-import { pauseInvoices } from '../dunning/index.server';
+import { invoices, payments, planInvoices, type Payment } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { translate, type Locale } from '~/utils/i18n';
+import { audit } from '~/modules/audit/index.server';
+import { pauseInvoices } from '~/modules/dunning/index.server';
 import {
   adapterFor,
   CHECKOUT_TTL_MS,
@@ -20,11 +20,11 @@ import {
   PROVIDER_TIMEOUT_MS,
   resolveProviderConfig,
   type StartCheckoutResult,
-} from '../payments/index.server';
-import type { OnlineMethod, PaymentProviderAdapter } from '../payments/index';
-import type { DebtorSession } from '../links/index.server';
+} from '~/modules/payments/index.server';
+import type { OnlineMethod, PaymentProviderAdapter } from '~/modules/payments/index';
+import type { DebtorSession } from '~/modules/links/index.server';
 import { installmentPaymentIntent, type InstallmentIntent } from './installments.server';
-import { debtorScope, type DebtorRef } from '../../utils/org-scope.server';
+import { debtorScope, type DebtorRef } from '~/utils/org-scope.server';
 
 type Options = { clock?: Clock; timeoutMs?: number; locale?: Locale; adapter?: PaymentProviderAdapter };
 

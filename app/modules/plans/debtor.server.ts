@@ -13,12 +13,12 @@ import {
   promisesToPay,
   type PaymentPlan,
   type PromiseToPay,
-} from '../../../db/schema';
-import { addDays, amsterdamDate, amsterdamInstant, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
-import { liftPauses, pauseInvoices } from '../dunning/index.server';
-import type { DebtorSession } from '../links/index.server';
+} from '~db/schema';
+import { addDays, amsterdamDate, amsterdamInstant, systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { liftPauses, pauseInvoices } from '~/modules/dunning/index.server';
+import type { DebtorSession } from '~/modules/links/index.server';
 import { emailDebtor, notifyFinance } from './notify.server';
 import {
   emailPlan,
@@ -42,8 +42,8 @@ import {
   type Frequency,
   type PolicyReason,
 } from './schedule';
-import type { FieldError } from '../../utils/i18n';
-import { debtorScope, orgScope, type DebtorRef } from '../../utils/org-scope.server';
+import type { FieldError } from '~/utils/i18n';
+import { debtorScope, orgScope, type DebtorRef } from '~/utils/org-scope.server';
 
 type Options = { clock?: Clock };
 type SessionScope = Pick<DebtorSession, 'organizationId' | 'debtorId' | 'debtor' | 'organization'>;

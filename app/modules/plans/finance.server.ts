@@ -14,13 +14,13 @@ import {
   planInvoices,
   promisesToPay,
   type PlanPolicy,
-} from '../../../db/schema';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { getDb, type Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
-import { liftPauses, pauseInvoices } from '../dunning/index.server';
-import type { SignedInStaff } from '../staff/index.server';
+} from '~db/schema';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { getDb, type Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { liftPauses, pauseInvoices } from '~/modules/dunning/index.server';
+import type { SignedInStaff } from '~/modules/staff/index.server';
 import { emailDebtor, invoiceOwed } from './notify.server';
 import { emailPlan, loadPlan, loadPlans, recentDefaults, type PlanDetail } from './plans.server';
 import {
@@ -32,8 +32,8 @@ import {
   type Frequency,
   type ScheduledPayment,
 } from './schedule';
-import type { FieldError } from '../../utils/i18n';
-import { orgScope } from '../../utils/org-scope.server';
+import type { FieldError } from '~/utils/i18n';
+import { orgScope } from '~/utils/org-scope.server';
 
 type Options = { clock?: Clock };
 type Staff = Pick<SignedInStaff, 'id' | 'organizationId' | 'name'>;

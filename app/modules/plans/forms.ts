@@ -4,8 +4,8 @@
  * form with the same code the server uses.
  */
 import { z } from 'zod';
-import { amount, choice, field, parseForm, reject, repeated, text, whenValid, wholeNumber } from '../../utils/forms';
-import type { FieldError } from '../../utils/i18n';
+import { amount, choice, field, parseForm, reject, repeated, text, whenValid, wholeNumber } from '~/utils/forms';
+import type { FieldError } from '~/utils/i18n';
 import { FREQUENCIES, REASON_MAX_LENGTH, type FieldErrors, type Frequency } from './schedule';
 
 export const INTENT = {

@@ -8,14 +8,14 @@
  * installments in order too.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { auditEvents, invoices, paymentPlans, planInstallments, planInvoices } from '../../../db/schema';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
-import type { LedgerBatchListener, LedgerListener } from '../ledger/index.server';
+import { auditEvents, invoices, paymentPlans, planInstallments, planInvoices } from '~db/schema';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import type { LedgerBatchListener, LedgerListener } from '~/modules/ledger/index.server';
 import { invoiceOwed } from './notify.server';
 import { completePlanIfDone, nextDueInstallment } from './plans.server';
-import { debtorScope, orgScope, type DebtorRef } from '../../utils/org-scope.server';
+import { debtorScope, orgScope, type DebtorRef } from '~/utils/org-scope.server';
 
 export type InstallmentIntent = {
   planId: string;

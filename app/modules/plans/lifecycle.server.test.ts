@@ -10,8 +10,8 @@ import {
   payments,
   planInstallments,
   promisesToPay,
-} from '../../../db/schema';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
+} from '~db/schema';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
 import {
   auditActions,
   linkTarget,
@@ -20,10 +20,10 @@ import {
   planWorld,
   sessionOf,
   TEST_PLAN_POLICY,
-} from '../../../test/factories-plans';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { applyPaymentStatus } from '../ledger/ledger.server';
+} from '~test/factories-plans';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { applyPaymentStatus } from '~/modules/ledger/ledger.server';
 import { answerCounter, makePromise, proposePlan, type ProposalInput } from './debtor.server';
 import { approvePlan, counterPlan, rejectPlan } from './finance.server';
 import { installmentPaymentIntent } from './installments.server';

@@ -13,17 +13,17 @@ import {
   planInstallments,
   promiseInvoices,
   promisesToPay,
-} from '../../../db/schema';
-import { addDays, amsterdamDate, daysBetween, systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { isLocale, translate } from '../../utils/i18n';
-import { audit, type Actor } from '../audit/index.server';
-import { liftPauses } from '../dunning/index.server';
-import { registerCron, registerTask } from '../jobs/index.server';
+} from '~db/schema';
+import { addDays, amsterdamDate, daysBetween, systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { isLocale, translate } from '~/utils/i18n';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { liftPauses } from '~/modules/dunning/index.server';
+import { registerCron, registerTask } from '~/modules/jobs/index.server';
 import { emailDebtor, notifyFinance } from './notify.server';
 import { completePlanIfDone, loadPlan } from './plans.server';
 import { counterRespondBy, REMINDER_DAYS_BEFORE } from './schedule';
-import { orgScope } from '../../utils/org-scope.server';
+import { orgScope } from '~/utils/org-scope.server';
 
 export const PLAN_MAINTENANCE_TASK = 'plan_maintenance';
 const SYSTEM: Actor = { type: 'system', id: 'plan-maintenance' };

@@ -4,18 +4,18 @@
  * so a message exists exactly when the change that caused it commits.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { debtors, invoices, organizations, staffUsers, type Invoice } from '../../../db/schema';
-import type { DebtorEmailProps, EmailLocale, TemplateName, TemplateProps } from '../../../emails/render';
-import { systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { isLocale, translate, type Locale, type MessageKey, type Params } from '../../utils/i18n';
-import { formatMoney } from '../../utils/money';
-import { issuePortalLink } from '../links/index.server';
-import { queueCommunication } from '../mail/index.server';
-import { owedCents } from '../ledger/index';
-import { rolesWith } from '../staff/index';
-import { orgScope } from '../../utils/org-scope.server';
+import { debtors, invoices, organizations, staffUsers, type Invoice } from '~db/schema';
+import type { DebtorEmailProps, EmailLocale, TemplateName, TemplateProps } from '~emails/render';
+import { systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { isLocale, translate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { formatMoney } from '~/utils/money';
+import { issuePortalLink } from '~/modules/links/index.server';
+import { queueCommunication } from '~/modules/mail/index.server';
+import { owedCents } from '~/modules/ledger/index';
+import { rolesWith } from '~/modules/staff/index';
+import { orgScope } from '~/utils/org-scope.server';
 
 type DebtorTemplate = Exclude<TemplateName, 'staff_notification'>;
 type ExtraProps<T extends DebtorTemplate> = Omit<TemplateProps[T], keyof DebtorEmailProps>;

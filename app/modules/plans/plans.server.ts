@@ -16,14 +16,14 @@ import {
   type Invoice,
   type PaymentPlan,
   type PlanInstallment,
-} from '../../../db/schema';
-import type { EmailPlan } from '../../../emails/render';
-import { systemClock, type Clock } from '../../utils/clock';
-import type { Tx } from '../../utils/db.server';
-import { audit, type Actor } from '../audit/index.server';
-import { liftPauses, pauseActiveAt } from '../dunning/index.server';
+} from '~db/schema';
+import type { EmailPlan } from '~emails/render';
+import { systemClock, type Clock } from '~/utils/clock';
+import type { Tx } from '~/utils/db.server';
+import { audit, type Actor } from '~/modules/audit/index.server';
+import { liftPauses, pauseActiveAt } from '~/modules/dunning/index.server';
 import { invoiceOwed } from './notify.server';
-import { orgScope, debtorScope, type DebtorRef } from '../../utils/org-scope.server';
+import { orgScope, debtorScope, type DebtorRef } from '~/utils/org-scope.server';
 
 /** Plans that hold their invoices: waiting for finance, waiting for the debtor (a counter), or running. */
 export function holdsInvoices(): SQL {

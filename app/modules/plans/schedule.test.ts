@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanPolicy } from '../../../db/schema';
-import { DEFAULT_PLAN_POLICY } from '../dunning/default-policy';
+import type { PlanPolicy } from '~db/schema';
+import { DEFAULT_PLAN_POLICY } from '~/modules/dunning/default-policy';
 import {
   addMonthsClamped,
   buildSchedule,

@@ -4,10 +4,10 @@
  * once. No database, no server imports: the portal form uses the same code for its live
  * preview in the browser.
  */
-import type { PlanPolicy } from '../../../db/schema/organizations';
-import { addDays, daysBetween } from '../../utils/clock';
-import type { FieldError } from '../../utils/i18n';
-import { splitCents } from '../../utils/money';
+import type { PlanPolicy } from '~db/schema/organizations';
+import { addDays, daysBetween } from '~/utils/clock';
+import type { FieldError } from '~/utils/i18n';
+import { splitCents } from '~/utils/money';
 
 /** The remainder cent(s) of a split go onto the first installment, always. */
 export const REMAINDER_ON = 'first' as const;

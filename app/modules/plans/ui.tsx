@@ -1,9 +1,9 @@
 /**
  * Small React pieces the plan pages share (portal and back office). No data access.
  */
-import { type FieldError, formatDate, type Locale, type MessageKey, type Params } from '../../utils/i18n';
-import { useLocale, useT } from '../../utils/i18n/react';
-import { formatMoney } from '../../utils/money';
+import { type FieldError, formatDate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
 import type { PolicyReason } from './schedule';
 
 type Translate = (key: MessageKey, params?: Params) => string;

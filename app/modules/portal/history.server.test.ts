@@ -4,15 +4,15 @@
  * "Betaling". On the invoice page and the list of paid invoices alike.
  */
 import { describe, expect, it } from 'vitest';
-import { createDebtor, createInvoice, createOrganization } from '../../../test/factories';
-import { getRequest, routeArgs } from '../../../test/http';
-import { openPortal } from '../../../test/portal-session';
-import { loader as historyLoader } from '../../routes/portal.history';
-import { loader as invoiceLoader } from '../../routes/portal.invoices.$id';
-import { getDb } from '../../utils/db.server';
-import { translate, type MessageKey, type Params } from '../../utils/i18n';
-import { moneyEntryText } from '../../ui/portal/money-entry-text';
-import { recordLedgerEntry, type LedgerSource } from '../ledger/ledger.server';
+import { createDebtor, createInvoice, createOrganization } from '~test/factories';
+import { getRequest, routeArgs } from '~test/http';
+import { openPortal } from '~test/portal-session';
+import { loader as historyLoader } from '~/routes/portal.history';
+import { loader as invoiceLoader } from '~/routes/portal.invoices.$id';
+import { getDb } from '~/utils/db.server';
+import { translate, type MessageKey, type Params } from '~/utils/i18n';
+import { moneyEntryText } from '~/ui/portal/money-entry-text';
+import { recordLedgerEntry, type LedgerSource } from '~/modules/ledger/ledger.server';
 import type { MoneyEntry } from './money-entries';
 
 const t = (key: MessageKey, params?: Params) => translate('nl', key, params);

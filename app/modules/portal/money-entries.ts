@@ -1,4 +1,4 @@
-import type { Payment } from '../../../db/schema';
+import type { Payment } from '~db/schema';
 
 /**
  * How money on an invoice reads to the debtor. Every ledger source says what it was: a credit

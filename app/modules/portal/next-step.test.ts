@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { amsterdamInstant } from '../../utils/clock';
-import { translate, type MessageKey, type Params } from '../../utils/i18n';
-import { describeNextStep, describeStage } from '../../ui/portal/next-step-text';
-import { bikCosts } from '../dunning/collection-costs';
-import { DEFAULT_DUNNING_POLICY } from '../dunning/default-policy';
-import { predictStep, predictSteps, type LetterOnRecord } from '../dunning/step-plan';
+import { amsterdamInstant } from '~/utils/clock';
+import { translate, type MessageKey, type Params } from '~/utils/i18n';
+import { describeNextStep, describeStage } from '~/ui/portal/next-step-text';
+import { bikCosts } from '~/modules/dunning/collection-costs';
+import { DEFAULT_DUNNING_POLICY } from '~/modules/dunning/default-policy';
+import { predictStep, predictSteps, type LetterOnRecord } from '~/modules/dunning/step-plan';
 import { currentStages, nextStep } from './next-step';
 
 const consumer = DEFAULT_DUNNING_POLICY.consumer;

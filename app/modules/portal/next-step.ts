@@ -1,14 +1,14 @@
-import type { Invoice } from '../../../db/schema';
-import { addDays, amsterdamDate, daysBetween } from '../../utils/clock';
+import type { Invoice } from '~db/schema';
+import { addDays, amsterdamDate, daysBetween } from '~/utils/clock';
 import {
   consumerCostsOwedFrom,
   isAfterLetter,
   letterDelivered,
   type LetterOnRecord,
   type Prediction,
-} from '../dunning/index';
-import type { DebtorKind } from '../dunning/index';
-import type { DunningStage } from '../../../db/schema';
+} from '~/modules/dunning/index';
+import type { DebtorKind } from '~/modules/dunning/index';
+import type { DunningStage } from '~db/schema';
 
 export type PauseReason =
   'payment_pending' | 'payment_plan' | 'promise_to_pay' | 'dispute' | 'manual' | 'transfer_announced';

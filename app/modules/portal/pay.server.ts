@@ -3,9 +3,9 @@
  * an EPC QR code, and the outcome of a payment (asking the provider, never the query string).
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { invoices, paymentAllocations, payments, type Payment } from '../../../db/schema';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
+import { invoices, paymentAllocations, payments, type Payment } from '~db/schema';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
 import {
   checkPartialAmount,
   formatIban,
@@ -15,7 +15,7 @@ import {
   type PartialAmountError,
   type ProviderName,
   ProviderUnavailableError,
-} from '../payments/index';
+} from '~/modules/payments/index';
 import {
   adapterFor,
   creditKeyFor,
@@ -24,13 +24,13 @@ import {
   type PaySelection,
   providerConfigFor,
   resolveProviderConfig,
-} from '../payments/index.server';
+} from '~/modules/payments/index.server';
 import { getPortalOverview } from './portal.server';
-import { ownInvoices, ownRows } from '../links/index.server';
-import type { DebtorSession } from '../links/index.server';
-import { applyProviderSnapshot, isFinalStatus, owedCents } from '../ledger/index.server';
-import { isUuid } from '../../utils/ids';
-import { orgScope } from '../../utils/org-scope.server';
+import { ownInvoices, ownRows } from '~/modules/links/index.server';
+import type { DebtorSession } from '~/modules/links/index.server';
+import { applyProviderSnapshot, isFinalStatus, owedCents } from '~/modules/ledger/index.server';
+import { isUuid } from '~/utils/ids';
+import { orgScope } from '~/utils/org-scope.server';
 
 type Options = { clock?: Clock };
 

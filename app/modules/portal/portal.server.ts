@@ -7,18 +7,18 @@ import {
   paymentAllocations,
   payments,
   type Invoice,
-} from '../../../db/schema';
-import { amsterdamDate, systemClock, type Clock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { activePauseDetails, findLetters } from '../dunning/index.server';
-import { isAfterLetter, predictSteps, type LetterOnRecord, type Prediction } from '../dunning/index';
+} from '~db/schema';
+import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { activePauseDetails, findLetters } from '~/modules/dunning/index.server';
+import { isAfterLetter, predictSteps, type LetterOnRecord, type Prediction } from '~/modules/dunning/index';
 import { moneyEntry, type MoneyEntry } from './money-entries';
 import { currentStages, nextStep, overdueDays, type NextStep, type PauseReason, type PortalStage } from './next-step';
-import { ownInvoices } from '../links/index.server';
-import type { DebtorSession } from '../links/index.server';
-import { isUuid } from '../../utils/ids';
-import { owedCents } from '../ledger/index';
-import { orgScope, debtorScope } from '../../utils/org-scope.server';
+import { ownInvoices } from '~/modules/links/index.server';
+import type { DebtorSession } from '~/modules/links/index.server';
+import { isUuid } from '~/utils/ids';
+import { owedCents } from '~/modules/ledger/index';
+import { orgScope, debtorScope } from '~/utils/org-scope.server';
 
 export type PortalInvoice = {
   id: string;

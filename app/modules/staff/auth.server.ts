@@ -1,15 +1,15 @@
 import { redirect } from '@remix-run/node';
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { organizations, staffSessions, staffUsers, type StaffUser } from '../../../db/schema';
-import { getDb } from '../../utils/db.server';
-import { forbidden } from '../../utils/http.server';
-import { hasForbiddenControlChars } from '../../utils/limits';
-import { clearLimit, clientIp, hit } from '../../utils/rate-limit.server';
-import { randomToken, sha256 } from '../../utils/token.server';
-import { audit } from '../audit/index.server';
+import { organizations, staffSessions, staffUsers, type StaffUser } from '~db/schema';
+import { getDb } from '~/utils/db.server';
+import { forbidden } from '~/utils/http.server';
+import { hasForbiddenControlChars } from '~/utils/limits';
+import { clearLimit, clientIp, hit } from '~/utils/rate-limit.server';
+import { randomToken, sha256 } from '~/utils/token.server';
+import { audit } from '~/modules/audit/index.server';
 import { burnPasswordCheck, verifyPassword } from './password.server';
 import { hasRole } from './roles';
-import { sessionCookie } from '../../utils/session-cookie.server';
+import { sessionCookie } from '~/utils/session-cookie.server';
 
 export type StaffRole = StaffUser['role'];
 export type SignedInStaff = Pick<StaffUser, 'id' | 'email' | 'name' | 'role' | 'organizationId'> & {

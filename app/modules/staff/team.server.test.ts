@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, staffInvitations, staffSessions, staffUsers } from '../../../db/schema';
-import { createOrganization, createStaff } from '../../../test/factories';
-import { staffCookie } from '../../../test/factories-backoffice';
-import { fixedClock } from '../../utils/clock';
-import { getDb } from '../../utils/db.server';
-import { sha256 } from '../../utils/token.server';
+import { auditEvents, staffInvitations, staffSessions, staffUsers } from '~db/schema';
+import { createOrganization, createStaff } from '~test/factories';
+import { staffCookie } from '~test/factories-backoffice';
+import { fixedClock } from '~/utils/clock';
+import { getDb } from '~/utils/db.server';
+import { sha256 } from '~/utils/token.server';
 import { verifyPassword } from './password.server';
 import {
   acceptInvitation,

@@ -4,17 +4,17 @@
  * may leave the organisation without an active admin.
  */
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import { organizations, staffInvitations, staffSessions, staffUsers } from '../../../db/schema';
-import { systemClock, type Clock } from '../../utils/clock';
-import { getDb, type Tx } from '../../utils/db.server';
-import { getEnv } from '../../utils/env.server';
-import { randomToken, sha256 } from '../../utils/token.server';
-import { audit } from '../audit/index.server';
+import { organizations, staffInvitations, staffSessions, staffUsers } from '~db/schema';
+import { systemClock, type Clock } from '~/utils/clock';
+import { getDb, type Tx } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+import { randomToken, sha256 } from '~/utils/token.server';
+import { audit } from '~/modules/audit/index.server';
 import { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES } from './team';
 import type { StaffRole } from './auth.server';
 import { hashPassword } from './password.server';
-import { isUuid } from '../../utils/ids';
-import { orgScope } from '../../utils/org-scope.server';
+import { isUuid } from '~/utils/ids';
+import { orgScope } from '~/utils/org-scope.server';
 
 export { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES };
 

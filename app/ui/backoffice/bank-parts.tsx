@@ -1,8 +1,8 @@
 /** Pieces the back-office bank pages share (no data access). */
 import type { ReactNode } from 'react';
-import { formatDate } from '../../utils/i18n';
-import { useLocale, useT } from '../../utils/i18n/react';
-import { isSystemNoteCode } from '../../modules/bank/index';
+import { formatDate } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { isSystemNoteCode } from '~/modules/bank/index';
 import { useMoney } from './parts';
 
 export type LineStatus = 'matched' | 'queued' | 'ignored' | 'debit' | 'reversal' | 'duplicate';

@@ -1,12 +1,12 @@
 /** Small shared pieces of the back-office pages (no data access). */
 import { Link } from '@remix-run/react';
 import type { ReactNode } from 'react';
-import type { FieldError } from '../../utils/i18n';
-import { pauseReasonLabel } from '../../modules/debtors/index';
-import { STATUS_BADGE } from '../../modules/mail/index';
-import type { Locale, MessageKey } from '../../utils/i18n';
-import { useLocale, useT } from '../../utils/i18n/react';
-import { centsToDecimalString, formatMoney } from '../../utils/money';
+import type { FieldError } from '~/utils/i18n';
+import { pauseReasonLabel } from '~/modules/debtors/index';
+import { STATUS_BADGE } from '~/modules/mail/index';
+import type { Locale, MessageKey } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { centsToDecimalString, formatMoney } from '~/utils/money';
 
 export function useMoney() {
   const locale = useLocale();

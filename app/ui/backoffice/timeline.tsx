@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
-import { describeEvent, type TimelineEvent } from '../../modules/debtors/index';
-import { formatDate, localeTags } from '../../utils/i18n';
-import { useLocale, useT } from '../../utils/i18n/react';
+import { describeEvent, type TimelineEvent } from '~/modules/debtors/index';
+import { formatDate, localeTags } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
 
 /**
  * One timeline of audit events, newest first, grouped by day (Europe/Amsterdam). Each line says

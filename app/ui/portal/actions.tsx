@@ -1,5 +1,5 @@
-import type { PortalInvoice } from '../../modules/portal/index.server';
-import { useT } from '../../utils/i18n/react';
+import type { PortalInvoice } from '~/modules/portal/index.server';
+import { useT } from '~/utils/i18n/react';
 import * as dispute from './actions/dispute';
 import * as pay from './actions/pay';
 import * as plan from './actions/plan';

@@ -1,5 +1,5 @@
 import { Form, useNavigation } from '@remix-run/react';
-import { useT } from '../../utils/i18n/react';
+import { useT } from '~/utils/i18n/react';
 
 export type FreshLinkFormState = { status: 'sent' | 'throttled' } | { status: 'invalid'; email: string } | undefined;
 

@@ -1,7 +1,7 @@
-import type { MoneyEntry } from '../../modules/portal/index';
-import type { MessageKey, Params } from '../../utils/i18n';
-import { useLocale, useT } from '../../utils/i18n/react';
-import { formatMoney, type MoneyLocale } from '../../utils/money';
+import type { MoneyEntry } from '~/modules/portal/index';
+import type { MessageKey, Params } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney, type MoneyLocale } from '~/utils/money';
 
 type T = (key: MessageKey, params?: Params) => string;
 

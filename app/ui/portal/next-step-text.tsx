@@ -1,7 +1,7 @@
-import type { NextStep, PortalStage } from '../../modules/portal/index';
-import { formatDate, type Locale, type MessageKey, type Params } from '../../utils/i18n';
-import { useLocale, useT } from '../../utils/i18n/react';
-import { formatMoney } from '../../utils/money';
+import type { NextStep, PortalStage } from '~/modules/portal/index';
+import { formatDate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { formatMoney } from '~/utils/money';
 
 type Words = { t: (key: MessageKey, params?: Params) => string; locale: Locale; organizationName: string };
 

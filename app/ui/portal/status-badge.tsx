@@ -1,5 +1,5 @@
-import type { PortalInvoice } from '../../modules/portal/index.server';
-import { useT } from '../../utils/i18n/react';
+import type { PortalInvoice } from '~/modules/portal/index.server';
+import { useT } from '~/utils/i18n/react';
 
 export function StatusBadge({ invoice }: { invoice: Pick<PortalInvoice, 'status' | 'overdueDays' | 'next'> }) {
   const t = useT();

@@ -4,9 +4,9 @@
  * props so the same markup renders on the server, in the browser and in tests.
  */
 import { useEffect, useRef, useState, type ElementType } from 'react';
-import type { TransferNoticeErrors } from '../../modules/bank/index';
-import { formatDate, type Locale, type MessageKey, type Params } from '../../utils/i18n';
-import { formatMoney } from '../../utils/money';
+import type { TransferNoticeErrors } from '~/modules/bank/index';
+import { formatDate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { formatMoney } from '~/utils/money';
 
 type Translate = (key: MessageKey, params?: Params) => string;
 

@@ -1,6 +1,6 @@
-import { MAX_FILES_PER_MESSAGE, MAX_MESSAGE_LENGTH } from '../constants';
-import { ALLOWED_TYPES, EXTENSION } from '../file-type';
-import type { DisputeErrorCode } from '../forms.server';
+import { MAX_FILES_PER_MESSAGE, MAX_MESSAGE_LENGTH } from '~/modules/disputes/constants';
+import { ALLOWED_TYPES, EXTENSION } from '~/modules/disputes/file-type';
+import type { DisputeErrorCode } from '~/modules/disputes/forms.server';
 import type { UiContext } from './types';
 
 /** The text of an error code, with the refused file's name where there is one. */

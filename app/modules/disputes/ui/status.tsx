@@ -1,4 +1,4 @@
-import type { DisputeOutcome, DisputeStatus } from '../constants';
+import type { DisputeOutcome, DisputeStatus } from '~/modules/disputes/constants';
 import type { UiContext } from './types';
 
 const LEVEL: Record<DisputeStatus, string> = {

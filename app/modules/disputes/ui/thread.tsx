@@ -1,4 +1,4 @@
-import { formatDateTime, localeTags, type Locale } from '../../../utils/i18n';
+import { formatDateTime, localeTags, type Locale } from '~/utils/i18n';
 import type { ThreadMessage, UiContext } from './types';
 
 export function formatBytes(bytes: number, locale: Locale) {

@@ -1,4 +1,4 @@
-import type { Locale, MessageKey, Params } from '../../../utils/i18n';
+import type { Locale, MessageKey, Params } from '~/utils/i18n';
 
 /** Components take the translator as a prop, so they render the same in a route and in a test. */
 export type Translate = (key: MessageKey, params?: Params) => string;

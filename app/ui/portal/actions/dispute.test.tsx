@@ -1,7 +1,7 @@
 import { isValidElement, type ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { NextStep } from '../../../modules/portal/next-step';
-import { translate } from '../../../utils/i18n';
+import type { NextStep } from '~/modules/portal/next-step';
+import { translate } from '~/utils/i18n';
 import { invoiceActions, overviewActions } from './dispute';
 
 const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>

@@ -1,6 +1,6 @@
 import { isValidElement, type ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
-import { translate } from '../../../utils/i18n';
+import { translate } from '~/utils/i18n';
 import { invoiceActions, overviewActions } from './pay';
 
 const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>

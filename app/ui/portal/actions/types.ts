@@ -1,5 +1,5 @@
-import type { PortalInvoice } from '../../../modules/portal/index.server';
-import type { MessageKey, Params } from '../../../utils/i18n';
+import type { PortalInvoice } from '~/modules/portal/index.server';
+import type { MessageKey, Params } from '~/utils/i18n';
 
 export type Translate = (key: MessageKey, params?: Params) => string;
 export type ActionContext = {
