@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { z } from 'zod';
 import type { FormErrors } from '~/modules/backoffice/index';
 import { getProviderSettings, saveProviderSettings } from '~/modules/payments/index.server';
 import { requireStaff } from '~/modules/staff/index.server';
 import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
+import { checkbox, choice, field, parseForm } from '~/utils/forms';
 import type { MessageKey } from '~/utils/i18n';
 import { useT } from '~/utils/i18n/react';
 
@@ -20,26 +22,32 @@ const FORMAT_ERRORS: Record<SecretField, MessageKey> = {
   stripeWebhookSecret: 'bo.payments.error.stripeWebhook',
 };
 
+/** The provider form: the choice, the secrets as typed (checked by saveProviderSettings), what to forget. */
+const providerForm = z
+  .object({
+    provider: choice(['none', 'mollie', 'stripe'], { key: 'bo.payments.error.provider' }),
+    mollieApiKey: field({ trim: false }),
+    stripeSecretKey: field({ trim: false }),
+    stripeWebhookSecret: field({ trim: false }),
+    'clear.mollie': checkbox(),
+    'clear.stripe': checkbox(),
+  })
+  .transform(({ 'clear.mollie': clearMollie, 'clear.stripe': clearStripe, ...rest }) => ({
+    ...rest,
+    clearMollie,
+    clearStripe,
+  }));
+
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const form = await request.formData();
-  const choice = String(form.get('provider') ?? '');
-  if (!['none', 'mollie', 'stripe'].includes(choice)) {
-    return data(
-      { errors: { provider: { key: 'bo.payments.error.provider' } } as FormErrors, provider: 'none' },
-      { status: 400 },
-    );
-  }
-  const clear = (['mollie', 'stripe'] as const).filter((p) => form.get(`clear.${p}`) !== null);
+  const parsed = parseForm(providerForm, form);
+  if (!parsed.ok) return data({ errors: parsed.errors, provider: 'none' }, { status: 400 });
+  const { provider: choice, clearMollie, clearStripe, ...secrets } = parsed.data;
+  const clear = [...(clearMollie ? (['mollie'] as const) : []), ...(clearStripe ? (['stripe'] as const) : [])];
   const result = await saveProviderSettings(
     staff.organizationId,
-    {
-      provider: choice === 'none' ? null : (choice as 'mollie' | 'stripe'),
-      mollieApiKey: String(form.get('mollieApiKey') ?? ''),
-      stripeSecretKey: String(form.get('stripeSecretKey') ?? ''),
-      stripeWebhookSecret: String(form.get('stripeWebhookSecret') ?? ''),
-      clear,
-    },
+    { provider: choice === 'none' ? null : choice, ...secrets, clear },
     { actor: { type: 'staff', id: staff.id } },
   );
   if (!result.ok) {

@@ -16,6 +16,7 @@ import {
 } from '~/modules/payments/index.server';
 import payStyles from '~/styles/pay.css';
 import { LanguageSwitch } from '~/ui/language-switch';
+import { parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
@@ -40,8 +41,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   if (!demoProviderAllowed()) notFound();
   // Built here, not at module level: the outcomes live in a server module the browser bundle does not get.
-  const parsed = z.object({ outcome: z.enum(DEMO_OUTCOMES) }).safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) throw new Response('Choose an outcome', { status: 400 });
+  const parsed = parseForm(z.object({ outcome: z.enum(DEMO_OUTCOMES) }), await request.formData());
+  if (!parsed.ok) throw new Response('Choose an outcome', { status: 400 });
   const next = await completeDemoCheckout(params.id ?? '', parsed.data.outcome);
   if (!next) notFound();
   throw redirect(next);

@@ -1,14 +1,19 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
+import { z } from 'zod';
+import { field, parseForm } from '~/utils/forms';
 import { isLocale } from '~/utils/i18n';
 import { localeCookie } from '~/utils/i18n/locale.server';
 import { safeRedirect } from '~/utils/http.server';
 
+const languageForm = z.object({ locale: field(), redirectTo: field({ trim: false }) });
+
 /** POST /language: remembers the chosen language and returns to the page the visitor was on. */
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const locale = form.get('locale');
-  const to = safeRedirect(form.get('redirectTo'), '/');
+  const parsed = parseForm(languageForm, await request.formData());
+  // Never refuses: a missing or odd value is '' and means "no change", back to the home page.
+  const { locale, redirectTo } = parsed.ok ? parsed.data : { locale: '', redirectTo: '' };
+  const to = safeRedirect(redirectTo, '/');
   if (!isLocale(locale)) return redirect(to, 303);
   return redirect(to, { status: 303, headers: { 'Set-Cookie': await localeCookie.serialize(locale) } });
 }

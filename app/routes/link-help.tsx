@@ -6,6 +6,7 @@ import { requestFreshLink } from '~/modules/links/index.server';
 import { FreshLinkForm } from '~/ui/portal/fresh-link-form';
 import { LanguageSwitch } from '~/ui/language-switch';
 
+import { field, parseForm, typedValues } from '~/utils/forms';
 import { useT } from '~/utils/i18n/react';
 import { clientIp } from '~/utils/rate-limit.server';
 import { isUuid } from '~/utils/ids';
@@ -18,7 +19,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   return { expired: url.searchParams.get('reason') === 'expired', organizationHint: isUuid(o) ? o : null };
 }
 
-const RequestSchema = z.object({ email: z.email().max(320), o: z.string().optional() });
+const RequestSchema = z.object({ email: field().pipe(z.email().max(320)), o: field() });
 
 /**
  * The same path for a known and an unknown address, by construction: validate the form, count the
@@ -28,10 +29,11 @@ const RequestSchema = z.object({ email: z.email().max(320), o: z.string().option
  * (app/modules/links/fresh-link.task.server.ts), after the answer has gone.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData());
-  const parsed = RequestSchema.safeParse({ email: String(form.email ?? '').trim(), o: form.o });
-  if (!parsed.success)
-    return data({ status: 'invalid' as const, email: String(form.email ?? '').slice(0, 320) }, { status: 400 });
+  const form = await request.formData();
+  const parsed = parseForm(RequestSchema, form);
+  if (!parsed.ok) {
+    return data({ status: 'invalid' as const, email: typedValues(form, ['email'], 320).email }, { status: 400 });
+  }
   const outcome = await requestFreshLink({
     email: parsed.data.email,
     organizationId: isUuid(parsed.data.o) ? parsed.data.o : undefined,

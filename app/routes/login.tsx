@@ -4,6 +4,7 @@ import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/
 import { z } from 'zod';
 import { getStaff, login } from '~/modules/staff/index.server';
 import { LanguageSwitch } from '~/ui/language-switch';
+import { parseForm } from '~/utils/forms';
 import { safeRedirect } from '~/utils/http.server';
 import { useT } from '~/utils/i18n/react';
 
@@ -21,8 +22,8 @@ const LoginForm = z.object({
 });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ error: 'login.required' as const }, { status: 400 });
+  const parsed = parseForm(LoginForm, await request.formData());
+  if (!parsed.ok) return data({ error: 'login.required' as const }, { status: 400 });
   const result = await login(parsed.data.email, parsed.data.password, request);
   if (!result.ok) {
     return data(
