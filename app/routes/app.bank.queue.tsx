@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { z } from 'zod';
 import {
   BANK_MATCH_MAX_SPLITS,
   BANK_NOTE_MAX_LENGTH,
@@ -17,6 +18,7 @@ import {
 import { requireStaff } from '~/modules/staff/index.server';
 import { Counterparty, Description, NoteText, printIban } from '~/ui/backoffice/bank-parts';
 import { centsInput, useMoney } from '~/ui/backoffice/parts';
+import { field, intentSchema, parseForm, reject, repeated, typedValues } from '~/utils/forms';
 import { formatDate, type MessageKey, type Params } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney, parseAmountToCents } from '~/utils/money';
@@ -26,6 +28,51 @@ export const meta: MetaFunction = () => [{ title: 'Voldaan · Te koppelen' }];
 
 const PATH = '/app/bank/queue';
 const INTENT = { match: 'match', ignore: 'ignore' } as const;
+
+/** Every action names the line it is for; the locale only words the amounts in a refusal. */
+const queueForm = intentSchema(INTENT).extend({
+  entryId: field({ trim: false }),
+  locale: field().transform((value) => (value === 'en' ? ('en' as const) : ('nl' as const))),
+});
+
+/** Not a debtor payment: an optional note. */
+const ignoreForm = z.object({
+  note: field({ trim: false }).transform((typed, ctx) => {
+    const note = typed.slice(0, BANK_NOTE_MAX_LENGTH + 1);
+    if (note.trim().length > BANK_NOTE_MAX_LENGTH) {
+      return reject(ctx, { key: 'bo.form.error.tooLong', params: { max: BANK_NOTE_MAX_LENGTH } });
+    }
+    return note;
+  }),
+});
+
+/** The invoices ticked for a match, as posted. */
+const pickedForm = z.object({ invoice: repeated(z.string()) });
+
+/**
+ * A match by hand: one to BANK_MATCH_MAX_SPLITS invoices of the queue (ids, `chosen`), each with
+ * a positive amount (`amount.<id>`); a refusal names the invoice by its number (`numbers`).
+ */
+function matchForm(chosen: string[], numbers: Map<string, string>) {
+  return z.record(z.string(), z.unknown()).transform((values, ctx): ManualSplit[] => {
+    if (chosen.length === 0) return reject(ctx, { key: 'bank.queue.error.pick' }, ['splits']);
+    if (chosen.length > BANK_MATCH_MAX_SPLITS) {
+      return reject(ctx, { key: 'bank.queue.error.tooMany', params: { max: BANK_MATCH_MAX_SPLITS } }, ['splits']);
+    }
+    if (!chosen.every(isUuid)) return reject(ctx, { key: 'bank.queue.error.unknownInvoice' }, ['splits']);
+    const splits: ManualSplit[] = [];
+    for (const id of chosen) {
+      const number = numbers.get(id) || '—';
+      const typed = values[`amount.${id}`];
+      const parsed = parseAmountToCents(typeof typed === 'string' ? typed.slice(0, 40) : '');
+      if (!parsed.ok) reject(ctx, { key: 'bank.queue.error.amount', params: { number } }, [`amount.${id}`]);
+      else if (parsed.cents <= 0)
+        reject(ctx, { key: 'bank.queue.error.amountZero', params: { number } }, [`amount.${id}`]);
+      else splits.push({ invoiceId: id, amountCents: parsed.cents });
+    }
+    return splits;
+  });
+}
 const SHOWN = 50;
 
 type Message = { key: MessageKey; params?: Params };
@@ -123,22 +170,16 @@ function refused(entryId: string, errors: ActionData['errors'], values: ActionDa
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'finance');
   const form = await request.formData();
-  const intent = form.get('intent');
-  const entryId = String(form.get('entryId') ?? '');
+  const chosenIntent = parseForm(queueForm, form);
+  if (!chosenIntent.ok) throw new Response('Unknown intent', { status: 400 });
+  const { intent, entryId, locale } = chosenIntent.data;
   const actor = { type: 'staff' as const, id: staff.id };
-  const locale = String(form.get('locale') ?? '') === 'en' ? 'en' : 'nl';
 
   if (intent === INTENT.ignore) {
-    const note = String(form.get('note') ?? '').slice(0, BANK_NOTE_MAX_LENGTH + 1);
-    const values = { invoices: [], amounts: {}, note: note.slice(0, BANK_NOTE_MAX_LENGTH) };
-    if (note.trim().length > BANK_NOTE_MAX_LENGTH) {
-      return refused(
-        entryId,
-        { note: { key: 'bo.form.error.tooLong', params: { max: BANK_NOTE_MAX_LENGTH } } },
-        values,
-        400,
-      );
-    }
+    const values = { invoices: [], amounts: {}, note: typedValues(form, ['note'], BANK_NOTE_MAX_LENGTH).note };
+    const ignored = parseForm(ignoreForm, form);
+    if (!ignored.ok) return refused(entryId, ignored.errors, values, 400);
+    const { note } = ignored.data;
     try {
       await ignoreEntry(staff.organizationId, entryId, { actor, note });
     } catch (error) {
@@ -154,29 +195,17 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   if (intent === INTENT.match) {
-    const chosen = form.getAll('invoice').map(String);
+    const picked = parseForm(pickedForm, form);
+    const chosen = picked.ok ? picked.data.invoice : [];
     const amounts: Record<string, string> = {};
     for (const id of chosen.slice(0, BANK_MATCH_MAX_SPLITS + 1)) {
-      if (isUuid(id)) amounts[id] = String(form.get(`amount.${id}`) ?? '').slice(0, 40);
+      if (isUuid(id)) amounts[id] = typedValues(form, [`amount.${id}`], 40)[`amount.${id}`];
     }
     const values = { invoices: chosen.filter(isUuid).slice(0, BANK_MATCH_MAX_SPLITS), amounts, note: '' };
-    const numbers = new Map(chosen.map((id) => [id, String(form.get(`number.${id}`) ?? '').slice(0, 60)]));
-    const errors: ActionData['errors'] = {};
-    if (chosen.length === 0) errors.splits = { key: 'bank.queue.error.pick' };
-    else if (chosen.length > BANK_MATCH_MAX_SPLITS) {
-      errors.splits = { key: 'bank.queue.error.tooMany', params: { max: BANK_MATCH_MAX_SPLITS } };
-    } else if (!chosen.every(isUuid)) errors.splits = { key: 'bank.queue.error.unknownInvoice' };
-    const splits: ManualSplit[] = [];
-    if (!errors.splits) {
-      for (const id of chosen) {
-        const number = numbers.get(id) || '—';
-        const parsed = parseAmountToCents(amounts[id] ?? '');
-        if (!parsed.ok) errors[`amount.${id}`] = { key: 'bank.queue.error.amount', params: { number } };
-        else if (parsed.cents <= 0) errors[`amount.${id}`] = { key: 'bank.queue.error.amountZero', params: { number } };
-        else splits.push({ invoiceId: id, amountCents: parsed.cents });
-      }
-    }
-    if (Object.keys(errors).length > 0) return refused(entryId, errors, values, 400);
+    const numbers = new Map(chosen.map((id) => [id, typedValues(form, [`number.${id}`], 60)[`number.${id}`]]));
+    const parsed = parseForm(matchForm(chosen, numbers), form);
+    if (!parsed.ok) return refused(entryId, parsed.errors, values, 400);
+    const splits: ManualSplit[] = parsed.data;
     try {
       await matchEntry(staff.organizationId, entryId, { splits, actor });
     } catch (error) {

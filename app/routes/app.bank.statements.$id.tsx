@@ -13,6 +13,7 @@ import {
   StatusBadge,
 } from '~/ui/backoffice/bank-parts';
 import { Pagination, useMoney } from '~/ui/backoffice/parts';
+import { field, intentSchema, parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
@@ -21,6 +22,9 @@ export const meta: MetaFunction = () => [{ title: 'Voldaan · Bankafschrift' }];
 
 const PAGE_SIZE = 200;
 const INTENT = { requeue: 'requeue' } as const;
+
+/** Put a line back in the queue: the line as posted (the service finds nothing for anything else). */
+const requeueForm = intentSchema(INTENT).extend({ entryId: field({ trim: false }) });
 
 function pageFrom(value: string | null) {
   const n = Number(value);
@@ -88,9 +92,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'finance');
   const form = await request.formData();
-  if (form.get('intent') !== INTENT.requeue) throw new Response('Unknown intent', { status: 400 });
+  const parsed = parseForm(requeueForm, form);
+  if (!parsed.ok) throw new Response('Unknown intent', { status: 400 });
   try {
-    await requeueEntry(staff.organizationId, String(form.get('entryId') ?? ''), {
+    await requeueEntry(staff.organizationId, parsed.data.entryId, {
       actor: { type: 'staff', id: staff.id },
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { z } from 'zod';
 import {
   addBankAccount,
   BANK_ACCOUNT_LABEL_MAX,
@@ -14,6 +15,7 @@ import { requireStaff } from '~/modules/staff/index.server';
 import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
 import { formatDateTime } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { field, intentSchema, parseForm, reject, typedValues } from '~/utils/forms';
 import { hasForbiddenControlChars } from '~/utils/limits';
 import { isUuid } from '~/utils/ids';
 
@@ -47,28 +49,51 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type Errors = Partial<Record<'iban' | 'label' | 'remove', FieldError>>;
+
+/** The IBAN as typed, for a message: letters, digits and spaces only, at most 40 characters. */
+const shownIban = (iban: string) => iban.replace(/[^\p{L}\p{N} ]/gu, '').slice(0, 40);
+
+/** A new account: an IBAN that passes the checksum, and an optional label. */
+const addAccountForm = z.object({
+  iban: field({ trim: false }).transform((typed, ctx) => {
+    const iban = typed.slice(0, IBAN_INPUT_MAX + 1);
+    if (iban.trim() === '') return reject(ctx, { key: 'bank.settings.error.ibanRequired' });
+    if (iban.length > IBAN_INPUT_MAX || hasForbiddenControlChars(iban) || !isValidIban(iban)) {
+      return reject(ctx, { key: 'bank.settings.error.iban', params: { iban: shownIban(iban) } });
+    }
+    return iban;
+  }),
+  label: field({ trim: false }).transform((typed, ctx) => {
+    const label = typed.slice(0, BANK_ACCOUNT_LABEL_MAX + 1);
+    if (label.trim().length > BANK_ACCOUNT_LABEL_MAX) {
+      return reject(ctx, { key: 'bank.settings.error.labelTooLong', params: { max: BANK_ACCOUNT_LABEL_MAX } });
+    }
+    if (hasForbiddenControlChars(label)) return reject(ctx, { key: 'bo.form.error.controlChars' });
+    return label;
+  }),
+});
+
+/** The account to remove, as posted (the service finds nothing for anything else). */
+const removeAccountForm = z.object({ id: field({ trim: false }) });
 type ActionData = { errors: Errors; values: { iban: string; label: string } };
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const form = await request.formData();
-  const intent = form.get('intent');
+  const chosen = parseForm(intentSchema(BANK_SETTINGS_INTENT), form);
+  if (!chosen.ok) throw new Response('Unknown intent', { status: 400 });
+  const { intent } = chosen.data;
   const actor = { type: 'staff' as const, id: staff.id };
 
   if (intent === BANK_SETTINGS_INTENT.add) {
-    const iban = String(form.get('iban') ?? '').slice(0, IBAN_INPUT_MAX + 1);
-    const label = String(form.get('label') ?? '').slice(0, BANK_ACCOUNT_LABEL_MAX + 1);
-    const values = { iban: iban.slice(0, IBAN_INPUT_MAX), label: label.slice(0, BANK_ACCOUNT_LABEL_MAX) };
-    const errors: Errors = {};
-    const shown = iban.replace(/[^\p{L}\p{N} ]/gu, '').slice(0, 40);
-    if (iban.trim() === '') errors.iban = { key: 'bank.settings.error.ibanRequired' };
-    else if (iban.length > IBAN_INPUT_MAX || hasForbiddenControlChars(iban) || !isValidIban(iban)) {
-      errors.iban = { key: 'bank.settings.error.iban', params: { iban: shown } };
-    }
-    if (label.trim().length > BANK_ACCOUNT_LABEL_MAX) {
-      errors.label = { key: 'bank.settings.error.labelTooLong', params: { max: BANK_ACCOUNT_LABEL_MAX } };
-    } else if (hasForbiddenControlChars(label)) errors.label = { key: 'bo.form.error.controlChars' };
-    if (Object.keys(errors).length > 0) return data<ActionData>({ errors, values }, { status: 400 });
+    const values = {
+      iban: typedValues(form, ['iban'], IBAN_INPUT_MAX).iban,
+      label: typedValues(form, ['label'], BANK_ACCOUNT_LABEL_MAX).label,
+    };
+    const parsed = parseForm(addAccountForm, form);
+    if (!parsed.ok) return data<ActionData>({ errors: parsed.errors, values }, { status: 400 });
+    const { iban, label } = parsed.data;
+    const shown = shownIban(iban);
     try {
       const added = await addBankAccount(staff.organizationId, { iban, label }, actor);
       return redirect(`${PATH}?added=${added.iban}`);
@@ -90,7 +115,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   if (intent === BANK_SETTINGS_INTENT.remove) {
-    const id = String(form.get('id') ?? '');
+    const removal = parseForm(removeAccountForm, form);
+    const id = removal.ok ? removal.data.id : '';
     const values = { iban: '', label: '' };
     try {
       const account = isUuid(id) ? (await listBankAccounts(staff.organizationId)).find((a) => a.id === id) : undefined;

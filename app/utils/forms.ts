@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { FieldError, MessageKey } from './i18n';
+import { isUuid } from './ids';
 import { hasForbiddenControlChars, type TextKind } from './limits';
 import { parseAmountToCents } from './money';
 
@@ -228,9 +229,7 @@ export function repeated<T extends z.ZodType>(item: T) {
 
 /** A well-formed id (any UUID version), exactly as posted, as `isUuid` reads it. */
 export function uuid(error: FieldError) {
-  return field({ trim: false }).transform((value, ctx) =>
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value : reject(ctx, error),
-  );
+  return field({ trim: false }).transform((value, ctx) => (isUuid(value) ? value : reject(ctx, error)));
 }
 
 /**
