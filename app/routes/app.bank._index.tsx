@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { z } from 'zod';
 import {
   BANK_STATEMENT_MAX_BYTES,
   BankImportError,
@@ -29,10 +30,19 @@ import {
   type LineStatus,
 } from '~/ui/backoffice/bank-parts';
 import { useMoney } from '~/ui/backoffice/parts';
+import { field, parseForm, upload } from '~/utils/forms';
 import { formatDate, formatDateTime, type MessageKey, type Params } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
 
 const INTENT = { preview: 'preview', import: 'import' } as const;
+
+/** A statement upload: preview the file, or import the one carried from the preview. */
+const statementForm = z.object({
+  intent: field({ trim: false }),
+  file: upload(),
+  payload: field({ trim: false }),
+  filename: field({ trim: false }),
+});
 const MAX_TEXT = '25 MB';
 const STATEMENTS_SHOWN = 20;
 
@@ -129,12 +139,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'finance');
   const form = await readBankForm(request, BANK_STATEMENT_MAX_BYTES);
   if (!form) return failure([{ key: 'bank.error.tooLarge', params: { max: MAX_TEXT } }], 413);
-  const intent = form.get('intent');
+  const parsed = parseForm(statementForm, form);
+  if (!parsed.ok) throw new Response('Unknown intent', { status: 400 });
+  const { intent, file, payload, filename } = parsed.data;
 
   if (intent === INTENT.preview) {
-    const file = form.get('file');
-    if (file === null || typeof file === 'string' || file.size === 0) {
-      return failure([{ key: file && typeof file !== 'string' ? 'bank.error.empty' : 'bank.error.noFile' }], 400);
+    if (file === null || file.size === 0) {
+      return failure([{ key: file ? 'bank.error.empty' : 'bank.error.noFile' }], 400);
     }
     if (file.size > BANK_STATEMENT_MAX_BYTES) {
       return failure([{ key: 'bank.error.tooLarge', params: { max: MAX_TEXT } }], 413);
@@ -166,13 +177,13 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   if (intent === INTENT.import) {
-    const bytes = decodeCarriedFile(String(form.get('payload') ?? ''), BANK_STATEMENT_MAX_BYTES);
+    const bytes = decodeCarriedFile(payload, BANK_STATEMENT_MAX_BYTES);
     if (!bytes) return failure([{ key: 'bank.error.payload' }], 400);
     try {
       const outcome = await importStatementFile({
         organizationId: staff.organizationId,
         bytes,
-        filename: fileLabel(String(form.get('filename') ?? '')),
+        filename: fileLabel(filename),
         uploadedBy: { type: 'staff', id: staff.id },
       });
       return redirect(`/app/bank/statements/${outcome.statementId}?imported=1`);

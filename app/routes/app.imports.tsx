@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { z } from 'zod';
 import {
   confirmCsvImport,
   confirmUblImport,
@@ -16,6 +17,7 @@ import {
   type UblPreview,
 } from '~/modules/invoices/index.server';
 import { requireStaff } from '~/modules/staff/index.server';
+import { field, parseForm, upload } from '~/utils/forms';
 import { formatDate, formatDateTime } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
@@ -28,6 +30,14 @@ const INTENT = {
   ublPreview: 'ubl-preview',
   ublImport: 'ubl-import',
 } as const;
+
+/** An import step: which one, the uploaded file (preview) or the carried one (confirm), its name. */
+const importForm = z.object({
+  intent: field({ trim: false }),
+  file: upload(),
+  payload: field({ trim: false }),
+  filename: field({ trim: false }).transform((name) => name.slice(0, 200)),
+});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'finance');
@@ -54,16 +64,15 @@ export async function action({ request }: ActionFunctionArgs) {
     };
     return data(failure, { status: 413 });
   }
-  const intent = form.get('intent');
-  const file = form.get('file');
-  const payload = String(form.get('payload') ?? '');
-  const filename = String(form.get('filename') ?? '').slice(0, 200);
+  const parsed = parseForm(importForm, form);
+  if (!parsed.ok) throw new Response('Unknown intent', { status: 400 });
+  const { intent, file, payload, filename } = parsed.data;
   const noFile = (source: 'csv' | 'ubl'): ImportFailure => ({
     kind: 'failure',
     source,
     messages: [{ key: 'bo.import.error.noFile' }],
   });
-  const upload = file !== null && typeof file !== 'string' && file.size > 0 ? file : null;
+  const upload = file !== null && file.size > 0 ? file : null;
 
   let result: ActionResult;
   switch (intent) {

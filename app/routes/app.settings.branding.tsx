@@ -6,6 +6,7 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from '@remix-run/node';
+import { z } from 'zod';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import {
   type FormErrors,
@@ -21,7 +22,7 @@ import { requireStaff } from '~/modules/staff/index.server';
 import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
 import { BrandColors, DEFAULT_BRAND_COLOR } from '~/ui/brand-colors';
 import { notFound } from '~/utils/http.server';
-import { parseForm, typedValues } from '~/utils/forms';
+import { parseForm, typedValues, upload } from '~/utils/forms';
 import { localeTags } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
 
@@ -44,6 +45,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Room for the form fields next to a logo of the maximum size. */
 const BODY_LIMIT = LOGO_MAX_BYTES + 64 * 1024;
 
+/** The logo field: a file, checked (size, type) by checkLogo. */
+const logoForm = z.object({ logo: upload() });
+
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
   const tooLarge = () =>
@@ -65,9 +69,10 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const parsed = parseBranding(form);
   const errors: FormErrors = parsed.ok ? {} : { ...parsed.errors };
-  const file = form.get('logo');
+  const logoField = parseForm(logoForm, form);
+  const file = logoField.ok ? logoField.data.logo : null;
   let logo: { bytes: Uint8Array; filename: string } | null = null;
-  if (file && typeof file !== 'string' && file.size > 0) {
+  if (file && file.size > 0) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const checked = checkLogo(bytes);
     if (!checked.ok) {

@@ -20,6 +20,7 @@ import { getLocale } from '~/utils/i18n/locale.server';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
 import { isUuid } from '~/utils/ids';
+import { typedValues } from '~/utils/forms';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: payStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];
@@ -57,7 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const session = await requireDebtor(request);
   const form = await request.formData();
   const parsed = parsePayForm(form);
-  const amount = String(form.get('amount') ?? '').slice(0, 40);
+  const { amount } = typedValues(form, ['amount'], 40);
   if (!parsed.ok) return data({ errors: parsed.errors as ActionErrors, amount }, { status: 400 });
   if (!isOnline(parsed.method) && session.debtor.creditCents > 0) {
     // The credit first, as the page promises; the transfer page then asks only for the rest.

@@ -25,6 +25,7 @@ import { translate } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
+import { typedValues } from '~/utils/forms';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: payStyles },
@@ -92,7 +93,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) {
     const values = {
       transferredOn: parsed.value.transferredOn,
-      amount: String(form.get('amount') ?? '').slice(0, 40),
+      amount: typedValues(form, ['amount'], 40).amount,
     };
     return data({ errors: result.errors, values }, { status: 400 });
   }

@@ -11,6 +11,7 @@ import {
   repeated,
   text,
   typedValues,
+  upload,
   uuid,
   wholeNumber,
   whenValid,
@@ -174,6 +175,25 @@ describe('field builders', () => {
     expect(one(ids, undefined)).toEqual({ ok: true, data: { f: [] } });
     expect(one(ids, ID)).toEqual({ ok: true, data: { f: [ID] } });
     expect(one(ids, [ID, 'x'])).toEqual({ ok: false, errors: { 'f.1': { key: 'plan.error.invoiceUnknown' } } });
+  });
+});
+
+describe('upload', () => {
+  it('is the posted file, empty or not, and null for text or nothing', () => {
+    const schema = z.object({ file: upload() });
+    const form = new FormData();
+    form.append('file', new File(['abc'], 'statement.xml'));
+    const read = parseForm(schema, form);
+    expect(read.ok && read.data.file?.name).toBe('statement.xml');
+    expect(read.ok && read.data.file?.size).toBe(3);
+    const empty = new FormData();
+    empty.append('file', new File([], 'empty.xml'));
+    const none = parseForm(schema, empty);
+    expect(none.ok && none.data.file?.size).toBe(0);
+    const text = new FormData();
+    text.append('file', 'not a file');
+    expect(parseForm(schema, text)).toEqual({ ok: true, data: { file: null } });
+    expect(parseForm(schema, new FormData())).toEqual({ ok: true, data: { file: null } });
   });
 });
 

@@ -212,6 +212,19 @@ export function checkbox() {
   return posted().transform((value) => value !== undefined);
 }
 
+/**
+ * A file field: the posted file (possibly empty), or null when none was posted. Never refuses:
+ * uploads answer their own refusals (empty, too large: 413) before anything is read.
+ */
+export function upload() {
+  return posted().transform((value) => {
+    const first = Array.isArray(value) ? value[0] : value;
+    // Any value that is not text is the file: FormData has no third kind, and the File class
+    // differs between the runtimes a form is read in.
+    return first !== undefined && first !== null && typeof first !== 'string' ? (first as File) : null;
+  });
+}
+
 /** One of a fixed set of values (a select, radio buttons, an intent button), exactly as posted. */
 export function choice<const T extends readonly [string, ...string[]]>(values: T, error: FieldError) {
   return field({ trim: false }).transform((value, ctx) =>
