@@ -5,6 +5,8 @@
 import type { PortalSettings } from '~db/schema';
 import { addDutchBusinessDays } from '~/utils/business-days';
 import { addDays, amsterdamDate, amsterdamInstant } from '~/utils/clock';
+import { z } from 'zod';
+import { parseForm, reject, typedValues, field } from '~/utils/forms';
 import { hasForbiddenControlChars } from '~/utils/limits';
 import { parseAmountToCents } from '~/utils/money';
 
@@ -85,54 +87,60 @@ export function checkTransferDate(value: string, today: string): TransferNoticeE
 export type TransferNoticeForm = { invoiceIds: string[]; transferredOn: string; amountCents: number | null };
 
 /**
- * Reads the posted form: `invoice` (repeated ids), `transferredOn` (yyyy-mm-dd), `amount`
- * (optional, as a person types it). Everything is bounded here; whether the invoices are the
- * debtor's and the amount is within what they owe is the service's part.
+ * The posted form: `invoice` (repeated ids), `transferredOn` (yyyy-mm-dd), `amount` (optional,
+ * as a person types it). Everything is bounded here; whether the invoices are the debtor's and
+ * the amount is within what they owe is the service's part.
  */
+function transferNoticeSchema(today: string) {
+  return z
+    .object({ invoice: z.unknown().optional(), transferredOn: field(), amount: field() })
+    .transform((form, ctx): TransferNoticeForm => {
+      const posted = form.invoice === undefined ? [] : Array.isArray(form.invoice) ? form.invoice : [form.invoice];
+      const invoiceIds = posted.filter((v): v is string => typeof v === 'string');
+      if (
+        invoiceIds.length === 0 ||
+        invoiceIds.length !== posted.length ||
+        invoiceIds.length > TRANSFER_NOTICE_MAX_INVOICES ||
+        invoiceIds.some((id) => id.length > 64 || hasForbiddenControlChars(id))
+      ) {
+        reject(ctx, { key: 'pay.transfer.notice.error.invoices' }, ['invoices']);
+      }
+      const { transferredOn } = form;
+      const dateError =
+        transferredOn.length > 20 || hasForbiddenControlChars(transferredOn)
+          ? ({ key: 'pay.transfer.notice.error.dateInvalid' } as const)
+          : checkTransferDate(transferredOn, today);
+      if (dateError) reject(ctx, dateError, ['transferredOn']);
+      return { invoiceIds: [...new Set(invoiceIds)], transferredOn, amountCents: noticeAmount(form.amount, ctx) };
+    });
+}
+
+/** The optional amount: null when left empty, else a positive amount in cents. */
+function noticeAmount(text: string, ctx: z.RefinementCtx): number | null {
+  if (text === '') return null;
+  if (text.length > 40 || hasForbiddenControlChars(text)) {
+    return reject(ctx, { key: 'pay.transfer.notice.error.amountInvalid' }, ['amount']);
+  }
+  const parsed = parseAmountToCents(text);
+  if (!parsed.ok) return reject(ctx, { key: 'pay.transfer.notice.error.amountInvalid' }, ['amount']);
+  if (parsed.cents <= 0) return reject(ctx, { key: 'pay.transfer.notice.error.amountZero' }, ['amount']);
+  return parsed.cents;
+}
+
 export function parseTransferNoticeForm(
   form: FormData,
   today: string,
 ):
   | { ok: true; value: TransferNoticeForm }
   | { ok: false; errors: TransferNoticeErrors; values: Record<string, string> } {
-  const errors: TransferNoticeErrors = {};
-  const raw = (name: string) => {
-    const v = form.get(name);
-    return typeof v === 'string' ? v : '';
+  const parsed = parseForm(transferNoticeSchema(today), form);
+  if (parsed.ok) return { ok: true, value: parsed.data };
+  // What the debtor typed goes back into the fields, bounded and without control characters.
+  const typed = typedValues(form, ['transferredOn', 'amount'], 1_000);
+  const clean = (v: string) => (hasForbiddenControlChars(v.trim()) ? '' : v.trim().slice(0, 40));
+  return {
+    ok: false,
+    errors: parsed.errors as TransferNoticeErrors,
+    values: { transferredOn: clean(typed.transferredOn), amount: clean(typed.amount) },
   };
-  const invoiceValues = form.getAll('invoice');
-  const invoiceIds = invoiceValues.filter((v): v is string => typeof v === 'string');
-  if (
-    invoiceIds.length === 0 ||
-    invoiceIds.length !== invoiceValues.length ||
-    invoiceIds.length > TRANSFER_NOTICE_MAX_INVOICES ||
-    invoiceIds.some((id) => id.length > 64 || hasForbiddenControlChars(id))
-  ) {
-    errors.invoices = { key: 'pay.transfer.notice.error.invoices' };
-  }
-  const transferredOn = raw('transferredOn').trim();
-  const dateError =
-    transferredOn.length > 20 || hasForbiddenControlChars(transferredOn)
-      ? ({ key: 'pay.transfer.notice.error.dateInvalid' } as const)
-      : checkTransferDate(transferredOn, today);
-  if (dateError) errors.transferredOn = dateError;
-
-  const amountText = raw('amount').trim();
-  let amountCents: number | null = null;
-  if (amountText !== '') {
-    if (amountText.length > 40 || hasForbiddenControlChars(amountText)) {
-      errors.amount = { key: 'pay.transfer.notice.error.amountInvalid' };
-    } else {
-      const parsed = parseAmountToCents(amountText);
-      if (!parsed.ok) errors.amount = { key: 'pay.transfer.notice.error.amountInvalid' };
-      else if (parsed.cents <= 0) errors.amount = { key: 'pay.transfer.notice.error.amountZero' };
-      else amountCents = parsed.cents;
-    }
-  }
-  if (Object.keys(errors).length > 0) {
-    // What the debtor typed goes back into the fields, bounded and without control characters.
-    const clean = (v: string) => (hasForbiddenControlChars(v) ? '' : v.slice(0, 40));
-    return { ok: false, errors, values: { transferredOn: clean(transferredOn), amount: clean(amountText) } };
-  }
-  return { ok: true, value: { invoiceIds: [...new Set(invoiceIds)], transferredOn, amountCents } };
 }
