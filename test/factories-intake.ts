@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
-import type { Organization, StaffUser } from '~db/schema';
+import { and, asc, eq } from 'drizzle-orm';
+import { auditEvents, type Organization, type StaffUser } from '~db/schema';
+import { IntakeError, IntakeItemError } from '~/modules/debtors/intake.server';
+import { getDb } from '~/utils/db.server';
 import { createApiKey } from '~/modules/api/keys.server';
 import { action as loginAction } from '~/routes/login';
 import { createStaff, TEST_PASSWORD } from './factories';
@@ -63,4 +66,34 @@ export function multipartRequest(
     }
   }
   return new Request(new URL(url, 'http://voldaan.test'), { method: 'POST', body: form, headers: { Cookie: cookie } });
+}
+
+/** The organisation's audit events (of one action, if given), oldest first. */
+export function auditOf(org: Pick<Organization, 'id'>, action?: string) {
+  return getDb()
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.organizationId, org.id), action ? eq(auditEvents.action, action) : undefined))
+    .orderBy(asc(auditEvents.id));
+}
+
+/**
+ * The refusal a call of the intake ends in: kind, code and path of its IntakeError (with the
+ * item's index when a bulk call wrapped it in an IntakeItemError, and the message if asked).
+ * Anything else, a success included, fails the test.
+ */
+export async function intakeRefusal(work: Promise<unknown>, { withMessage = false } = {}) {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const fields = (e: IntakeError) => ({
+    kind: e.kind,
+    code: e.code,
+    path: e.path,
+    ...(withMessage ? { message: e.message } : {}),
+  });
+  if (error instanceof IntakeItemError) return { index: error.index, ...fields(error.intakeError) };
+  if (error instanceof IntakeError) return fields(error);
+  throw new Error(`expected an IntakeError, got ${String(error)}`);
 }

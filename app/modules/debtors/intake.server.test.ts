@@ -1,17 +1,11 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, debtors, type Organization } from '~db/schema';
+import { debtors, type Organization } from '~db/schema';
 import { createOrganization } from '~test/factories';
 import { fixedClock } from '~/utils/clock';
 import { getDb, type Tx } from '~/utils/db.server';
-import {
-  IntakeError,
-  IntakeItemError,
-  loadIntakeContext,
-  upsertDebtor,
-  upsertDebtors,
-  type DebtorPatch,
-} from './intake.server';
+import { loadIntakeContext, upsertDebtor, upsertDebtors, type DebtorPatch } from './intake.server';
+import { auditOf, intakeRefusal } from '~test/factories-intake';
 
 const START = '2026-05-11T08:30:00.000Z';
 
@@ -41,24 +35,6 @@ const inTx = <T>(work: (tx: Tx) => Promise<T>) => getDb().transaction(work);
 const debtorsOf = (org: Pick<Organization, 'id'>) =>
   getDb().select().from(debtors).where(eq(debtors.organizationId, org.id)).orderBy(asc(debtors.externalRef));
 
-const auditOf = (org: Pick<Organization, 'id'>, action?: string) =>
-  getDb()
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.organizationId, org.id), action ? eq(auditEvents.action, action) : undefined))
-    .orderBy(asc(auditEvents.id));
-
-async function refusal(work: Promise<unknown>) {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  const fields = (e: IntakeError) => ({ kind: e.kind, code: e.code, path: e.path });
-  if (error instanceof IntakeItemError) return { index: error.index, ...fields(error.intakeError) };
-  if (error instanceof IntakeError) return fields(error);
-  throw new Error(`expected an IntakeError, got ${String(error)}`);
-}
-
 describe('loadIntakeContext', () => {
   it("carries the organization's dunning policy and the given clock, and refuses an unknown organization", async () => {
     const { org, ctx, clock } = await world();
@@ -67,7 +43,7 @@ describe('loadIntakeContext', () => {
     expect(ctx.clock).toBe(clock);
 
     expect(
-      await refusal(
+      await intakeRefusal(
         loadIntakeContext(getDb(), {
           organizationId: '00000000-0000-4000-8000-000000000000',
           actor: { type: 'system' },
@@ -187,7 +163,7 @@ describe('upsertDebtor', () => {
       [{}, 'email'],
     ];
     for (const [patch, path] of cases) {
-      expect(await refusal(inTx((tx) => upsertDebtor(tx, ctx, 'NEW-1', patch)))).toEqual({
+      expect(await intakeRefusal(inTx((tx) => upsertDebtor(tx, ctx, 'NEW-1', patch)))).toEqual({
         kind: 'invalid',
         code: 'debtor_incomplete',
         path,
@@ -207,7 +183,7 @@ describe('upsertDebtor', () => {
       ['CUST-5', { contactName: 'Piet\u001b[31m' }, 'contactName'],
     ];
     for (const [ref, patch, path] of cases) {
-      expect(await refusal(inTx((tx) => upsertDebtor(tx, ctx, ref, patch)))).toEqual({
+      expect(await intakeRefusal(inTx((tx) => upsertDebtor(tx, ctx, ref, patch)))).toEqual({
         kind: 'invalid',
         code: 'control_characters',
         path,
@@ -260,7 +236,7 @@ describe('upsertDebtors', () => {
 
   it('names an incomplete new debtor by its index, and the transaction writes nothing', async () => {
     const { org, ctx } = await world();
-    const failure = await refusal(
+    const failure = await intakeRefusal(
       inTx((tx) =>
         upsertDebtors(tx, ctx, [
           { externalRef: 'A', patch: full() },
@@ -277,7 +253,7 @@ describe('upsertDebtors', () => {
   it('checks every item for control characters before writing any', async () => {
     const { org, ctx } = await world();
     expect(
-      await refusal(
+      await intakeRefusal(
         inTx((tx) =>
           upsertDebtors(tx, ctx, [
             { externalRef: 'A', patch: full() },

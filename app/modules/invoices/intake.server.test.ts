@@ -1,15 +1,16 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, invoices, type Debtor, type InvoiceLine, type Organization } from '~db/schema';
+import { invoices, type Debtor, type InvoiceLine, type Organization } from '~db/schema';
 import { createDebtor, createOrganization } from '~test/factories';
 import { fixedClock } from '~/utils/clock';
 import { getDb, type Tx } from '~/utils/db.server';
 import { MAX_AMOUNT_CENTS } from '~/utils/limits';
-import { IntakeError, IntakeItemError, loadIntakeContext } from '~/modules/debtors/index.server';
+import { loadIntakeContext } from '~/modules/debtors/index.server';
 import { nextActionFor } from '~/modules/dunning/index';
 import { isValidBetalingskenmerk } from '~/modules/payments/index';
 import { generatedPaymentReference, upsertInvoice, upsertInvoices, type InvoicePatch } from './intake.server';
 import { settleInvoice } from './settle.server';
+import { auditOf, intakeRefusal } from '~test/factories-intake';
 
 const START = '2026-03-02T09:00:00.000Z';
 
@@ -45,25 +46,6 @@ const inTx = <T>(work: (tx: Tx) => Promise<T>) => getDb().transaction(work);
 
 const invoicesOf = (org: Pick<Organization, 'id'>) =>
   getDb().select().from(invoices).where(eq(invoices.organizationId, org.id)).orderBy(asc(invoices.number));
-
-const auditOf = (org: Pick<Organization, 'id'>, action?: string) =>
-  getDb()
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.organizationId, org.id), action ? eq(auditEvents.action, action) : undefined))
-    .orderBy(asc(auditEvents.id));
-
-/** The refusal a call ends in (an IntakeError, or the IntakeError inside an IntakeItemError). */
-async function refusal(work: Promise<unknown>) {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof IntakeItemError) return { index: error.index, ...fields(error.intakeError) };
-  if (error instanceof IntakeError) return fields(error);
-  throw new Error(`expected an IntakeError, got ${String(error)}`);
-}
-const fields = (e: IntakeError) => ({ kind: e.kind, code: e.code, path: e.path });
 
 describe('upsertInvoice', () => {
   it('creates an open invoice scheduled by the policy, stamped with the clock, with a generated betalingskenmerk, and audits it', async () => {
@@ -205,7 +187,7 @@ describe('upsertInvoice', () => {
     await inTx((tx) => upsertInvoice(tx, ctx, 'F-6', debtor, patch()));
     await inTx((tx) => settleInvoice(tx, ctx, 'F-6', { outcome: 'paid', amountCents: 10_000, reference: 'BANK-6' }));
 
-    expect(await refusal(inTx((tx) => upsertInvoice(tx, ctx, 'F-6', other, patch())))).toEqual({
+    expect(await intakeRefusal(inTx((tx) => upsertInvoice(tx, ctx, 'F-6', other, patch())))).toEqual({
       kind: 'conflict',
       code: 'debtor_change_after_payment',
       path: 'debtor.externalRef',
@@ -224,7 +206,9 @@ describe('upsertInvoice', () => {
     expect(lower.invoice).toMatchObject({ totalCents: 50_000, openCents: 30_000, status: 'open' });
 
     expect(
-      await refusal(inTx((tx) => upsertInvoice(tx, ctx, 'F-7', debtor, patch({ totalCents: 19_999, lines: null })))),
+      await intakeRefusal(
+        inTx((tx) => upsertInvoice(tx, ctx, 'F-7', debtor, patch({ totalCents: 19_999, lines: null }))),
+      ),
     ).toEqual({ kind: 'conflict', code: 'total_below_paid', path: 'totalCents' });
     const [row] = await invoicesOf(org);
     expect(row).toMatchObject({ totalCents: 50_000, openCents: 30_000 });
@@ -271,7 +255,7 @@ describe('upsertInvoice', () => {
     'refuses %s as invalid, naming the field, and writes nothing',
     async (_name, overrides, expected) => {
       const { org, debtor, ctx } = await world();
-      expect(await refusal(inTx((tx) => upsertInvoice(tx, ctx, 'BAD-1', debtor, patch(overrides))))).toEqual({
+      expect(await intakeRefusal(inTx((tx) => upsertInvoice(tx, ctx, 'BAD-1', debtor, patch(overrides))))).toEqual({
         kind: 'invalid',
         ...expected,
       });
@@ -283,7 +267,9 @@ describe('upsertInvoice', () => {
   it('refuses an invalid update of an existing invoice and leaves it as it was', async () => {
     const { org, debtor, ctx } = await world();
     await inTx((tx) => upsertInvoice(tx, ctx, 'F-8', debtor, patch()));
-    expect(await refusal(inTx((tx) => upsertInvoice(tx, ctx, 'F-8', debtor, patch({ currency: 'GBP' }))))).toEqual({
+    expect(
+      await intakeRefusal(inTx((tx) => upsertInvoice(tx, ctx, 'F-8', debtor, patch({ currency: 'GBP' })))),
+    ).toEqual({
       kind: 'invalid',
       code: 'unsupported_currency',
       path: 'currency',
@@ -387,7 +373,7 @@ describe('upsertInvoices', () => {
 
   it('names the failing item by its index, with the refusal’s kind, code and path, and the transaction writes nothing', async () => {
     const { org, debtor, ctx } = await world();
-    const failure = await refusal(
+    const failure = await intakeRefusal(
       inTx((tx) =>
         upsertInvoices(tx, ctx, [
           { number: 'X-1', debtor, patch: patch() },
@@ -405,7 +391,7 @@ describe('upsertInvoices', () => {
     const { org, debtor, ctx } = await world();
     await inTx((tx) => upsertInvoice(tx, ctx, 'Y-1', debtor, patch()));
     await inTx((tx) => settleInvoice(tx, ctx, 'Y-1', { outcome: 'paid', amountCents: 5_000, reference: 'BANK-Y' }));
-    const failure = await refusal(
+    const failure = await intakeRefusal(
       inTx((tx) =>
         upsertInvoices(tx, ctx, [
           { number: 'Y-0', debtor, patch: patch() },

@@ -9,9 +9,10 @@ import { auditEvents, files, invoices, type Invoice, type Organization } from '~
 import { createDebtor, createInvoice, createOrganization } from '~test/factories';
 import { fixedClock } from '~/utils/clock';
 import { getDb } from '~/utils/db.server';
-import { IntakeError, loadIntakeContext } from '~/modules/debtors/index.server';
+import { loadIntakeContext } from '~/modules/debtors/index.server';
 import { PDF_BODY_LIMIT_BYTES } from './limits';
 import { attachInvoicePdf, looksLikePdf } from './pdf.server';
+import { intakeRefusal } from '~test/factories-intake';
 
 const START = '2026-06-01T07:00:00.000Z';
 const pdf = (text: string) => new TextEncoder().encode(`%PDF-1.7\n${text}\n%%EOF\n`);
@@ -40,15 +41,6 @@ const pdfEvents = (org: Pick<Organization, 'id'>) =>
     .from(auditEvents)
     .where(and(eq(auditEvents.organizationId, org.id), eq(auditEvents.action, 'invoice.pdf_attached')))
     .orderBy(asc(auditEvents.id));
-
-async function refusal(work: Promise<unknown>) {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof IntakeError)) throw new Error(`expected an IntakeError, got ${String(error)}`);
-  return { kind: error.kind, code: error.code, path: error.path };
-}
 
 describe('looksLikePdf', () => {
   it('wants the five bytes "%PDF-" at the start', () => {
@@ -149,12 +141,12 @@ describe('attachInvoicePdf', () => {
     const attach = (bytes: Uint8Array) =>
       getDb().transaction((tx) => attachInvoicePdf(tx, ctx, invoice as Invoice, bytes));
 
-    expect(await refusal(attach(new TextEncoder().encode('GIF89a')))).toEqual({
+    expect(await intakeRefusal(attach(new TextEncoder().encode('GIF89a')))).toEqual({
       kind: 'invalid',
       code: 'invalid_pdf',
       path: undefined,
     });
-    expect(await refusal(attach(tooLarge))).toEqual({ kind: 'invalid', code: 'pdf_too_large', path: undefined });
+    expect(await intakeRefusal(attach(tooLarge))).toEqual({ kind: 'invalid', code: 'pdf_too_large', path: undefined });
     expect(await filesOf(org)).toHaveLength(0);
     expect((await invoiceRow(invoice.id)).pdfFileId).toBeNull();
     expect(await pdfEvents(org)).toHaveLength(0);

@@ -10,8 +10,9 @@ import { payments, type Organization } from '~db/schema';
 import { createDebtor, createInvoice, createOrganization } from '~test/factories';
 import { fixedClock } from '~/utils/clock';
 import { getDb } from '~/utils/db.server';
-import { IntakeError, loadIntakeContext } from '~/modules/debtors/index.server';
+import { loadIntakeContext } from '~/modules/debtors/index.server';
 import { settleInvoice, settleReference } from './settle.server';
+import { intakeRefusal } from '~test/factories-intake';
 
 const START = '2026-07-06T10:00:00.000Z';
 
@@ -31,14 +32,7 @@ async function world() {
 const paymentsOf = (org: Pick<Organization, 'id'>) =>
   getDb().select().from(payments).where(eq(payments.organizationId, org.id));
 
-async function refusal(work: Promise<unknown>) {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof IntakeError)) throw new Error(`expected an IntakeError, got ${String(error)}`);
-  return { kind: error.kind, code: error.code, path: error.path, message: error.message };
-}
+const refusal = (work: Promise<unknown>) => intakeRefusal(work, { withMessage: true });
 
 describe('settleReference', () => {
   const invoiceId = '3f1c2a9e-0000-4000-8000-000000000001';
