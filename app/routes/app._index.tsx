@@ -8,7 +8,7 @@ import backofficeStyles from '~/styles/backoffice.css';
 import { BarChart, LineChart, type Tone } from '~/ui/backoffice/charts';
 import { Empty, flagReasonKey, useMoney } from '~/ui/backoffice/parts';
 import { formatDate, localeTags, type Locale } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
 export const meta: MetaFunction = () => [{ title: 'Voldaan · Overzicht' }];
@@ -55,6 +55,7 @@ function monthLabel(day: string, locale: Locale, withYear = false) {
 export default function Dashboard() {
   const { dashboard: d, canDecidePlans, canHandleDisputes } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = useMoney();
   const compact = compactMoney(locale);
@@ -90,9 +91,7 @@ export default function Dashboard() {
             <div className="label">{t('bo.dashboard.outstanding')}</div>
             <div className="value amount">{money(d.outstanding.cents)}</div>
             <div className="small muted">
-              {d.outstanding.count === 1
-                ? t('bo.dashboard.invoiceCountOne')
-                : t('bo.dashboard.invoiceCount', { count: d.outstanding.count })}
+              {tn('bo.dashboard.invoices', d.outstanding.count)}
             </div>
           </div>
           <div className="stat stat-bad" data-testid="kpi-overdue">

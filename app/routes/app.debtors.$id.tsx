@@ -31,7 +31,7 @@ import { amsterdamDate, systemClock } from '~/utils/clock';
 import { intentSchema, parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -102,6 +102,7 @@ export default function DebtorPage() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = useMoney();
   const busy = useNavigation().state === 'submitting';
@@ -145,9 +146,7 @@ export default function DebtorPage() {
           <div className="label">{t('bo.debtor.open')}</div>
           <div className="value amount">{money(d.totals.openCents)}</div>
           <div className="small muted">
-            {d.totals.openCount === 1
-              ? t('bo.dashboard.invoiceCountOne')
-              : t('bo.dashboard.invoiceCount', { count: d.totals.openCount })}
+            {tn('bo.dashboard.invoices', d.totals.openCount)}
           </div>
         </div>
         <div className="stat">

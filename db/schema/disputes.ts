@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { cents, createdAt, tstz, updatedAt } from './columns';
 import { debtors, invoices } from './debtors';
 import { disputeOutcome, disputeReason, disputeStatus, messageAuthor } from './enums';
@@ -19,6 +19,8 @@ export const disputes = pgTable(
     invoiceId: uuid('invoice_id')
       .notNull()
       .references(() => invoices.id, { onDelete: 'cascade' }),
+    /** 'dispute' pauses dunning and may end in a credit; 'question' is a thread that pauses nothing unless staff hold it. */
+    kind: text('kind', { enum: ['dispute', 'question'] }).notNull().default('dispute'),
     reason: disputeReason('reason').notNull(),
     status: disputeStatus('status').notNull().default('open'),
     outcome: disputeOutcome('outcome'),
@@ -29,13 +31,17 @@ export const disputes = pgTable(
     lastStaffReplyAt: tstz('last_staff_reply_at'),
     resolutionNote: text('resolution_note'),
     resolvedAt: tstz('resolved_at'),
+    /** After a part credit: the debtor may accept or reply until then; after it the dispute closes on its own. */
+    answerDueAt: tstz('answer_due_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('disputes_one_open_per_invoice')
-      .on(t.invoiceId)
+    uniqueIndex('disputes_one_open_per_invoice_and_kind')
+      .on(t.invoiceId, t.kind)
       .where(sql`${t.status} not in ('resolved', 'withdrawn')`),
+    check('disputes_kind_known', sql`${t.kind} in ('dispute', 'question')`),
+    index('disputes_answer_due_idx').on(t.answerDueAt).where(sql`${t.answerDueAt} is not null`),
     index('disputes_org_status_idx').on(t.organizationId, t.status, t.createdAt),
     index('disputes_debtor_id_idx').on(t.debtorId),
     index('disputes_assignee_id_idx').on(t.assigneeId),

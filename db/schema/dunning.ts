@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, tstz } from './columns';
 import { debtors, invoices } from './debtors';
 import { communicationStatus, linkPurpose, pauseReason } from './enums';
 import { organizations } from './organizations';
+import { staffInvitations } from './staff';
 
 /** An invoice is paused while any of its pauses has lifted_at null and until in the future (or null). */
 export const dunningPauses = pgTable(
@@ -42,9 +43,10 @@ export const communications = pgTable(
     organizationId: uuid('organization_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
-    debtorId: uuid('debtor_id')
-      .notNull()
-      .references(() => debtors.id, { onDelete: 'cascade' }),
+    /** The debtor the message is to or about; null only for mail to a staff invitee (no debtor involved). */
+    debtorId: uuid('debtor_id').references(() => debtors.id, { onDelete: 'cascade' }),
+    /** Set for an invitation to join the organization's staff: the outbox sends it to the invitee. */
+    staffInvitationId: uuid('staff_invitation_id').references(() => staffInvitations.id, { onDelete: 'cascade' }),
     template: text('template').notNull(),
     stage: integer('stage'),
     /** Guards against writing the same message twice (e.g. dunning:<debtor>:<stage>:<day>). */
@@ -72,6 +74,8 @@ export const communications = pgTable(
   },
   (t) => [
     uniqueIndex('communications_dedupe_key_key').on(t.organizationId, t.dedupeKey),
+    check('communications_recipient_known', sql`${t.debtorId} is not null or ${t.staffInvitationId} is not null`),
+    index('communications_staff_invitation_id_idx').on(t.staffInvitationId),
     index('communications_debtor_id_idx').on(t.debtorId, t.createdAt),
     index('communications_provider_message_id_idx').on(t.providerMessageId),
     index('communications_status_idx').on(t.organizationId, t.status),

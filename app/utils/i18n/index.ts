@@ -58,6 +58,28 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
 
 export const localeTags: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
 
+/**
+ * The base of a counted message: `x` where the catalog holds both `x.one` and `x.other`
+ * ("1 factuur" / "3 facturen"). Where a count meets a noun, use `translateCount`, never a bare `{count}`.
+ */
+export type CountedKey = {
+  [K in MessageKey]: K extends `${infer Base}.other` ? (`${Base}.one` extends MessageKey ? Base : never) : never;
+}[MessageKey];
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+/** Dutch and English both have only "one" and "other" for cardinals; any other category reads as "other". */
+export function pluralCategory(locale: Locale, count: number): 'one' | 'other' {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(localeTags[locale])));
+  return rules.select(count) === 'one' ? 'one' : 'other';
+}
+
+/** The counted message in the reader's language: `{count}` is filled in (as digits) next to any other params. */
+export function translateCount(locale: Locale, base: CountedKey, count: number, params?: Params): string {
+  const key = `${base}.${pluralCategory(locale, count)}` as MessageKey;
+  return translate(locale, key, { ...params, count });
+}
+
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 /** Intl formatters are costly to build and safe to share: one per locale and style. */
 function dateFormatter(locale: Locale, style: 'short' | 'long' | 'datetime') {

@@ -1,5 +1,5 @@
 import { useRouteLoaderData } from '@remix-run/react';
-import { DEFAULT_LOCALE, translate, type Locale, type MessageKey, type Params } from './index';
+import { DEFAULT_LOCALE, translate, translateCount, type CountedKey, type Locale, type MessageKey, type Params } from './index';
 
 export function useLocale(): Locale {
   const data = useRouteLoaderData<{ locale: Locale }>('root');
@@ -9,4 +9,10 @@ export function useLocale(): Locale {
 export function useT() {
   const locale = useLocale();
   return (key: MessageKey, params?: Params) => translate(locale, key, params);
+}
+
+/** `tn('bo.x', 3)`: the counted message ("3 facturen", "1 factuur") in the reader's language. */
+export function useTn() {
+  const locale = useLocale();
+  return (base: CountedKey, count: number, params?: Params) => translateCount(locale, base, count, params);
 }
