@@ -195,6 +195,30 @@ export const nl = {
   'staff.subject': '[{org}] {title}',
   'staff.greeting': 'Hallo,',
   'staff.footer': 'Deze melding is verstuurd door Voldaan voor {org}.',
+
+  // mail: staff_invitation, promise_kept, plan_completed
+  'invite.subject': 'Uitnodiging om mee te werken in Voldaan voor {org}',
+  'invite.heading': 'U bent uitgenodigd',
+  'invite.intro': '{inviter} nodigt u uit om in Voldaan mee te werken voor {org}, met de rol {role}.',
+  'invite.introAnonymous': 'U bent uitgenodigd om in Voldaan mee te werken voor {org}, met de rol {role}.',
+  'invite.role.admin': 'Beheerder',
+  'invite.role.finance': 'Financiën',
+  'invite.role.support': 'Support',
+  'invite.setup': 'Met de knop hieronder kiest u uw naam en een wachtwoord; daarna bent u meteen ingelogd.',
+  'invite.expires': 'De link werkt één keer en is geldig tot {expires}.',
+  'invite.notYou': 'Verwachtte u deze uitnodiging niet? Dan kunt u deze e-mail negeren; er wordt geen account aangemaakt.',
+  'invite.footer': 'Deze uitnodiging is verstuurd door Voldaan namens {org}.',
+  'cta.acceptInvite': 'Uitnodiging aannemen',
+  'promiseKept.subject': 'Bedankt: uw toegezegde betaling is binnen',
+  'promiseKept.heading': 'Bedankt voor uw betaling',
+  'promiseKept.intro': 'U had toegezegd {amount} uiterlijk {date} te betalen. Dat is gelukt: dank u wel.',
+  'promiseKept.invoices.one': 'Voor factuur {numbers} staat niets meer open.',
+  'promiseKept.invoices.other': 'Voor de facturen {numbers} staat niets meer open.',
+  'planCompleted.subject': 'Uw betalingsregeling is afgerond',
+  'planCompleted.heading': 'Betalingsregeling afgerond',
+  'planCompleted.intro': 'Uw betalingsregeling van {total} is afgerond. Dank u wel voor het nakomen van de afspraken.',
+  'planCompleted.invoices.one': 'Voor factuur {numbers} staat niets meer open.',
+  'planCompleted.invoices.other': 'Voor de facturen {numbers} staat niets meer open.',
 } as const;
 
 export type EmailMessageKey = keyof typeof nl;
@@ -374,6 +398,30 @@ export const en: Record<EmailMessageKey, string> = {
   'staff.subject': '[{org}] {title}',
   'staff.greeting': 'Hello,',
   'staff.footer': 'This notification was sent by Voldaan for {org}.',
+
+  // mail: staff_invitation, promise_kept, plan_completed
+  'invite.subject': 'Invitation to work in Voldaan for {org}',
+  'invite.heading': 'You have been invited',
+  'invite.intro': '{inviter} invites you to work in Voldaan for {org}, with the role {role}.',
+  'invite.introAnonymous': 'You have been invited to work in Voldaan for {org}, with the role {role}.',
+  'invite.role.admin': 'Admin',
+  'invite.role.finance': 'Finance',
+  'invite.role.support': 'Support',
+  'invite.setup': 'The button below lets you choose your name and a password; you are then signed in straight away.',
+  'invite.expires': 'The link works once and is valid until {expires}.',
+  'invite.notYou': 'Not expecting this invitation? Then you can ignore this email; no account will be created.',
+  'invite.footer': 'This invitation was sent by Voldaan on behalf of {org}.',
+  'cta.acceptInvite': 'Accept the invitation',
+  'promiseKept.subject': 'Thank you: your promised payment has arrived',
+  'promiseKept.heading': 'Thank you for your payment',
+  'promiseKept.intro': 'You promised to pay {amount} no later than {date}. You did: thank you.',
+  'promiseKept.invoices.one': 'Nothing is outstanding any more on invoice {numbers}.',
+  'promiseKept.invoices.other': 'Nothing is outstanding any more on invoices {numbers}.',
+  'planCompleted.subject': 'Your payment plan is complete',
+  'planCompleted.heading': 'Payment plan complete',
+  'planCompleted.intro': 'Your payment plan of {total} is complete. Thank you for keeping to the arrangement.',
+  'planCompleted.invoices.one': 'Nothing is outstanding any more on invoice {numbers}.',
+  'planCompleted.invoices.other': 'Nothing is outstanding any more on invoices {numbers}.',
 };
 
 const messages: Record<EmailLocale, Record<EmailMessageKey, string>> = { nl, en };

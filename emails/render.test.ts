@@ -44,10 +44,27 @@ const EXPECTED: Record<TemplateName, Record<EmailLocale, string[]>> = {
     nl: ['Sanne de Vries stelt voor € 544,50', 'wacht op uw beoordeling'],
     en: ['Open in the back office'],
   },
+  staff_invitation: {
+    nl: ['Chantal Bakker nodigt u uit', 'Veldkamp Installatietechniek', 'Financiën', '30 november 2026 om 10:00'],
+    en: ['Chantal Bakker invites you', 'with the role Finance', '30 November 2026 at 10:00', 'Accept the invitation'],
+  },
+  promise_kept: {
+    nl: ['€ 544,50', '1 december 2026', 'Voor de facturen 2026-0142, 2026-0187 staat niets meer open'],
+    en: ['€544.50', '1 December 2026', 'Nothing is outstanding any more on invoices 2026-0142, 2026-0187'],
+  },
+  plan_completed: {
+    nl: ['Uw betalingsregeling van € 544,50 is afgerond', '2026-0142, 2026-0187'],
+    en: ['Your payment plan of €544.50 is complete', '2026-0142, 2026-0187'],
+  },
 };
 
+/** Templates whose reader is staff (or an invitee), not a debtor: no greeting by name, no creditor's legal footer. */
+const TO_STAFF: TemplateName[] = ['staff_notification', 'staff_invitation'];
+
 function linkOf(template: TemplateName, props: Record<string, unknown>): string {
-  return String(template === 'staff_notification' ? props.backOfficeUrl : props.portalUrl);
+  if (template === 'staff_notification') return String(props.backOfficeUrl);
+  if (template === 'staff_invitation') return String(props.inviteUrl);
+  return String(props.portalUrl);
 }
 
 describe('every template, in Dutch and English', () => {
@@ -65,7 +82,7 @@ describe('every template, in Dutch and English', () => {
         for (const expected of EXPECTED[template][locale]) {
           expect(email.text).toContain(expected);
         }
-        if (template !== 'staff_notification') {
+        if (!TO_STAFF.includes(template)) {
           expect(email.text).toContain(locale === 'nl' ? 'Beste Sanne de Vries' : 'Dear Sanne de Vries');
           expect(email.text).toContain('Veldkamp Installatietechniek B.V.');
           expect(email.text).toContain('NL91 ABNA 0417 1643 00');
@@ -169,6 +186,37 @@ describe('branding and escaping', () => {
     expect(textColorOn('#ffd400')).toBe('#111111');
     expect(safeColor('#ABC')).toBe('#aabbcc');
     expect(safeColor('blue')).toBe('#0b5d4b');
+  });
+});
+
+describe('staff invitation', () => {
+  it('names the organisation in the subject, works without an inviter name, and asks not to forward the link', async () => {
+    const props = { ...previewProps('staff_invitation'), inviterName: null, role: 'support' as const };
+    const nl = await renderEmail('staff_invitation', props);
+    expect(nl.subject).toBe('Uitnodiging om mee te werken in Voldaan voor Veldkamp Installatietechniek');
+    expect(nl.text).toContain(
+      'U bent uitgenodigd om in Voldaan mee te werken voor Veldkamp Installatietechniek, met de rol Support.',
+    );
+    expect(nl.text).toContain('Stuur deze e-mail niet door');
+    const en = await renderEmail('staff_invitation', { ...props, locale: 'en' });
+    expect(en.subject).toBe('Invitation to work in Voldaan for Veldkamp Installatietechniek');
+  });
+});
+
+describe('promise kept and plan completed', () => {
+  it('says "invoice" for one settled invoice and thanks the debtor in the subject', async () => {
+    const base = previewProps('promise_kept');
+    const one = { ...base, invoices: [base.invoices[0]] };
+    const kept = await renderEmail('promise_kept', one);
+    expect(kept.subject).toBe('Bedankt: uw toegezegde betaling is binnen');
+    expect(kept.text).toContain('Voor factuur 2026-0142 staat niets meer open.');
+    const completed = await renderEmail('plan_completed', {
+      ...previewProps('plan_completed'),
+      invoices: [base.invoices[0]],
+      locale: 'en',
+    });
+    expect(completed.subject).toBe('Your payment plan is complete');
+    expect(completed.text).toContain('Nothing is outstanding any more on invoice 2026-0142.');
   });
 });
 

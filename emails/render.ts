@@ -12,12 +12,15 @@ import * as installmentReminder from './installment-reminder';
 import * as paymentReceived from './payment-received';
 import * as planApproved from './plan-approved';
 import * as planCountered from './plan-countered';
+import * as planCompleted from './plan-completed';
 import * as planDefaulted from './plan-defaulted';
 import * as planProposedReceived from './plan-proposed-received';
 import * as planRejected from './plan-rejected';
 import * as promiseBroken from './promise-broken';
 import * as promiseConfirmed from './promise-confirmed';
+import * as promiseKept from './promise-kept';
 import * as secondReminder from './second-reminder';
+import * as staffInvitation from './staff-invitation';
 import * as staffNotification from './staff-notification';
 
 export type { DebtorEmailProps, EmailInvoice, EmailLocale, EmailOrganization, EmailPlan } from './_lib/types';
@@ -45,6 +48,9 @@ const templates = {
   dispute_reply: disputeReply,
   dispute_resolved: disputeResolved,
   staff_notification: staffNotification,
+  staff_invitation: staffInvitation,
+  promise_kept: promiseKept,
+  plan_completed: planCompleted,
 } satisfies Record<string, TemplateModule<never>>;
 
 export type TemplateName = keyof typeof templates;
