@@ -84,7 +84,7 @@ describe('POST /webhooks/resend', () => {
     }
     const row = await communication(comm!.id);
     expect(row.status).toBe('sent');
-    const [debtor] = await getDb().select().from(debtors).where(eq(debtors.id, comm!.debtorId));
+    const [debtor] = await getDb().select().from(debtors).where(eq(debtors.id, comm!.debtorId!));
     expect(debtor.emailBlockedAt).toBeNull();
     expect(await recordedEvents(forged['svix-id'])).toHaveLength(0);
     expect(await recordedEvents(stale['svix-id'])).toHaveLength(0);

@@ -20,3 +20,9 @@ export {
   sendCommunication,
 } from './outbox.server';
 export { receiveResendWebhook } from './webhook.server';
+export {
+  invitationMailStatus,
+  type InvitationMailStatus,
+  queueStaffInvitation,
+  type StaffInvitationMail,
+} from './invitation.server';

@@ -6,7 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { communications, debtors, organizations, type Communication, type Debtor, type Organization } from '~db/schema';
+import {
+  communications,
+  debtors,
+  organizations,
+  staffInvitations,
+  type Communication,
+  type Debtor,
+  type Organization,
+} from '~db/schema';
 import {
   isTemplateName,
   renderEmail,
@@ -20,6 +28,7 @@ import { getDb, type Tx } from '~/utils/db.server';
 import { getEnv } from '~/utils/env.server';
 import { audit, type Actor, type AuditAction } from '~/modules/audit/index.server';
 import { addressOf, formatFrom } from './address';
+import { emailLocale } from './context.server';
 import { deliverViaResend, type DeliveryResult } from './resend.server';
 import { isUuid } from '~/utils/ids';
 import { orgScope } from '~/utils/org-scope.server';
@@ -31,16 +40,18 @@ export const MAX_SEND_ATTEMPTS = 10;
 export const IN_JOB_WAIT_MAX_MS = 5_000;
 const IN_JOB_TRIES = 3;
 
-/** Templates addressed to staff rather than to the debtor: a debtor's email block does not apply. */
-const STAFF_TEMPLATES: ReadonlySet<string> = new Set<TemplateName>(['staff_notification']);
+/**
+ * Templates addressed to staff (or to someone invited to join them) rather than to the debtor:
+ * a debtor's email block, flags and language do not apply.
+ */
+export const STAFF_TEMPLATES: ReadonlySet<string> = new Set<TemplateName>(['staff_notification', 'staff_invitation']);
 
 const MAILER: Actor = { type: 'system', id: 'mailer' };
 
-export type QueueCommunicationInput<T extends TemplateName = TemplateName> = {
+type QueueBase<T extends TemplateName> = {
   /** Pre-chosen id, e.g. to issue a portal link that names this communication before queueing it. */
   id?: string;
   organizationId: string;
-  debtorId: string;
   template: T;
   props: TemplateProps[T];
   toAddress: string;
@@ -51,6 +62,13 @@ export type QueueCommunicationInput<T extends TemplateName = TemplateName> = {
   dedupeKey?: string | null;
   stage?: number | null;
 };
+
+/**
+ * One message: to (or, for staff notices, about) a debtor of the organisation, or to someone
+ * invited to its staff (no debtor involved).
+ */
+export type QueueCommunicationInput<T extends TemplateName = TemplateName> = QueueBase<T> &
+  ({ debtorId: string; staffInvitationId?: undefined } | { debtorId?: undefined; staffInvitationId: string });
 
 type QueueOptions = { clock?: Clock };
 
@@ -77,21 +95,58 @@ export async function queueCommunications(
   { clock = systemClock }: QueueOptions = {},
 ): Promise<(Communication | null)[]> {
   if (inputs.length === 0) return [];
-  const debtorIds = [...new Set(inputs.map((i) => i.debtorId))];
-  const found = await tx
-    .select({ id: debtors.id, organizationId: debtors.organizationId, emailBlockedAt: debtors.emailBlockedAt })
-    .from(debtors)
-    .where(inArray(debtors.id, debtorIds));
+  const debtorIds = [...new Set(inputs.flatMap((i) => (i.debtorId ? [i.debtorId] : [])))];
+  const invitationIds = [...new Set(inputs.flatMap((i) => (i.staffInvitationId ? [i.staffInvitationId] : [])))];
+  const [found, invited] = await Promise.all([
+    debtorIds.length === 0
+      ? []
+      : tx
+          .select({
+            id: debtors.id,
+            organizationId: debtors.organizationId,
+            emailBlockedAt: debtors.emailBlockedAt,
+            locale: debtors.locale,
+            defaultLocale: organizations.defaultLocale,
+          })
+          .from(debtors)
+          .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
+          .where(inArray(debtors.id, debtorIds)),
+    invitationIds.length === 0
+      ? []
+      : tx
+          .select({ id: staffInvitations.id, organizationId: staffInvitations.organizationId })
+          .from(staffInvitations)
+          .where(inArray(staffInvitations.id, invitationIds)),
+  ]);
   const byId = new Map(found.map((d) => [d.id, d]));
+  const invitationOrg = new Map(invited.map((i) => [i.id, i.organizationId]));
 
   const now = clock.now();
   const planned = inputs.map((input) => {
+    if (!input.debtorId) {
+      const invitation = input.staffInvitationId;
+      if (!invitation || invitationOrg.get(invitation) !== input.organizationId) {
+        throw new Error(`staff invitation ${invitation} does not belong to organization ${input.organizationId}`);
+      }
+      return { ...input, debtorId: null, staffInvitationId: invitation, id: input.id ?? randomUUID() };
+    }
     const debtor = byId.get(input.debtorId);
     if (!debtor || debtor.organizationId !== input.organizationId) {
       throw new Error(`debtor ${input.debtorId} does not belong to organization ${input.organizationId}`);
     }
-    if (debtor.emailBlockedAt && !STAFF_TEMPLATES.has(input.template)) return null;
-    return { ...input, id: input.id ?? randomUUID() };
+    const toStaff = STAFF_TEMPLATES.has(input.template);
+    if (debtor.emailBlockedAt && !toStaff) return null;
+    // Mail to a debtor is in the debtor's language as it stands now (the portal's language switch changes it).
+    const locale = toStaff ? input.locale : emailLocale(debtor, { defaultLocale: debtor.defaultLocale });
+    const props = toStaff ? input.props : { ...(input.props as object), locale };
+    return {
+      ...input,
+      locale,
+      props: props as TemplateProps[TemplateName],
+      debtorId: input.debtorId,
+      staffInvitationId: null,
+      id: input.id ?? randomUUID(),
+    };
   });
 
   const values = planned.filter((p) => p !== null);
@@ -103,6 +158,7 @@ export async function queueCommunications(
         id: p.id,
         organizationId: p.organizationId,
         debtorId: p.debtorId,
+        staffInvitationId: p.staffInvitationId,
         template: p.template,
         stage: p.stage ?? null,
         dedupeKey: p.dedupeKey ?? null,
@@ -227,13 +283,9 @@ export async function sendCommunication(id: string, options: SendOptions = {}): 
     const [comm] = await tx.select().from(communications).where(eq(communications.id, id)).for('update');
     if (!comm) return { status: 'skipped', reason: 'not_found' };
     if (comm.status !== 'queued') return { status: 'skipped', reason: 'not_queued' };
-    const [owner] = await tx
-      .select({ debtor: debtors, organization: organizations })
-      .from(debtors)
-      .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
-      .where(and(eq(debtors.id, comm.debtorId), orgScope(debtors, comm)));
-    if (!owner) return cancel(tx, comm, 'debtor_missing', clock);
-    if (owner.debtor.emailBlockedAt && !STAFF_TEMPLATES.has(comm.template)) {
+    const owner = await recipientOf(tx, comm, clock.now());
+    if ('cancel' in owner) return cancel(tx, comm, owner.cancel, clock);
+    if (owner.debtor?.emailBlockedAt && !STAFF_TEMPLATES.has(comm.template)) {
       return cancel(tx, comm, 'email_blocked', clock);
     }
 
@@ -302,11 +354,13 @@ export async function sendCommunication(id: string, options: SendOptions = {}): 
 
   if (result.ok) {
     const providerMessageId = result.providerMessageId;
+    const secret = oneTimeLinkOf(comm);
     await getDb().transaction(async (tx) => {
       const now = clock.now();
       await tx
         .update(communications)
         .set({
+          ...(secret ? withoutLink(comm, secret) : {}),
           providerMessageId,
           sentAt: sql`coalesce(${communications.sentAt}, ${now.toISOString()}::timestamptz)`,
           status: sql`case when ${communications.status} = 'queued' then 'sent'::communication_status else ${communications.status} end`,
@@ -323,12 +377,43 @@ export async function sendCommunication(id: string, options: SendOptions = {}): 
   if (giveUp) {
     const reason = result.retryable ? `gave up after ${step.attempts} attempts: ${description}` : description;
     return getDb().transaction(async (tx) => {
-      const [debtor] = await tx.select().from(debtors).where(eq(debtors.id, comm.debtorId));
+      const [debtor] = comm.debtorId ? await tx.select().from(debtors).where(eq(debtors.id, comm.debtorId)) : [];
       return fail(tx, comm, debtor, reason, clock);
     });
   }
   await getDb().update(communications).set({ error: description }).where(eq(communications.id, comm.id));
   throw new RetryableSendError(description, result.retryAfterMs);
+}
+
+type Recipient = { organization: Organization; debtor: Debtor | null } | { cancel: string };
+
+/**
+ * Who the message goes to, looked at again when it is sent: the debtor (with the organisation),
+ * or an invitation to the staff that is still open (a used or expired one gets no mail).
+ */
+async function recipientOf(tx: Tx, comm: Communication, now: Date): Promise<Recipient> {
+  if (comm.debtorId) {
+    const [owner] = await tx
+      .select({ debtor: debtors, organization: organizations })
+      .from(debtors)
+      .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
+      .where(and(eq(debtors.id, comm.debtorId), orgScope(debtors, comm)));
+    return owner ?? { cancel: 'debtor_missing' };
+  }
+  if (!comm.staffInvitationId) return { cancel: 'recipient_missing' };
+  const [invited] = await tx
+    .select({
+      organization: organizations,
+      acceptedAt: staffInvitations.acceptedAt,
+      expiresAt: staffInvitations.expiresAt,
+    })
+    .from(staffInvitations)
+    .innerJoin(organizations, eq(organizations.id, staffInvitations.organizationId))
+    .where(and(eq(staffInvitations.id, comm.staffInvitationId), orgScope(staffInvitations, comm)));
+  if (!invited) return { cancel: 'invitation_missing' };
+  if (invited.acceptedAt) return { cancel: 'invitation_accepted' };
+  if (invited.expiresAt <= now) return { cancel: 'invitation_expired' };
+  return { organization: invited.organization, debtor: null };
 }
 
 async function cancel(tx: Tx, comm: Communication, reason: string, clock: Clock): Promise<SendOutcome> {
@@ -338,18 +423,18 @@ async function cancel(tx: Tx, comm: Communication, reason: string, clock: Clock)
   return { status: 'cancelled', reason };
 }
 
-/** A permanent failure: the message is marked failed and the debtor flagged for staff. */
+/** A permanent failure: the message is marked failed and the debtor (if it went to one) flagged for staff. */
 async function fail(
   tx: Tx,
   comm: Communication,
-  debtor: Debtor | undefined,
+  debtor: Debtor | null | undefined,
   error: string,
   clock: Clock,
 ): Promise<SendOutcome> {
   const now = clock.now();
   await tx.update(communications).set({ status: 'failed', failedAt: now, error }).where(eq(communications.id, comm.id));
-  const flag = debtor !== undefined && !STAFF_TEMPLATES.has(comm.template);
-  if (flag) {
+  const flag = !!debtor && !STAFF_TEMPLATES.has(comm.template);
+  if (debtor && flag) {
     await tx.update(debtors).set({ flaggedAt: now, flaggedReason: 'email_failed' }).where(eq(debtors.id, debtor.id));
   }
   await auditComm(tx, comm, 'communication.failed', { error, debtorFlagged: flag }, now);
@@ -367,6 +452,27 @@ function auditComm(tx: Tx, comm: Communication, action: AuditAction, data: Recor
     data: { template: comm.template, ...data },
     at,
   });
+}
+
+/**
+ * The one-time link of an invitation to the staff: only its hash is kept with the invitation,
+ * so once Resend has the message, the stored copy loses it too.
+ */
+function oneTimeLinkOf(comm: Communication): string | null {
+  if (!comm.staffInvitationId) return null;
+  const url = (comm.props as { inviteUrl?: unknown } | null)?.inviteUrl;
+  return typeof url === 'string' && url.length > 0 ? url : null;
+}
+
+const REDACTED = '[redacted]';
+
+function withoutLink(comm: Communication, secret: string) {
+  const shown = secret.replace(/[^/]+$/, REDACTED);
+  return {
+    html: sql`replace(${communications.html}, ${secret}, ${shown})`,
+    textBody: sql`replace(${communications.textBody}, ${secret}, ${shown})`,
+    props: { ...comm.props, inviteUrl: shown },
+  };
 }
 
 function messageOf(error: unknown): string {

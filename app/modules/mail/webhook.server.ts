@@ -12,6 +12,7 @@ import { getDb, type Tx } from '~/utils/db.server';
 import { getEnv } from '~/utils/env.server';
 import { audit, type Actor } from '~/modules/audit/index.server';
 import { isUuid } from '~/utils/ids';
+import { STAFF_TEMPLATES } from './outbox.server';
 
 const PROVIDER = 'resend';
 const RESEND: Actor = { type: 'provider', id: PROVIDER };
@@ -184,7 +185,8 @@ async function applyEvent(tx: Tx, comm: Communication, event: ResendEvent, clock
         .update(communications)
         .set({ status: 'failed', failedAt: happenedAt, error: reason })
         .where(eq(communications.id, comm.id));
-      if (comm.template !== 'staff_notification') {
+      // Only a message to the debtor flags the debtor: not a staff notice about them, not an invitation.
+      if (comm.debtorId && !STAFF_TEMPLATES.has(comm.template)) {
         await tx
           .update(debtors)
           .set({ flaggedAt: now, flaggedReason: 'email_failed' })
@@ -209,10 +211,12 @@ async function applyEvent(tx: Tx, comm: Communication, event: ResendEvent, clock
 
 /**
  * Stops email to the debtor's address and flags the debtor, when the bounced message went to
- * the debtor's current address (a staff notice, or an address changed since, blocks nothing).
+ * the debtor's current address (a staff notice, an invitation to the staff, or an address
+ * changed since, blocks nothing; a bounced invitation shows on the team page by its status).
  */
 async function blockAddress(tx: Tx, comm: Communication, reason: string, now: Date): Promise<boolean> {
-  if (comm.template === 'staff_notification') return false;
+  const debtorId = comm.debtorId;
+  if (!debtorId || STAFF_TEMPLATES.has(comm.template)) return false;
   const blocked = await tx
     .update(debtors)
     .set({
@@ -220,7 +224,7 @@ async function blockAddress(tx: Tx, comm: Communication, reason: string, now: Da
       flaggedAt: now,
       flaggedReason: reason,
     })
-    .where(sql`${debtors.id} = ${comm.debtorId} and lower(${debtors.email}) = lower(${comm.toAddress})`)
+    .where(sql`${debtors.id} = ${debtorId} and lower(${debtors.email}) = lower(${comm.toAddress})`)
     .returning({ id: debtors.id });
   if (blocked.length === 0) return false;
   await audit(tx, {
@@ -228,8 +232,8 @@ async function blockAddress(tx: Tx, comm: Communication, reason: string, now: Da
     actor: RESEND,
     action: 'debtor.email_blocked',
     entityType: 'debtor',
-    entityId: comm.debtorId,
-    debtorId: comm.debtorId,
+    entityId: debtorId,
+    debtorId,
     data: { reason, address: comm.toAddress, communicationId: comm.id },
     at: now,
   });

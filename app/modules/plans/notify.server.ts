@@ -17,7 +17,7 @@ import { owedCents } from '~/modules/ledger/index';
 import { rolesWith } from '~/modules/staff/index';
 import { orgScope } from '~/utils/org-scope.server';
 
-type DebtorTemplate = Exclude<TemplateName, 'staff_notification'>;
+type DebtorTemplate = Exclude<TemplateName, 'staff_notification' | 'staff_invitation'>;
 type ExtraProps<T extends DebtorTemplate> = Omit<TemplateProps[T], keyof DebtorEmailProps>;
 
 export function emailLocale(value: string | null | undefined): EmailLocale {
