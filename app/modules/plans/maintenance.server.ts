@@ -130,7 +130,21 @@ async function settlePromises({ clock, organizationId }: Run, summary: Maintenan
         data: { promisedDate: promise.promisedDate },
         at: now,
       });
-      if (!kept) {
+      if (kept) {
+        await emailDebtor(
+          tx,
+          {
+            organizationId: promise.organizationId,
+            debtorId: promise.debtorId,
+            template: 'promise_kept',
+            invoiceIds: covered.map((i) => i.id),
+            target: '/portal',
+            props: { promise: { amountCents: promise.totalCents, currency: 'EUR', date: promise.promisedDate } },
+            dedupeKey: `promise:${promise.id}:kept`,
+          },
+          { clock },
+        );
+      } else {
         const open = covered.filter((i) => i.status === 'open').map((i) => i.id);
         await emailDebtor(
           tx,

@@ -22,7 +22,7 @@ import { systemClock, type Clock } from '~/utils/clock';
 import type { Tx } from '~/utils/db.server';
 import { audit, type Actor } from '~/modules/audit/index.server';
 import { liftPauses, pauseActiveAt } from '~/modules/dunning/index.server';
-import { invoiceOwed } from './notify.server';
+import { emailDebtor, invoiceOwed } from './notify.server';
 import { orgScope, debtorScope, type DebtorRef } from '~/utils/org-scope.server';
 
 /** Plans that hold their invoices: waiting for finance, waiting for the debtor (a counter), or running. */
@@ -232,7 +232,8 @@ export function nextDueInstallment(installments: PlanInstallment[]) {
 
 /**
  * Marks a running plan completed, when every installment is paid or every invoice in it is
- * settled (paid some other way). Lifts its pause. Returns whether it completed.
+ * settled (paid some other way). Lifts its pause and thanks the debtor by email (once per
+ * plan). Returns whether it completed.
  */
 export async function completePlanIfDone(
   tx: Tx,
@@ -266,5 +267,18 @@ export async function completePlanIfDone(
     data: { allInstallmentsPaid: allPaid, allInvoicesSettled: allSettled },
     at: now,
   });
+  await emailDebtor(
+    tx,
+    {
+      organizationId: plan.organizationId,
+      debtorId: plan.debtorId,
+      template: 'plan_completed',
+      invoiceIds: detail.invoices.map((i) => i.id),
+      target: `/portal/plan/${plan.id}`,
+      props: { plan: { totalCents: plan.totalCents, currency: 'EUR' } },
+      dedupeKey: `plan:${plan.id}:completed`,
+    },
+    { clock },
+  );
   return true;
 }
