@@ -38,6 +38,7 @@ export type AuditAction =
   | 'debtor.flagged'
   | 'debtor.hold_lifted'
   | 'debtor.hold_placed'
+  | 'debtor.locale_changed'
   | 'debtor.updated'
   // dispute
   | 'dispute.assigned'

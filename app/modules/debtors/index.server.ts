@@ -11,6 +11,7 @@ export {
 export {
   findDebtorsByIdOrEmail,
 } from './lookup.server';
+export { debtorLocale, setDebtorLocale } from './locale.server';
 export {
   invoiceTimeline,
 } from './timeline.server';

@@ -41,6 +41,7 @@ const RULES: Record<string, Rule> = {
   'debtor.created': { key: 'bo.tl.debtor.created', tone: 'neutral' },
   'debtor.updated': { key: 'bo.tl.debtor.updated', tone: 'neutral' },
   'debtor.email_blocked': { key: 'bo.tl.debtor.email_blocked', tone: 'bad' },
+  'debtor.locale_changed': { key: 'bo.tl.debtor.locale_changed', tone: 'neutral' },
   'debtor.flagged': { key: 'bo.tl.debtor.flagged', tone: 'warn' },
   'debtor.hold_placed': { key: 'bo.tl.debtor.hold_placed', tone: 'warn', one: 'bo.tl.debtor.hold_placed_one' },
   'debtor.hold_lifted': { key: 'bo.tl.debtor.hold_lifted', tone: 'info', one: 'bo.tl.debtor.hold_lifted_one' },
@@ -199,6 +200,9 @@ const TEMPLATES = new Set([
   'dispute_reply',
   'dispute_resolved',
   'staff_notification',
+  'staff_invitation',
+  'promise_kept',
+  'plan_completed',
 ]);
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
@@ -260,6 +264,7 @@ function paramsFor(event: TimelineEvent, locale: Locale): Params {
     provider: str(d.provider),
     date: typeof d.promisedDate === 'string' ? formatDate(d.promisedDate, locale) : '',
     transferredOn: typeof d.transferredOn === 'string' ? formatDate(d.transferredOn, locale) : '',
+    language: d.to === 'nl' || d.to === 'en' ? translate(locale, `bo.language.${d.to}`) : str(d.to),
   };
 }
 

@@ -4,3 +4,4 @@ export { issuePortalLink, redeemLinkToken, revokeAllLinks } from './links.server
 export { ownInvoices, ownRows } from './scope.server';
 export { createDebtorSession, type DebtorSession, endDebtorSession, requireDebtor } from './session.server';
 export { issueReminderLinks, type IssuedLink, type ReminderLinkRequest } from './reminder-links.server';
+export { getDebtorSession } from './session.server';

@@ -626,12 +626,9 @@ export const nl = {
     'Beheerder: alles, ook instellingen en team. Financiën: regelingen, stilzetten, links sturen. Support: bezwaren. Iedereen kan alles inzien.',
   'bo.team.invite': 'Iemand uitnodigen',
   'bo.team.email': 'E-mailadres',
-  'bo.team.inviteButton': 'Maak uitnodiging',
   'bo.team.inviteHint': 'De uitnodiging is 7 dagen geldig en werkt één keer.',
   'bo.team.invited': 'Uitnodiging voor {email} aangemaakt.',
   'bo.team.inviteLink': 'Uitnodigingslink (geldig tot {date})',
-  'bo.team.inviteManual':
-    'Stuur deze link zelf door; Voldaan mailt nog geen uitnodigingen. U ziet de link maar één keer.',
   'bo.team.pending': 'Openstaande uitnodigingen',
   'bo.team.expires': 'geldig tot {date}',
   'bo.team.expired': 'verlopen',
@@ -834,6 +831,24 @@ export const nl = {
   'bo.apiKeys.cancel': 'Annuleren',
   'bo.apiKeys.revoked': 'Sleutel "{name}" is ingetrokken.',
   'bo.apiKeys.notFound': 'Deze sleutel bestaat niet of is al ingetrokken.',
+
+  // --- mail: staff invitations by email, the debtor's language, thank-you emails ---
+  'bo.team.sendInvite': 'Verstuur uitnodiging',
+  'bo.team.invitedEmailed': 'Uitnodiging per e-mail verstuurd naar {email}.',
+  'bo.team.inviteFallback': 'Komt de e-mail niet aan? Geef deze link dan zelf door. U ziet de link maar één keer.',
+  'bo.team.resendInvitation': 'Opnieuw versturen',
+  'bo.team.mail.none': 'Niet gemaild',
+  'bo.team.mail.queued': 'E-mail wordt verstuurd',
+  'bo.team.mail.sent': 'E-mail verstuurd',
+  'bo.team.mail.delivered': 'E-mail afgeleverd',
+  'bo.team.mail.cancelled': 'E-mail niet verstuurd',
+  'bo.team.mail.undeliverable': 'E-mail kon niet worden afgeleverd',
+  'bo.template.staff_invitation': 'Uitnodiging voor het team',
+  'bo.template.promise_kept': 'Betaalbelofte nagekomen',
+  'bo.template.plan_completed': 'Regeling afgerond',
+  'bo.tl.debtor.locale_changed': 'Taal gewijzigd in het portaal: {language}',
+  'bo.language.nl': 'Nederlands',
+  'bo.language.en': 'Engels',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -1455,12 +1470,9 @@ export const en: Record<keyof typeof nl, string> = {
     'Admin: everything, including settings and team. Finance: plans, holds, sending links. Support: disputes. Everyone can read everything.',
   'bo.team.invite': 'Invite someone',
   'bo.team.email': 'Email address',
-  'bo.team.inviteButton': 'Create invitation',
   'bo.team.inviteHint': 'The invitation is valid for 7 days and works once.',
   'bo.team.invited': 'Invitation for {email} created.',
   'bo.team.inviteLink': 'Invitation link (valid until {date})',
-  'bo.team.inviteManual':
-    'Pass this link on yourself; Voldaan does not email invitations yet. You see the link only once.',
   'bo.team.pending': 'Pending invitations',
   'bo.team.expires': 'valid until {date}',
   'bo.team.expired': 'expired',
@@ -1656,4 +1668,22 @@ export const en: Record<keyof typeof nl, string> = {
   'bo.apiKeys.cancel': 'Cancel',
   'bo.apiKeys.revoked': 'Key "{name}" has been revoked.',
   'bo.apiKeys.notFound': 'This key does not exist or has already been revoked.',
+
+  // --- mail: staff invitations by email, the debtor's language, thank-you emails ---
+  'bo.team.sendInvite': 'Send invitation',
+  'bo.team.invitedEmailed': 'Invitation emailed to {email}.',
+  'bo.team.inviteFallback': 'If the email does not arrive, pass this link on yourself. You see it only once.',
+  'bo.team.resendInvitation': 'Send again',
+  'bo.team.mail.none': 'Not emailed',
+  'bo.team.mail.queued': 'Email being sent',
+  'bo.team.mail.sent': 'Email sent',
+  'bo.team.mail.delivered': 'Email delivered',
+  'bo.team.mail.cancelled': 'Email not sent',
+  'bo.team.mail.undeliverable': 'Email could not be delivered',
+  'bo.template.staff_invitation': 'Invitation to the team',
+  'bo.template.promise_kept': 'Promise to pay kept',
+  'bo.template.plan_completed': 'Plan completed',
+  'bo.tl.debtor.locale_changed': 'Language changed in the portal: {language}',
+  'bo.language.nl': 'Dutch',
+  'bo.language.en': 'English',
 };
