@@ -16,7 +16,7 @@ const MODULE_MAP: Record<string, string[]> = {
   jobs: [],
   mail: ['audit', 'jobs'],
   links: ['audit', 'jobs', 'mail'],
-  staff: ['audit'],
+  staff: ['audit', 'mail'],
   ledger: ['audit', 'links', 'mail'],
   dunning: ['audit', 'jobs', 'ledger', 'links', 'mail'],
   debtors: ['audit', 'dunning', 'links', 'mail'],

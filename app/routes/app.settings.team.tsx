@@ -13,10 +13,12 @@ import {
   setStaffRole,
 } from '~/modules/staff/index.server';
 import { STAFF_ROLES } from '~/modules/staff/index';
+import { STATUS_BADGE } from '~/modules/mail/index';
 import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
 import { notFound } from '~/utils/http.server';
 import { choice, field, intentSchema, parseForm, typedValues } from '~/utils/forms';
-import { formatDate, formatDateTime } from '~/utils/i18n';
+import { formatDate, formatDateTime, type MessageKey } from '~/utils/i18n';
+import { getLocale } from '~/utils/i18n/locale.server';
 import { useLocale, useT } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -35,7 +37,7 @@ const roleForm = z.object({ role: role() });
 const memberForm = z.object({ userId: field({ trim: false }), invitationId: field({ trim: false }) });
 
 type Result =
-  | { done: 'invited'; email: string; url: string; expiresAt: string }
+  | { done: 'invited'; email: string; url: string; expiresAt: string; emailed: boolean }
   | { done: 'invitation_revoked' | 'role_changed' | 'deactivated' | 'reactivated' | 'unchanged' }
   | { done: null; errors: FormErrors; values?: { email: string; role: string }; userId?: string };
 
@@ -57,13 +59,15 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = parseForm(inviteForm, form);
     if (!parsed.ok) return fail(parsed.errors, { values });
     const { email, role } = parsed.data;
-    const result = await inviteStaff(staff, { email, role });
+    // The invitation email is written in the language the admin is using.
+    const result = await inviteStaff(staff, { email, role, locale: await getLocale(request) });
     if (!result.ok) return fail({ email: { key: 'bo.team.error.exists' } }, { values });
     return {
       done: 'invited',
       email: email.toLowerCase(),
       url: result.url,
       expiresAt: result.expiresAt,
+      emailed: result.emailed,
     } satisfies Result;
   }
   if (intent === TEAM_INTENT.revokeInvitation) {
@@ -87,6 +91,23 @@ export async function action({ request }: ActionFunctionArgs) {
   return { done: !result.changed ? 'unchanged' : active ? 'reactivated' : 'deactivated' } satisfies Result;
 }
 
+type InvitationMail = { status: keyof typeof STATUS_BADGE; undeliverable: boolean } | null;
+
+/** The invitation email's state as the team page says it. */
+function mailState(mail: InvitationMail): { key: MessageKey; badge: string } {
+  if (!mail) return { key: 'bo.team.mail.none', badge: 'neutral' };
+  if (mail.undeliverable) return { key: 'bo.team.mail.undeliverable', badge: 'bad' };
+  const key: MessageKey =
+    mail.status === 'queued'
+      ? 'bo.team.mail.queued'
+      : mail.status === 'sent'
+        ? 'bo.team.mail.sent'
+        : mail.status === 'cancelled'
+          ? 'bo.team.mail.cancelled'
+          : 'bo.team.mail.delivered';
+  return { key, badge: STATUS_BADGE[mail.status] };
+}
+
 export default function Team() {
   const { members, invitations, me, admins } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
@@ -99,12 +120,12 @@ export default function Team() {
     <div className="stack">
       {result?.done === 'invited' ? (
         <div className="alert success" role="status" data-testid="invitation-link">
-          <p>{t('bo.team.invited', { email: result.email })}</p>
+          <p>{t(result.emailed ? 'bo.team.invitedEmailed' : 'bo.team.invited', { email: result.email })}</p>
           <label htmlFor="invite-link">
             {t('bo.team.inviteLink', { date: formatDateTime(result.expiresAt, locale) })}
           </label>
           <input id="invite-link" type="text" readOnly value={result.url} className="bo-copy" />
-          <p className="small">{t('bo.team.inviteManual')}</p>
+          <p className="small">{t('bo.team.inviteFallback')}</p>
         </div>
       ) : null}
       {result && result.done !== null && result.done !== 'invited' ? (
@@ -237,7 +258,7 @@ export default function Team() {
           </div>
           <div className="bo-filters-submit">
             <button type="submit" disabled={busy}>
-              {t('bo.team.inviteButton')}
+              {t('bo.team.sendInvite')}
             </button>
           </div>
         </Form>
@@ -246,28 +267,45 @@ export default function Team() {
           <>
             <h3 className="spaced">{t('bo.team.pending')}</h3>
             <ul className="bo-list" data-testid="invitations">
-              {invitations.map((i) => (
-                <li key={i.id}>
-                  <div>
-                    <strong>{i.email}</strong>
-                    <div className="small muted">
-                      {t(`bo.team.role.${i.role}`)} ·{' '}
-                      {i.expired
-                        ? t('bo.team.expired')
-                        : t('bo.team.expires', { date: formatDate(i.expiresAt, locale, 'short') })}
-                      {i.invitedBy ? ` · ${t('bo.team.invitedBy', { name: i.invitedBy })}` : ''}
+              {invitations.map((i) => {
+                const mail = mailState(i.mail);
+                return (
+                  <li key={i.id} data-testid="invitation">
+                    <div>
+                      <strong>{i.email}</strong>
+                      <div className="small muted">
+                        {t(`bo.team.role.${i.role}`)} ·{' '}
+                        {i.expired
+                          ? t('bo.team.expired')
+                          : t('bo.team.expires', { date: formatDate(i.expiresAt, locale, 'short') })}
+                        {i.invitedBy ? ` · ${t('bo.team.invitedBy', { name: i.invitedBy })}` : ''}
+                      </div>
+                      <span className={`badge ${mail.badge}`} data-testid="invitation-mail">
+                        {t(mail.key)}
+                      </span>
                     </div>
-                  </div>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value={TEAM_INTENT.revokeInvitation} />
-                    <input type="hidden" name="invitationId" value={i.id} />
-                    <button type="submit" className="quiet" disabled={busy}>
-                      {t('bo.team.revokeInvitation')}
-                      <span className="visually-hidden"> {i.email}</span>
-                    </button>
-                  </Form>
-                </li>
-              ))}
+                    <div className="bo-inline-action">
+                      <Form method="post">
+                        <input type="hidden" name="intent" value={TEAM_INTENT.invite} />
+                        <input type="hidden" name="email" value={i.email} />
+                        <input type="hidden" name="role" value={i.role} />
+                        <button type="submit" className="quiet" disabled={busy}>
+                          {t('bo.team.resendInvitation')}
+                          <span className="visually-hidden"> {i.email}</span>
+                        </button>
+                      </Form>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value={TEAM_INTENT.revokeInvitation} />
+                        <input type="hidden" name="invitationId" value={i.id} />
+                        <button type="submit" className="quiet" disabled={busy}>
+                          {t('bo.team.revokeInvitation')}
+                          <span className="visually-hidden"> {i.email}</span>
+                        </button>
+                      </Form>
+                    </div>
+                  </li>
+                );
+              })}
             </ul>
           </>
         ) : null}

@@ -246,8 +246,11 @@ describe('settings', () => {
     await page.goto(`${baseUrl}/app/settings/team`);
     await page.getByLabel('E-mailadres').fill(`nieuwe.collega.${randomBytes(3).toString('hex')}@veldkamp.example`);
     await page.getByLabel('Rol', { exact: true }).selectOption('support');
-    await page.getByRole('button', { name: 'Maak uitnodiging' }).click();
+    await page.getByRole('button', { name: 'Verstuur uitnodiging' }).click();
     await expect.poll(() => page.getByTestId('invitation-link').isVisible()).toBe(true);
+    expect(await page.getByTestId('invitation-link').textContent()).toContain('Uitnodiging per e-mail verstuurd naar');
+    // The pending invitation says how its email fares (queued, or already sent by the worker).
+    await expect.poll(() => page.getByTestId('invitation-mail').first().textContent()).toMatch(/^E-mail /);
     const link = await page.getByLabel(/^Uitnodigingslink/).inputValue();
     expect(link).toMatch(new RegExp(`^${baseUrl}/invite/[\\w-]{43}$`));
     await expectAccessible(page);

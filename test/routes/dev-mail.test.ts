@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendCommunication } from '~/modules/mail/outbox.server';
 import { queuedReminder } from '~test/factories-mail';
+import { createOrganization, createStaff } from '~test/factories';
+import { inviteStaff } from '~/modules/staff/team.server';
+import { fixedClock } from '~/utils/clock';
 import { getRequest, routeArgs, settle } from '~test/http';
 import { resetEnv } from '~/utils/env.server';
 import { loader as detailLoader } from '~/routes/dev.mail.$id';
@@ -37,6 +40,21 @@ describe('/dev/mail', () => {
     expect(messages.find((m) => m.id === queued!.id)).toMatchObject({ status: 'queued', subject: null });
     // Newest first.
     expect(messages.findIndex((m) => m.id === queued!.id)).toBeLessThan(messages.findIndex((m) => m.id === comm!.id));
+  });
+
+  it('lists and shows an invitation to the staff, which has no debtor', async () => {
+    const clock = fixedClock('2026-11-23T10:00:00Z');
+    const org = await createOrganization();
+    const admin = await createStaff(org, 'admin');
+    const invited = await inviteStaff(admin, { email: 'collega@example.nl', role: 'finance' }, { clock });
+    if (!invited.ok) throw new Error('invitation refused');
+    const { messages } = await listLoader(routeArgs(getRequest('/dev/mail')));
+    const listed = messages.find((m) => m.toAddress === 'collega@example.nl');
+    expect(listed).toMatchObject({ template: 'staff_invitation', status: 'queued', organization: org.name });
+    await sendCommunication(listed!.id, { clock });
+    const result = await detailLoader(routeArgs(getRequest(`/dev/mail/${listed!.id}`), { id: listed!.id }));
+    expect(result.message.subject).toBe(`Uitnodiging om mee te werken in Voldaan voor ${org.name}`);
+    expect(result.links).toContain(invited.url);
   });
 
   it('shows one message with the links it carries and its plain text', async () => {
@@ -91,14 +109,21 @@ describe('/dev/mail', () => {
 describe('/dev/mail/preview/:template', () => {
   it('renders every template with its sample data, in both languages and as text', async () => {
     const { templates } = await listLoader(routeArgs(getRequest('/dev/mail')));
-    expect(templates).toHaveLength(19);
+    expect(templates).toHaveLength(22);
+    expect(templates).toEqual(expect.arrayContaining(['staff_invitation', 'promise_kept', 'plan_completed']));
+    const linkOf = (template: string) =>
+      template === 'staff_notification'
+        ? '/app/plans'
+        : template === 'staff_invitation'
+          ? '/invite/preview-token'
+          : '/l/preview-token';
     for (const template of templates) {
       for (const query of ['', '?locale=en', '?format=text']) {
         const response = await previewLoader(
           routeArgs(getRequest(`/dev/mail/preview/${template}${query}`), { template }),
         );
         expect(response.status).toBe(200);
-        expect(await response.text()).toContain(template === 'staff_notification' ? '/app/plans' : '/l/preview-token');
+        expect(await response.text()).toContain(linkOf(template));
       }
     }
     const business = await previewLoader(

@@ -145,6 +145,58 @@ describe('queueCommunication', () => {
     expect(jobs[0].n).toBe(2);
   });
 
+  it("writes debtor mail in the debtor's language as it stands when queued, staff notices in the caller's", async () => {
+    const org = await createOrganization({ defaultLocale: 'nl' });
+    const debtor = await createDebtor(org, { locale: 'nl' });
+    const props = (
+      await getDb().transaction((tx) =>
+        debtorEmailProps(tx, {
+          organizationId: org.id,
+          debtorId: debtor.id,
+          invoiceIds: [],
+          portalUrl: 'http://voldaan.test/l/c',
+        }),
+      )
+    ).props;
+    // The debtor switched to English after the caller read the row.
+    await getDb().update(debtors).set({ locale: 'en' }).where(eq(debtors.id, debtor.id));
+    const clock = fixedClock('2026-11-23T10:00:00Z');
+    const [toDebtor, toStaff] = await getDb().transaction((tx) =>
+      queueCommunications(
+        tx,
+        [
+          {
+            organizationId: org.id,
+            debtorId: debtor.id,
+            template: 'fresh_link',
+            props,
+            toAddress: debtor.email,
+            locale: 'nl',
+          },
+          {
+            organizationId: org.id,
+            debtorId: debtor.id,
+            template: 'staff_notification',
+            toAddress: 'finance@example.nl',
+            locale: 'nl',
+            props: {
+              locale: 'nl',
+              organization: props.organization,
+              title: 'Nieuw voorstel',
+              lines: [],
+              backOfficeUrl: 'http://voldaan.test/app/plans',
+            },
+          },
+        ],
+        { clock },
+      ),
+    );
+    expect(toDebtor).toMatchObject({ locale: 'en', props: { locale: 'en' } });
+    expect(toStaff).toMatchObject({ locale: 'nl', props: { locale: 'nl' } });
+    await sendCommunication(toDebtor!.id, { clock });
+    expect((await communication(toDebtor!.id)).subject).toBe(`Your new link to the payment portal of ${org.name}`);
+  });
+
   it('refuses a debtor of another organisation', async () => {
     const org = await createOrganization();
     const stranger = await createDebtor(await createOrganization());

@@ -1,6 +1,7 @@
 /**
  * The team: staff of one organisation, invitations, roles and deactivation. Invitations are a
- * random token in a link; only its sha256 is stored, it works once and for 7 days. No change
+ * random token in a link, emailed to the invitee through the outbox (and shown once to the
+ * admin as a fallback); only its sha256 is stored, it works once and for 7 days. No change
  * may leave the organisation without an active admin.
  */
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
@@ -10,6 +11,7 @@ import { getDb, type Tx } from '~/utils/db.server';
 import { getEnv } from '~/utils/env.server';
 import { randomToken, sha256 } from '~/utils/token.server';
 import { audit } from '~/modules/audit/index.server';
+import { invitationMailStatus, queueStaffInvitation } from '~/modules/mail/index.server';
 import { INVITATION_TTL_DAYS, PASSWORD_MIN_LENGTH, STAFF_ROLES } from './team';
 import type { StaffRole } from './auth.server';
 import { hashPassword } from './password.server';
@@ -52,6 +54,10 @@ export async function listTeam(organizationId: string, { clock = systemClock }: 
       .where(and(orgScope(staffInvitations, organizationId), isNull(staffInvitations.acceptedAt)))
       .orderBy(desc(staffInvitations.createdAt)),
   ]);
+  const mail = await invitationMailStatus(
+    organizationId,
+    invitations.map((i) => i.id),
+  );
   return {
     members: members.map((m) => ({
       ...m,
@@ -60,6 +66,8 @@ export async function listTeam(organizationId: string, { clock = systemClock }: 
     })),
     invitations: invitations.map((i) => ({
       ...i,
+      /** The invitation email's delivery: null when none was queued (an older invitation). */
+      mail: mail[i.id] ?? null,
       expired: i.expiresAt <= now,
       expiresAt: i.expiresAt.toISOString(),
       createdAt: i.createdAt.toISOString(),
@@ -68,15 +76,17 @@ export async function listTeam(organizationId: string, { clock = systemClock }: 
 }
 
 export type InviteResult =
-  { ok: true; url: string; expiresAt: string; invitationId: string } | { ok: false; error: 'exists' };
+  { ok: true; url: string; expiresAt: string; invitationId: string; emailed: boolean } | { ok: false; error: 'exists' };
 
 /**
- * Invites someone by email for a role. Returns the link (shown once to the admin to pass on).
- * Inviting the same address again replaces the earlier, unused invitation.
+ * Invites someone by email for a role: the invitation and its email (through the outbox) in
+ * one transaction. Returns the link too, shown once to the admin as a fallback. Inviting the
+ * same address again replaces the earlier, unused invitation and sends a new email (the old
+ * link stops working). `locale` is the inviting admin's language (else the organisation's).
  */
 export async function inviteStaff(
   admin: Admin,
-  input: { email: string; role: StaffRole },
+  input: { email: string; role: StaffRole; locale?: 'nl' | 'en' | null },
   { clock = systemClock }: { clock?: Clock } = {},
 ): Promise<InviteResult> {
   const email = input.email.trim().toLowerCase();
@@ -111,20 +121,41 @@ export async function inviteStaff(
         createdAt: now,
       })
       .returning({ id: staffInvitations.id });
+    const url = `${getEnv().APP_URL}/invite/${token}`;
+    const [inviter] = await tx
+      .select({ name: staffUsers.name })
+      .from(staffUsers)
+      .where(and(eq(staffUsers.id, admin.id), orgScope(staffUsers, admin)));
+    const mail = await queueStaffInvitation(
+      tx,
+      {
+        organizationId: admin.organizationId,
+        staffInvitationId: invitation.id,
+        toAddress: email,
+        role: input.role,
+        inviteUrl: url,
+        expiresAt,
+        inviterName: inviter?.name ?? null,
+        locale: input.locale ?? null,
+      },
+      { clock },
+    );
     await audit(tx, {
       organizationId: admin.organizationId,
       actor: actorOf(admin),
       action: 'staff.invited',
       entityType: 'staff_invitation',
       entityId: invitation.id,
-      data: { email, role: input.role, expiresAt: expiresAt.toISOString() },
+      // Never the link: its token is the invitation's only secret.
+      data: { email, role: input.role, expiresAt: expiresAt.toISOString(), communicationId: mail?.id ?? null },
       at: now,
     });
     return {
       ok: true,
-      url: `${getEnv().APP_URL}/invite/${token}`,
+      url,
       expiresAt: expiresAt.toISOString(),
       invitationId: invitation.id,
+      emailed: mail !== null,
     };
   });
 }
