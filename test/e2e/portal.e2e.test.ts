@@ -62,6 +62,16 @@ describe('debtor portal', () => {
     await expectAccessible(page);
     await screenshot(page, 'portal-overview-desktop-en');
     await context.close();
+
+    // The choice is the debtor's now: the link opened in a browser without a language cookie opens in English.
+    const elsewhere = await newContext(browser, PHONE);
+    const other = await elsewhere.newPage();
+    await other.goto(demoLink());
+    await expect.poll(() => other.getByRole('heading', { level: 1 }).textContent()).toBe('Hello Sanne de Vries');
+    // Back to Dutch, as the other suites expect the demo debtor.
+    await other.getByRole('button', { name: 'Nederlands' }).click();
+    await expect.poll(() => other.getByRole('heading', { level: 1 }).textContent()).toBe('Hallo Sanne de Vries');
+    await elsewhere.close();
   });
 
   it('lands a broken link on a friendly page that offers a new link, and says the same for any address', async () => {
@@ -87,6 +97,8 @@ describe('debtor portal', () => {
     expect(page.url()).toBe(`${baseUrl}/portal`);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hello Sanne de Vries');
+    await page.getByRole('button', { name: 'Nederlands' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hallo Sanne de Vries');
     await context.close();
   });
 });
