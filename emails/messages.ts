@@ -206,7 +206,8 @@ export const nl = {
   'invite.role.support': 'Support',
   'invite.setup': 'Met de knop hieronder kiest u uw naam en een wachtwoord; daarna bent u meteen ingelogd.',
   'invite.expires': 'De link werkt één keer en is geldig tot {expires}.',
-  'invite.notYou': 'Verwachtte u deze uitnodiging niet? Dan kunt u deze e-mail negeren; er wordt geen account aangemaakt.',
+  'invite.notYou':
+    'Verwachtte u deze uitnodiging niet? Dan kunt u deze e-mail negeren; er wordt geen account aangemaakt.',
   'invite.footer': 'Deze uitnodiging is verstuurd door Voldaan namens {org}.',
   'cta.acceptInvite': 'Uitnodiging aannemen',
   'promiseKept.subject': 'Bedankt: uw toegezegde betaling is binnen',
