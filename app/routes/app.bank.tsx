@@ -33,7 +33,7 @@ export default function BankLayout() {
           </li>
           <li>
             <NavLink to="/app/bank/queue">
-              {queued > 0 ? t('bank.tabs.queueCount', { count: queued }) : t('bank.tabs.queue')}
+              {queued > 0 ? t('bank.tabs.queueCount', { queued }) : t('bank.tabs.queue')}
             </NavLink>
           </li>
         </ul>

@@ -34,6 +34,14 @@ export const nl = {
   'settings.iban': 'IBAN',
   'settings.provider': 'Betaalprovider',
   'settings.providerDemo': 'Demo (geen echte betalingen)',
+
+  // --- words: counted units, error pages, page titles, labels ---
+  'count.days.one': '{count} dag',
+  'count.days.other': '{count} dagen',
+  'count.hours.one': '{count} uur',
+  'count.hours.other': '{count} uur',
+  'count.stages.one': '{count} stap',
+  'count.stages.other': '{count} stappen',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -72,4 +80,12 @@ export const en: Record<keyof typeof nl, string> = {
   'settings.iban': 'IBAN',
   'settings.provider': 'Payment provider',
   'settings.providerDemo': 'Demo (no real payments)',
+
+  // --- words: counted units, error pages, page titles, labels ---
+  'count.days.one': '{count} day',
+  'count.days.other': '{count} days',
+  'count.hours.one': '{count} hour',
+  'count.hours.other': '{count} hours',
+  'count.stages.one': '{count} stage',
+  'count.stages.other': '{count} stages',
 };
