@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { getDashboard, type AgeingBucket } from '~/modules/backoffice/index.server';
 import { pauseReasonLabel } from '~/modules/debtors/index';
@@ -9,9 +9,10 @@ import { BarChart, LineChart, type Tone } from '~/ui/backoffice/charts';
 import { Empty, flagReasonKey, useMoney } from '~/ui/backoffice/parts';
 import { formatDate, localeTags, type Locale } from '~/utils/i18n';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Overzicht' }];
+export const meta = titleMeta('bo.dashboard.title');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);

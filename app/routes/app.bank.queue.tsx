@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
@@ -23,8 +23,9 @@ import { formatDate, type Params, type TextKey } from '~/utils/i18n';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney, parseAmountToCents } from '~/utils/money';
 import { isUuid } from '~/utils/ids';
+import { titleMeta } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Te koppelen' }];
+export const meta = titleMeta('bank.queue.title');
 
 const PATH = '/app/bank/queue';
 const INTENT = { match: 'match', ignore: 'ignore' } as const;

@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { listDebtors } from '~/modules/debtors/index.server';
 import { DEBTOR_FILTERS, type DebtorFilter } from '~/modules/debtors/index';
@@ -8,9 +8,10 @@ import backofficeStyles from '~/styles/backoffice.css';
 import { Empty, flagReasonKey, Pagination, useMoney } from '~/ui/backoffice/parts';
 import { formatDate } from '~/utils/i18n';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Debiteuren' }];
+export const meta = titleMeta('bo.debtors.title');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
@@ -21,8 +21,9 @@ import { field, parseForm, upload } from '~/utils/forms';
 import { formatDate, formatDateTime } from '~/utils/i18n';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
+import { titleMeta } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan: importeren' }];
+export const meta = titleMeta('bo.import.title');
 
 const INTENT = {
   csvPreview: 'csv-preview',

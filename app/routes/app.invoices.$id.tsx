@@ -26,10 +26,11 @@ import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/i18n';
 import { providerLabel } from '~/utils/i18n/labels';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
+import { pageTitle } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.invoice.number} · Voldaan` : 'Voldaan' },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: data ? pageTitle(matches, 'bo.invoice.title', { number: data.invoice.number }) : 'Voldaan' },
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -18,6 +18,9 @@ import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { field, intentSchema, parseForm, reject, typedValues } from '~/utils/forms';
 import { hasForbiddenControlChars } from '~/utils/limits';
 import { isUuid } from '~/utils/ids';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bank.settings.title');
 
 const PATH = '/app/settings/bank';
 const BANK_SETTINGS_INTENT = { add: 'add', remove: 'remove' } as const;

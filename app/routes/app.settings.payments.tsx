@@ -10,6 +10,9 @@ import { checkbox, choice, field, parseForm } from '~/utils/forms';
 import type { MessageKey } from '~/utils/i18n';
 import { providerLabel } from '~/utils/i18n/labels';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bo.settings.nav.payments');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -18,6 +18,9 @@ import { notFound } from '~/utils/http.server';
 import { choice, field, intentSchema, parseForm, typedValues } from '~/utils/forms';
 import { formatDate, formatDateTime } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bo.settings.nav.team');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -5,8 +5,12 @@ import { LanguageSwitch } from '~/ui/language-switch';
 import { STATUS_BADGE } from '~/modules/mail/index';
 import { formatDateTime, type MessageKey } from '~/utils/i18n';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
+import { pageTitle } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan · /dev/mail' }, { name: 'robots', content: 'noindex' }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle(matches, 'dunning.devMail.title') },
+  { name: 'robots', content: 'noindex' },
+];
 
 export async function loader(_args: LoaderFunctionArgs) {
   requireDevelopment();
