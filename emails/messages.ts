@@ -4,6 +4,7 @@
  * `{name}` placeholders are filled by `emailText`. Where a count meets a noun the catalog holds a
  * pair `x.one` / `x.other` with a `{count}` placeholder, chosen by the app's plural rules.
  */
+import { fill } from '~/utils/i18n/fill';
 import { pluralCategory } from '~/utils/i18n/locales';
 import type { EmailLocale } from './_lib/types';
 
@@ -412,7 +413,7 @@ export function emailText(
     const count = typeof params.count === 'number' ? params.count : Number.NaN;
     template = lookup(locale, `${key}.${Number.isNaN(count) ? 'other' : pluralCategory(locale, count)}`) ?? key;
   }
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(template, params);
 }
 
 /** The translator bound to one locale, as templates use it. */

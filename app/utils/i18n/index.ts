@@ -6,6 +6,7 @@ import * as dunning from './catalog/dunning';
 import * as payments from './catalog/payments';
 import * as plans from './catalog/plans';
 import * as portal from './catalog/portal';
+import { fill } from './fill';
 import { localeTags, pluralCategory, type Locale } from './locales';
 
 /**
@@ -87,7 +88,7 @@ export function translate(locale: Locale, key: TextKey, params?: Params): string
     return key;
   }
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+  return fill(template, params);
 }
 
 /** The counted message in the reader's language: `{count}` is filled in (as digits) next to any other params. */

@@ -63,6 +63,23 @@ describe('translate with a counted key (a refusal or notice carried as { key, pa
   });
 });
 
+describe('a name that ends in a full stop', () => {
+  it('takes the sentence’s full stop: no "B.V.." in the footer, a page or an email', () => {
+    expect(translate('nl', 'portal.footer.questions', { organization: 'Voorbeeld Installatietechniek B.V.' })).toBe(
+      'Vragen over een factuur? Neem contact op met Voorbeeld Installatietechniek B.V.',
+    );
+    expect(translate('en', 'portal.footer.questions', { organization: 'Acme B.V.' })).toBe(
+      'Questions about an invoice? Contact Acme B.V.',
+    );
+    expect(translate('en', 'portal.footer.questions', { organization: 'Acme' })).toBe(
+      'Questions about an invoice? Contact Acme.',
+    );
+    expect(emailText('nl', 'staff.footer', { org: 'Acme B.V.' })).toBe(
+      'Deze melding is verstuurd door Voldaan voor Acme B.V.',
+    );
+  });
+});
+
 describe('the emails count with the same rules', () => {
   it('chooses the subject and the plan sentence by count', () => {
     expect(countFor('nl')('friendly.subject', 1, { number: 'F-1', org: 'Acme' })).toBe(

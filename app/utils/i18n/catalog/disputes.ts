@@ -363,7 +363,7 @@ export const en: Record<keyof typeof nl, string> = {
   'dispute.list.title': 'Your disputes',
   'dispute.list.empty':
     'You have no disputes. Is something wrong with an invoice? Open the invoice and choose "Dispute".',
-  'dispute.list.toOverview': 'To your open invoices',
+  'dispute.list.toOverview': 'Go to your open invoices',
   'dispute.list.item': 'Dispute about invoice {number}',
 
   'dispute.thread.title': 'Dispute about invoice {number}',

@@ -327,7 +327,7 @@ export const en: Record<keyof typeof nl, string> = {
   'pay.return.reversed': 'The amount is open again. Please contact {organization} if you have questions.',
   'pay.return.tryAgain': 'Try again',
   'pay.return.transfer': 'Pay by bank transfer',
-  'pay.return.overview': 'To the overview',
+  'pay.return.overview': 'Go to the overview',
   'pay.demo.title': 'Demo payment page',
   'pay.demo.banner': 'DEMO — this is not a real payment page. No money is charged.',
   'pay.demo.explain':

@@ -317,7 +317,7 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.schedule.status': 'Status',
   'plan.schedule.downPayment': 'Down payment',
   'plan.schedule.total': 'Total',
-  'plan.verdict.within': "This proposal is within {organization}'s rules: you get confirmation at once.",
+  'plan.verdict.within': "This proposal is within {organization}'s rules: you will be confirmed straight away.",
   'plan.verdict.outside':
     'This proposal goes to {organization} for review. You will hear from us within a few working days; until then we send no reminders.',
   'plan.action.preview': 'Show the schedule',
@@ -378,7 +378,7 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.counter.yours': 'Your proposal was: {summary}.',
   'plan.counter.respondBy': 'Please answer by {date}. After that the counter-proposal lapses.',
   'plan.counter.accept': 'Agree, start this plan',
-  'plan.counter.decline': 'Do not agree',
+  'plan.counter.decline': 'Decline',
   'plan.counter.declineHint': 'If you do not agree, reminders about these invoices continue.',
   'plan.answered.active': 'You agreed. Your plan is running.',
   'plan.answered.declined': 'You did not accept the counter-proposal. Reminders continue.',
