@@ -5,6 +5,7 @@
  * "not found", a support user on an admin-only page has "no access", each in the reader's language
  * and each saying what the reader can do next.
  */
+import { randomUUID } from 'node:crypto';
 import { createRequestHandler, type ServerBuild } from '@remix-run/node';
 import { describe, expect, it } from 'vitest';
 import * as entry from '~/entry.server';
@@ -12,6 +13,7 @@ import * as root from '~/root';
 import * as notFoundRoute from '~/routes/$';
 import * as backOffice from '~/routes/app';
 import * as dashboard from '~/routes/app._index';
+import * as invoicePage from '~/routes/app.invoices.$id';
 import * as settings from '~/routes/app.settings';
 import * as settingsIndex from '~/routes/app.settings._index';
 import { localeCookie } from '~/utils/i18n/locale.server';
@@ -24,6 +26,7 @@ const ROUTES: { id: string; parentId?: string; path?: string; index?: boolean; m
   { id: 'routes/$', parentId: 'root', path: '*', module: notFoundRoute },
   { id: 'routes/app', parentId: 'root', path: 'app', module: backOffice },
   { id: 'routes/app._index', parentId: 'routes/app', index: true, module: dashboard },
+  { id: 'routes/app.invoices.$id', parentId: 'routes/app', path: 'invoices/:id', module: invoicePage },
   { id: 'routes/app.settings', parentId: 'routes/app', path: 'settings', module: settings },
   { id: 'routes/app.settings._index', parentId: 'routes/app.settings', index: true, module: settingsIndex },
 ];
@@ -106,12 +109,29 @@ describe('the not-found page', () => {
     expect(page.html).not.toContain('Er ging iets mis');
   });
 
+  it('is the same page when a back-office page finds nothing (another creditor’s or an unknown invoice)', async () => {
+    const page = await get(`/app/invoices/${randomUUID()}`, [await staffOf('support')]);
+    expect(page.status).toBe(404);
+    expect(page.title).toBe('Pagina niet gevonden · Voldaan');
+    expect(page.heading).toBe('Pagina niet gevonden');
+    expect(page.html).toContain('<a href="/app">Terug naar het overzicht</a>');
+  });
+
   it('says it in English to a reader who chose English', async () => {
     const page = await get('/app/does/not/exist', [await staffOf('support'), await english()]);
     expect(page.status).toBe(404);
     expect(page.title).toBe('Page not found · Voldaan');
     expect(page.heading).toBe('Page not found');
     expect(page.html).toContain('<a href="/app">Back to the dashboard</a>');
+  });
+
+  it('leads a debtor back to their invoices, anyone else to the start', async () => {
+    const portal = await get('/portal/bestaat-niet');
+    expect(portal.status).toBe(404);
+    expect(portal.html).toContain('<a href="/portal">Terug naar uw facturen</a>');
+    const elsewhere = await get('/nergens', [await english()]);
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.html).toContain('<a href="/">To the start page</a>');
   });
 
   it('answers a post to an unknown address with the same 404', async () => {
