@@ -12,7 +12,7 @@ export type CollectionHandoverProps = DebtorEmailProps & {
 };
 
 export function subject(props: CollectionHandoverProps): string {
-  return countedSubject(props, 'handover.subject.one', 'handover.subject.other');
+  return countedSubject(props, 'handover.subject');
 }
 
 export function CollectionHandover(props: CollectionHandoverProps) {

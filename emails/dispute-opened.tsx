@@ -2,7 +2,7 @@ import { DebtorEmail } from './_lib/debtor-email';
 import { P } from './_lib/layout';
 import { previewBase } from './_lib/preview';
 import type { DebtorEmailProps } from './_lib/types';
-import { textFor } from './messages';
+import { countFor, textFor } from './messages';
 
 export type DisputeReason = 'not_received' | 'amount_wrong' | 'quality' | 'already_paid' | 'other';
 
@@ -30,7 +30,7 @@ export function DisputeOpened(props: DisputeOpenedProps) {
       <P>{intro}</P>
       <P>{t('disputeOpened.reason', { reason: t(`disputeReason.${props.dispute.reason}`) })}</P>
       <P>{t('disputeOpened.pause')}</P>
-      {props.responseHours ? <P>{t('disputeOpened.response', { hours: props.responseHours })}</P> : null}
+      {props.responseHours ? <P>{countFor(props.locale)('disputeOpened.response', props.responseHours)}</P> : null}
     </DebtorEmail>
   );
 }

@@ -17,7 +17,7 @@ export type FinalNoticeProps = DebtorEmailProps & {
 };
 
 export function subject(props: FinalNoticeProps): string {
-  return countedSubject(props, 'final.subject.one', 'final.subject.other');
+  return countedSubject(props, 'final.subject');
 }
 
 /**

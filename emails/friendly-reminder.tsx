@@ -4,12 +4,12 @@ import { currencyOf, money } from './_lib/format';
 import { AmountLines, InvoiceTable, P } from './_lib/layout';
 import { previewBase } from './_lib/preview';
 import type { DebtorEmailProps } from './_lib/types';
-import { textFor } from './messages';
+import { countFor, textFor } from './messages';
 
 export type FriendlyReminderProps = DebtorEmailProps;
 
 export function subject(props: FriendlyReminderProps): string {
-  return countedSubject(props, 'friendly.subject.one', 'friendly.subject.other');
+  return countedSubject(props, 'friendly.subject');
 }
 
 export function FriendlyReminder(props: FriendlyReminderProps) {
@@ -24,7 +24,7 @@ export function FriendlyReminder(props: FriendlyReminderProps) {
       cta="cta.pay"
       after={<P>{t('alreadyPaid')}</P>}
     >
-      <P>{t(props.invoices.length === 1 ? 'friendly.intro.one' : 'friendly.intro.other')}</P>
+      <P>{countFor(props.locale)('friendly.intro', props.invoices.length)}</P>
       <InvoiceTable locale={props.locale} invoices={props.invoices} />
       <AmountLines locale={props.locale} currency={currency} lines={openLines(props)} />
       <P>{t('friendly.ask', { amount })}</P>

@@ -1,8 +1,11 @@
 /**
  * Every string the emails show, Dutch (the source) and English. Kept here rather than in
  * the app's catalogs so the templates stay pure and previewable on their own.
- * `{name}` placeholders are filled by `emailText`.
+ * `{name}` placeholders are filled by `emailText`. Where a count meets a noun the catalog holds a
+ * pair `x.one` / `x.other` with a `{count}` placeholder, chosen by the app's plural rules.
  */
+import { fill } from '~/utils/i18n/fill';
+import { pluralCategory } from '~/utils/i18n/locales';
 import type { EmailLocale } from './_lib/types';
 
 export const nl = {
@@ -117,7 +120,8 @@ export const nl = {
   // plans
   'planReceived.subject': 'Uw voorstel voor een betalingsregeling is ontvangen',
   'planReceived.heading': 'Voorstel ontvangen',
-  'planReceived.intro': 'Wij hebben uw voorstel ontvangen om {total} in {count} termijnen te betalen.',
+  'planReceived.intro.one': 'Wij hebben uw voorstel ontvangen om {total} in {count} termijn te betalen.',
+  'planReceived.intro.other': 'Wij hebben uw voorstel ontvangen om {total} in {count} termijnen te betalen.',
   'planReceived.next':
     'Wij beoordelen uw voorstel en laten u zo snel mogelijk weten of wij ermee akkoord gaan. Zolang wij het beoordelen, sturen wij voor deze facturen geen herinneringen.',
   'planApproved.subject': 'Uw betalingsregeling is goedgekeurd',
@@ -132,7 +136,9 @@ export const nl = {
     'De herinneringen voor deze facturen gaan weer verder. U kunt het openstaande bedrag van {amount} betalen of een nieuw voorstel doen.',
   'planCountered.subject': 'Tegenvoorstel voor uw betalingsregeling',
   'planCountered.heading': 'Ons tegenvoorstel',
-  'planCountered.intro':
+  'planCountered.intro.one':
+    'Wij kunnen niet helemaal akkoord gaan met uw voorstel, maar doen u graag het volgende tegenvoorstel: {total} in {count} termijn.',
+  'planCountered.intro.other':
     'Wij kunnen niet helemaal akkoord gaan met uw voorstel, maar doen u graag het volgende tegenvoorstel: {total} in {count} termijnen.',
   'planCountered.note': 'Toelichting: {note}',
   'planCountered.respond': 'Accepteer of weiger het tegenvoorstel in het portaal.',
@@ -168,7 +174,8 @@ export const nl = {
   'disputeOpened.intro': 'Wij hebben uw bezwaar tegen factuur {number} ontvangen. Uw kenmerk is {reference}.',
   'disputeOpened.reason': 'Reden: {reason}',
   'disputeOpened.pause': 'Zolang wij uw bezwaar behandelen, sturen wij voor deze factuur geen herinneringen.',
-  'disputeOpened.response': 'U krijgt binnen {hours} uur een reactie.',
+  'disputeOpened.response.one': 'U krijgt binnen {count} uur een reactie.',
+  'disputeOpened.response.other': 'U krijgt binnen {count} uur een reactie.',
   'disputeReply.subject': 'Nieuw bericht over uw bezwaar tegen factuur {number}',
   'disputeReply.heading': 'Reactie op uw bezwaar',
   'disputeReply.intro': '{org} heeft gereageerd op uw bezwaar tegen factuur {number} ({reference}):',
@@ -256,8 +263,8 @@ export const en: Record<EmailMessageKey, string> = {
   alreadyPaid: 'Already paid? Then please disregard this email.',
   options:
     'Cannot pay in one go, or is something wrong? In the portal you can also propose a payment plan, promise a payment date or dispute an invoice.',
-  'schedule.caption': 'Installments',
-  'schedule.number': 'Installment',
+  'schedule.caption': 'Instalments',
+  'schedule.number': 'Instalment',
   'schedule.dueDate': 'Due by',
   'schedule.amount': 'Amount',
   'schedule.total': 'Total',
@@ -325,14 +332,15 @@ export const en: Record<EmailMessageKey, string> = {
 
   'planReceived.subject': 'We received your payment plan proposal',
   'planReceived.heading': 'Proposal received',
-  'planReceived.intro': 'We received your proposal to pay {total} in {count} installments.',
+  'planReceived.intro.one': 'We received your proposal to pay {total} in {count} instalment.',
+  'planReceived.intro.other': 'We received your proposal to pay {total} in {count} instalments.',
   'planReceived.next':
     'We will review your proposal and let you know as soon as possible whether we accept it. While we review it, we send no reminders for these invoices.',
   'planApproved.subject': 'Your payment plan has been approved',
   'planApproved.heading': 'Payment plan approved',
-  'planApproved.intro': 'Good news: we accept your payment plan. The installments are listed below.',
+  'planApproved.intro': 'Good news: we accept your payment plan. The instalments are listed below.',
   'planApproved.first':
-    'Please pay the first installment of {amount} no later than {date}. We will remind you of each one.',
+    'Please pay the first instalment of {amount} no later than {date}. We will remind you of each one.',
   'planRejected.subject': 'Your payment plan proposal has been declined',
   'planRejected.heading': 'Proposal declined',
   'planRejected.intro': 'Unfortunately we cannot accept your payment plan proposal.',
@@ -341,24 +349,26 @@ export const en: Record<EmailMessageKey, string> = {
     'Reminders for these invoices will resume. You can pay the outstanding amount of {amount} or make a new proposal.',
   'planCountered.subject': 'A counter-proposal for your payment plan',
   'planCountered.heading': 'Our counter-proposal',
-  'planCountered.intro':
-    'We cannot fully accept your proposal, but we would like to offer the following instead: {total} in {count} installments.',
+  'planCountered.intro.one':
+    'We cannot fully accept your proposal, but we would like to offer the following instead: {total} in {count} instalment.',
+  'planCountered.intro.other':
+    'We cannot fully accept your proposal, but we would like to offer the following instead: {total} in {count} instalments.',
   'planCountered.note': 'Explanation: {note}',
   'planCountered.respond': 'Accept or decline the counter-proposal in the portal.',
   'planCountered.respondBy': 'Please accept or decline the counter-proposal in the portal by {date}.',
-  'installmentReminder.subject': 'Installment {n} of {of} of your payment plan is due on {date}',
-  'installmentReminder.heading': 'Your next installment',
+  'installmentReminder.subject': 'Instalment {n} of {of} of your payment plan is due on {date}',
+  'installmentReminder.heading': 'Your next instalment',
   'installmentReminder.intro':
-    'Under your payment plan, installment {n} of {of}, an amount of {amount}, is due on {date}.',
-  'installmentMissed.subject': 'Installment {n} of your payment plan has not been paid',
-  'installmentMissed.heading': 'Installment not received',
-  'installmentMissed.intro': 'We have not yet received installment {n} of {of} ({amount}, due by {due}).',
+    'Under your payment plan, instalment {n} of {of}, an amount of {amount}, is due on {date}.',
+  'installmentMissed.subject': 'Instalment {n} of your payment plan has not been paid',
+  'installmentMissed.heading': 'Instalment not received',
+  'installmentMissed.intro': 'We have not yet received instalment {n} of {of} ({amount}, due by {due}).',
   'installmentMissed.grace':
-    'Please pay this installment no later than {grace}. Otherwise the payment plan ends and reminders for the whole outstanding amount resume.',
+    'Please pay this instalment no later than {grace}. Otherwise the payment plan ends and reminders for the whole outstanding amount resume.',
   'planDefaulted.subject': 'Your payment plan has ended',
   'planDefaulted.heading': 'Payment plan ended',
   'planDefaulted.intro':
-    'Because an installment was not paid on time, your payment plan has ended. The remaining {open} is now due in full, and reminders resume.',
+    'Because an instalment was not paid on time, your payment plan has ended. The remaining {open} is now due in full, and reminders resume.',
 
   'promiseConfirmed.subject': 'Confirmation: you will pay {amount} by {date}',
   'promiseConfirmed.heading': 'Thank you for your promise',
@@ -369,18 +379,19 @@ export const en: Record<EmailMessageKey, string> = {
   'promiseBroken.intro':
     'You promised to pay {amount} no later than {date}, but we have not received that payment. Reminders will therefore resume.',
 
-  'disputeOpened.subject': 'We received your dispute of invoice {number}',
+  'disputeOpened.subject': 'We received your dispute about invoice {number}',
   'disputeOpened.heading': 'Dispute received',
-  'disputeOpened.intro': 'We received your dispute of invoice {number}. Your reference is {reference}.',
+  'disputeOpened.intro': 'We received your dispute about invoice {number}. Your reference is {reference}.',
   'disputeOpened.reason': 'Reason: {reason}',
   'disputeOpened.pause': 'While we handle your dispute, we send no reminders for this invoice.',
-  'disputeOpened.response': 'You will hear from us within {hours} hours.',
-  'disputeReply.subject': 'New message about your dispute of invoice {number}',
+  'disputeOpened.response.one': 'You will hear from us within {count} hour.',
+  'disputeOpened.response.other': 'You will hear from us within {count} hours.',
+  'disputeReply.subject': 'New message in your dispute about invoice {number}',
   'disputeReply.heading': 'Reply to your dispute',
-  'disputeReply.intro': '{org} replied to your dispute of invoice {number} ({reference}):',
-  'disputeReply.introStaff': '{staff} of {org} replied to your dispute of invoice {number} ({reference}):',
+  'disputeReply.intro': '{org} replied to your dispute about invoice {number} ({reference}):',
+  'disputeReply.introStaff': '{staff} of {org} replied to your dispute about invoice {number} ({reference}):',
   'disputeReply.next': 'Read the whole conversation and reply with the button below.',
-  'disputeResolved.subject': 'Your dispute of invoice {number} has been resolved',
+  'disputeResolved.subject': 'Your dispute about invoice {number} has been resolved',
   'disputeResolved.heading': 'Dispute resolved',
   'disputeResolved.credited_full': 'We have credited invoice {number} in full. You do not need to pay anything for it.',
   'disputeResolved.credited_partial':
@@ -388,7 +399,7 @@ export const en: Record<EmailMessageKey, string> = {
   'disputeResolved.rejected':
     'Having looked into it, we maintain invoice {number}. There is still {open} outstanding; reminders will resume.',
   'disputeResolved.paid': 'Invoice {number} has been paid in the meantime. You do not need to do anything.',
-  'disputeResolved.withdrawn': 'You withdrew your dispute of invoice {number}. There is still {open} outstanding.',
+  'disputeResolved.withdrawn': 'You withdrew your dispute about invoice {number}. There is still {open} outstanding.',
   'disputeResolved.note': 'Explanation: {note}',
   'disputeReason.not_received': 'invoice or goods not received',
   'disputeReason.amount_wrong': 'the amount is wrong',
@@ -427,12 +438,41 @@ export const en: Record<EmailMessageKey, string> = {
 
 const messages: Record<EmailLocale, Record<EmailMessageKey, string>> = { nl, en };
 
-export function emailText(locale: EmailLocale, key: EmailMessageKey, params: Record<string, string | number> = {}) {
-  const template = messages[locale][key] ?? nl[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+/** The base `x` of a counted pair `x.one` / `x.other`. */
+export type EmailCountedKey = {
+  [K in EmailMessageKey]: K extends `${infer Base}.other`
+    ? `${Base}.one` extends EmailMessageKey
+      ? Base
+      : never
+    : never;
+}[EmailMessageKey];
+
+function lookup(locale: EmailLocale, key: string): string | undefined {
+  return (messages[locale] as Record<string, string>)[key] ?? (nl as Record<string, string>)[key];
+}
+
+export function emailText(
+  locale: EmailLocale,
+  key: EmailMessageKey | EmailCountedKey,
+  params: Record<string, string | number> = {},
+) {
+  let template = lookup(locale, key);
+  if (template === undefined) {
+    // A counted pair: its form by `params.count` under the reader's plural rules.
+    const count = typeof params.count === 'number' ? params.count : Number.NaN;
+    template = lookup(locale, `${key}.${Number.isNaN(count) ? 'other' : pluralCategory(locale, count)}`) ?? key;
+  }
+  return fill(template, params);
 }
 
 /** The translator bound to one locale, as templates use it. */
 export function textFor(locale: EmailLocale) {
-  return (key: EmailMessageKey, params?: Record<string, string | number>) => emailText(locale, key, params);
+  return (key: EmailMessageKey | EmailCountedKey, params?: Record<string, string | number>) =>
+    emailText(locale, key, params);
+}
+
+/** The counted message ("in 1 termijn", "in 3 termijnen") bound to one locale. */
+export function countFor(locale: EmailLocale) {
+  return (base: EmailCountedKey, count: number, params?: Record<string, string | number>) =>
+    emailText(locale, base, { ...params, count });
 }

@@ -3,7 +3,7 @@ import { day, money } from './_lib/format';
 import { P, Quote, ScheduleTable } from './_lib/layout';
 import { previewBase, previewPlan } from './_lib/preview';
 import type { DebtorEmailProps, EmailPlan } from './_lib/types';
-import { textFor } from './messages';
+import { countFor, textFor } from './messages';
 
 export type PlanCounteredProps = DebtorEmailProps & {
   /** The counter-proposal. */
@@ -20,9 +20,8 @@ export function subject(props: PlanCounteredProps): string {
 export function PlanCountered(props: PlanCounteredProps) {
   const t = textFor(props.locale);
   const currency = props.plan.currency ?? 'EUR';
-  const intro = t('planCountered.intro', {
+  const intro = countFor(props.locale)('planCountered.intro', props.plan.installments.length, {
     total: money(props.plan.totalCents, props.locale, currency),
-    count: props.plan.installments.length,
   });
   return (
     <DebtorEmail base={props} preview={intro} heading={t('planCountered.heading')} cta="cta.counter">

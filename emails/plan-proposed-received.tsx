@@ -3,7 +3,7 @@ import { money } from './_lib/format';
 import { P, ScheduleTable } from './_lib/layout';
 import { previewBase, previewPlan } from './_lib/preview';
 import type { DebtorEmailProps, EmailPlan } from './_lib/types';
-import { textFor } from './messages';
+import { countFor, textFor } from './messages';
 
 export type PlanProposedReceivedProps = DebtorEmailProps & { plan: EmailPlan };
 
@@ -14,9 +14,8 @@ export function subject(props: PlanProposedReceivedProps): string {
 export function PlanProposedReceived(props: PlanProposedReceivedProps) {
   const t = textFor(props.locale);
   const currency = props.plan.currency ?? 'EUR';
-  const intro = t('planReceived.intro', {
+  const intro = countFor(props.locale)('planReceived.intro', props.plan.installments.length, {
     total: money(props.plan.totalCents, props.locale, currency),
-    count: props.plan.installments.length,
   });
   return (
     <DebtorEmail base={props} preview={intro} heading={t('planReceived.heading')} cta="cta.plan">

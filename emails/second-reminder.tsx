@@ -9,7 +9,7 @@ import { textFor } from './messages';
 export type SecondReminderProps = DebtorEmailProps;
 
 export function subject(props: SecondReminderProps): string {
-  return countedSubject(props, 'second.subject.one', 'second.subject.other');
+  return countedSubject(props, 'second.subject');
 }
 
 export function SecondReminder(props: SecondReminderProps) {

@@ -38,9 +38,12 @@ export const PURE_TEST_FILES = [
   'app/utils/business-days.test.ts',
   'app/utils/env.server.test.ts',
   'app/utils/http.server.test.ts',
+  'app/utils/i18n/labels.test.ts',
+  'app/utils/i18n/plural.test.ts',
   'app/utils/money.test.ts',
   'emails/render.test.ts',
   'test/architecture.test.ts',
+  'test/i18n-catalogs.test.ts',
   'test/pure-tests.test.ts',
   'test/table-writers.test.ts',
 ];

@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { getDashboard, type AgeingBucket } from '~/modules/backoffice/index.server';
 import { pauseReasonLabel } from '~/modules/debtors/index';
@@ -9,9 +9,10 @@ import { BarChart, LineChart, type Tone } from '~/ui/backoffice/charts';
 import { Empty, flagReasonKey, useMoney } from '~/ui/backoffice/parts';
 import { formatDate, localeTags, type Locale } from '~/utils/i18n';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Overzicht' }];
+export const meta = titleMeta('bo.dashboard.title');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
@@ -98,13 +99,13 @@ export default function Dashboard() {
             <div className="label">{t('bo.dashboard.overdue')}</div>
             <div className="value amount">{money(d.overdue.cents)}</div>
             <div className="small muted">
-              {t('bo.dashboard.overdueDetail', { share: overdueShare, debtors: d.overdue.debtors })}
+              {tn('bo.dashboard.overdueDetail', d.overdue.debtors, { share: overdueShare })}
             </div>
           </div>
           <div className="stat" data-testid="kpi-dso">
             <div className="label">{t('bo.dashboard.dso')}</div>
             <div className="value">
-              {latestDso?.dso != null ? t('bo.dashboard.days', { days: dec(latestDso.dso) }) : '—'}
+              {latestDso?.dso != null ? tn('bo.dashboard.days', latestDso.dso, { days: dec(latestDso.dso) }) : '—'}
             </div>
             <div className="small muted">{t('bo.dashboard.dsoHint')}</div>
           </div>
@@ -141,7 +142,7 @@ export default function Dashboard() {
               <strong>{t('bo.dashboard.disputesAwaiting')}</strong>
               <span className="small muted">
                 {d.disputesAwaiting.pastTarget > 0
-                  ? t('bo.dashboard.disputesLate', { count: d.disputesAwaiting.pastTarget })
+                  ? tn('bo.dashboard.disputesLate', d.disputesAwaiting.pastTarget)
                   : d.disputesAwaiting.count > 0
                     ? t('bo.dashboard.disputesInTime')
                     : t('bo.dashboard.nothingWaiting')}
@@ -394,7 +395,7 @@ export default function Dashboard() {
           )}
           {d.flagged.count > d.flagged.debtors.length ? (
             <p className="small">
-              <Link to="/app/debtors?filter=flagged">{t('bo.dashboard.flaggedAll', { count: d.flagged.count })}</Link>
+              <Link to="/app/debtors?filter=flagged">{tn('bo.dashboard.flaggedAll', d.flagged.count)}</Link>
             </p>
           ) : null}
         </section>

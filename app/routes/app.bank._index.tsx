@@ -32,7 +32,7 @@ import {
 import { useMoney } from '~/ui/backoffice/parts';
 import { field, parseForm, upload } from '~/utils/forms';
 import { formatDate, formatDateTime, type MessageKey, type Params } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 
 const INTENT = { preview: 'preview', import: 'import' } as const;
 
@@ -200,6 +200,7 @@ export default function BankStatements() {
   const { accounts, canEditAccounts, statements, older, paged, notices } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const busy = useNavigation().state === 'submitting';
   const failed = result?.kind === 'failure' ? result.messages : null;
@@ -294,8 +295,7 @@ export default function BankStatements() {
                       <Period from={s.fromDate} to={s.toDate} />
                     </td>
                     <td data-label={t('bank.statements.counts')}>
-                      {t('bank.statements.countsText', {
-                        entries: s.entries,
+                      {tn('bank.statements.countsText', s.entries, {
                         matched: s.matched,
                         queued: s.queued,
                         duplicates: s.duplicates,
@@ -330,6 +330,7 @@ export default function BankStatements() {
 
 function PreviewPanel({ result }: { result: PreviewResult }) {
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = useMoney();
   const busy = useNavigation().state === 'submitting';
@@ -447,7 +448,7 @@ function PreviewPanel({ result }: { result: PreviewResult }) {
         <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="preview-lines-caption">
           <table className="bank-lines" data-testid="preview-lines">
             <caption id="preview-lines-caption" className="small muted">
-              {t('bank.preview.linesCaption', { shown, total: preview.entries })}
+              {tn('bank.preview.linesCaption', preview.entries, { shown })}
             </caption>
             <thead>
               <tr>
@@ -511,11 +512,7 @@ function PreviewPanel({ result }: { result: PreviewResult }) {
           <input type="hidden" name="filename" value={result.filename} />
           <input type="hidden" name="payload" value={result.payload} />
           <button type="submit" disabled={busy}>
-            {matched === 0
-              ? t('bank.preview.confirmNone')
-              : matched === 1
-                ? t('bank.preview.confirmOne')
-                : t('bank.preview.confirm', { count: matched })}
+            {matched === 0 ? t('bank.preview.confirmNone') : tn('bank.preview.confirm', matched)}
           </button>
           <Link to="/app/bank" className="button secondary">
             {t('bank.preview.cancel')}

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
@@ -19,12 +19,13 @@ import { requireStaff } from '~/modules/staff/index.server';
 import { Counterparty, Description, NoteText, printIban } from '~/ui/backoffice/bank-parts';
 import { centsInput, useMoney } from '~/ui/backoffice/parts';
 import { field, intentSchema, parseForm, reject, repeated, typedValues } from '~/utils/forms';
-import { formatDate, type MessageKey, type Params } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { formatDate, type Params, type TextKey } from '~/utils/i18n';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney, parseAmountToCents } from '~/utils/money';
 import { isUuid } from '~/utils/ids';
+import { titleMeta } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Te koppelen' }];
+export const meta = titleMeta('bank.queue.title');
 
 const PATH = '/app/bank/queue';
 const INTENT = { match: 'match', ignore: 'ignore' } as const;
@@ -75,7 +76,7 @@ function matchForm(chosen: string[], numbers: Map<string, string>) {
 }
 const SHOWN = 50;
 
-type Message = { key: MessageKey; params?: Params };
+type Message = { key: TextKey; params?: Params };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'finance');
@@ -265,6 +266,7 @@ export default function MatchQueue() {
   const { total, entries, focus, q, done } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
+  const tn = useTn();
   const failedEntry = result && !focus ? entries.find((e) => e.id === result.entryId) : null;
 
   return (
@@ -307,7 +309,7 @@ export default function MatchQueue() {
             </ol>
           )}
           {total > entries.length ? (
-            <p className="muted small">{t('bank.queue.more', { count: total - entries.length })}</p>
+            <p className="muted small">{tn('bank.queue.more', total - entries.length)}</p>
           ) : null}
         </>
       )}

@@ -17,8 +17,15 @@ import { field, intentSchema, parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { pageTitle } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Bankafschrift' }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  {
+    title: data
+      ? pageTitle(matches, 'bank.statement.title', { name: data.statement.name })
+      : pageTitle(matches, 'bank.preview.statementId'),
+  },
+];
 
 const PAGE_SIZE = 200;
 const INTENT = { requeue: 'requeue' } as const;

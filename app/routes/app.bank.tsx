@@ -1,16 +1,17 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { NavLink, Outlet, useRouteLoaderData } from '@remix-run/react';
 import { requireStaff } from '~/modules/staff/index.server';
 import backofficeStyles from '~/styles/backoffice.css';
 import bankStyles from '~/styles/bank.css';
 import { useT } from '~/utils/i18n/react';
 import type { loader as appLoader } from './app';
+import { titleMeta } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: backofficeStyles },
   { rel: 'stylesheet', href: bankStyles },
 ];
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Bank' }];
+export const meta = titleMeta('bank.title');
 
 /** Bank statements are finance's (and admin's); every page below checks again, since actions skip this loader. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -33,7 +34,7 @@ export default function BankLayout() {
           </li>
           <li>
             <NavLink to="/app/bank/queue">
-              {queued > 0 ? t('bank.tabs.queueCount', { count: queued }) : t('bank.tabs.queue')}
+              {queued > 0 ? t('bank.tabs.queueCount', { queued }) : t('bank.tabs.queue')}
             </NavLink>
           </li>
         </ul>

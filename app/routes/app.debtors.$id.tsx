@@ -31,6 +31,7 @@ import { amsterdamDate, systemClock } from '~/utils/clock';
 import { intentSchema, parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/i18n';
+import { providerLabel } from '~/utils/i18n/labels';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
@@ -127,7 +128,7 @@ export default function DebtorPage() {
             {debtor.flaggedAt ? <span className="badge warn">{t(flagReasonKey(debtor.flaggedReason))}</span> : null}
             {debtor.emailBlockedAt ? <span className="badge bad">{t('bo.debtor.emailBlocked')}</span> : null}
             {d.totals.manualHolds > 0 ? (
-              <span className="badge info">{t('bo.debtor.onHold', { count: d.totals.manualHolds })}</span>
+              <span className="badge info">{tn('bo.debtor.onHold', d.totals.manualHolds)}</span>
             ) : null}
             {!debtor.active ? <span className="badge neutral">{t('bo.debtor.inactive')}</span> : null}
           </p>
@@ -358,7 +359,7 @@ export default function DebtorPage() {
                     <div>
                       <strong className="amount">{money(p.amountCents)}</strong>
                       <div className="small muted">
-                        {formatDateTime(p.paidAt ?? p.createdAt, locale)} · {t(`bo.provider.${p.provider}`)}
+                        {formatDateTime(p.paidAt ?? p.createdAt, locale)} · {providerLabel(locale, p.provider)}
                         {p.invoiceNumbers.length > 0 ? ` · ${p.invoiceNumbers.join(', ')}` : ''}
                       </div>
                     </div>
@@ -380,7 +381,7 @@ export default function DebtorPage() {
                 {d.plans.map((p) => (
                   <li key={p.id}>
                     <div>
-                      <strong>{t('bo.debtor.plan', { count: p.installmentCount, amount: money(p.totalCents) })}</strong>
+                      <strong>{tn('bo.debtor.plan', p.installmentCount, { amount: money(p.totalCents) })}</strong>
                       <div className="small muted">
                         {t('bo.debtor.planFrom', { date: formatDate(p.firstDueDate, locale, 'short') })} ·{' '}
                         {t(`bo.frequency.${p.frequency}`)}
@@ -446,6 +447,7 @@ export default function DebtorPage() {
 
 function ActionNotice({ result }: { result: Exclude<ActionResult, { done: null }> }) {
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   switch (result.done) {
     case 'link_sent':
@@ -461,19 +463,19 @@ function ActionNotice({ result }: { result: Exclude<ActionResult, { done: null }
     case 'links_revoked':
       return (
         <div className="alert success" role="status">
-          {result.count === 1 ? t('bo.debtor.linksRevokedOne') : t('bo.debtor.linksRevoked', { count: result.count })}
+          {tn('bo.debtor.linksRevoked', result.count)}
         </div>
       );
     case 'held':
       return (
         <div className="alert success" role="status">
-          {result.count === 1 ? t('bo.debtor.heldOne') : t('bo.debtor.held', { count: result.count })}
+          {tn('bo.debtor.held', result.count)}
         </div>
       );
     case 'lifted':
       return (
         <div className="alert success" role="status">
-          {result.count === 1 ? t('bo.debtor.liftedOne') : t('bo.debtor.lifted', { count: result.count })}
+          {tn('bo.debtor.lifted', result.count)}
         </div>
       );
     case 'flag_cleared':

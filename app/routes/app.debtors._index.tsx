@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { listDebtors } from '~/modules/debtors/index.server';
 import { DEBTOR_FILTERS, type DebtorFilter } from '~/modules/debtors/index';
@@ -7,10 +7,11 @@ import { requireStaff } from '~/modules/staff/index.server';
 import backofficeStyles from '~/styles/backoffice.css';
 import { Empty, flagReasonKey, Pagination, useMoney } from '~/ui/backoffice/parts';
 import { formatDate } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Debiteuren' }];
+export const meta = titleMeta('bo.debtors.title');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
@@ -37,6 +38,7 @@ function href(q: string, filter: DebtorFilter, page = 1) {
 export default function Debtors() {
   const { q, filter, rows, total, page, pageCount } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = useMoney();
   return (
@@ -118,7 +120,7 @@ export default function Debtors() {
                       {d.flagged ? <span className="badge warn">{t(flagReasonKey(d.flaggedReason))}</span> : null}
                       {d.emailBlocked ? <span className="badge bad">{t('bo.debtor.emailBlocked')}</span> : null}
                       {d.pausedCount > 0 ? (
-                        <span className="badge info">{t('bo.debtors.pausedCount', { count: d.pausedCount })}</span>
+                        <span className="badge info">{tn('bo.debtors.pausedCount', d.pausedCount)}</span>
                       ) : null}
                     </td>
                   </tr>

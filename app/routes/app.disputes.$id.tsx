@@ -34,7 +34,7 @@ import { requireStaff } from '~/modules/staff/index.server';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime, translate, type MessageKey } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { centsToDecimalString, formatMoney } from '~/utils/money';
 import disputeStyles from '~/styles/disputes.css';
 import { isUuid } from '~/utils/ids';
@@ -136,6 +136,7 @@ export default function StaffDisputeThread() {
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, invoice.currency, locale);
   const errorsFor = (intent: string): FieldErrors => (actionData?.intent === intent ? actionData.errors : {});
@@ -266,7 +267,7 @@ export default function StaffDisputeThread() {
           {dispute.active ? (
             <section className="card" aria-labelledby="reply-title">
               <h2 id="reply-title">{t('dispute.staff.replyTitle')}</h2>
-              <p className="hint">{t('dispute.staff.replyHint', { hours: targetHours })}</p>
+              <p className="hint">{tn('dispute.staff.replyHint', targetHours)}</p>
               <FieldError id="reply-form-error" message={text(reply, 'form')} />
               <Form method="post" encType="multipart/form-data" noValidate key={`reply-${messages.length}`}>
                 <input type="hidden" name="intent" value={INTENT.reply} />
@@ -316,7 +317,7 @@ export default function StaffDisputeThread() {
                   <div className="field">
                     <label htmlFor="credit-amount">{t('dispute.staff.creditAmount')}</label>
                     <p className="hint" id="credit-amount-hint">
-                      {t('dispute.staff.creditHint', { open: money(owed), grace: graceDays })}
+                      {tn('dispute.staff.creditHint', graceDays, { open: money(owed) })}
                     </p>
                     <input
                       id="credit-amount"
@@ -353,7 +354,7 @@ export default function StaffDisputeThread() {
                   <h3>{t('dispute.staff.rejectTitle')}</h3>
                   <input type="hidden" name="intent" value={INTENT.reject} />
                   <FieldError id="reject-form-error" message={text(reject, 'form')} />
-                  <p className="hint">{t('dispute.staff.rejectHint', { grace: graceDays })}</p>
+                  <p className="hint">{tn('dispute.staff.rejectHint', graceDays)}</p>
                   <MessageField
                     t={t}
                     id="reject-note"

@@ -5,7 +5,7 @@ import { disputeStaff, listInbox } from '~/modules/disputes/index.server';
 import { requireStaff } from '~/modules/staff/index.server';
 import { formatDate, translate } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
 import disputeStyles from '~/styles/disputes.css';
 
@@ -22,15 +22,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function DisputeInbox() {
   const { filters, rows, targetHours, people, me } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const age = (ms: number) => {
     const { unit, count } = ageParts(ms);
-    return t(`dispute.age.${unit}`, { count });
+    return tn(`dispute.age.${unit}`, count);
   };
   return (
     <section className="stack" aria-labelledby="inbox-title">
       <h1 id="inbox-title">{t('dispute.inbox.title')}</h1>
-      <p className="muted">{t('dispute.inbox.intro', { hours: targetHours })}</p>
+      <p className="muted">{tn('dispute.inbox.intro', targetHours)}</p>
       <Form method="get" className="card inbox-filters" aria-label={t('dispute.inbox.filters')}>
         <div className="field">
           <label htmlFor="filter-status">{t('dispute.inbox.status')}</label>
@@ -47,7 +48,7 @@ export default function DisputeInbox() {
           <select id="filter-age" name="age" defaultValue={filters.age}>
             {AGE_FILTERS.map((a) => (
               <option key={a} value={a}>
-                {t(`dispute.filter.age.${a}`, { hours: targetHours })}
+                {t(`dispute.filter.age.${a}`, { count: targetHours })}
               </option>
             ))}
           </select>
@@ -78,7 +79,7 @@ export default function DisputeInbox() {
       ) : (
         <div className="table-wrap card">
           <table className="inbox-table">
-            <caption className="visually-hidden">{t('dispute.inbox.caption', { count: rows.length })}</caption>
+            <caption className="visually-hidden">{tn('dispute.inbox.caption', rows.length)}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('dispute.inbox.col.waiting')}</th>

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
@@ -19,10 +19,11 @@ import {
 import { requireStaff } from '~/modules/staff/index.server';
 import { field, parseForm, upload } from '~/utils/forms';
 import { formatDate, formatDateTime } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
+import { titleMeta } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan: importeren' }];
+export const meta = titleMeta('bo.import.title');
 
 const INTENT = {
   csvPreview: 'csv-preview',
@@ -249,6 +250,7 @@ function OutcomeBadge({ outcome }: { outcome: 'created' | 'updated' | 'unchanged
 
 function CsvPreviewPanel({ preview }: { preview: CsvPreview }) {
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const busy = useNavigation().state === 'submitting';
   const date = (value: string) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value, locale, 'short') : value);
@@ -263,16 +265,13 @@ function CsvPreviewPanel({ preview }: { preview: CsvPreview }) {
       ) : null}
       {preview.errorRows > 0 ? (
         <div className="alert error" role="alert">
-          {preview.errorRows === 1
-            ? t('bo.import.preview.hasErrorsOne')
-            : t('bo.import.preview.hasErrors', { count: preview.errorRows })}
+          {tn('bo.import.preview.hasErrors', preview.errorRows)}
         </div>
       ) : null}
       {preview.summary ? (
         <div className="alert info" role="status">
           <p>
-            {t('bo.import.preview.summary', {
-              rows: preview.summary.outcomes.length,
+            {tn('bo.import.preview.summary', preview.summary.outcomes.length, {
               created: preview.summary.created,
               updated: preview.summary.updated,
               unchanged: preview.summary.unchanged,
@@ -332,7 +331,7 @@ function CsvPreviewPanel({ preview }: { preview: CsvPreview }) {
         </div>
       ) : null}
       {preview.hiddenRows > 0 ? (
-        <p className="muted small">{t('bo.import.preview.more', { count: preview.hiddenRows })}</p>
+        <p className="muted small">{tn('bo.import.preview.more', preview.hiddenRows)}</p>
       ) : null}
       {preview.payload && preview.summary ? (
         <Form method="post" className="actions">
@@ -340,9 +339,7 @@ function CsvPreviewPanel({ preview }: { preview: CsvPreview }) {
           <input type="hidden" name="filename" value={preview.filename} />
           <input type="hidden" name="payload" value={preview.payload} />
           <button type="submit" disabled={busy}>
-            {preview.summary.outcomes.length === 1
-              ? t('bo.import.preview.confirmOne')
-              : t('bo.import.preview.confirm', { count: preview.summary.outcomes.length })}
+            {tn('bo.import.preview.confirm', preview.summary.outcomes.length)}
           </button>
           <Link to="/app/imports" className="button secondary">
             {t('bo.import.cancel')}

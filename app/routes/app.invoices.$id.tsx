@@ -24,11 +24,13 @@ import { amsterdamDate, systemClock } from '~/utils/clock';
 import { intentSchema, parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { providerLabel } from '~/utils/i18n/labels';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
+import { pageTitle } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.invoice.number} · Voldaan` : 'Voldaan' },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: data ? pageTitle(matches, 'bo.invoice.title', { number: data.invoice.number }) : 'Voldaan' },
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -69,6 +71,7 @@ export default function InvoicePage() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = useMoney();
   const busy = useNavigation().state === 'submitting';
@@ -102,12 +105,12 @@ export default function InvoicePage() {
 
       {result?.done === 'held' ? (
         <div className="alert success" role="status">
-          {result.count === 1 ? t('bo.debtor.heldOne') : t('bo.debtor.held', { count: result.count })}
+          {tn('bo.debtor.held', result.count)}
         </div>
       ) : null}
       {result?.done === 'lifted' ? (
         <div className="alert success" role="status">
-          {result.count === 1 ? t('bo.debtor.liftedOne') : t('bo.debtor.lifted', { count: result.count })}
+          {tn('bo.debtor.lifted', result.count)}
         </div>
       ) : null}
       {errors.intent ? (
@@ -282,7 +285,7 @@ export default function InvoicePage() {
                     <div>
                       <strong className="amount">{money(a.amountCents)}</strong>
                       <div className="small muted">
-                        {formatDateTime(a.at, locale)} · {t(`bo.provider.${a.provider}`)}
+                        {formatDateTime(a.at, locale)} · {providerLabel(locale, a.provider)}
                       </div>
                     </div>
                     <span className={`badge ${a.status === 'paid' ? 'ok' : 'neutral'}`}>

@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import {
   INVOICE_STATUS_FILTERS,
@@ -14,9 +14,10 @@ import backofficeStyles from '~/styles/backoffice.css';
 import { Empty, InvoiceStatusBadge, Pagination, PauseBadges, useMoney } from '~/ui/backoffice/parts';
 import { formatDate } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Facturen' }];
+export const meta = titleMeta('bo.invoices.title');
 
 const oneOf = <T extends string>(list: readonly T[], value: string | null, fallback: T): T =>
   (list as readonly string[]).includes(value ?? '') ? (value as T) : fallback;

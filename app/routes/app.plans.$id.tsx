@@ -27,6 +27,7 @@ import { addDays } from '~/utils/clock';
 import { parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime, translate } from '~/utils/i18n';
+import { providerLabel } from '~/utils/i18n/labels';
 import { getLocale } from '~/utils/i18n/locale.server';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
@@ -386,7 +387,7 @@ export default function PlanReview() {
                         <td>{formatDate(p.paidAt ?? p.createdAt, locale, 'short')}</td>
                         <td className="num amount">{money(p.amountCents)}</td>
                         <td>
-                          {p.provider}
+                          {providerLabel(locale, p.provider)}
                           {p.installmentId ? (
                             <span className="muted small"> · {t('plan.bo.installmentTag')}</span>
                           ) : null}

@@ -5,7 +5,8 @@ import { requireStaff } from '~/modules/staff/index.server';
 import { useMoney } from '~/ui/backoffice/parts';
 import { BrandColors } from '~/ui/brand-colors';
 import { notFound } from '~/utils/http.server';
-import { useT } from '~/utils/i18n/react';
+import { providerLabel } from '~/utils/i18n/labels';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
@@ -36,6 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function SettingsOverview() {
   const { org } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
+  const locale = useLocale();
   const money = useMoney();
   return (
     <div className="stack">
@@ -70,26 +73,32 @@ export default function SettingsOverview() {
         <Link to="/app/settings/dunning" className="bo-setting-card">
           <strong>{t('bo.settings.nav.dunning')}</strong>
           <span className="small muted">
-            {t('bo.settings.dunningSummary', { consumer: org.consumerStages, business: org.businessStages })}
+            {t('bo.settings.dunningSummary', {
+              consumer: tn('count.stages', org.consumerStages),
+              business: tn('count.stages', org.businessStages),
+            })}
           </span>
         </Link>
         <Link to="/app/settings/plans" className="bo-setting-card">
           <strong>{t('bo.settings.nav.plans')}</strong>
           <span className="small muted">
-            {t('bo.settings.plansSummary', { count: org.maxInstallments, amount: money(org.maxTotalCents) })}
+            {tn('bo.settings.plansSummary', org.maxInstallments, { amount: money(org.maxTotalCents) })}
           </span>
         </Link>
         <Link to="/app/settings/disputes" className="bo-setting-card">
           <strong>{t('bo.settings.nav.disputes')}</strong>
           <span className="small muted">
-            {t('bo.settings.disputesSummary', { hours: org.disputeResponseHours, days: org.linkTtlDays })}
+            {t('bo.settings.disputesSummary', {
+              hours: tn('count.hours', org.disputeResponseHours),
+              days: tn('count.days', org.linkTtlDays),
+            })}
           </span>
         </Link>
         <Link to="/app/settings/payments" className="bo-setting-card">
           <strong>{t('bo.settings.nav.payments')}</strong>
           <span className="small muted">
             {org.paymentProvider && org.paymentProvider !== 'demo'
-              ? t(`bo.provider.${org.paymentProvider}`)
+              ? providerLabel(locale, org.paymentProvider)
               : t('settings.providerDemo')}
           </span>
         </Link>

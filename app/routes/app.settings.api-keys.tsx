@@ -7,6 +7,9 @@ import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from '~/modules/ap
 import { formatDateTime, type MessageKey } from '~/utils/i18n';
 import { intentSchema, parseForm, text, uuid } from '~/utils/forms';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bo.apiKeys.title');
 
 const PATH = '/app/settings/api-keys';
 const INTENT = { create: 'create', revoke: 'revoke' } as const;

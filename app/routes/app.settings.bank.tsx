@@ -14,10 +14,13 @@ import { formatIban, isValidIban, normalizeIban } from '~/modules/payments/index
 import { requireStaff } from '~/modules/staff/index.server';
 import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
 import { formatDateTime } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { field, intentSchema, parseForm, reject, typedValues } from '~/utils/forms';
 import { hasForbiddenControlChars } from '~/utils/limits';
 import { isUuid } from '~/utils/ids';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bank.settings.title');
 
 const PATH = '/app/settings/bank';
 const BANK_SETTINGS_INTENT = { add: 'add', remove: 'remove' } as const;
@@ -139,6 +142,7 @@ export default function BankAccountSettings() {
   const { accounts, confirming, added, removed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const busy = useNavigation().state === 'submitting';
   const errors: Errors = result?.errors ?? {};
@@ -202,11 +206,7 @@ export default function BankAccountSettings() {
                   <td>{formatDateTime(account.createdAt, locale)}</td>
                   <td>
                     {account.entries > 0 ? (
-                      <span className="small muted">
-                        {account.entries === 1
-                          ? t('bank.settings.inUseOne')
-                          : t('bank.settings.inUse', { count: account.entries })}
-                      </span>
+                      <span className="small muted">{tn('bank.settings.inUse', account.entries)}</span>
                     ) : (
                       <Link
                         to={`${PATH}?remove=${account.id}`}

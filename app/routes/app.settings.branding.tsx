@@ -25,6 +25,9 @@ import { notFound } from '~/utils/http.server';
 import { parseForm, typedValues, upload } from '~/utils/forms';
 import { localeTags } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bo.settings.nav.branding');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

@@ -19,6 +19,9 @@ import { requireStaff } from '~/modules/staff/index.server';
 import { FieldMessage } from '~/ui/backoffice/parts';
 import { notFound } from '~/utils/http.server';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bo.settings.nav.dunning');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

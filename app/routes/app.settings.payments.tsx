@@ -8,7 +8,11 @@ import { requireStaff } from '~/modules/staff/index.server';
 import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
 import { checkbox, choice, field, parseForm } from '~/utils/forms';
 import type { MessageKey } from '~/utils/i18n';
-import { useT } from '~/utils/i18n/react';
+import { providerLabel } from '~/utils/i18n/labels';
+import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bo.settings.nav.payments');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');
@@ -69,6 +73,7 @@ export default function PaymentSettings() {
   const { settings } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
+  const locale = useLocale();
   const [params] = useSearchParams();
   const busy = useNavigation().state === 'submitting';
   const errors: FormErrors = result?.errors ?? {};
@@ -91,7 +96,7 @@ export default function PaymentSettings() {
       <div className="alert info" data-testid="effective-provider">
         {effective
           ? t('bo.payments.effective', {
-              provider: t(`bo.provider.${effective.provider}`),
+              provider: providerLabel(locale, effective.provider),
               source: t(`bo.payments.source.${effective.source}`),
             })
           : t('bo.payments.effectiveNone')}
@@ -106,8 +111,8 @@ export default function PaymentSettings() {
             {...errorProps('provider', errors.provider, 'provider-hint')}
           >
             <option value="none">{t('bo.payments.providerNone')}</option>
-            <option value="mollie">Mollie</option>
-            <option value="stripe">Stripe</option>
+            <option value="mollie">{providerLabel(locale, 'mollie')}</option>
+            <option value="stripe">{providerLabel(locale, 'stripe')}</option>
           </select>
           <span className="hint" id="provider-hint">
             {t('bo.payments.providerHint')}

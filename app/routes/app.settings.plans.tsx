@@ -9,6 +9,9 @@ import { formValues, typedValues } from '~/utils/forms';
 import { centsInput, TextField } from '~/ui/backoffice/parts';
 import { notFound } from '~/utils/http.server';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bo.settings.nav.plans');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

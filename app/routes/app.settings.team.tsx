@@ -20,6 +20,9 @@ import { choice, field, intentSchema, parseForm, typedValues } from '~/utils/for
 import { formatDate, formatDateTime, type MessageKey } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
+
+export const meta = titleMeta('bo.settings.nav.team');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'admin');

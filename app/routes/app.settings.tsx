@@ -1,12 +1,13 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { NavLink, Outlet } from '@remix-run/react';
 import { requireStaff } from '~/modules/staff/index.server';
 import backofficeStyles from '~/styles/backoffice.css';
 import type { MessageKey } from '~/utils/i18n';
 import { useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: backofficeStyles }];
-export const meta: MetaFunction = () => [{ title: 'Voldaan · Instellingen' }];
+export const meta = titleMeta('app.settings');
 
 /** Settings are for admins only; every page below checks again, since actions skip this loader. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,12 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { countQueuedEntries } from '~/modules/bank/index.server';
 import { hasRole } from '~/modules/staff/index';
 import { requireStaff } from '~/modules/staff/index.server';
 import { LanguageSwitch } from '~/ui/language-switch';
 import { useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan backoffice' }];
+export const meta = titleMeta('app.backoffice');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);

@@ -20,6 +20,7 @@ import { parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
+import { pageTitle } from '~/utils/i18n/meta';
 
 /**
  * The demo provider's hosted checkout (development and demos only; 404 in production). It plays
@@ -27,7 +28,10 @@ import { formatMoney } from '~/utils/money';
  * /webhooks/demo and returns the visitor to our return page.
  */
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: payStyles }];
-export const meta: MetaFunction = () => [{ title: 'DEMO · Voldaan' }, { name: 'robots', content: 'noindex' }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle(matches, 'pay.demo.title') },
+  { name: 'robots', content: 'noindex' },
+];
 // `same-origin`, not `no-referrer`: under no-referrer browsers post `Origin: null`, which Remix refuses as CSRF.
 export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' });
 

@@ -7,10 +7,14 @@ import devMailStyles from '~/styles/dev-mail.css';
 import { notFound } from '~/utils/http.server';
 import { formatDateTime, type MessageKey } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
+import { pageTitle } from '~/utils/i18n/meta';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: devMailStyles }];
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan · /dev/mail' }, { name: 'robots', content: 'noindex' }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle(matches, 'dunning.devMail.title') },
+  { name: 'robots', content: 'noindex' },
+];
 
 export async function loader({ params }: LoaderFunctionArgs) {
   requireDevelopment();

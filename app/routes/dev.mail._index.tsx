@@ -4,9 +4,13 @@ import { listOutbox, PREVIEW_TEMPLATES, requireDevelopment } from '~/modules/mai
 import { LanguageSwitch } from '~/ui/language-switch';
 import { STATUS_BADGE } from '~/modules/mail/index';
 import { formatDateTime, type MessageKey } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
+import { pageTitle } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan · /dev/mail' }, { name: 'robots', content: 'noindex' }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle(matches, 'dunning.devMail.title') },
+  { name: 'robots', content: 'noindex' },
+];
 
 export async function loader(_args: LoaderFunctionArgs) {
   requireDevelopment();
@@ -24,6 +28,7 @@ export async function loader(_args: LoaderFunctionArgs) {
 export default function DevMailIndex() {
   const { messages, templates } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   return (
     <main className="container stack" id="main">
@@ -37,7 +42,7 @@ export default function DevMailIndex() {
       ) : (
         <div className="table-wrap">
           <table>
-            <caption className="visually-hidden">{t('dunning.devMail.caption', { count: messages.length })}</caption>
+            <caption className="visually-hidden">{tn('dunning.devMail.caption', messages.length)}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('dunning.devMail.time')}</th>

@@ -9,8 +9,12 @@ import { LanguageSwitch } from '~/ui/language-switch';
 import { errorProps, FieldMessage } from '~/ui/backoffice/parts';
 import { field, invalid, parseForm, reject, text, typedValues, whenValid } from '~/utils/forms';
 import { useT } from '~/utils/i18n/react';
+import { pageTitle } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan' }, { name: 'referrer', content: 'no-referrer' }];
+export const meta: MetaFunction = ({ matches }) => [
+  { title: pageTitle(matches, 'bo.invite.title') },
+  { name: 'referrer', content: 'no-referrer' },
+];
 
 const headers = { 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' };
 

@@ -10,8 +10,9 @@ import { field, parseForm, typedValues } from '~/utils/forms';
 import { useT } from '~/utils/i18n/react';
 import { clientIp } from '~/utils/rate-limit.server';
 import { isUuid } from '~/utils/ids';
+import { pageTitle } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
+export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'link.invalid.title') }];
 
 export function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
@@ -7,8 +7,9 @@ import { LanguageSwitch } from '~/ui/language-switch';
 import { parseForm } from '~/utils/forms';
 import { safeRedirect } from '~/utils/http.server';
 import { useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
+export const meta = titleMeta('login.title');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getStaff(request)) return redirect('/app');

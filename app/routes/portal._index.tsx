@@ -7,7 +7,7 @@ import { NextStepBlock } from '~/ui/portal/next-step-text';
 import { StatusBadge } from '~/ui/portal/status-badge';
 import { formatDate } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { translate } from '~/utils/i18n';
 import { formatMoney } from '~/utils/money';
 
@@ -28,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function PortalOverview() {
   const { invoices, totals, debtorName, organizationName } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
   return (
@@ -57,7 +58,7 @@ export default function PortalOverview() {
               </p>
               <p className="small muted">
                 {totals.overdueCount > 0
-                  ? t('portal.total.overdueCount', { count: totals.overdueCount, total: totals.openCount })
+                  ? tn('portal.total.overdueCount', totals.openCount, { overdue: totals.overdueCount })
                   : t('portal.total.noneOverdue')}
               </p>
             </div>

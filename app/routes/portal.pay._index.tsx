@@ -17,7 +17,7 @@ import { requireDebtor } from '~/modules/links/index.server';
 import payStyles from '~/styles/pay.css';
 import { formatDate, translate, type MessageKey } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
 import { isUuid } from '~/utils/ids';
 import { typedValues } from '~/utils/forms';
@@ -105,6 +105,7 @@ export default function PayPage() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
   const errors: ActionErrors = result?.errors ?? {};
@@ -112,7 +113,7 @@ export default function PayPage() {
   const single = page.single;
   const limits = { min: money(page.minPartialCents), max: money(single?.owedCents ?? 0) };
   const message = (code: string | undefined) => (code ? t(errorKey(code), limits) : null);
-  const scopeCount = (count: number) => (count === 1 ? t('pay.scope.countOne') : t('pay.scope.count', { count }));
+  const scopeCount = (count: number) => tn('pay.scope.count', count);
   const quickScopes = [
     ...(page.overdue.count > 0 ? [{ value: 'overdue', label: t('pay.scope.overdue'), ...page.overdue }] : []),
     ...(page.all.count > page.overdue.count ? [{ value: 'all', label: t('pay.scope.all'), ...page.all }] : []),
@@ -263,9 +264,7 @@ export default function PayPage() {
                         <span className="option-title">{t('pay.line.invoice', { number: invoice.number })}</span>
                         <span className="muted small">
                           {invoice.overdueDays > 0
-                            ? invoice.overdueDays === 1
-                              ? t('pay.choose.overdueOne')
-                              : t('pay.choose.overdue', { days: invoice.overdueDays })
+                            ? tn('pay.choose.overdue', invoice.overdueDays)
                             : t('pay.choose.due', { date: formatDate(invoice.dueDate, locale) })}
                           {invoice.paymentPending ? ` · ${t('pay.choose.pending')}` : ''}
                         </span>

@@ -19,7 +19,7 @@ import { requireDebtor } from '~/modules/links/index.server';
 import { addDays, daysBetween } from '~/utils/clock';
 import { formatDate, translate } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
 import planStyles from '~/styles/plans.css';
 
@@ -59,6 +59,7 @@ export default function PromisePage() {
   const navigation = useNavigation();
   const [search] = useSearchParams();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const errorText = useErrorText();
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
@@ -96,7 +97,7 @@ export default function PromisePage() {
           <h2 id="promise-form-heading" className="visually-hidden">
             {t('promise.title')}
           </h2>
-          <p>{t('promise.intro', { days: page.maxDays })}</p>
+          <p>{tn('promise.intro', page.maxDays)}</p>
           {'form' in errors && errors.form ? (
             <p className="alert error" role="alert">
               {errorText(errors.form)}

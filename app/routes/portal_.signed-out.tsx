@@ -1,10 +1,10 @@
-import type { MetaFunction } from '@remix-run/node';
 import { FreshLinkForm } from '~/ui/portal/fresh-link-form';
 import { LanguageSwitch } from '~/ui/language-switch';
 
 import { useT } from '~/utils/i18n/react';
+import { titleMeta } from '~/utils/i18n/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Voldaan' }];
+export const meta = titleMeta('portal.signedOut.title');
 
 export default function SignedOut() {
   const t = useT();

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { textFor, type EmailMessageKey } from '~emails/messages';
+import { countFor, textFor, type EmailCountedKey, type EmailMessageKey } from '~emails/messages';
 import { CallToAction, EmailShell, P, SignOff, Title } from './layout';
 import type { DebtorEmailProps } from './types';
 
@@ -31,14 +31,12 @@ export function DebtorEmail(props: {
   );
 }
 
-/** "invoice 2026-0012" for one invoice, "3 outstanding invoices" for more. */
+/** "invoice 2026-0012" for one invoice, "3 outstanding invoices" for more (the pair `subject.one` / `.other`). */
 export function countedSubject(
   base: DebtorEmailProps,
-  one: EmailMessageKey,
-  other: EmailMessageKey,
+  subject: EmailCountedKey,
   extra: Record<string, string | number> = {},
 ): string {
-  const t = textFor(base.locale);
-  const params = { org: base.organization.name, count: base.invoices.length, ...extra };
-  return base.invoices.length === 1 ? t(one, { ...params, number: base.invoices[0].number }) : t(other, params);
+  const params = { org: base.organization.name, number: base.invoices[0]?.number ?? '', ...extra };
+  return countFor(base.locale)(subject, base.invoices.length, params);
 }

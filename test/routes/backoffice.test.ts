@@ -381,7 +381,7 @@ describe('dunning policy editor', () => {
     const { errors } = dataOf<{ errors: Record<string, { key: string }> }>(result);
     expect(errors).toEqual({
       'consumer.0.addsCosts': { key: 'bo.dunning.problem.costs_need_final_notice' },
-      'consumer.2.offsetDays': { key: 'bo.dunning.problem.inside_consumer_term', params: { days: 16 } },
+      'consumer.2.offsetDays': { key: 'bo.dunning.problem.inside_consumer_term', params: { count: 16 } },
       'business.0.key': { key: 'bo.dunning.problem.key_invalid' },
       'business.1.offsetDays': { key: 'bo.dunning.problem.offset_overlaps' },
     });

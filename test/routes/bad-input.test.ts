@@ -23,7 +23,7 @@ import * as invoiceRoute from '~/routes/api.v1.invoices.$number';
 import * as settleRoute from '~/routes/api.v1.invoices.$number_.settle';
 import * as paymentsRoute from '~/routes/api.v1.payments';
 import { getDb } from '~/utils/db.server';
-import { translate, type MessageKey } from '~/utils/i18n';
+import { translate, type TextKey } from '~/utils/i18n';
 import { MAX_AMOUNT_CENTS } from '~/utils/limits';
 import { createOrganization, createStaff } from '~test/factories';
 import { staffCookie } from '~test/factories-backoffice';
@@ -287,7 +287,7 @@ async function importer(org: Pick<Organization, 'id'>) {
   };
 }
 
-const say = (message: { key: MessageKey; params?: Record<string, string | number> }) =>
+const say = (message: { key: TextKey; params?: Record<string, string | number> }) =>
   translate('en', message.key, message.params);
 
 describe('CSV import', () => {

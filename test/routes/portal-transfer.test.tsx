@@ -16,10 +16,10 @@ import { action, loader } from '~/routes/portal.pay.transfer';
 import { amountForCopy, CopyValue, TransferNoticeForm, WaitingNoticeText } from '~/ui/portal/transfer';
 import { addDays, amsterdamDate, systemClock } from '~/utils/clock';
 import { getDb } from '~/utils/db.server';
-import { translate, type MessageKey, type Params } from '~/utils/i18n';
+import { translate, type Params, type TextKey } from '~/utils/i18n';
 
 const today = () => amsterdamDate(systemClock.now());
-const t = (key: MessageKey, params?: Params) => translate('nl', key, params);
+const t = (key: TextKey, params?: Params) => translate('nl', key, params);
 const NBSP = '\u00a0';
 
 type Answer = { data: unknown; init?: { status?: number } | null };
@@ -214,7 +214,7 @@ describe('POST /portal/pay/transfer', () => {
         new RegExp(`id="${field}"[^>]*aria-invalid="true"[^>]*aria-describedby="${field}-hint ${field}-error"`),
       );
       expect(html).toContain('Dat lukte niet. Kijk de velden hieronder na.');
-      const message = translate('nl', key as MessageKey, { days: 30, max: `€${NBSP}171,00` })
+      const message = translate('nl', key as TextKey, { count: 30, max: `€${NBSP}171,00` })
         .replace(/&/g, '&amp;')
         .replace(/'/g, '&#x27;')
         .replace(/"/g, '&quot;');

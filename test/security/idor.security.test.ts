@@ -55,6 +55,7 @@ const COVERED: Record<string, string> = {
   'routes/api.v1.invoices.$number_.settle': 'this file: API',
   'routes/api.v1.debtors.$externalRef': 'this file: API',
   'routes/api.v1.$': 'this file: API (unknown paths)',
+  'routes/$': 'test/routes/error-pages.test.ts: every other unknown address answers 404 and reads nothing',
   'routes/l.$token': 'links.security.test.ts (signed, tenant in the signed claims, checked against the record)',
   'routes/invite.$token': 'this file: an unknown invitation token reveals nothing',
   'routes/brand.$orgId.logo': 'this file: public by design (a logo on the sign-in-free pages); nothing else served',

@@ -79,7 +79,7 @@ export function checkTransferDate(value: string, today: string): TransferNoticeE
   const range = transferDateRange(today);
   if (value > range.max) return { key: 'pay.transfer.notice.error.dateFuture' };
   if (value < range.min) {
-    return { key: 'pay.transfer.notice.error.dateTooOld', params: { days: TRANSFER_NOTICE_MAX_AGE_DAYS } };
+    return { key: 'pay.transfer.notice.error.dateTooOld', params: { count: TRANSFER_NOTICE_MAX_AGE_DAYS } };
   }
   return null;
 }

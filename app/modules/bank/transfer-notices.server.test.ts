@@ -227,7 +227,7 @@ describe('announceTransfer', () => {
     [
       'a date more than 30 days back',
       { transferredOn: '2026-02-01' },
-      { transferredOn: { key: 'pay.transfer.notice.error.dateTooOld', params: { days: 30 } } },
+      { transferredOn: { key: 'pay.transfer.notice.error.dateTooOld', params: { count: 30 } } },
     ],
     [
       'no real date',

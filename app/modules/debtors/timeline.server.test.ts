@@ -62,7 +62,7 @@ describe('timeline lines', () => {
     };
     expect(describeEvent(bounced, 'en')).toEqual({
       text: 'Email "Final notice (14-day letter)" bounced',
-      actor: 'via resend',
+      actor: 'via Resend',
       tone: 'bad',
     });
 

@@ -2,7 +2,16 @@
  * Turns audit events into one human-readable, translated line each. Pure (no data access), so
  * the route renders it in the reader's language and tests can check the wording.
  */
-import { formatDate, formatDateTime, translate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import {
+  formatDate,
+  formatDateTime,
+  translate,
+  type Locale,
+  type MessageKey,
+  type Params,
+  type TextKey,
+} from '~/utils/i18n';
+import { providerLabel } from '~/utils/i18n/labels';
 import { formatMoney } from '~/utils/money';
 
 /** The newest events shown on one page; older ones stay in the audit log. */
@@ -26,8 +35,8 @@ export type TimelineEvent = {
 export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral';
 export type TimelineLine = { text: string; actor: string; tone: Tone };
 
-/** `one`: the wording when the event's count is 1. */
-type Rule = { key: MessageKey; tone: Tone; one?: MessageKey };
+/** A counted key (`x.one` / `x.other`) takes its form from the event's `count`. */
+type Rule = { key: TextKey; tone: Tone };
 
 /** Exact actions we know how to say. Anything else falls back to a readable generic line. */
 const RULES: Record<string, Rule> = {
@@ -43,8 +52,8 @@ const RULES: Record<string, Rule> = {
   'debtor.email_blocked': { key: 'bo.tl.debtor.email_blocked', tone: 'bad' },
   'debtor.locale_changed': { key: 'bo.tl.debtor.locale_changed', tone: 'neutral' },
   'debtor.flagged': { key: 'bo.tl.debtor.flagged', tone: 'warn' },
-  'debtor.hold_placed': { key: 'bo.tl.debtor.hold_placed', tone: 'warn', one: 'bo.tl.debtor.hold_placed_one' },
-  'debtor.hold_lifted': { key: 'bo.tl.debtor.hold_lifted', tone: 'info', one: 'bo.tl.debtor.hold_lifted_one' },
+  'debtor.hold_placed': { key: 'bo.tl.debtor.hold_placed', tone: 'warn' },
+  'debtor.hold_lifted': { key: 'bo.tl.debtor.hold_lifted', tone: 'info' },
   'debtor.flag_cleared': { key: 'bo.tl.debtor.flag_cleared', tone: 'info' },
   'dunning.paused': { key: 'bo.tl.dunning.paused', tone: 'info' },
   'dunning.resumed': { key: 'bo.tl.dunning.resumed', tone: 'info' },
@@ -229,7 +238,7 @@ export function actorLabel(event: Pick<TimelineEvent, 'actorType' | 'actorId' | 
         ? translate(locale, 'bo.actor.apiNamed', { name: event.actorName })
         : translate(locale, 'bo.actor.api');
     case 'provider':
-      return translate(locale, 'bo.actor.provider', { provider: event.actorId ?? '' });
+      return translate(locale, 'bo.actor.provider', { provider: providerLabel(locale, event.actorId) });
     default:
       return translate(locale, 'bo.actor.system');
   }
@@ -261,7 +270,7 @@ function paramsFor(event: TimelineEvent, locale: Locale): Params {
     changes,
     until: until ? ` ${translate(locale, 'bo.tl.until', { date: until })}` : '',
     note: typeof d.note === 'string' && d.note ? ` — ${d.note}` : '',
-    provider: str(d.provider),
+    provider: d.provider ? providerLabel(locale, str(d.provider)) : '',
     date: typeof d.promisedDate === 'string' ? formatDate(d.promisedDate, locale) : '',
     transferredOn: typeof d.transferredOn === 'string' ? formatDate(d.transferredOn, locale) : '',
     language: d.to === 'nl' || d.to === 'en' ? translate(locale, `bo.language.${d.to}`) : str(d.to),
@@ -273,8 +282,7 @@ export function describeEvent(event: TimelineEvent, locale: Locale): TimelineLin
   const actor = actorLabel(event, locale);
   if (rule) {
     const params = paramsFor(event, locale);
-    const key = rule.one && params.count === 1 ? rule.one : rule.key;
-    const text = translate(locale, key, params).replace(/\s+$/, '');
+    const text = translate(locale, rule.key, params).replace(/\s+$/, '');
     return { text, actor, tone: rule.tone };
   }
   const [prefix, ...rest] = event.action.split('.');

@@ -19,7 +19,7 @@ import type { TemplateProps } from '~emails/render';
 import { systemClock, type Clock } from '~/utils/clock';
 import type { Tx } from '~/utils/db.server';
 import { getEnv } from '~/utils/env.server';
-import { isLocale, translate, type Locale } from '~/utils/i18n';
+import { isLocale, translate, translateCount, type Locale } from '~/utils/i18n';
 import { formatMoney } from '~/utils/money';
 import { issuePortalLink } from '~/modules/links/index.server';
 import { debtorEmailPropsFrom, emailLocale, emailOrganization, queueCommunication } from '~/modules/mail/index.server';
@@ -144,7 +144,7 @@ export async function notifySupport(
   }
   if (event !== 'withdrawn') {
     lines.push(
-      translate(locale, 'dispute.staffMail.responseLine', { hours: organization.portalSettings.disputeResponseHours }),
+      translateCount(locale, 'dispute.staffMail.responseLine', organization.portalSettings.disputeResponseHours),
     );
   }
   const props: TemplateProps['staff_notification'] = {

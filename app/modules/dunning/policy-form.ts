@@ -51,7 +51,7 @@ const PROBLEM_MESSAGES: Record<PolicyProblem['code'], FieldError> = {
   adds_costs_invalid: { key: 'bo.dunning.problem.costs_need_final_notice' },
   costs_need_final_notice: { key: 'bo.dunning.problem.costs_need_final_notice' },
   final_notice_needs_costs: { key: 'bo.dunning.problem.final_notice_needs_costs' },
-  inside_consumer_term: { key: 'bo.dunning.problem.inside_consumer_term', params: { days: CONSUMER_COSTS_WAIT_DAYS } },
+  inside_consumer_term: { key: 'bo.dunning.problem.inside_consumer_term', params: { count: CONSUMER_COSTS_WAIT_DAYS } },
   handover_not_last: { key: 'bo.dunning.problem.handover_not_last' },
   rate_table: { key: 'bo.dunning.problem.flow_missing' },
 };

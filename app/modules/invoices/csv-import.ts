@@ -194,7 +194,7 @@ function parseRow(columns: CsvColumn[], record: string[], row: number): ParsedCs
   const add = (column: CsvColumn | undefined, code: ImportIssueCode, params?: ImportIssue['params']) =>
     issues.push({ row, column, code, params });
 
-  if (record.length !== columns.length) add(undefined, 'cellCount', { found: record.length, expected: columns.length });
+  if (record.length !== columns.length) add(undefined, 'cellCount', { count: record.length, expected: columns.length });
 
   const text = (column: CsvColumn, required: boolean): string | null => {
     const value = cells[column] ?? '';

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { auditEvents } from '~db/schema';
 import { getDb } from '~/utils/db.server';
-import type { MessageKey, Params } from '~/utils/i18n';
+import type { Params, TextKey } from '~/utils/i18n';
 import type { SignedInStaff } from '~/modules/staff/index.server';
 import {
   CSV_OPTIONAL_COLUMNS,
@@ -30,7 +30,7 @@ export { IMPORT_FORM_LIMIT_BYTES };
 /** A preview lists every row with an error and at most this many good ones. */
 const PREVIEW_GOOD_ROWS = 100;
 
-export type Message = { key: MessageKey; params?: Params };
+export type Message = { key: TextKey; params?: Params };
 
 export type CsvRowView = {
   row: number;
@@ -137,17 +137,17 @@ export function decodePayload(payload: string): string | null {
 // --- messages -------------------------------------------------------------------------------
 
 function csvMessage(issue: ImportIssue): Message {
-  const key = `bo.import.error.${issue.code}` as const satisfies MessageKey;
+  const key = `bo.import.error.${issue.code}` as const satisfies TextKey;
   return { key, params: { ...issue.params, ...(issue.column ? { column: issue.column } : {}) } };
 }
 
 function ublMessage(issue: UblIssue): Message {
-  const key = `bo.import.ubl.error.${issue.code}` as const satisfies MessageKey;
+  const key = `bo.import.ubl.error.${issue.code}` as const satisfies TextKey;
   return { key, params: issue.params };
 }
 
 function ublWarning(warning: UblWarning): Message {
-  const key = `bo.import.ubl.warning.${warning.code}` as const satisfies MessageKey;
+  const key = `bo.import.ubl.warning.${warning.code}` as const satisfies TextKey;
   return { key, params: warning.params };
 }
 

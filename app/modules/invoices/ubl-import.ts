@@ -286,7 +286,7 @@ export function parseUblInvoice(xml: string): UblParseResult {
     if (days !== null) {
       dueDate = addDays(issueDate, days);
       if (dueDate > MAX_DATE) issues.push(dateIssue('cac:PaymentTerms/cbc:Note', 'range'));
-      warnings.push({ code: 'dueDateFromTerms', params: { days } });
+      warnings.push({ code: 'dueDateFromTerms', params: { count: days } });
     } else issues.push({ code: 'missingDueDate' });
   }
   if (isDate(issueDate) && isDate(dueDate) && dueDate < issueDate) {

@@ -447,7 +447,7 @@ describe('promises to pay', () => {
     const before = await counts();
     expect(await makePromise(w.session, { invoiceIds: ids, date: '2026-12-08' }, { clock })).toMatchObject({
       ok: false,
-      errors: { date: { key: 'promise.error.dateTooFar', params: { days: 14 } } },
+      errors: { date: { key: 'promise.error.dateTooFar', params: { count: 14 } } },
     });
     expect(await makePromise(w.session, { invoiceIds: ids, date: '2026-11-22' }, { clock })).toMatchObject({
       ok: false,

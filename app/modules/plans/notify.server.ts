@@ -9,7 +9,7 @@ import type { DebtorEmailProps, EmailLocale, TemplateName, TemplateProps } from 
 import { systemClock, type Clock } from '~/utils/clock';
 import type { Tx } from '~/utils/db.server';
 import { getEnv } from '~/utils/env.server';
-import { isLocale, translate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { isLocale, translate, type Locale, type Params, type TextKey } from '~/utils/i18n';
 import { formatMoney } from '~/utils/money';
 import { issuePortalLink } from '~/modules/links/index.server';
 import { queueCommunication } from '~/modules/mail/index.server';
@@ -118,7 +118,7 @@ export async function emailDebtor<T extends DebtorTemplate>(
   );
 }
 
-export type StaffLine = { key: MessageKey; params?: Params; money?: Record<string, number> };
+export type StaffLine = { key: TextKey; params?: Params; money?: Record<string, number> };
 
 /**
  * Tells the organisation's finance staff (admins when there is no finance user) that

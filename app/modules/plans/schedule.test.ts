@@ -181,7 +181,7 @@ describe('checkSchedule (hard rules)', () => {
     expect(check({ firstDate: '2026-12-23' })).toMatchObject({ ok: true });
     expect(check({ firstDate: '2026-12-24' })).toMatchObject({
       ok: false,
-      errors: { firstDate: { key: 'plan.error.dateTooFar', params: { days: 30 }, days: { last: '2026-12-23' } } },
+      errors: { firstDate: { key: 'plan.error.dateTooFar', params: { count: 30 }, days: { last: '2026-12-23' } } },
     });
     expect(check({ firstDate: '2026-02-30' })).toMatchObject({
       ok: false,

@@ -152,7 +152,7 @@ export function checkSchedule(
   } else if (limits && daysBetween(today, firstDate) > limits.firstPaymentMaxDays) {
     errors.firstDate = {
       key: 'plan.error.dateTooFar',
-      params: { days: limits.firstPaymentMaxDays },
+      params: { count: limits.firstPaymentMaxDays },
       days: { last: addDays(today, limits.firstPaymentMaxDays) },
     };
   }
@@ -225,7 +225,7 @@ export function checkPromiseDate(policy: PlanPolicy, date: string, today: string
   if (daysBetween(today, date) < 0) return { key: 'promise.error.datePast' };
   const last = promiseLastDay(policy, today);
   if (daysBetween(last, date) > 0)
-    return { key: 'promise.error.dateTooFar', params: { days: policy.promiseMaxDays }, days: { last } };
+    return { key: 'promise.error.dateTooFar', params: { count: policy.promiseMaxDays }, days: { last } };
   return null;
 }
 

@@ -1,12 +1,12 @@
 /**
  * Small React pieces the plan pages share (portal and back office). No data access.
  */
-import { type FieldError, formatDate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { type FieldError, formatDate, type Locale, type Params, type TextKey } from '~/utils/i18n';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
 import type { PolicyReason } from './schedule';
 
-type Translate = (key: MessageKey, params?: Params) => string;
+type Translate = (key: TextKey, params?: Params) => string;
 
 /** A field error as a sentence in the reader's language, amounts and days formatted for them. */
 export function errorText(t: Translate, locale: Locale, error: FieldError) {
@@ -156,7 +156,7 @@ export function reasonText(t: Translate, locale: Locale, reason: PolicyReason) {
     case 'min_down_payment':
       return t(`plan.reason.${reason.code}`, { actual: money(reason.actual), limit: money(reason.limit) });
     case 'recent_default':
-      return t('plan.reason.recent_default', { actual: reason.actual });
+      return t('plan.reason.recent_default', { count: reason.actual });
   }
 }
 

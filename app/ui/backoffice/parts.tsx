@@ -5,7 +5,7 @@ import type { FieldError } from '~/utils/i18n';
 import { pauseReasonLabel } from '~/modules/debtors/index';
 import { STATUS_BADGE } from '~/modules/mail/index';
 import type { Locale, MessageKey } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { centsToDecimalString, formatMoney } from '~/utils/money';
 
 export function useMoney() {
@@ -17,13 +17,14 @@ type InvoiceStatus = 'open' | 'paid' | 'credited' | 'written_off';
 
 export function InvoiceStatusBadge({ status, overdueDays }: { status: InvoiceStatus; overdueDays: number }) {
   const t = useT();
+  const tn = useTn();
   if (status !== 'open') {
     return <span className={`badge ${status === 'paid' ? 'ok' : 'neutral'}`}>{t(`bo.invoiceStatus.${status}`)}</span>;
   }
   if (overdueDays > 0) {
     return (
       <span className={`badge ${overdueDays > 30 ? 'bad' : 'warn'}`}>
-        {t('bo.invoiceStatus.overdueDays', { days: overdueDays })}
+        {tn('bo.invoiceStatus.overdueDays', overdueDays)}
       </span>
     );
   }
@@ -79,9 +80,10 @@ export function Pagination({
   hrefFor: (page: number) => string;
 }) {
   const t = useT();
+  const tn = useTn();
   return (
     <nav className="bo-pagination" aria-label={t('bo.list.pagination')}>
-      <span className="small muted">{t('bo.list.pageOf', { page, pages: pageCount, total })}</span>
+      <span className="small muted">{tn('bo.list.pageOf', total, { page, pages: pageCount })}</span>
       <span className="actions">
         {page > 1 ? (
           <Link className="button secondary" to={hrefFor(page - 1)} rel="prev">

@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
 import { describeEvent, type TimelineEvent } from '~/modules/debtors/index';
 import { formatDate, localeTags } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 
 /**
  * One timeline of audit events, newest first, grouped by day (Europe/Amsterdam). Each line says
@@ -17,6 +17,7 @@ export function Timeline({
   limit: number;
 }) {
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   if (events.length === 0) return <p className="muted">{t('bo.timeline.empty')}</p>;
   const time = new Intl.DateTimeFormat(localeTags[locale], {
@@ -93,7 +94,7 @@ export function Timeline({
           </ol>
         </section>
       ))}
-      {events.length >= limit ? <p className="small muted">{t('bo.timeline.limited', { count: limit })}</p> : null}
+      {events.length >= limit ? <p className="small muted">{tn('bo.timeline.limited', limit)}</p> : null}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import type { PortalInvoice } from '~/modules/portal/index.server';
-import { useT } from '~/utils/i18n/react';
+import { useT, useTn } from '~/utils/i18n/react';
 
 export function StatusBadge({ invoice }: { invoice: Pick<PortalInvoice, 'status' | 'overdueDays' | 'next'> }) {
   const t = useT();
+  const tn = useTn();
   if (invoice.status !== 'open') {
     return (
       <span className={`badge ${invoice.status === 'paid' ? 'ok' : 'neutral'}`}>
@@ -14,9 +15,7 @@ export function StatusBadge({ invoice }: { invoice: Pick<PortalInvoice, 'status'
   if (invoice.overdueDays > 0) {
     return (
       <span className={`badge ${invoice.overdueDays > 30 ? 'bad' : 'warn'}`}>
-        {invoice.overdueDays === 1
-          ? t('portal.status.overdueOne')
-          : t('portal.status.overdue', { days: invoice.overdueDays })}
+        {tn('portal.status.overdue', invoice.overdueDays)}
       </span>
     );
   }

@@ -5,10 +5,10 @@
  */
 import { useEffect, useRef, useState, type ElementType } from 'react';
 import type { TransferNoticeErrors } from '~/modules/bank/index';
-import { formatDate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { formatDate, translateCount, type Locale, type Params, type TextKey } from '~/utils/i18n';
 import { formatMoney } from '~/utils/money';
 
-type Translate = (key: MessageKey, params?: Params) => string;
+type Translate = (key: TextKey, params?: Params) => string;
 
 /**
  * Money as a bank app's amount field takes it: digits and the locale's decimal mark, no currency
@@ -178,7 +178,7 @@ export function TransferNoticeForm({
   return (
     <section className="card stack transfer-notice" aria-labelledby="notice-title">
       <h2 id="notice-title">{t('pay.transfer.notice.title')}</h2>
-      <p>{t('pay.transfer.notice.intro', { days: businessDays })}</p>
+      <p>{translateCount(locale, 'pay.transfer.notice.intro', businessDays)}</p>
       {hasErrors ? (
         <p className="alert error" role="alert">
           {t('pay.transfer.notice.fixErrors')}
@@ -207,7 +207,7 @@ export function TransferNoticeForm({
             aria-describedby={described('transferredOn', true)}
           />
           <p className="hint" id="transferredOn-hint">
-            {t('pay.transfer.notice.dateHint', { days: maxAgeDays })}
+            {translateCount(locale, 'pay.transfer.notice.dateHint', maxAgeDays)}
           </p>
           {errors.transferredOn ? (
             <p className="field-error" id="transferredOn-error">

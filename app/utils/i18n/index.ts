@@ -6,6 +6,8 @@ import * as dunning from './catalog/dunning';
 import * as payments from './catalog/payments';
 import * as plans from './catalog/plans';
 import * as portal from './catalog/portal';
+import { fill } from './fill';
+import { localeTags, pluralCategory, type Locale } from './locales';
 
 /**
  * Message catalogs, one file per area under ./catalog, each exporting `nl` (the source)
@@ -17,9 +19,15 @@ type Catalog = (typeof catalogs)[keyof typeof catalogs];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type AllMessages = UnionToIntersection<Catalog['nl']>;
 
-export const LOCALES = ['nl', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = 'nl';
+export {
+  DEFAULT_LOCALE,
+  isLocale,
+  LOCALES,
+  localeTags,
+  pluralCategory,
+  type Locale,
+  type PluralCategory,
+} from './locales';
 
 type Messages = Record<string, string>;
 const messages: Record<Locale, Messages> = {
@@ -29,10 +37,6 @@ const messages: Record<Locale, Messages> = {
 
 export type MessageKey = keyof AllMessages;
 
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
-}
-
 export type Params = Record<string, string | number>;
 
 /**
@@ -40,44 +44,56 @@ export type Params = Record<string, string | number>;
  * days are formatted in the reader's locale. The one shape every form's errors take.
  */
 export type FieldError = {
-  key: MessageKey;
+  /** A counted base (`x` of `x.one` / `x.other`) takes its count from `params.count`. */
+  key: TextKey;
   params?: Params;
   money?: Record<string, number>;
   days?: Record<string, string>;
 };
 
-export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  const template = messages[locale][key] ?? messages.nl[key];
-  if (template === undefined) {
-    if (process.env.NODE_ENV !== 'production') throw new Error(`missing message: ${key}`);
-    return key;
-  }
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
-}
-
-export const localeTags: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
-
 /**
  * The base of a counted message: `x` where the catalog holds both `x.one` and `x.other`
- * ("1 factuur" / "3 facturen"). Where a count meets a noun, use `translateCount`, never a bare `{count}`.
+ * ("1 factuur" / "3 facturen"). Where a count meets a noun, the catalog holds such a pair with a
+ * `{count}` placeholder (never a bare `{count}` elsewhere: test/i18n-catalogs.test.ts).
  */
 export type CountedKey = {
   [K in MessageKey]: K extends `${infer Base}.other` ? (`${Base}.one` extends MessageKey ? Base : never) : never;
 }[MessageKey];
 
-const pluralRules = new Map<Locale, Intl.PluralRules>();
-/** Dutch and English both have only "one" and "other" for cardinals; any other category reads as "other". */
-export function pluralCategory(locale: Locale, count: number): 'one' | 'other' {
-  let rules = pluralRules.get(locale);
-  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(localeTags[locale])));
-  return rules.select(count) === 'one' ? 'one' : 'other';
+/** What a message names: one message, or a counted pair chosen by `params.count`. */
+export type TextKey = MessageKey | CountedKey;
+
+function lookup(locale: Locale, key: string): string | undefined {
+  return messages[locale][key] ?? messages.nl[key];
+}
+
+/**
+ * The message in the reader's language with its `{placeholders}` filled in. A counted base picks
+ * its plural form by `params.count` under the reader's plural rules, so a `{ key, params }` refusal
+ * or notice can name a counted message too; in code, `translateCount` says so more plainly.
+ */
+export function translate(locale: Locale, key: TextKey, params?: Params): string {
+  const count = params?.count;
+  const counted = lookup(locale, `${key}.one`) !== undefined && lookup(locale, `${key}.other`) !== undefined;
+  // A counted pair wins when a count is given (`bo.dashboard.invoices` is also a column heading).
+  let template =
+    counted && typeof count === 'number' ? lookup(locale, `${key}.${pluralCategory(locale, count)}`) : undefined;
+  template ??= lookup(locale, key);
+  if (template === undefined && counted) {
+    if (process.env.NODE_ENV !== 'production') throw new Error(`counted message without a count: ${key}`);
+    template = lookup(locale, `${key}.other`);
+  }
+  if (template === undefined) {
+    if (process.env.NODE_ENV !== 'production') throw new Error(`missing message: ${key}`);
+    return key;
+  }
+  if (!params) return template;
+  return fill(template, params);
 }
 
 /** The counted message in the reader's language: `{count}` is filled in (as digits) next to any other params. */
 export function translateCount(locale: Locale, base: CountedKey, count: number, params?: Params): string {
-  const key = `${base}.${pluralCategory(locale, count)}` as MessageKey;
-  return translate(locale, key, { ...params, count });
+  return translate(locale, base, { ...params, count });
 }
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();

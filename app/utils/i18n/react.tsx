@@ -1,5 +1,13 @@
 import { useRouteLoaderData } from '@remix-run/react';
-import { DEFAULT_LOCALE, translate, translateCount, type CountedKey, type Locale, type MessageKey, type Params } from './index';
+import {
+  DEFAULT_LOCALE,
+  translate,
+  translateCount,
+  type CountedKey,
+  type Locale,
+  type Params,
+  type TextKey,
+} from './index';
 
 export function useLocale(): Locale {
   const data = useRouteLoaderData<{ locale: Locale }>('root');
@@ -8,7 +16,7 @@ export function useLocale(): Locale {
 
 export function useT() {
   const locale = useLocale();
-  return (key: MessageKey, params?: Params) => translate(locale, key, params);
+  return (key: TextKey, params?: Params) => translate(locale, key, params);
 }
 
 /** `tn('bo.x', 3)`: the counted message ("3 facturen", "1 factuur") in the reader's language. */

@@ -1,14 +1,15 @@
 export const nl = {
   // --- bank.* back office: bank statements, the match queue, the creditor's bank accounts ---
   'bank.nav': 'Bank',
-  'bank.nav.queueCount': '{count} te koppelen',
+  'bank.nav.queueCount.one': '{count} regel te koppelen',
+  'bank.nav.queueCount.other': '{count} regels te koppelen',
   'bank.title': 'Bank',
   'bank.intro':
     'Lees het bankafschrift van uw rekening in. Betalingen met een betalingskenmerk of factuurnummer koppelen we zelf aan de factuur; wat we niet zeker weten, komt bij "Te koppelen".',
   'bank.tabs.label': 'Onderdelen van Bank',
   'bank.tabs.upload': 'Afschriften',
   'bank.tabs.queue': 'Te koppelen',
-  'bank.tabs.queueCount': 'Te koppelen ({count})',
+  'bank.tabs.queueCount': 'Te koppelen ({queued})',
 
   // Upload and preview
   'bank.upload.title': 'Afschrift inlezen',
@@ -77,11 +78,12 @@ export const nl = {
   'bank.preview.reversals': 'Terugboekingen',
   'bank.preview.duplicates': 'Al eerder ingelezen (slaan we over)',
   'bank.preview.linesTitle': 'Regels',
-  'bank.preview.linesCaption': 'De eerste {shown} van {total} regels, met wat we ermee zouden doen',
+  'bank.preview.linesCaption.one': 'De enige regel, met wat we ermee zouden doen',
+  'bank.preview.linesCaption.other': 'De eerste {shown} van {count} regels, met wat we ermee zouden doen',
   'bank.preview.stillNothingBooked': 'Dit is een voorbeeld: er is nog niets geboekt.',
   'bank.preview.allDuplicates': 'Alle regels van dit afschrift zijn al eerder ingelezen. Er valt niets te boeken.',
-  'bank.preview.confirm': 'Afschrift inlezen en {count} betalingen boeken',
-  'bank.preview.confirmOne': 'Afschrift inlezen en 1 betaling boeken',
+  'bank.preview.confirm.one': 'Afschrift inlezen en {count} betaling boeken',
+  'bank.preview.confirm.other': 'Afschrift inlezen en {count} betalingen boeken',
   'bank.preview.confirmNone': 'Afschrift inlezen',
   'bank.preview.cancel': 'Annuleren',
 
@@ -126,8 +128,10 @@ export const nl = {
   'bank.statements.file': 'Bestand',
   'bank.statements.period': 'Periode',
   'bank.statements.counts': 'Regels',
-  'bank.statements.countsText':
-    '{entries} regels · {matched} gekoppeld · {queued} te koppelen · {duplicates} al ingelezen',
+  'bank.statements.countsText.one':
+    '{count} regel · {matched} gekoppeld · {queued} te koppelen · {duplicates} al ingelezen',
+  'bank.statements.countsText.other':
+    '{count} regels · {matched} gekoppeld · {queued} te koppelen · {duplicates} al ingelezen',
   'bank.statements.open': 'Bekijk afschrift {name}',
   'bank.statements.older': 'Oudere afschriften',
   'bank.statements.newest': 'Nieuwste afschriften',
@@ -160,7 +164,8 @@ export const nl = {
   'bank.queue.intro':
     'Deze bijschrijvingen konden we niet zeker aan een factuur koppelen. Kies een voorstel, koppel zelf aan een of meer facturen van één debiteur, of markeer de regel als geen betaling van een debiteur.',
   'bank.queue.empty': 'Er hoeft niets gekoppeld te worden.',
-  'bank.queue.more': 'Nog {count} regels; koppel eerst deze.',
+  'bank.queue.more.one': 'Nog {count} regel; koppel eerst deze.',
+  'bank.queue.more.other': 'Nog {count} regels; koppel eerst deze.',
   'bank.queue.lineTitle': '{amount} van {name} op {date}',
   'bank.queue.why': 'Waarom hier',
   'bank.queue.suggestions': 'Voorstellen',
@@ -210,7 +215,7 @@ export const nl = {
   'bank.notices.amount': 'Bedrag',
   'bank.notices.invoices': 'Facturen',
   'bank.notices.until': 'Geen herinneringen tot',
-  'bank.notices.status': 'Stand',
+  'bank.notices.status': 'Status',
   'bank.notices.status.waiting': 'Wachten op het geld',
   'bank.notices.status.received': 'Ontvangen',
   'bank.notices.status.lapsed': 'Niet ontvangen',
@@ -226,8 +231,8 @@ export const nl = {
   'bank.settings.col.added': 'Toegevoegd',
   'bank.settings.col.actions': 'Acties',
   'bank.settings.remove': 'Verwijderen',
-  'bank.settings.inUse': '{count} regels ingelezen; blijft staan',
-  'bank.settings.inUseOne': '1 regel ingelezen; blijft staan',
+  'bank.settings.inUse.one': '{count} regel ingelezen; blijft staan',
+  'bank.settings.inUse.other': '{count} regels ingelezen; blijft staan',
   'bank.settings.removeLabel': 'Rekening {iban} verwijderen',
   'bank.settings.confirmTitle': 'Rekening {iban} verwijderen?',
   'bank.settings.confirmBody':
@@ -258,14 +263,15 @@ export const nl = {
 
 export const en: Record<keyof typeof nl, string> = {
   'bank.nav': 'Bank',
-  'bank.nav.queueCount': '{count} to match',
+  'bank.nav.queueCount.one': '{count} line to match',
+  'bank.nav.queueCount.other': '{count} lines to match',
   'bank.title': 'Bank',
   'bank.intro':
     'Upload the statement of your bank account. Payments carrying a payment reference or an invoice number are matched to their invoice automatically; anything we are not sure of goes to "To match".',
   'bank.tabs.label': 'Bank sections',
   'bank.tabs.upload': 'Statements',
   'bank.tabs.queue': 'To match',
-  'bank.tabs.queueCount': 'To match ({count})',
+  'bank.tabs.queueCount': 'To match ({queued})',
 
   'bank.upload.title': 'Upload a statement',
   'bank.upload.file': 'Choose a statement (camt.053, camt.054 or MT940)',
@@ -284,7 +290,7 @@ export const en: Record<keyof typeof nl, string> = {
   'bank.error.payload': 'The preview has expired or is damaged. Choose the file again.',
   'bank.error.unknownAccount':
     'This statement is for account {iban}, which is not in your settings. Add the account under Settings › Bank accounts, or choose the statement of the right account.',
-  'bank.error.currency': 'This statement is in {currency}. Only statements in euro can be read.',
+  'bank.error.currency': 'This statement is in {currency}. Only statements in euros can be read.',
   'bank.error.malformed': 'This file cannot be read as a bank statement: {detail}',
   'bank.error.unsupported':
     'This file format is not supported. Choose a camt.053 or camt.054 file (XML) or an MT940 file. {detail}',
@@ -333,11 +339,12 @@ export const en: Record<keyof typeof nl, string> = {
   'bank.preview.reversals': 'Reversals',
   'bank.preview.duplicates': 'Already uploaded (skipped)',
   'bank.preview.linesTitle': 'Lines',
-  'bank.preview.linesCaption': 'The first {shown} of {total} lines, with what we would do with them',
+  'bank.preview.linesCaption.one': 'The only line, with what we would do with it',
+  'bank.preview.linesCaption.other': 'The first {shown} of {count} lines, with what we would do with them',
   'bank.preview.stillNothingBooked': 'This is a preview: nothing has been booked yet.',
   'bank.preview.allDuplicates': 'Every line of this statement was uploaded before. There is nothing to book.',
-  'bank.preview.confirm': 'Upload the statement and book {count} payments',
-  'bank.preview.confirmOne': 'Upload the statement and book 1 payment',
+  'bank.preview.confirm.one': 'Upload the statement and book {count} payment',
+  'bank.preview.confirm.other': 'Upload the statement and book {count} payments',
   'bank.preview.confirmNone': 'Upload the statement',
   'bank.preview.cancel': 'Cancel',
 
@@ -380,8 +387,10 @@ export const en: Record<keyof typeof nl, string> = {
   'bank.statements.file': 'File',
   'bank.statements.period': 'Period',
   'bank.statements.counts': 'Lines',
-  'bank.statements.countsText':
-    '{entries} lines · {matched} matched · {queued} to match · {duplicates} already uploaded',
+  'bank.statements.countsText.one':
+    '{count} line · {matched} matched · {queued} to match · {duplicates} already uploaded',
+  'bank.statements.countsText.other':
+    '{count} lines · {matched} matched · {queued} to match · {duplicates} already uploaded',
   'bank.statements.open': 'View statement {name}',
   'bank.statements.older': 'Older statements',
   'bank.statements.newest': 'Newest statements',
@@ -412,7 +421,8 @@ export const en: Record<keyof typeof nl, string> = {
   'bank.queue.intro':
     'We could not match these credits to an invoice with certainty. Pick a suggestion, match to one or more invoices of one debtor yourself, or mark the line as not a debtor payment.',
   'bank.queue.empty': 'Nothing needs matching.',
-  'bank.queue.more': '{count} more lines; match these first.',
+  'bank.queue.more.one': '{count} more line; match these first.',
+  'bank.queue.more.other': '{count} more lines; match these first.',
   'bank.queue.lineTitle': '{amount} from {name} on {date}',
   'bank.queue.why': 'Why it is here',
   'bank.queue.suggestions': 'Suggestions',
@@ -428,7 +438,7 @@ export const en: Record<keyof typeof nl, string> = {
   'bank.queue.searchShort': 'Type at least 2 characters.',
   'bank.queue.chooseInvoices': 'Choose the invoices and the amount for each',
   'bank.queue.chooseHint':
-    'All invoices must be of one debtor. Together at most {amount}; what is left becomes credit of the debtor.',
+    'All invoices must belong to one debtor. Together at most {amount}; what is left becomes the debtor’s credit.',
   'bank.queue.invoiceOption': 'Invoice {number}',
   'bank.queue.invoiceFacts': 'due {due} · owed {owed}',
   'bank.queue.amountFor': 'Amount for invoice {number}',
@@ -450,7 +460,7 @@ export const en: Record<keyof typeof nl, string> = {
   'bank.queue.error.gone': 'This line has already been dealt with (by you or a colleague). Look at the list again.',
   'bank.queue.error.tooMany': 'Choose at most {max} invoices at once.',
   'bank.queue.error.owed':
-    'Invoice {number} owes less than this amount. Lower the amount; what is left becomes credit by itself.',
+    'Less than this amount is owed on invoice {number}. Lower the amount; what is left becomes credit by itself.',
   'bank.queue.error.other': 'Matching failed: {detail}',
 
   'bank.notices.title': 'Announced transfers',
@@ -476,8 +486,8 @@ export const en: Record<keyof typeof nl, string> = {
   'bank.settings.col.added': 'Added',
   'bank.settings.col.actions': 'Actions',
   'bank.settings.remove': 'Remove',
-  'bank.settings.inUse': '{count} lines uploaded; stays',
-  'bank.settings.inUseOne': '1 line uploaded; stays',
+  'bank.settings.inUse.one': '{count} line uploaded; the account stays',
+  'bank.settings.inUse.other': '{count} lines uploaded; the account stays',
   'bank.settings.removeLabel': 'Remove account {iban}',
   'bank.settings.confirmTitle': 'Remove account {iban}?',
   'bank.settings.confirmBody':
@@ -501,6 +511,6 @@ export const en: Record<keyof typeof nl, string> = {
     'Account {iban} has uploaded statements and therefore cannot be removed. Those lines belong to this account.',
 
   'bank.dashboard.portal': 'Through the portal',
-  'bank.dashboard.bank': 'Transfer',
+  'bank.dashboard.bank': 'Bank transfer',
   'bank.dashboard.external': 'From your accounting',
 };

@@ -5,8 +5,9 @@ export const nl = {
   'nav.switchTo': 'English',
   'error.title': 'Er ging iets mis',
   'error.body': 'Probeer het over een ogenblik opnieuw. Blijft het misgaan, neem dan contact met ons op.',
-  'error.notFound': 'Deze pagina bestaat niet (meer).',
-  'error.forbidden': 'U hebt geen toegang tot deze pagina.',
+  'error.notFound':
+    'Deze pagina bestaat niet (meer). Misschien is de link niet helemaal overgenomen, of is de pagina verplaatst.',
+  'error.forbidden': 'U bent ingelogd, maar uw account heeft geen toegang tot deze pagina.',
   'error.back': 'Terug naar het begin',
   'error.unavailable.title': 'We werken eraan',
   'error.unavailable.body':
@@ -34,6 +35,22 @@ export const nl = {
   'settings.iban': 'IBAN',
   'settings.provider': 'Betaalprovider',
   'settings.providerDemo': 'Demo (geen echte betalingen)',
+
+  // --- words: counted units, error pages, page titles, labels ---
+  'count.days.one': '{count} dag',
+  'count.days.other': '{count} dagen',
+  'count.hours.one': '{count} uur',
+  'count.hours.other': '{count} uur',
+  'count.stages.one': '{count} stap',
+  'count.stages.other': '{count} stappen',
+  'error.notFound.title': 'Pagina niet gevonden',
+  'error.forbidden.title': 'Geen toegang',
+  'error.forbidden.ask': 'Hebt u deze pagina nodig voor uw werk? Vraag een beheerder van uw organisatie om toegang.',
+  'error.toOverview': 'Terug naar het overzicht',
+  'error.toPortal': 'Terug naar uw facturen',
+  'error.toStart': 'Naar de startpagina',
+  'error.signInOther': 'Inloggen met een ander account',
+  'app.backoffice': 'Backoffice',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -43,8 +60,9 @@ export const en: Record<keyof typeof nl, string> = {
   'nav.switchTo': 'Nederlands',
   'error.title': 'Something went wrong',
   'error.body': 'Please try again in a moment. If it keeps happening, contact us.',
-  'error.notFound': 'This page does not exist (any more).',
-  'error.forbidden': 'You do not have access to this page.',
+  'error.notFound':
+    'This page does not exist (any more). Perhaps the link was not copied completely, or the page has moved.',
+  'error.forbidden': 'You are signed in, but your account has no access to this page.',
   'error.back': 'Back to the start',
   'error.unavailable.title': 'We are working on it',
   'error.unavailable.body':
@@ -72,4 +90,20 @@ export const en: Record<keyof typeof nl, string> = {
   'settings.iban': 'IBAN',
   'settings.provider': 'Payment provider',
   'settings.providerDemo': 'Demo (no real payments)',
+
+  // --- words: counted units, error pages, page titles, labels ---
+  'count.days.one': '{count} day',
+  'count.days.other': '{count} days',
+  'count.hours.one': '{count} hour',
+  'count.hours.other': '{count} hours',
+  'count.stages.one': '{count} stage',
+  'count.stages.other': '{count} stages',
+  'error.notFound.title': 'Page not found',
+  'error.forbidden.title': 'No access',
+  'error.forbidden.ask': 'Do you need this page for your work? Ask an admin of your organisation for access.',
+  'error.toOverview': 'Back to the dashboard',
+  'error.toPortal': 'Back to your invoices',
+  'error.toStart': 'To the start page',
+  'error.signInOther': 'Sign in with another account',
+  'app.backoffice': 'Back office',
 };

@@ -3,7 +3,8 @@ export const nl = {
   'dunning.devMail.intro':
     'Zonder RESEND_API_KEY gaat e-mail niet de deur uit maar naar deze lokale outbox. Deze pagina bestaat alleen buiten productie.',
   'dunning.devMail.empty': 'Er is nog geen e-mail verstuurd.',
-  'dunning.devMail.caption': 'De nieuwste {count} berichten',
+  'dunning.devMail.caption.one': 'Het nieuwste bericht',
+  'dunning.devMail.caption.other': 'De nieuwste {count} berichten',
   'dunning.devMail.to': 'Aan',
   'dunning.devMail.subject': 'Onderwerp',
   'dunning.devMail.template': 'Sjabloon',
@@ -40,7 +41,8 @@ export const en: Record<keyof typeof nl, string> = {
   'dunning.devMail.intro':
     'Without RESEND_API_KEY email does not leave the building; it goes to this local outbox. This page only exists outside production.',
   'dunning.devMail.empty': 'No email has been sent yet.',
-  'dunning.devMail.caption': 'The newest {count} messages',
+  'dunning.devMail.caption.one': 'The newest message',
+  'dunning.devMail.caption.other': 'The newest {count} messages',
   'dunning.devMail.to': 'To',
   'dunning.devMail.subject': 'Subject',
   'dunning.devMail.template': 'Template',

@@ -9,13 +9,13 @@ export const nl = {
   'pay.what': 'Wat wilt u betalen?',
   'pay.scope.overdue': 'Alles wat over de vervaldatum is',
   'pay.scope.all': 'Alles wat openstaat',
-  'pay.scope.count': '{count} facturen',
-  'pay.scope.countOne': '1 factuur',
+  'pay.scope.count.one': '{count} factuur',
+  'pay.scope.count.other': '{count} facturen',
   'pay.choose.link': 'Zelf facturen kiezen of een deel betalen',
   'pay.choose.title': 'Kies de facturen die u wilt betalen',
   'pay.choose.partial': 'Een deel van factuur {number} betalen',
-  'pay.choose.overdue': '{days} dagen te laat',
-  'pay.choose.overdueOne': '1 dag te laat',
+  'pay.choose.overdue.one': '{count} dag te laat',
+  'pay.choose.overdue.other': '{count} dagen te laat',
   'pay.choose.due': 'vervalt {date}',
   'pay.choose.pending': 'betaling gestart',
   'pay.quick.link': 'Terug naar de snelle keuze',
@@ -98,10 +98,13 @@ export const nl = {
   'pay.transfer.copyWhat.description': 'omschrijving van factuur {number}',
   'pay.transfer.copyFailed': 'Kopiëren lukte niet. Selecteer de tekst en kopieer hem zelf.',
   'pay.transfer.notice.title': 'Al overgemaakt?',
-  'pay.transfer.notice.intro':
-    'Laat het ons weten. Dan sturen we {days} werkdagen geen herinneringen voor de facturen op deze pagina. Zodra de betaling op ons bankafschrift staat, koppelen we hem automatisch.',
+  'pay.transfer.notice.intro.one':
+    'Laat het ons weten. Dan sturen we {count} werkdag geen herinneringen voor de facturen op deze pagina. Zodra de betaling op ons bankafschrift staat, koppelen we hem automatisch.',
+  'pay.transfer.notice.intro.other':
+    'Laat het ons weten. Dan sturen we {count} werkdagen geen herinneringen voor de facturen op deze pagina. Zodra de betaling op ons bankafschrift staat, koppelen we hem automatisch.',
   'pay.transfer.notice.date': 'Datum van de overschrijving',
-  'pay.transfer.notice.dateHint': 'Vandaag of eerder, tot {days} dagen terug.',
+  'pay.transfer.notice.dateHint.one': 'Vandaag of eerder, tot {count} dag terug.',
+  'pay.transfer.notice.dateHint.other': 'Vandaag of eerder, tot {count} dagen terug.',
   'pay.transfer.notice.amount': 'Overgemaakt bedrag (niet verplicht)',
   'pay.transfer.notice.amountHint': 'Laat dit leeg als u het bedrag hierboven heeft overgemaakt ({amount}).',
   'pay.transfer.notice.submit': 'Ik heb het overgemaakt',
@@ -114,8 +117,10 @@ export const nl = {
   'pay.transfer.notice.error.dateInvalid': 'Vul een geldige datum in: dag, maand en jaar.',
   'pay.transfer.notice.error.dateFuture':
     'Die datum ligt in de toekomst. Vul de dag in waarop u het bedrag heeft overgemaakt.',
-  'pay.transfer.notice.error.dateTooOld':
-    'Die datum ligt meer dan {days} dagen terug. Neem contact met ons op als u toen al heeft betaald.',
+  'pay.transfer.notice.error.dateTooOld.one':
+    'Die datum ligt meer dan {count} dag terug. Neem contact met ons op als u toen al heeft betaald.',
+  'pay.transfer.notice.error.dateTooOld.other':
+    'Die datum ligt meer dan {count} dagen terug. Neem contact met ons op als u toen al heeft betaald.',
   'pay.transfer.notice.error.amountInvalid': 'Vul een bedrag in zoals 121,50, of laat het veld leeg.',
   'pay.transfer.notice.error.amountZero': 'Het bedrag moet meer dan € 0,00 zijn.',
   'pay.transfer.notice.error.amountTooLarge': 'Dat is meer dan u op deze facturen schuldig bent ({max}).',
@@ -180,13 +185,13 @@ export const en: Record<keyof typeof nl, string> = {
   'pay.what': 'What would you like to pay?',
   'pay.scope.overdue': 'Everything past the due date',
   'pay.scope.all': 'Everything that is open',
-  'pay.scope.count': '{count} invoices',
-  'pay.scope.countOne': '1 invoice',
+  'pay.scope.count.one': '{count} invoice',
+  'pay.scope.count.other': '{count} invoices',
   'pay.choose.link': 'Choose invoices yourself or pay part of one',
   'pay.choose.title': 'Choose the invoices you want to pay',
   'pay.choose.partial': 'Pay part of invoice {number}',
-  'pay.choose.overdue': '{days} days overdue',
-  'pay.choose.overdueOne': '1 day overdue',
+  'pay.choose.overdue.one': '{count} day overdue',
+  'pay.choose.overdue.other': '{count} days overdue',
   'pay.choose.due': 'due {date}',
   'pay.choose.pending': 'payment started',
   'pay.quick.link': 'Back to the quick choice',
@@ -217,7 +222,8 @@ export const en: Record<keyof typeof nl, string> = {
   'pay.return.title.credit': 'Paid with your credit',
   'pay.return.paidWithCredit': 'We set off {amount} of your credit. Nothing was charged.',
   'pay.return.creditAlso': 'We also set off {amount} of your credit.',
-  'pay.return.creditKept': 'Your credit of {amount} has already been set off against your invoices; that stays so.',
+  'pay.return.creditKept':
+    'Your credit of {amount} has already been set off against your invoices; that does not change.',
   'pay.credit': 'You still have {amount} in credit; we set that off first.',
   'pay.nothing': 'Nothing is open. Thank you!',
   'pay.securityNote': 'You pay on the secure page of our payment provider. We never see your bank or card details.',
@@ -269,23 +275,28 @@ export const en: Record<keyof typeof nl, string> = {
   'pay.transfer.copyWhat.description': 'description of invoice {number}',
   'pay.transfer.copyFailed': 'Copying did not work. Select the text and copy it yourself.',
   'pay.transfer.notice.title': 'Already transferred?',
-  'pay.transfer.notice.intro':
-    'Let us know, and we will send no reminders for the invoices on this page for {days} working days. As soon as the payment is on our bank statement, we match it automatically.',
+  'pay.transfer.notice.intro.one':
+    'Let us know, and we will send no reminders for the invoices on this page for {count} working day. As soon as the payment is on our bank statement, we match it automatically.',
+  'pay.transfer.notice.intro.other':
+    'Let us know, and we will send no reminders for the invoices on this page for {count} working days. As soon as the payment is on our bank statement, we match it automatically.',
   'pay.transfer.notice.date': 'Date of the transfer',
-  'pay.transfer.notice.dateHint': 'Today or earlier, up to {days} days back.',
+  'pay.transfer.notice.dateHint.one': 'Today or earlier, up to {count} day back.',
+  'pay.transfer.notice.dateHint.other': 'Today or earlier, up to {count} days back.',
   'pay.transfer.notice.amount': 'Amount transferred (optional)',
   'pay.transfer.notice.amountHint': 'Leave this empty if you transferred the amount above ({amount}).',
   'pay.transfer.notice.submit': 'I have made the transfer',
   'pay.transfer.notice.fixErrors': 'That did not work. Please check the fields below.',
   'pay.transfer.notice.waitingTitle': 'We are waiting for your transfer',
   'pay.transfer.notice.done':
-    'On {date} you told us you transferred {amount}. Until {until} inclusive we send no reminders; as soon as the payment is on our bank statement, we match it automatically.',
+    'On {date} you told us you transferred {amount}. Up to and including {until} we send no reminders; as soon as the payment is on our bank statement, we match it automatically.',
   'pay.transfer.notice.regarding': 'Regarding invoice {numbers}.',
   'pay.transfer.notice.error.invoices': 'Choose one or more of your open invoices on this page.',
   'pay.transfer.notice.error.dateInvalid': 'Enter a valid date: day, month and year.',
   'pay.transfer.notice.error.dateFuture': 'That date is in the future. Enter the day you made the transfer.',
-  'pay.transfer.notice.error.dateTooOld':
-    'That date is more than {days} days ago. Please contact us if you paid back then.',
+  'pay.transfer.notice.error.dateTooOld.one':
+    'That date is more than {count} day ago. Please contact us if you paid back then.',
+  'pay.transfer.notice.error.dateTooOld.other':
+    'That date is more than {count} days ago. Please contact us if you paid back then.',
   'pay.transfer.notice.error.amountInvalid': 'Enter an amount such as 121.50, or leave the field empty.',
   'pay.transfer.notice.error.amountZero': 'The amount must be more than €0.00.',
   'pay.transfer.notice.error.amountTooLarge': 'That is more than you owe on these invoices ({max}).',
@@ -293,7 +304,7 @@ export const en: Record<keyof typeof nl, string> = {
     'You already told us you transferred the amount for invoice {numbers}. We are still waiting for that payment; there is nothing more to do.',
   'pay.transfer.staff.lapsed.title': 'Announced transfer not received',
   'pay.transfer.staff.lapsed.line':
-    '{debtor} told us on {announced} that they transferred {amount} (on {transferred}) for invoice {numbers}. That payment is not on the bank statements processed.',
+    '{debtor} told us on {announced} that they transferred {amount} (on {transferred}) for invoice {numbers}. That payment is not on any bank statement processed so far.',
   'pay.transfer.staff.lapsed.next':
     'Reminders have resumed. Check Bank › To match for the payment, or contact the debtor.',
   'pay.return.title.pending': 'Waiting for confirmation',
@@ -316,7 +327,7 @@ export const en: Record<keyof typeof nl, string> = {
   'pay.return.reversed': 'The amount is open again. Please contact {organization} if you have questions.',
   'pay.return.tryAgain': 'Try again',
   'pay.return.transfer': 'Pay by bank transfer',
-  'pay.return.overview': 'To the overview',
+  'pay.return.overview': 'Go to the overview',
   'pay.demo.title': 'Demo payment page',
   'pay.demo.banner': 'DEMO — this is not a real payment page. No money is charged.',
   'pay.demo.explain':

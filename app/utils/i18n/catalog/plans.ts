@@ -60,7 +60,8 @@ export const nl = {
   'plan.status.completed': 'Afgerond',
   'plan.status.defaulted': 'Beëindigd',
   'plan.status.cancelled': 'Vervallen',
-  'plan.summary': '{total} in {count} termijnen, {frequency}',
+  'plan.summary.one': '{total} in {count} termijn, {frequency}',
+  'plan.summary.other': '{total} in {count} termijnen, {frequency}',
   'plan.next': 'Volgende termijn: {amount} op {date}',
   'plan.view': 'Bekijk regeling',
   'plan.viewLabel': 'Bekijk de regeling van {total}',
@@ -70,7 +71,7 @@ export const nl = {
   'plan.checkout.line': 'Termijn {number}',
   'plan.checkout.description': '{organization}: termijn {number} van uw betalingsregeling',
   'plan.payError.nothing_due': 'Deze termijn is al betaald of kan niet meer online betaald worden. Vernieuw de pagina.',
-  'plan.payError.no_provider': 'Online betalen is nu niet mogelijk. Maak het bedrag over per bank.',
+  'plan.payError.no_provider': 'Online betalen is nu niet mogelijk. Betaal per bankoverschrijving.',
   'plan.payError.provider_unavailable': 'De betaalpagina reageert nu niet. Probeer het over een paar minuten opnieuw.',
   'plan.payError.busy': 'Uw betaling wordt nog klaargezet. Wacht even en probeer het dan opnieuw.',
 
@@ -112,8 +113,10 @@ export const nl = {
 
   // Portal: /portal/promise
   'promise.title': 'Betaalbelofte',
-  'promise.intro':
-    'Kunt u binnenkort betalen? Beloof een datum, uiterlijk {days} dagen vanaf vandaag. Tot en met die dag sturen we geen herinneringen over deze facturen.',
+  'promise.intro.one':
+    'Kunt u binnenkort betalen? Beloof een datum, uiterlijk {count} dag vanaf vandaag. Tot en met die dag sturen we geen herinneringen over deze facturen.',
+  'promise.intro.other':
+    'Kunt u binnenkort betalen? Beloof een datum, uiterlijk {count} dagen vanaf vandaag. Tot en met die dag sturen we geen herinneringen over deze facturen.',
   'promise.field.invoices': 'Welke facturen betaalt u?',
   'promise.field.date': 'Ik betaal alles uiterlijk op',
   'promise.field.dateHint': 'Vandaag of later, uiterlijk {date}.',
@@ -147,7 +150,8 @@ export const nl = {
   'plan.error.frequency': 'Kies elke maand of elke twee weken.',
   'plan.error.dateInvalid': 'Vul een geldige datum in.',
   'plan.error.datePast': 'Deze datum ligt in het verleden. Kies vandaag of later.',
-  'plan.error.dateTooFar': 'De eerste betaling moet binnen {days} dagen zijn, uiterlijk {last}.',
+  'plan.error.dateTooFar.one': 'De eerste betaling moet binnen {count} dag zijn, uiterlijk {last}.',
+  'plan.error.dateTooFar.other': 'De eerste betaling moet binnen {count} dagen zijn, uiterlijk {last}.',
   'plan.error.noInvoices': 'Kies minstens één factuur.',
   'plan.error.invoiceUnknown': 'Een van de gekozen facturen kennen we niet bij uw account.',
   'plan.error.invoiceSettled': 'Factuur {number} is al afgehandeld.',
@@ -169,14 +173,18 @@ export const nl = {
   'plan.error.reasonControlChars': 'De tekst bevat stuurtekens (zoals NUL). Haal die weg.',
   'promise.error.dateInvalid': 'Vul een geldige datum in.',
   'promise.error.datePast': 'Deze datum ligt in het verleden. Kies vandaag of later.',
-  'promise.error.dateTooFar': 'U kunt hoogstens {days} dagen vooruit beloven, uiterlijk {last}.',
+  'promise.error.dateTooFar.one': 'U kunt hoogstens {count} dag vooruit beloven, uiterlijk {last}.',
+  'promise.error.dateTooFar.other': 'U kunt hoogstens {count} dagen vooruit beloven, uiterlijk {last}.',
   'promise.error.invoicePromised': 'U hebt al beloofd factuur {number} uiterlijk {date} te betalen.',
 
   // Emails written from here (the templates live in emails/)
   'plan.email.counterExpired': 'Wij hebben op ons tegenvoorstel geen antwoord ontvangen; het is daarom vervallen.',
   'plan.staff.proposed.title': 'Nieuw voorstel voor een betalingsregeling',
-  'plan.staff.proposed.line': '{debtor} stelt voor {total} in {count} betalingen te voldoen.',
-  'plan.staff.proposed.outside': 'Het voorstel valt op {count} punt(en) buiten het beleid en wacht op uw beslissing.',
+  'plan.staff.proposed.line.one': '{debtor} stelt voor om {total} in {count} termijn te betalen.',
+  'plan.staff.proposed.line.other': '{debtor} stelt voor om {total} in {count} termijnen te betalen.',
+  'plan.staff.proposed.outside.one': 'Het voorstel valt op {count} punt buiten het beleid en wacht op uw beslissing.',
+  'plan.staff.proposed.outside.other':
+    'Het voorstel valt op {count} punten buiten het beleid en wacht op uw beslissing.',
   'plan.staff.accepted.title': 'Tegenvoorstel aangenomen',
   'plan.staff.accepted.line': '{debtor} is akkoord gegaan met uw tegenvoorstel. De regeling loopt.',
   'plan.staff.declined.title': 'Tegenvoorstel niet aangenomen',
@@ -263,7 +271,8 @@ export const nl = {
   'plan.reason.max_total': 'Totaal {actual} (max. {limit})',
   'plan.reason.min_installment': 'Termijn {actual} (min. {limit})',
   'plan.reason.min_down_payment': 'Aanbetaling {actual} (min. {limit})',
-  'plan.reason.recent_default': '{actual} keer eerder een regeling of belofte niet nagekomen (afgelopen jaar)',
+  'plan.reason.recent_default.one': '{count} keer eerder een regeling of belofte niet nagekomen (afgelopen jaar)',
+  'plan.reason.recent_default.other': '{count} keer eerder een regeling of belofte niet nagekomen (afgelopen jaar)',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -308,7 +317,7 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.schedule.status': 'Status',
   'plan.schedule.downPayment': 'Down payment',
   'plan.schedule.total': 'Total',
-  'plan.verdict.within': "This proposal is within {organization}'s rules: you get confirmation at once.",
+  'plan.verdict.within': "This proposal is within {organization}'s rules: you will be confirmed straight away.",
   'plan.verdict.outside':
     'This proposal goes to {organization} for review. You will hear from us within a few working days; until then we send no reminders.',
   'plan.action.preview': 'Show the schedule',
@@ -325,10 +334,11 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.status.completed': 'Completed',
   'plan.status.defaulted': 'Ended',
   'plan.status.cancelled': 'Lapsed',
-  'plan.summary': '{total} in {count} instalments, {frequency}',
+  'plan.summary.one': '{total} in {count} instalment, {frequency}',
+  'plan.summary.other': '{total} in {count} instalments, {frequency}',
   'plan.next': 'Next instalment: {amount} on {date}',
   'plan.view': 'View plan',
-  'plan.viewLabel': 'View the plan of {total}',
+  'plan.viewLabel': 'View the plan for {total}',
   'plan.pay': 'Pay instalment {number}: {amount}',
   'plan.payHint': "Or transfer the amount to {iban}, quoting the invoice's payment reference.",
   'plan.payMethod': 'Pay with',
@@ -346,7 +356,7 @@ export const en: Record<keyof typeof nl, string> = {
     'Your proposal has been sent to {organization}. You will hear from us by email; until then we send no reminders about these invoices.',
   'plan.explain.proposed':
     '{organization} is reviewing your proposal. Until there is a decision, we send no reminders about these invoices.',
-  'plan.explain.countered': '{organization} makes you a counter-proposal.',
+  'plan.explain.countered': '{organization} has made you a counter-proposal.',
   'plan.explain.active': 'Your plan is running. Pay each instalment by the date in the schedule.',
   'plan.explain.rejected': '{organization} did not agree to this proposal.',
   'plan.explain.declined': 'This counter-proposal was not accepted. Reminders continue.',
@@ -368,15 +378,17 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.counter.yours': 'Your proposal was: {summary}.',
   'plan.counter.respondBy': 'Please answer by {date}. After that the counter-proposal lapses.',
   'plan.counter.accept': 'Agree, start this plan',
-  'plan.counter.decline': 'Do not agree',
+  'plan.counter.decline': 'Decline',
   'plan.counter.declineHint': 'If you do not agree, reminders about these invoices continue.',
   'plan.answered.active': 'You agreed. Your plan is running.',
   'plan.answered.declined': 'You did not accept the counter-proposal. Reminders continue.',
   'plan.back': 'Back to your plans',
 
   'promise.title': 'Promise to pay',
-  'promise.intro':
-    'Can you pay soon? Promise a date, at most {days} days from today. Until the end of that day we send no reminders about these invoices.',
+  'promise.intro.one':
+    'Can you pay soon? Promise a date, at most {count} day from today. Until the end of that day we send no reminders about these invoices.',
+  'promise.intro.other':
+    'Can you pay soon? Promise a date, at most {count} days from today. Until the end of that day we send no reminders about these invoices.',
   'promise.field.invoices': 'Which invoices will you pay?',
   'promise.field.date': 'I will pay everything by',
   'promise.field.dateHint': 'Today or later, {date} at the latest.',
@@ -409,7 +421,8 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.error.frequency': 'Choose every month or every two weeks.',
   'plan.error.dateInvalid': 'Enter a valid date.',
   'plan.error.datePast': 'This date is in the past. Choose today or later.',
-  'plan.error.dateTooFar': 'The first payment must be within {days} days, by {last} at the latest.',
+  'plan.error.dateTooFar.one': 'The first payment must be within {count} day, by {last} at the latest.',
+  'plan.error.dateTooFar.other': 'The first payment must be within {count} days, by {last} at the latest.',
   'plan.error.noInvoices': 'Choose at least one invoice.',
   'plan.error.invoiceUnknown': 'One of the chosen invoices is not known on your account.',
   'plan.error.invoiceSettled': 'Invoice {number} is already settled.',
@@ -430,13 +443,17 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.error.reasonControlChars': 'The text contains control characters (such as NUL). Remove them.',
   'promise.error.dateInvalid': 'Enter a valid date.',
   'promise.error.datePast': 'This date is in the past. Choose today or later.',
-  'promise.error.dateTooFar': 'You can promise at most {days} days ahead, by {last} at the latest.',
+  'promise.error.dateTooFar.one': 'You can promise at most {count} day ahead, by {last} at the latest.',
+  'promise.error.dateTooFar.other': 'You can promise at most {count} days ahead, by {last} at the latest.',
   'promise.error.invoicePromised': 'You already promised to pay invoice {number} by {date}.',
 
   'plan.email.counterExpired': 'We did not receive an answer to our counter-proposal, so it has lapsed.',
   'plan.staff.proposed.title': 'New payment plan proposal',
-  'plan.staff.proposed.line': '{debtor} proposes to pay {total} in {count} payments.',
-  'plan.staff.proposed.outside': 'The proposal is outside the policy on {count} point(s) and waits for your decision.',
+  'plan.staff.proposed.line.one': '{debtor} proposes to pay {total} in {count} instalment.',
+  'plan.staff.proposed.line.other': '{debtor} proposes to pay {total} in {count} instalments.',
+  'plan.staff.proposed.outside.one': 'The proposal is outside the policy on {count} point and waits for your decision.',
+  'plan.staff.proposed.outside.other':
+    'The proposal is outside the policy on {count} points and waits for your decision.',
   'plan.staff.accepted.title': 'Counter-proposal accepted',
   'plan.staff.accepted.line': '{debtor} agreed to your counter-proposal. The plan is running.',
   'plan.staff.declined.title': 'Counter-proposal not accepted',
@@ -520,5 +537,6 @@ export const en: Record<keyof typeof nl, string> = {
   'plan.reason.max_total': 'Total {actual} (max. {limit})',
   'plan.reason.min_installment': 'Instalment {actual} (min. {limit})',
   'plan.reason.min_down_payment': 'Down payment {actual} (min. {limit})',
-  'plan.reason.recent_default': '{actual} earlier plan(s) or promise(s) not kept (past year)',
+  'plan.reason.recent_default.one': '{count} earlier plan or promise not kept (past year)',
+  'plan.reason.recent_default.other': '{count} earlier plans or promises not kept (past year)',
 };
