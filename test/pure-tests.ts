@@ -21,6 +21,7 @@ export const PURE_TEST_FILES = [
   'app/modules/invoices/ubl-import.test.ts',
   'app/modules/ledger/allocate.test.ts',
   'app/modules/ledger/one-writer.test.ts',
+  'app/modules/links/session-end.test.ts',
   'app/modules/links/tokens.server.test.ts',
   'app/modules/mail/address.test.ts',
   'app/modules/payments/crypto.server.test.ts',
