@@ -834,6 +834,13 @@ export const nl = {
   'bo.apiKeys.cancel': 'Annuleren',
   'bo.apiKeys.revoked': 'Sleutel "{name}" is ingetrokken.',
   'bo.apiKeys.notFound': 'Deze sleutel bestaat niet of is al ingetrokken.',
+  // polish: confirming "revoke all links"
+  'bo.debtor.revokeConfirm.title': 'Alle links van {name} intrekken?',
+  'bo.debtor.revokeConfirm.body':
+    'Links in eerdere e-mails werken daarna niet meer en een open portaalsessie stopt meteen; de debiteur leest dat de link is ingetrokken. Een nieuwe link kan de debiteur zelf aanvragen: die gaat alleen naar {email}. Klopt dat adres niet, werk het dan eerst bij.',
+  'bo.debtor.revokeConfirm.yes': 'Ja, trek alle links in',
+  'bo.debtor.revokeConfirm.cancel': 'Annuleren',
+  'bo.debtor.revokeConfirm.missing': 'Bevestig eerst dat u alle links wilt intrekken.',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -1656,4 +1663,11 @@ export const en: Record<keyof typeof nl, string> = {
   'bo.apiKeys.cancel': 'Cancel',
   'bo.apiKeys.revoked': 'Key "{name}" has been revoked.',
   'bo.apiKeys.notFound': 'This key does not exist or has already been revoked.',
+  // polish: confirming "revoke all links"
+  'bo.debtor.revokeConfirm.title': 'Revoke all links of {name}?',
+  'bo.debtor.revokeConfirm.body':
+    'Links in earlier emails stop working and an open portal session ends at once; the debtor reads that the link was withdrawn. The debtor can ask for a new link: it goes only to {email}. If that address is wrong, update it first.',
+  'bo.debtor.revokeConfirm.yes': 'Yes, revoke all links',
+  'bo.debtor.revokeConfirm.cancel': 'Cancel',
+  'bo.debtor.revokeConfirm.missing': 'First confirm that you want to revoke all links.',
 };
