@@ -8,6 +8,7 @@ export const PURE_TEST_FILES = [
   'app/modules/backoffice/helpers.test.ts',
   'app/modules/bank/parse.test.ts',
   'app/modules/bank/references.test.ts',
+  'app/modules/debtors/timeline-collapse.test.ts',
   'app/modules/disputes/file-type.test.ts',
   'app/modules/dunning/amounts.test.ts',
   'app/modules/dunning/cli.test.ts',

@@ -841,6 +841,10 @@ export const nl = {
   'bo.debtor.revokeConfirm.yes': 'Ja, trek alle links in',
   'bo.debtor.revokeConfirm.cancel': 'Annuleren',
   'bo.debtor.revokeConfirm.missing': 'Bevestig eerst dat u alle links wilt intrekken.',
+  // polish: abandoned payment attempts, collapsed in the timelines
+  'bo.tl.abandonedPayments.one': '{count} betaalpoging afgebroken',
+  'bo.tl.abandonedPayments.other': '{count} betaalpogingen afgebroken',
+  'bo.tl.abandonedPaymentsHint': 'herinneringen gepauzeerd tijdens het betalen en hervat zonder betaling',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -1670,4 +1674,8 @@ export const en: Record<keyof typeof nl, string> = {
   'bo.debtor.revokeConfirm.yes': 'Yes, revoke all links',
   'bo.debtor.revokeConfirm.cancel': 'Cancel',
   'bo.debtor.revokeConfirm.missing': 'First confirm that you want to revoke all links.',
+  // polish: abandoned payment attempts, collapsed in the timelines
+  'bo.tl.abandonedPayments.one': '{count} payment attempt abandoned',
+  'bo.tl.abandonedPayments.other': '{count} payment attempts abandoned',
+  'bo.tl.abandonedPaymentsHint': 'reminders paused during checkout and resumed without a payment',
 };

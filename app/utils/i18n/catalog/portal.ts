@@ -141,6 +141,9 @@ export const nl = {
     'U hebt zich afgemeld. Wilt u terug naar uw facturen? Open de link in uw e-mail opnieuw, of vraag hieronder een nieuwe link aan.',
   'portal.signedOut.none.title': 'U bent niet aangemeld',
   'portal.signedOut.none.body': 'Open het portaal met de link in uw e-mail, of vraag hieronder een nieuwe link aan.',
+  // polish: abandoned payment attempts, collapsed in an invoice's history
+  'portal.history.abandonedPayments.one': '{count} betaalpoging afgebroken',
+  'portal.history.abandonedPayments.other': '{count} betaalpogingen afgebroken',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -283,4 +286,7 @@ export const en: Record<keyof typeof nl, string> = {
     'You have signed out. Want to go back to your invoices? Open the link in your email again, or ask for a new link below.',
   'portal.signedOut.none.title': 'You are not signed in',
   'portal.signedOut.none.body': 'Open the portal with the link in your email, or ask for a new link below.',
+  // polish: abandoned payment attempts, collapsed in an invoice's history
+  'portal.history.abandonedPayments.one': '{count} payment attempt abandoned',
+  'portal.history.abandonedPayments.other': '{count} payment attempts abandoned',
 };
