@@ -8,6 +8,7 @@ import backofficeStyles from '~/styles/backoffice.css';
 import { BarChart, LineChart, type Tone } from '~/ui/backoffice/charts';
 import { Empty, flagReasonKey, useMoney } from '~/ui/backoffice/parts';
 import { formatDate, localeTags, type Locale } from '~/utils/i18n';
+import { formatCompactMoney, formatFixed } from '~/utils/money';
 import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { titleMeta } from '~/utils/i18n/meta';
 
@@ -28,20 +29,10 @@ const AGE_TONES: Record<AgeingBucket, Tone> = {
   d90_plus: 'age4',
 };
 
-function compactMoney(locale: Locale) {
-  const f = new Intl.NumberFormat(localeTags[locale], {
-    style: 'currency',
-    currency: 'EUR',
-    notation: 'compact',
-    maximumFractionDigits: 1,
-  });
-  return (cents: number) => f.format(cents / 100);
-}
-
-function oneDecimal(locale: Locale) {
-  const f = new Intl.NumberFormat(localeTags[locale], { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  return (v: number) => f.format(v);
-}
+// Axis labels and figures are written by our own formatters, not Intl's compact notation or its
+// fraction options: Node and the browser would write them differently and the page would not hydrate.
+const compactMoney = (locale: Locale) => (cents: number) => formatCompactMoney(cents, locale);
+const oneDecimal = (locale: Locale) => (v: number) => formatFixed(v, locale, 1);
 
 function monthLabel(day: string, locale: Locale, withYear = false) {
   return new Intl.DateTimeFormat(localeTags[locale], {

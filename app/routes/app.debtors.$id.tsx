@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
+import { z } from 'zod';
 import {
   clearDebtorFlag,
   getDebtorDetail,
@@ -28,7 +30,7 @@ import {
 } from '~/ui/backoffice/parts';
 import { Timeline } from '~/ui/backoffice/timeline';
 import { amsterdamDate, systemClock } from '~/utils/clock';
-import { intentSchema, parseForm } from '~/utils/forms';
+import { choice, intentSchema, parseForm } from '~/utils/forms';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/i18n';
 import { providerLabel } from '~/utils/i18n/labels';
@@ -47,6 +49,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const INTENT = DEBTOR_INTENT;
+
+/** "Revoke all links" asks first (`?confirm=revoke`, a plain link); the action refuses without the answer. */
+const CONFIRM_REVOKE = 'revoke';
+const RevokeConfirmation = z.object({
+  confirm: choice(['yes'], { key: 'bo.debtor.revokeConfirm.missing' }),
+});
 
 type ActionResult =
   | { done: 'link_sent'; url: string; expiresAt: string; queued: boolean }
@@ -75,6 +83,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       } satisfies ActionResult;
     }
     case INTENT.revokeLinks: {
+      const confirmed = parseForm(RevokeConfirmation, form);
+      if (!confirmed.ok) return data({ done: null, errors: confirmed.errors } satisfies ActionResult, { status: 400 });
       const count = await revokeDebtorLinks(staff, id);
       if (count === null) return missing();
       return { done: 'links_revoked', count } satisfies ActionResult;
@@ -113,6 +123,9 @@ export default function DebtorPage() {
     .filter(Boolean)
     .join(', ');
   const canHold = d.totals.openCount > d.totals.manualHolds;
+  const [searchParams] = useSearchParams();
+  const confirmingRevoke =
+    d.links.active > 0 && (searchParams.get('confirm') === CONFIRM_REVOKE || errors.confirm !== undefined);
 
   return (
     <div className="stack bo-page">
@@ -139,6 +152,11 @@ export default function DebtorPage() {
       {errors.intent ? (
         <div className="alert error" role="alert">
           {t(errors.intent.key)}
+        </div>
+      ) : null}
+      {errors.confirm && !confirmingRevoke ? (
+        <div className="alert error" role="alert">
+          {t(errors.confirm.key)}
         </div>
       ) : null}
 
@@ -224,16 +242,36 @@ export default function DebtorPage() {
                   {t('bo.debtor.sendLinkButton')}
                 </button>
               </Form>
-              <Form method="post" className="bo-action">
-                <input type="hidden" name="intent" value={INTENT.revokeLinks} />
-                <div>
-                  <strong>{t('bo.debtor.revokeLinks')}</strong>
-                  <p className="small muted">{t('bo.debtor.revokeLinksHint')}</p>
+              {confirmingRevoke ? (
+                <RevokeLinksConfirm
+                  debtorId={debtor.id}
+                  name={debtor.name}
+                  email={debtor.email}
+                  busy={busy}
+                  missing={errors.confirm ? t(errors.confirm.key) : null}
+                />
+              ) : (
+                <div className="bo-action">
+                  <div>
+                    <strong>{t('bo.debtor.revokeLinks')}</strong>
+                    <p className="small muted">{t('bo.debtor.revokeLinksHint')}</p>
+                  </div>
+                  {d.links.active === 0 ? (
+                    <button type="button" className="secondary" disabled>
+                      {t('bo.debtor.revokeLinksButton')}
+                    </button>
+                  ) : (
+                    <Link
+                      to={`?confirm=${CONFIRM_REVOKE}#revoke-confirm`}
+                      className="button secondary"
+                      data-testid="revoke-links"
+                      preventScrollReset
+                    >
+                      {t('bo.debtor.revokeLinksButton')}
+                    </Link>
+                  )}
                 </div>
-                <button type="submit" className="secondary" disabled={busy || d.links.active === 0}>
-                  {t('bo.debtor.revokeLinksButton')}
-                </button>
-              </Form>
+              )}
               {canHold ? (
                 <Form method="post" className="bo-action bo-action-form">
                   <input type="hidden" name="intent" value={INTENT.hold} />
@@ -441,6 +479,56 @@ export default function DebtorPage() {
           </Section>
         </div>
       </div>
+    </div>
+  );
+}
+
+/** The confirmation step of "revoke all links": a real form, so it works without JavaScript. */
+function RevokeLinksConfirm({
+  debtorId,
+  name,
+  email,
+  busy,
+  missing,
+}: {
+  debtorId: string;
+  name: string;
+  email: string;
+  busy: boolean;
+  missing: string | null;
+}) {
+  const t = useT();
+  const region = useRef<HTMLDivElement>(null);
+  // After the step opens in the browser, the keyboard continues here, not at the top of the page.
+  useEffect(() => region.current?.focus(), []);
+  const path = `/app/debtors/${debtorId}`;
+  return (
+    <div
+      ref={region}
+      id="revoke-confirm"
+      className="alert warn stack"
+      role="region"
+      aria-labelledby="revoke-confirm-title"
+      tabIndex={-1}
+      data-testid="confirm-revoke-links"
+    >
+      <h3 id="revoke-confirm-title">{t('bo.debtor.revokeConfirm.title', { name })}</h3>
+      <p>{t('bo.debtor.revokeConfirm.body', { email })}</p>
+      {missing ? (
+        <p className="field-error" role="alert">
+          {missing}
+        </p>
+      ) : null}
+      <Form method="post" action={path} className="actions">
+        <input type="hidden" name="intent" value={INTENT.revokeLinks} />
+        <input type="hidden" name="confirm" value="yes" />
+        <button type="submit" className="danger" disabled={busy}>
+          {t('bo.debtor.revokeConfirm.yes')}
+        </button>
+        <Link to={path} className="button secondary" preventScrollReset>
+          {t('bo.debtor.revokeConfirm.cancel')}
+        </Link>
+      </Form>
     </div>
   );
 }

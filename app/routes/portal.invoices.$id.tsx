@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { collapseInvoiceHistory, formatSpan } from '~/modules/debtors/index';
 import { getPortalInvoice } from '~/modules/portal/index.server';
 import { requireDebtor } from '~/modules/links/index.server';
 import { InvoiceActions } from '~/ui/portal/actions';
@@ -8,7 +9,7 @@ import { NextStepBlock } from '~/ui/portal/next-step-text';
 import { StatusBadge } from '~/ui/portal/status-badge';
 import { notFound } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/i18n';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
 import { owedCents } from '~/modules/ledger/index';
 
@@ -28,6 +29,7 @@ const TEMPLATES = ['friendly_reminder', 'second_reminder', 'final_notice', 'coll
 export default function PortalInvoice() {
   const { invoice, lines, history, organizationName } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
   const net = lines.reduce((sum, line) => sum + line.amountCents, 0);
@@ -151,30 +153,42 @@ export default function PortalInvoice() {
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">{t('portal.invoice.history')}</h2>
         <ol className="timeline">
-          {history.map((entry, i) => (
-            <li key={i}>
-              <span className="timeline-when">
-                {entry.kind === 'issued' ? formatDate(entry.at, locale) : formatDateTime(entry.at, locale)}
-              </span>
-              <span>
-                {entry.kind === 'issued'
-                  ? t('portal.history.issued')
-                  : entry.kind === 'reminder'
-                    ? (TEMPLATES as readonly string[]).includes(entry.template)
-                      ? t('portal.history.reminder', {
-                          template: t(`portal.template.${entry.template as (typeof TEMPLATES)[number]}` as const),
-                        })
-                      : t('portal.history.email')
-                    : entry.kind === 'money'
-                      ? moneyEntryText(entry.entry, t, locale)
-                      : `${t('portal.history.pause', { reason: t(`portal.pauseReason.${entry.reason}` as const) })}${
-                          entry.liftedAt
-                            ? ` · ${t('portal.history.pauseLifted')} ${formatDateTime(entry.liftedAt, locale)}`
-                            : ''
-                        }`}
-              </span>
-            </li>
-          ))}
+          {/* Abandoned payment attempts in a row read as one line (the same rule as the back office's timelines). */}
+          {collapseInvoiceHistory(history).map((item, i) => {
+            if (item.kind === 'abandoned_payments') {
+              return (
+                <li key={i} data-testid="history-abandoned-payments">
+                  <span className="timeline-when">{formatSpan(item.from, item.to, locale)}</span>
+                  <span>{tn('portal.history.abandonedPayments', item.count)}</span>
+                </li>
+              );
+            }
+            const entry = item.entry;
+            return (
+              <li key={i}>
+                <span className="timeline-when">
+                  {entry.kind === 'issued' ? formatDate(entry.at, locale) : formatDateTime(entry.at, locale)}
+                </span>
+                <span>
+                  {entry.kind === 'issued'
+                    ? t('portal.history.issued')
+                    : entry.kind === 'reminder'
+                      ? (TEMPLATES as readonly string[]).includes(entry.template)
+                        ? t('portal.history.reminder', {
+                            template: t(`portal.template.${entry.template as (typeof TEMPLATES)[number]}` as const),
+                          })
+                        : t('portal.history.email')
+                      : entry.kind === 'money'
+                        ? moneyEntryText(entry.entry, t, locale)
+                        : `${t('portal.history.pause', { reason: t(`portal.pauseReason.${entry.reason}` as const) })}${
+                            entry.liftedAt
+                              ? ` · ${t('portal.history.pauseLifted')} ${formatDateTime(entry.liftedAt, locale)}`
+                              : ''
+                          }`}
+                </span>
+              </li>
+            );
+          })}
         </ol>
       </section>
     </div>

@@ -1,9 +1,12 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { endDebtorSession } from '~/modules/links/index.server';
+import { endDebtorSession, signedOutPath } from '~/modules/links/index.server';
 
 export async function action({ request }: ActionFunctionArgs) {
-  return redirect('/portal/signed-out', { status: 303, headers: { 'Set-Cookie': await endDebtorSession(request) } });
+  return redirect(signedOutPath('signed_out'), {
+    status: 303,
+    headers: { 'Set-Cookie': await endDebtorSession(request) },
+  });
 }
 
 // A GET never signs out (a link or an image could): sign-out is a POST, through the request-forgery gate.

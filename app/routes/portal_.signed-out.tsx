@@ -1,19 +1,46 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { useLoaderData } from '@remix-run/react';
+import { parseSessionEndReason, type SessionEndReason } from '~/modules/links/index.server';
 import { FreshLinkForm } from '~/ui/portal/fresh-link-form';
 import { LanguageSwitch } from '~/ui/language-switch';
-
+import type { MessageKey } from '~/utils/i18n';
 import { useT } from '~/utils/i18n/react';
 import { titleMeta } from '~/utils/i18n/meta';
 
 export const meta = titleMeta('portal.signedOut.title');
 
+/** The reason comes from the address, so only a name on the fixed list is read (never echoed). */
+export function loader({ request }: LoaderFunctionArgs) {
+  return { reason: parseSessionEndReason(new URL(request.url).searchParams.get('reason')) };
+}
+
+const TEXT: Record<SessionEndReason | 'none', { title: MessageKey; body: MessageKey }> = {
+  revoked: { title: 'portal.signedOut.revoked.title', body: 'portal.signedOut.revoked.body' },
+  idle: { title: 'portal.signedOut.title', body: 'portal.signedOut.body' },
+  expired: { title: 'portal.signedOut.expired.title', body: 'portal.signedOut.expired.body' },
+  signed_out: { title: 'portal.signedOut.byYou.title', body: 'portal.signedOut.byYou.body' },
+  none: { title: 'portal.signedOut.none.title', body: 'portal.signedOut.none.body' },
+};
+
 export default function SignedOut() {
+  const { reason } = useLoaderData<typeof loader>();
   const t = useT();
+  const text = TEXT[reason ?? 'none'];
   return (
     <main className="centered-page" id="main">
-      <div className="card narrow stack">
-        <h1>{t('portal.signedOut.title')}</h1>
-        <p>{t('portal.signedOut.body')}</p>
-        <FreshLinkForm state={undefined} />
+      <div className="card narrow stack" data-testid="signed-out" data-reason={reason ?? 'none'}>
+        <h1>{t(text.title)}</h1>
+        <p>{t(text.body)}</p>
+        {/*
+          After a revocation a fresh link is still offered: it goes only to the address the creditor
+          has on file (the same request anyone can make on /link-help), so it opens nothing for
+          whoever held the withdrawn link unless that address is theirs.
+        */}
+        <FreshLinkForm
+          state={undefined}
+          intro={reason === 'revoked' ? t('portal.signedOut.revoked.freshIntro') : undefined}
+          prominent={reason === 'revoked'}
+        />
         <div className="small">
           <LanguageSwitch />
         </div>

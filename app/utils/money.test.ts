@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_AMOUNT_CENTS } from './limits';
-import { centsToDecimalString, decimalDigitsToCents, formatMoney, parseAmountToCents, splitCents } from './money';
+import {
+  centsToDecimalString,
+  decimalDigitsToCents,
+  formatCompactMoney,
+  formatFixed,
+  formatMoney,
+  parseAmountToCents,
+  splitCents,
+} from './money';
 
 const NBSP = '\u00a0';
 
@@ -199,5 +207,57 @@ describe('splitCents', () => {
     expect(() => splitCents(0, 1, 'last')).toThrow(RangeError);
     expect(() => splitCents(-100, 2, 'last')).toThrow(RangeError);
     expect(() => splitCents(10.5, 2, 'last')).toThrow(RangeError);
+  });
+});
+
+describe('formatCompactMoney (chart axes: the same text on the server and in the browser)', () => {
+  it.each([
+    [0, `€${NBSP}0`, '€0'],
+    [95_000, `€${NBSP}950`, '€950'],
+    [250, `€${NBSP}2,5`, '€2.5'],
+    [250_000, `€${NBSP}2,5K`, '€2.5k'],
+    [2_500_000, `€${NBSP}25K`, '€25k'],
+    [12_500_000, `€${NBSP}125K`, '€125k'],
+    [1_234_567, `€${NBSP}12,3K`, '€12.3k'],
+    [150_000_000, `€${NBSP}1,5${NBSP}mln.`, '€1.5m'],
+    [100_000_000, `€${NBSP}1${NBSP}mln.`, '€1m'],
+    [250_000_000_000, `€${NBSP}2,5${NBSP}mld.`, '€2.5bn'],
+    [123_456_700_000_000, `€${NBSP}1.234,6${NBSP}mld.`, '€1,234.6bn'],
+  ])('%i cents: %s / %s', (cents, nl, en) => {
+    expect(formatCompactMoney(cents, 'nl')).toBe(nl);
+    expect(formatCompactMoney(cents, 'en')).toBe(en);
+  });
+
+  it('never writes a trailing ",0" (where Node\'s Intl wrote "€ 25,0K" and the browser "€ 25K")', () => {
+    for (const cents of [0, 100_000, 2_500_000, 50_000_000, 100_000_000])
+      expect(formatCompactMoney(cents, 'nl')).not.toMatch(/,0(?!\d)/);
+  });
+
+  it('moves up a unit when rounding reaches a thousand', () => {
+    expect(formatCompactMoney(99_995_000, 'nl')).toBe(`€${NBSP}1${NBSP}mln.`);
+    expect(formatCompactMoney(99_994_000, 'en')).toBe('€999.9k');
+    expect(formatCompactMoney(99_999, 'en')).toBe('€1k');
+  });
+
+  it('writes negative amounts as formatMoney does, and a marker for amounts out of range', () => {
+    expect(formatCompactMoney(-250_000, 'nl')).toBe(`€${NBSP}-2,5K`);
+    expect(formatCompactMoney(-250_000, 'en')).toBe('-€2.5k');
+    expect(formatCompactMoney(-4, 'en')).toBe('€0');
+    expect(formatCompactMoney(Number.NaN, 'nl')).toBe('bedrag buiten bereik');
+    expect(formatCompactMoney(0.5, 'en')).toBe('amount out of range');
+  });
+});
+
+describe('formatFixed', () => {
+  it('writes a fixed number of decimals with the locale\'s separators', () => {
+    expect(formatFixed(12.345, 'nl', 1)).toBe('12,3');
+    expect(formatFixed(12.35, 'en', 1)).toBe('12.4');
+    expect(formatFixed(1.005, 'en', 2)).toBe('1.01');
+    expect(formatFixed(1234567.891, 'nl', 2)).toBe('1.234.567,89');
+    expect(formatFixed(1234567.891, 'en', 0)).toBe('1,234,568');
+    expect(formatFixed(30, 'nl', 1)).toBe('30,0');
+    expect(formatFixed(-2.25, 'nl', 1)).toBe('-2,3');
+    expect(formatFixed(-0.04, 'nl', 1)).toBe('0,0');
+    expect(formatFixed(Number.POSITIVE_INFINITY, 'nl', 1)).toBe('—');
   });
 });

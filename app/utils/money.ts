@@ -64,6 +64,86 @@ export function formatMoney(cents: number, currency = 'EUR', locale: MoneyLocale
   return formatter.format(cents / 100);
 }
 
+/**
+ * Digits written by hand, not by Intl: the same text on the server and in every browser. Node's
+ * ICU and Chromium's disagree on some options (compact notation with `maximumFractionDigits`:
+ * "€ 25,0K" on the server, "€ 25K" in the browser), and a page whose text differs between the
+ * two fails to hydrate. Everything rendered from these helpers is the same in both.
+ */
+const SEPARATORS: Record<MoneyLocale, { group: string; decimal: string }> = {
+  nl: { group: '.', decimal: ',' },
+  en: { group: ',', decimal: '.' },
+};
+
+/** A non-negative whole number with thousands groups: "1.234.567" / "1,234,567". */
+function groupDigits(whole: number, locale: MoneyLocale): string {
+  return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, SEPARATORS[locale].group);
+}
+
+/**
+ * A number with exactly `fractionDigits` decimals (rounded half away from zero), grouped:
+ * `formatFixed(12.345, 'nl', 1)` is "12,3". For measures such as days; amounts use formatMoney.
+ */
+export function formatFixed(value: number, locale: MoneyLocale, fractionDigits = 0): string {
+  if (!Number.isFinite(value)) return '—';
+  if (!Number.isInteger(fractionDigits) || fractionDigits < 0 || fractionDigits > 6) {
+    throw new RangeError(`fractionDigits must be 0 to 6, got ${fractionDigits}`);
+  }
+  const factor = 10 ** fractionDigits;
+  // toFixed first: 1.005 * 100 is 100.49999…, its shortest decimal form rounds as written.
+  const scaled = Math.round(Number((Math.abs(value) * factor).toFixed(6)));
+  const whole = Math.floor(scaled / factor);
+  const fraction = scaled - whole * factor;
+  const sign = value < 0 && scaled !== 0 ? '-' : '';
+  const digits = groupDigits(whole, locale);
+  return fractionDigits === 0
+    ? `${sign}${digits}`
+    : `${sign}${digits}${SEPARATORS[locale].decimal}${String(fraction).padStart(fractionDigits, '0')}`;
+}
+
+/** Units of the short amounts, smallest first: Dutch "K", "mln.", "mld."; British "k", "m", "bn". */
+const COMPACT_UNITS: Record<MoneyLocale, { euros: number; suffix: string }[]> = {
+  nl: [
+    { euros: 1, suffix: '' },
+    { euros: 1e3, suffix: 'K' },
+    { euros: 1e6, suffix: '\u00a0mln.' },
+    { euros: 1e9, suffix: '\u00a0mld.' },
+  ],
+  en: [
+    { euros: 1, suffix: '' },
+    { euros: 1e3, suffix: 'k' },
+    { euros: 1e6, suffix: 'm' },
+    { euros: 1e9, suffix: 'bn' },
+  ],
+};
+
+/**
+ * A euro amount shortened for a chart axis or a tight label, with at most one decimal and none
+ * when it is zero: "€ 25K", "€ 2,5K", "€ 1,5 mln.", "€ 0" (Dutch, as formatMoney writes "€ -5,00":
+ * "€ -2,5K"); "€25k", "€2.5k", "€1.5m", "-€2.5k" (British). Deterministic (see SEPARATORS above).
+ */
+export function formatCompactMoney(cents: number, locale: MoneyLocale = 'nl'): string {
+  if (!isDisplayableCents(cents)) return AMOUNT_OUT_OF_RANGE[locale] ?? AMOUNT_OUT_OF_RANGE.nl;
+  const units = COMPACT_UNITS[locale];
+  const abs = Math.abs(cents);
+  let index = 0;
+  while (index + 1 < units.length && abs >= units[index + 1]!.euros * 100) index += 1;
+  // Tenths of the unit; a rounding that reaches a thousand moves up a unit ("€ 1 mln.", not "€ 1000K").
+  let tenths = Math.round(abs / (units[index]!.euros * 10));
+  if (tenths >= 10_000 && index + 1 < units.length) {
+    index += 1;
+    tenths = Math.round(abs / (units[index]!.euros * 10));
+  }
+  const whole = Math.floor(tenths / 10);
+  const fraction = tenths % 10;
+  const number = `${groupDigits(whole, locale)}${fraction ? `${SEPARATORS[locale].decimal}${fraction}` : ''}`;
+  const negative = cents < 0 && tenths > 0;
+  const suffix = units[index]!.suffix;
+  return locale === 'en'
+    ? `${negative ? '-' : ''}€${number}${suffix}`
+    : `€\u00a0${negative ? '-' : ''}${number}${suffix}`;
+}
+
 /** "1234.5" style for APIs and the EPC QR payload: a dot, always two decimals. */
 export function centsToDecimalString(cents: number): string {
   assertCents(cents);

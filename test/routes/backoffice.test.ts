@@ -208,7 +208,8 @@ describe('every staff member reads; finance and admin act', () => {
         debtorPage as Route,
         `/app/debtors/${theirs.id}`,
         cookies.admin,
-        { intent },
+        // Confirmed (revoke_links asks first), so each attempt gets as far as it can.
+        { intent, confirm: 'yes' },
         { id: theirs.id },
       );
       expect([intent, statusOf(result)]).toEqual([intent, 404]);

@@ -343,7 +343,11 @@ describe.each(MODES)('tenancy in %s mode', (mode) => {
           expectNothingOf(answer, victim, 'plan action');
         }
         for (const intent of ['send_link', 'revoke_links', 'lift_hold', 'clear_flag']) {
-          const answer = await postFields(app, `/app/debtors/${victim.debtor.id}`, staff, [['intent', intent]]);
+          // revoke_links confirmed, so the attempt gets as far as it can.
+          const answer = await postFields(app, `/app/debtors/${victim.debtor.id}`, staff, [
+            ['intent', intent],
+            ['confirm', 'yes'],
+          ]);
           expect(answer.status, intent).toBe(404);
         }
         const hold = await postFields(app, `/app/debtors/${victim.debtor.id}`, staff, [

@@ -7,3 +7,10 @@ export {
   TIMELINE_LIMIT,
   type TimelineEvent,
 } from './timeline';
+export {
+  type AbandonedRun,
+  type Collapsed,
+  collapseInvoiceHistory,
+  collapseTimeline,
+  formatSpan,
+} from './timeline-collapse';

@@ -152,7 +152,7 @@ export type HistoryEntry =
   | { kind: 'issued'; at: string }
   | { kind: 'reminder'; at: string; template: string; status: string }
   | { kind: 'money'; at: string; entry: MoneyEntry }
-  | { kind: 'pause'; at: string; reason: PauseReason; liftedAt: string | null };
+  | { kind: 'pause'; at: string; reason: PauseReason; liftedAt: string | null; liftedReason: string | null };
 
 /** One invoice of this debtor with its lines and history; null when it is not theirs (the route answers 404). */
 export async function getPortalInvoice(
@@ -188,7 +188,12 @@ export async function getPortalInvoice(
       .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
       .where(and(eq(paymentAllocations.invoiceId, row.id), orgScope(paymentAllocations, session))),
     db
-      .select({ at: dunningPauses.startedAt, reason: dunningPauses.reason, liftedAt: dunningPauses.liftedAt })
+      .select({
+        at: dunningPauses.startedAt,
+        reason: dunningPauses.reason,
+        liftedAt: dunningPauses.liftedAt,
+        liftedReason: dunningPauses.liftedReason,
+      })
       .from(dunningPauses)
       .where(and(eq(dunningPauses.invoiceId, row.id), orgScope(dunningPauses, session))),
   ]);
@@ -209,6 +214,7 @@ export async function getPortalInvoice(
       at: p.at.toISOString(),
       reason: p.reason,
       liftedAt: p.liftedAt?.toISOString() ?? null,
+      liftedReason: p.liftedReason,
     })),
   ].sort((a, b) => b.at.localeCompare(a.at));
   // The engine plans a debtor's invoices together (one fourteen-day letter covers those due the same day).

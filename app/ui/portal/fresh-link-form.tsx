@@ -7,9 +7,15 @@ export type FreshLinkFormState = { status: 'sent' | 'throttled' } | { status: 'i
 export function FreshLinkForm({
   organizationHint,
   state,
+  intro,
+  prominent = false,
 }: {
   organizationHint?: string | null;
   state: FreshLinkFormState;
+  /** Replaces the standard introduction (e.g. after a revocation: where the link will go). */
+  intro?: string;
+  /** Sets the form apart as the page's main way forward. */
+  prominent?: boolean;
 }) {
   const t = useT();
   const busy = useNavigation().state === 'submitting';
@@ -21,9 +27,9 @@ export function FreshLinkForm({
     );
   }
   return (
-    <section aria-labelledby="fresh-link-title">
+    <section aria-labelledby="fresh-link-title" className={prominent ? 'alert info' : undefined}>
       <h2 id="fresh-link-title">{t('link.request.title')}</h2>
-      <p>{t('link.request.intro')}</p>
+      <p>{intro ?? t('link.request.intro')}</p>
       {state?.status === 'throttled' ? (
         <p className="alert warn" role="alert">
           {t('link.request.throttled')}

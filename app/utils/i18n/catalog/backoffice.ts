@@ -872,6 +872,17 @@ export const nl = {
   // --- words: labels for stored values ---
   'bo.provider.resend': 'Resend',
   'bo.provider.other': 'Andere bron',
+  // polish: confirming "revoke all links"
+  'bo.debtor.revokeConfirm.title': 'Alle links van {name} intrekken?',
+  'bo.debtor.revokeConfirm.body':
+    'Links in eerdere e-mails werken daarna niet meer en een open portaalsessie stopt meteen; de debiteur leest dat de link is ingetrokken. Een nieuwe link kan de debiteur zelf aanvragen: die gaat alleen naar {email}. Klopt dat adres niet, werk het dan eerst bij.',
+  'bo.debtor.revokeConfirm.yes': 'Ja, trek alle links in',
+  'bo.debtor.revokeConfirm.cancel': 'Annuleren',
+  'bo.debtor.revokeConfirm.missing': 'Bevestig eerst dat u alle links wilt intrekken.',
+  // polish: abandoned payment attempts, collapsed in the timelines
+  'bo.tl.abandonedPayments.one': '{count} betaalpoging afgebroken',
+  'bo.tl.abandonedPayments.other': '{count} betaalpogingen afgebroken',
+  'bo.tl.abandonedPaymentsHint': 'herinneringen gepauzeerd tijdens het betalen en hervat zonder betaling',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -1733,4 +1744,15 @@ export const en: Record<keyof typeof nl, string> = {
   // --- words: labels for stored values ---
   'bo.provider.resend': 'Resend',
   'bo.provider.other': 'Another source',
+  // polish: confirming "revoke all links"
+  'bo.debtor.revokeConfirm.title': 'Revoke all links of {name}?',
+  'bo.debtor.revokeConfirm.body':
+    'Links in earlier emails stop working and an open portal session ends at once; the debtor reads that the link was withdrawn. The debtor can ask for a new link: it goes only to {email}. If that address is wrong, update it first.',
+  'bo.debtor.revokeConfirm.yes': 'Yes, revoke all links',
+  'bo.debtor.revokeConfirm.cancel': 'Cancel',
+  'bo.debtor.revokeConfirm.missing': 'First confirm that you want to revoke all links.',
+  // polish: abandoned payment attempts, collapsed in the timelines
+  'bo.tl.abandonedPayments.one': '{count} payment attempt abandoned',
+  'bo.tl.abandonedPayments.other': '{count} payment attempts abandoned',
+  'bo.tl.abandonedPaymentsHint': 'reminders paused during checkout and resumed without a payment',
 };

@@ -128,6 +128,23 @@ export const nl = {
   'link.request.sent':
     'Als dit e-mailadres bij ons bekend is, hebben we er zojuist een nieuwe link naartoe gestuurd. Kijk ook in uw map met ongewenste e-mail.',
   'link.request.throttled': 'U hebt al een paar keer een link aangevraagd. Probeer het over een uur opnieuw.',
+  // polish: why a portal session ended (signed-out page), revoked links
+  'portal.signedOut.revoked.title': 'Deze link is ingetrokken',
+  'portal.signedOut.revoked.body':
+    'De afzender van uw facturen heeft de links naar dit portaal ingetrokken. Daarmee is ook deze sessie beëindigd. Dat gebeurt bijvoorbeeld als een e-mail mogelijk bij iemand anders terecht is gekomen.',
+  'portal.signedOut.revoked.freshIntro':
+    'Was de e-mail wel voor u bedoeld? Vraag hier een nieuwe link aan. We sturen hem alleen naar het e-mailadres dat bij de afzender bekend is, nooit naar een ander adres.',
+  'portal.signedOut.expired.title': 'Uw sessie is verlopen',
+  'portal.signedOut.expired.body':
+    'Voor uw veiligheid blijft u hoogstens 12 uur achter elkaar aangemeld. Open de link in uw e-mail opnieuw, of vraag hieronder een nieuwe link aan.',
+  'portal.signedOut.byYou.title': 'U bent afgemeld',
+  'portal.signedOut.byYou.body':
+    'U hebt zich afgemeld. Wilt u terug naar uw facturen? Open de link in uw e-mail opnieuw, of vraag hieronder een nieuwe link aan.',
+  'portal.signedOut.none.title': 'U bent niet aangemeld',
+  'portal.signedOut.none.body': 'Open het portaal met de link in uw e-mail, of vraag hieronder een nieuwe link aan.',
+  // polish: abandoned payment attempts, collapsed in an invoice's history
+  'portal.history.abandonedPayments.one': '{count} betaalpoging afgebroken',
+  'portal.history.abandonedPayments.other': '{count} betaalpogingen afgebroken',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -257,4 +274,21 @@ export const en: Record<keyof typeof nl, string> = {
   'link.request.sent':
     'If this email address is known to us, we have just sent a new link to it. Please also check your spam folder.',
   'link.request.throttled': 'You have asked for a link several times already. Please try again in an hour.',
+  // polish: why a portal session ended (signed-out page), revoked links
+  'portal.signedOut.revoked.title': 'This link has been withdrawn',
+  'portal.signedOut.revoked.body':
+    'The sender of your invoices has withdrawn the links to this portal, which also ended this session. This happens, for example, when an email may have reached someone else.',
+  'portal.signedOut.revoked.freshIntro':
+    'Was the email meant for you? Ask for a new link here. We only send it to the email address the sender has on file, never to another address.',
+  'portal.signedOut.expired.title': 'Your session has expired',
+  'portal.signedOut.expired.body':
+    'For your safety you stay signed in for at most 12 hours in a row. Open the link in your email again, or ask for a new link below.',
+  'portal.signedOut.byYou.title': 'You have signed out',
+  'portal.signedOut.byYou.body':
+    'You have signed out. Want to go back to your invoices? Open the link in your email again, or ask for a new link below.',
+  'portal.signedOut.none.title': 'You are not signed in',
+  'portal.signedOut.none.body': 'Open the portal with the link in your email, or ask for a new link below.',
+  // polish: abandoned payment attempts, collapsed in an invoice's history
+  'portal.history.abandonedPayments.one': '{count} payment attempt abandoned',
+  'portal.history.abandonedPayments.other': '{count} payment attempts abandoned',
 };
