@@ -23,4 +23,5 @@ export {
 } from './providers.server';
 export { handleDemoWebhook, handleMollieWebhook, handleStripeWebhook } from './webhooks.server';
 // Server only: it carries the QR encoder, which no browser bundle needs (pages get the SVG).
-export { epcPayload, epcQrSvg } from './epc-qr';
+export { epcPayload, epcQrModules, epcQrSvg } from './epc-qr';
+export { type TransferPayload, transferPayloadFor } from './transfer-payload.server';

@@ -10,7 +10,6 @@ import {
   checkPartialAmount,
   formatIban,
   isValidIban,
-  isValidRfReference,
   parseCentsParam,
   type PartialAmountError,
   type ProviderName,
@@ -19,11 +18,11 @@ import {
 import {
   adapterFor,
   creditKeyFor,
-  epcPayload,
   epcQrSvg,
   type PaySelection,
   providerConfigFor,
   resolveProviderConfig,
+  transferPayloadFor,
 } from '~/modules/payments/index.server';
 import { getPortalOverview } from './portal.server';
 import { ownInvoices, ownRows } from '~/modules/links/index.server';
@@ -141,29 +140,12 @@ export async function getTransferDetails(
     const checked = checkPartialAmount(owedCents(row), parsed.cents, minPartialCents);
     if (!checked.ok) return refuse(checked.error);
     const amount = checked.amountCents;
-    const reference = row.paymentReference?.replace(/\s+/g, '') || row.number;
-    const structured = Boolean(row.paymentReference);
-    const rf = structured && isValidRfReference(reference);
-    let bic: string | undefined = session.organization.bic ?? undefined;
-    let payload: string;
-    try {
-      payload = epcPayload({
-        bic,
-        name: beneficiary,
-        iban,
-        amountCents: amount,
-        ...(rf ? { structuredReference: reference } : { text: reference.slice(0, 140) }),
-      });
-    } catch {
-      // A malformed stored BIC must not cost the debtor the QR code: the BIC is optional in version 002.
-      bic = undefined;
-      payload = epcPayload({
-        name: beneficiary,
-        iban,
-        amountCents: amount,
-        ...(rf ? { structuredReference: reference } : { text: reference.slice(0, 140) }),
-      });
-    }
+    // The same payload the invoice PDF prints, so the page and the PDF ask for the same transfer.
+    const { payload, reference, structured } = transferPayloadFor(
+      { iban, bic: session.organization.bic, legalName: session.organization.legalName },
+      row,
+      amount,
+    );
     transfers.push({
       invoiceId: row.id,
       number: row.number,
