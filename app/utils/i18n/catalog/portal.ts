@@ -127,6 +127,27 @@ export const nl = {
   'link.request.sent':
     'Als dit e-mailadres bij ons bekend is, hebben we er zojuist een nieuwe link naartoe gestuurd. Kijk ook in uw map met ongewenste e-mail.',
   'link.request.throttled': 'U hebt al een paar keer een link aangevraagd. Probeer het over een uur opnieuw.',
+  // Receipts, payment history and PDFs (invoice PDF when the creditor sent none, receipt PDF)
+  'pdf.invoice.title': 'Factuur',
+  'pdf.invoice.to': 'Factuur aan',
+  'pdf.invoice.number': 'Factuurnummer',
+  'pdf.invoice.vatLine': 'Btw {rate}% over {base}',
+  'pdf.invoice.total': 'Totaal inclusief btw',
+  'pdf.invoice.settledSoFar': 'Al betaald of verrekend',
+  'pdf.invoice.owedOn': 'Nog te betalen op {date}',
+  'pdf.invoice.settled.paid': 'Deze factuur is betaald. Dank u wel!',
+  'pdf.invoice.settled.credited': 'Deze factuur is gecrediteerd. U hoeft niets te betalen.',
+  'pdf.invoice.settled.written_off': 'Deze factuur staat niet meer open.',
+  'pdf.invoice.howToPay': 'Zo betaalt u',
+  'pdf.invoice.transfer':
+    'Maak {amount} over naar {iban} ten name van {beneficiary}, met betalingskenmerk {reference}. Vermeld het kenmerk precies zo, dan koppelen we uw betaling automatisch.',
+  'pdf.invoice.transferText':
+    'Maak {amount} over naar {iban} ten name van {beneficiary}, met als omschrijving {reference}.',
+  'pdf.invoice.generated': 'Opgemaakt uit de factuurgegevens van {organization} op {date}.',
+  'pdf.creditor.vat': 'Btw-nummer {vat}',
+  'pdf.creditor.iban': 'IBAN {iban}',
+  'pdf.creditor.bic': 'BIC {bic}',
+  'pdf.debtor.vat': 'Btw-nummer {vat}',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -255,4 +276,25 @@ export const en: Record<keyof typeof nl, string> = {
   'link.request.sent':
     'If this email address is known to us, we have just sent a new link to it. Please also check your spam folder.',
   'link.request.throttled': 'You have asked for a link several times already. Please try again in an hour.',
+  // Receipts, payment history and PDFs (invoice PDF when the creditor sent none, receipt PDF)
+  'pdf.invoice.title': 'Invoice',
+  'pdf.invoice.to': 'Invoice to',
+  'pdf.invoice.number': 'Invoice number',
+  'pdf.invoice.vatLine': 'VAT {rate}% on {base}',
+  'pdf.invoice.total': 'Total including VAT',
+  'pdf.invoice.settledSoFar': 'Already paid or set off',
+  'pdf.invoice.owedOn': 'Still to pay on {date}',
+  'pdf.invoice.settled.paid': 'This invoice has been paid. Thank you!',
+  'pdf.invoice.settled.credited': 'This invoice has been credited. You do not need to pay anything.',
+  'pdf.invoice.settled.written_off': 'This invoice is no longer open.',
+  'pdf.invoice.howToPay': 'How to pay',
+  'pdf.invoice.transfer':
+    'Transfer {amount} to {iban} in the name of {beneficiary}, with payment reference {reference}. Quote the reference exactly, and we will match your payment automatically.',
+  'pdf.invoice.transferText':
+    'Transfer {amount} to {iban} in the name of {beneficiary}, with the description {reference}.',
+  'pdf.invoice.generated': 'Drawn up from the invoice records of {organization} on {date}.',
+  'pdf.creditor.vat': 'VAT number {vat}',
+  'pdf.creditor.iban': 'IBAN {iban}',
+  'pdf.creditor.bic': 'BIC {bic}',
+  'pdf.debtor.vat': 'VAT number {vat}',
 };
