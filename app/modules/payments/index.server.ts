@@ -3,6 +3,7 @@ export {
   CHECKOUT_TTL_MS,
   type CheckoutError,
   creditKeyFor,
+  linesFor,
   openProviderCheckout,
   PAUSE_MARGIN_MS,
   type PaySelection,
@@ -13,7 +14,7 @@ export {
   transferAfterCredit,
 } from './checkout.server';
 export { completeDemoCheckout, DEMO_OUTCOMES, demoProviderAllowed, getDemoCheckoutPage } from './demo.server';
-export { isOnline, parsePayForm, type PayFormField } from './pay-form.server';
+export { isOnline, parsePayForm, parsePaySelection, type PayFormField } from './pay-form.server';
 export {
   adapterFor,
   getProviderSettings,

@@ -7,6 +7,7 @@ import { invoices, paymentAllocations, payments, type Payment } from '~db/schema
 import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
 import { getDb } from '~/utils/db.server';
 import {
+  chargeSummary,
   checkPartialAmount,
   formatIban,
   isValidIban,
@@ -19,6 +20,7 @@ import {
   adapterFor,
   creditKeyFor,
   epcQrSvg,
+  linesFor,
   type PaySelection,
   providerConfigFor,
   resolveProviderConfig,
@@ -72,6 +74,30 @@ export async function getPayPage(session: DebtorSession, { clock = systemClock }
     bankTransfer: Boolean(iban && isValidIban(iban)),
     creditCents: session.debtor.creditCents,
   };
+}
+
+/**
+ * What a checkout of this selection would charge now: the checkout's own rule (linesFor) on the
+ * debtor's open invoices, then their credit set off first (chargeSummary). The pay page's
+ * "Update total" shows this without JavaScript; paying recomputes it under lock all the same.
+ */
+export async function payTotalFor(
+  session: DebtorSession,
+  selection: PaySelection,
+  { clock = systemClock }: Options = {},
+) {
+  const rows = await getDb()
+    .select()
+    .from(invoices)
+    .where(ownInvoices(session, eq(invoices.status, 'open')))
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  const chosen = linesFor(selection, rows, {
+    today: amsterdamDate(clock.now()),
+    minPartialCents: session.organization.portalSettings.minPartialPaymentCents,
+  });
+  if (!chosen.ok) return chosen;
+  const totalCents = chosen.lines.reduce((sum, line) => sum + line.amountCents, 0);
+  return { ok: true as const, summary: chargeSummary(totalCents, session.debtor.creditCents) };
 }
 
 export type TransferInstruction = {
