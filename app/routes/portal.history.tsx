@@ -47,7 +47,7 @@ export default function PortalHistory() {
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
   return (
-    <div className="stack">
+    <div className="stack money-page">
       <div>
         <h1>{t('portal.moneyHistory.title')}</h1>
         <p className="muted">{t('portal.moneyHistory.intro', { organization: organizationName })}</p>
@@ -100,7 +100,7 @@ export default function PortalHistory() {
                   </p>
                 ) : null}
                 {entry.receiptId ? (
-                  <p className="small">
+                  <p className="small receipt-ref">
                     <Link to={`/portal/receipts/${entry.receiptId}`}>
                       {t('portal.moneyHistory.receipt', { number: receiptNumber(entry.receiptId) })}
                     </Link>
