@@ -133,7 +133,7 @@ describe('the running total, a receipt and the money history', () => {
     await context.close();
   });
 
-  it('without JavaScript: "Bereken totaal" shows the server’s total for the boxes ticked, and paying still works', async () => {
+  it('without JavaScript: "Bereken totaal" shows the server’s total for the boxes ticked; an invoice without a sent PDF has one', async () => {
     const { email, invoices } = await debtorWithInvoices('nojs');
     // The app's scripts never arrive, so the page is what a browser without JavaScript gets (the
     // forms post as plain HTML); the browser itself keeps JavaScript, so axe can run in the page.
