@@ -1,9 +1,10 @@
-import type { ActionFunctionArgs } from '@remix-run/node';
-import { looksLikePdf } from '~/modules/invoices/index.server';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { getInvoicePdf, looksLikePdf } from '~/modules/invoices/index.server';
 import {
   ApiError,
   apiHandler,
   apiJson,
+  apiNotFound,
   authenticate,
   methodNotAllowed,
   parseOrThrow,
@@ -13,10 +14,19 @@ import {
 } from '~/modules/api/index.server';
 import { PDF_BODY_LIMIT_BYTES } from '~/modules/invoices/index';
 import { InvoiceNumber } from '~/modules/api/index';
+import { pdfResponse } from '~/utils/pdf.server';
 
-const ALLOWED = ['PUT'];
+const ALLOWED = ['GET', 'PUT'];
 
-export const loader = () => apiHandler(null, async () => methodNotAllowed(ALLOWED));
+/** The invoice's PDF: the one attached, else one drawn from the invoice data in the debtor's language. */
+export const loader = ({ request, params }: LoaderFunctionArgs) =>
+  apiHandler(request, async () => {
+    const principal = await authenticate(request);
+    const number = parseOrThrow(InvoiceNumber, params.number, ['number']);
+    const pdf = await getInvoicePdf({ organizationId: principal.organizationId }, { number });
+    if (!pdf) apiNotFound(`No invoice ${number}.`);
+    return pdfResponse(pdf.bytes, pdf.filename);
+  });
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
   apiHandler(request, async () => {

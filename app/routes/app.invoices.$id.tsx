@@ -96,11 +96,9 @@ export default function InvoicePage() {
             </span>
           </p>
         </div>
-        {invoice.hasPdf ? (
-          <a className="button secondary" href={`/app/invoices/${invoice.id}/pdf`}>
-            {t('bo.invoice.pdf')}
-          </a>
-        ) : null}
+        <a className="button secondary" href={`/app/invoices/${invoice.id}/pdf`}>
+          {t('bo.invoice.pdf')}
+        </a>
       </header>
 
       {result?.done === 'held' ? (

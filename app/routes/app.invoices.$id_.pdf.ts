@@ -1,20 +1,18 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { invoicePdf } from '~/modules/backoffice/index.server';
+import { getInvoicePdf } from '~/modules/invoices/index.server';
 import { requireStaff } from '~/modules/staff/index.server';
 import { notFound } from '~/utils/http.server';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { pdfResponse } from '~/utils/pdf.server';
 
-/** The PDF of one of the organisation's invoices, for any staff member. */
+/** The PDF of one of the organisation's invoices, for any staff member: the creditor's, else one drawn from the data. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireStaff(request);
-  const row = await invoicePdf(staff.organizationId, params.id ?? '');
-  if (!row) notFound();
-  const filename = `${row.number.replace(/[^\w.-]+/g, '_')}.pdf`;
-  return new Response(new Uint8Array(row.data), {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="${filename}"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  const pdf = await getInvoicePdf(
+    { organizationId: staff.organizationId },
+    { id: params.id ?? '' },
+    { locale: await getLocale(request) },
+  );
+  if (!pdf) notFound();
+  return pdfResponse(pdf.bytes, pdf.filename);
 }

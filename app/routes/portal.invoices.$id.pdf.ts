@@ -1,28 +1,18 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { and, eq } from 'drizzle-orm';
-import { files, invoices } from '~db/schema';
-import { ownInvoices, requireDebtor } from '~/modules/links/index.server';
-import { getDb } from '~/utils/db.server';
+import { getInvoicePdf } from '~/modules/invoices/index.server';
+import { requireDebtor } from '~/modules/links/index.server';
 import { notFound } from '~/utils/http.server';
-import { isUuid } from '~/utils/ids';
+import { getLocale } from '~/utils/i18n/locale.server';
+import { pdfResponse } from '~/utils/pdf.server';
 
-/** The creditor's PDF of one of the debtor's own invoices, as a download. */
+/** One of the debtor's own invoices as a PDF: the creditor's, else one drawn from the invoice data. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
-  if (!isUuid(params.id)) notFound();
-  const [row] = await getDb()
-    .select({ number: invoices.number, data: files.data })
-    .from(invoices)
-    .innerJoin(files, and(eq(files.id, invoices.pdfFileId), eq(files.organizationId, invoices.organizationId)))
-    .where(ownInvoices(session, eq(invoices.id, params.id)));
-  if (!row) notFound();
-  const filename = `${row.number.replace(/[^\w.-]+/g, '_')}.pdf`;
-  return new Response(new Uint8Array(row.data), {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="${filename}"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  const pdf = await getInvoicePdf(
+    { organizationId: session.organizationId, debtorId: session.debtorId },
+    { id: params.id ?? '' },
+    { locale: await getLocale(request) },
+  );
+  if (!pdf) notFound();
+  return pdfResponse(pdf.bytes, pdf.filename);
 }

@@ -70,13 +70,12 @@ export default function PortalInvoice() {
         </dl>
         {invoice.status === 'open' ? <NextStepBlock invoice={invoice} organizationName={organizationName} /> : null}
         <InvoiceActions invoice={invoice} />
-        {invoice.hasPdf ? (
-          <p className="spaced">
-            <a className="button secondary" href={`/portal/invoices/${invoice.id}/pdf`} download>
-              {t('portal.invoice.pdf')}
-            </a>
-          </p>
-        ) : null}
+        {/* Every invoice has a PDF: the creditor's, else one drawn from the invoice data. */}
+        <p className="spaced">
+          <a className="button secondary" href={`/portal/invoices/${invoice.id}/pdf`} download>
+            {t('portal.invoice.pdf')}
+          </a>
+        </p>
       </section>
       {lines.length > 0 ? (
         <section className="card" aria-labelledby="lines-title">

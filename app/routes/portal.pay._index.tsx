@@ -1,18 +1,25 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useFormAction, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import {
   type CheckoutError,
   isOnline,
   parsePayForm,
+  parsePaySelection,
   type PayFormField,
   returnPath,
   startCheckout,
   transferAfterCredit,
 } from '~/modules/payments/index.server';
 import { chargeSummary, checkPartialAmount, requestedAmount } from '~/modules/payments/index';
-import { getPayPage, transferPathFor, transferPathForRest, type PayableInvoice } from '~/modules/portal/index.server';
+import {
+  getPayPage,
+  payTotalFor,
+  transferPathFor,
+  transferPathForRest,
+  type PayableInvoice,
+} from '~/modules/portal/index.server';
 import { requireDebtor } from '~/modules/links/index.server';
 import payStyles from '~/styles/pay.css';
 import { formatDate, translate, type MessageKey } from '~/utils/i18n';
@@ -51,21 +58,54 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type ActionErrors = Partial<
-  Record<PayFormField | 'form', CheckoutError | 'nothing_due' | 'invoice_not_found' | 'amount_invalid' | 'method'>
+  Record<
+    PayFormField | 'form',
+    CheckoutError | 'nothing_due' | 'invoice_not_found' | 'amount_invalid' | 'method' | 'unknown_action'
+  >
 >;
+
+/** The form's second button: show the total of what is chosen (the page without JavaScript has no live total). */
+const PAY_INTENT = { total: 'total' } as const;
+
+/** What the debtor chose, sent back so the page shows the same choice again (bounded, ids only). */
+function chosenOf(form: FormData) {
+  const { scope, amountMode } = typedValues(form, ['scope', 'amountMode'], 20);
+  const invoice = form
+    .getAll('invoice')
+    .map(String)
+    .filter((id) => isUuid(id))
+    .slice(0, 200);
+  return { scope, amountMode, invoice };
+}
 
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireDebtor(request);
   const form = await request.formData();
-  const parsed = parsePayForm(form);
   const { amount } = typedValues(form, ['amount'], 40);
-  if (!parsed.ok) return data({ errors: parsed.errors as ActionErrors, amount }, { status: 400 });
+  const chosen = chosenOf(form);
+  const intent = form.get('intent');
+  if (intent !== null) {
+    if (intent !== PAY_INTENT.total) {
+      return data({ errors: { form: 'unknown_action' } as ActionErrors, amount, chosen }, { status: 400 });
+    }
+    // The total by the checkout's own rule, on the debtor's invoices as they are now; nothing is written.
+    const selection = parsePaySelection(form);
+    if (!selection.ok) return data({ errors: selection.errors as ActionErrors, amount, chosen }, { status: 400 });
+    const total = await payTotalFor(session, selection.selection);
+    if (!total.ok) {
+      const field = total.error === 'nothing_due' || total.error === 'invoice_not_found' ? 'invoice' : 'amount';
+      return data({ errors: { [field]: total.error } as ActionErrors, amount, chosen }, { status: 400 });
+    }
+    return data({ total: total.summary, amount, chosen });
+  }
+  const parsed = parsePayForm(form);
+  if (!parsed.ok) return data({ errors: parsed.errors as ActionErrors, amount, chosen }, { status: 400 });
   if (!isOnline(parsed.method) && session.debtor.creditCents > 0) {
     // The credit first, as the page promises; the transfer page then asks only for the rest.
     const spent = await transferAfterCredit(session, parsed.selection);
     if (!spent.ok) {
       const field = spent.error === 'nothing_due' || spent.error === 'invoice_not_found' ? 'invoice' : 'amount';
-      return data({ errors: { [field]: spent.error } as ActionErrors, amount }, { status: 400 });
+      return data({ errors: { [field]: spent.error } as ActionErrors, amount, chosen }, { status: 400 });
     }
     if (spent.rest.length === 0 && spent.creditPaymentId) throw redirect(returnPath(spent.creditPaymentId));
     throw redirect(transferPathForRest(spent.rest, parsed.selection.kind === 'single'));
@@ -74,7 +114,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const transfer = await transferPathFor(session, parsed.selection);
     if (!transfer.ok) {
       const field = transfer.error === 'nothing_due' ? 'invoice' : 'amount';
-      return data({ errors: { [field]: transfer.error } as ActionErrors, amount }, { status: 400 });
+      return data({ errors: { [field]: transfer.error } as ActionErrors, amount, chosen }, { status: 400 });
     }
     throw redirect(transfer.path);
   }
@@ -91,7 +131,7 @@ export async function action({ request }: ActionFunctionArgs) {
         ? 'invoice'
         : 'form';
   return data(
-    { errors: { [field]: result.error } as ActionErrors, amount },
+    { errors: { [field]: result.error } as ActionErrors, amount, chosen },
     { status: result.error === 'provider_unavailable' ? 503 : 400 },
   );
 }
@@ -108,7 +148,10 @@ export default function PayPage() {
   const tn = useTn();
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
-  const errors: ActionErrors = result?.errors ?? {};
+  const errors: ActionErrors = (result && 'errors' in result ? result.errors : undefined) ?? {};
+  const echoed = result?.chosen;
+  // The total the server computed for the choice it was sent ("Update total", without JavaScript).
+  const serverTotal = result && 'total' in result ? result.total : null;
   const busy = navigation.state !== 'idle';
   const single = page.single;
   const limits = { min: money(page.minPartialCents), max: money(single?.owedCents ?? 0) };
@@ -119,16 +162,29 @@ export default function PayPage() {
     ...(page.all.count > page.overdue.count ? [{ value: 'all', label: t('pay.scope.all'), ...page.all }] : []),
   ];
 
-  // With JavaScript the page keeps a running summary of what will be charged; without it the
-  // server reads the form by the same rules (requestedAmount, chargeSummary) and nothing here is needed.
+  // The summary of what will be charged is rendered from the same state on the server and in the
+  // browser (the loader's figures, the choice sent back by the action), so the first render is the
+  // same on both. With JavaScript it follows every change; without it, "Update total" posts the
+  // choice and the server answers with its own total. Paying recomputes everything on the server.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  const [scope, setScope] = useState(quickScopes[0]?.value ?? 'overdue');
-  const [checked, setChecked] = useState<ReadonlySet<string>>(
-    () => new Set(page.invoices.filter((i) => i.overdueDays > 0 || page.overdue.count === 0).map((i) => i.id)),
+  const [touched, setTouched] = useState(false);
+  const [scope, setScope] = useState(() =>
+    echoed && quickScopes.some((q) => q.value === echoed.scope) ? echoed.scope : (quickScopes[0]?.value ?? 'overdue'),
   );
-  const [amountMode, setAmountMode] = useState<'full' | 'part'>(errors.amount ? 'part' : 'full');
+  const [checked, setChecked] = useState<ReadonlySet<string>>(
+    () =>
+      new Set(
+        echoed?.scope === 'invoices'
+          ? echoed.invoice.filter((id) => page.invoices.some((i) => i.id === id))
+          : page.invoices.filter((i) => i.overdueDays > 0 || page.overdue.count === 0).map((i) => i.id),
+      ),
+  );
+  const [amountMode, setAmountMode] = useState<'full' | 'part'>(
+    errors.amount || echoed?.amountMode === 'part' ? 'part' : 'full',
+  );
   const [amountText, setAmountText] = useState(result?.amount ?? '');
+  const formAction = useFormAction();
   const partPossible = Boolean(single && single.owedCents > page.minPartialCents);
 
   if (page.invoices.length === 0) {
@@ -160,7 +216,8 @@ export default function PayPage() {
     );
     return checkedAmount.ok ? checkedAmount.amountCents : null;
   })();
-  const summary = chosenCents === null ? null : chargeSummary(chosenCents, page.creditCents);
+  const computed = chosenCents === null ? null : chargeSummary(chosenCents, page.creditCents);
+  const summary = !touched && serverTotal ? serverTotal : computed;
   // Before hydration (and without JavaScript) only what cannot change is stated on the button.
   const staticCents =
     page.mode === 'single' && single && !partPossible
@@ -176,6 +233,7 @@ export default function PayPage() {
       : t('pay.submitAmount', { amount: money(shown.providerCents) });
 
   const onAmountInput = (value: string) => {
+    setTouched(true);
     setAmountText(value);
     // Typing an amount is choosing to pay part: what is typed is what is charged.
     if (value.trim() !== '') setAmountMode('part');
@@ -213,7 +271,10 @@ export default function PayPage() {
                     name="scope"
                     value={option.value}
                     checked={scope === option.value}
-                    onChange={() => setScope(option.value)}
+                    onChange={() => {
+                      setTouched(true);
+                      setScope(option.value);
+                    }}
                   />
                   <span className="option-text">
                     <span className="option-title">{option.label}</span>
@@ -257,6 +318,7 @@ export default function PayPage() {
                           const next = new Set(checked);
                           if (event.currentTarget.checked) next.add(invoice.id);
                           else next.delete(invoice.id);
+                          setTouched(true);
                           setChecked(next);
                         }}
                       />
@@ -300,6 +362,7 @@ export default function PayPage() {
                   checked={amountMode === 'full'}
                   onChange={() => {
                     // The whole amount: a part typed earlier no longer counts (and is not sent).
+                    setTouched(true);
                     setAmountMode('full');
                     setAmountText('');
                   }}
@@ -317,7 +380,10 @@ export default function PayPage() {
                       name="amountMode"
                       value="part"
                       checked={amountMode === 'part'}
-                      onChange={() => setAmountMode('part')}
+                      onChange={() => {
+                        setTouched(true);
+                        setAmountMode('part');
+                      }}
                     />
                     <span className="option-text">
                       <span className="option-title">{t('pay.single.part')}</span>
@@ -399,33 +465,52 @@ export default function PayPage() {
           </fieldset>
         </section>
 
-        {hydrated ? (
-          <section className="card pay-summary" aria-labelledby="pay-summary-title" aria-live="polite">
-            <h2 id="pay-summary-title" className="h2">
-              {t('pay.summary.title')}
-            </h2>
-            {summary ? (
-              <dl className="facts" data-testid="pay-summary">
-                <dt>{t('pay.summary.chosen')}</dt>
-                <dd className="amount">{money(summary.totalCents)}</dd>
-                {summary.fromCreditCents > 0 ? (
-                  <>
-                    <dt>{t('pay.summary.fromCredit')}</dt>
-                    <dd className="amount">− {money(summary.fromCreditCents)}</dd>
-                  </>
-                ) : null}
-                <dt>{t('pay.total')}</dt>
-                <dd className="amount strong" data-testid="pay-summary-charge">
-                  {money(summary.providerCents)}
-                </dd>
-              </dl>
-            ) : (
-              <p className="muted" data-testid="pay-summary">
-                {t('pay.summary.incomplete')}
-              </p>
-            )}
-          </section>
-        ) : null}
+        <section
+          className="card pay-summary"
+          id="pay-summary"
+          aria-labelledby="pay-summary-title"
+          aria-live="polite"
+          data-testid="pay-summary-section"
+        >
+          <h2 id="pay-summary-title" className="h2">
+            {t('pay.summary.title')}
+          </h2>
+          {summary ? (
+            <dl className="facts" data-testid="pay-summary">
+              <dt>{t('pay.summary.chosen')}</dt>
+              <dd className="amount">{money(summary.totalCents)}</dd>
+              {summary.fromCreditCents > 0 ? (
+                <>
+                  <dt>{t('pay.summary.fromCredit')}</dt>
+                  <dd className="amount">− {money(summary.fromCreditCents)}</dd>
+                </>
+              ) : null}
+              <dt>{t('pay.total')}</dt>
+              <dd className="amount strong" data-testid="pay-summary-charge">
+                {money(summary.providerCents)}
+              </dd>
+            </dl>
+          ) : (
+            <p className="muted" data-testid="pay-summary">
+              {t('pay.summary.incomplete')}
+            </p>
+          )}
+          {/* Without JavaScript the total above is the one the page was sent with: this recomputes it. */}
+          {!hydrated ? (
+            <div className="pay-total-update">
+              <button
+                type="submit"
+                name="intent"
+                value={PAY_INTENT.total}
+                className="secondary"
+                formAction={`${formAction}#pay-summary`}
+              >
+                {t('pay.summary.update')}
+              </button>
+              <p className="hint small">{t('pay.summary.updateHint')}</p>
+            </div>
+          ) : null}
+        </section>
 
         <div className="pay-submit">
           <button type="submit" className="block" disabled={busy}>

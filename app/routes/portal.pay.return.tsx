@@ -109,11 +109,14 @@ export default function PaymentReturn() {
               ? t('pay.return.remaining', { amount: money(outcome.remainingCents) })
               : t('pay.return.allPaid')}
           </p>
-          <p>
-            <Link to="/portal" className="button">
+          <div className="actions">
+            <Link to={`/portal/receipts/${outcome.id}`} className="button" data-testid="receipt-link">
+              {t('pay.return.receipt')}
+            </Link>
+            <Link to="/portal" className="button secondary">
               {t('pay.return.overview')}
             </Link>
-          </p>
+          </div>
         </section>
       ) : null}
 

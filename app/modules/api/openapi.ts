@@ -369,6 +369,21 @@ export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) 
       415: errors[415],
     },
   });
+  const getPdf = limited({
+    operationId: 'getInvoicePdf',
+    summary: "Download the invoice's PDF",
+    description:
+      "The PDF you attached; for an invoice without one, a PDF drawn from the invoice data (your branding, the lines with VAT per rate, what is still owed, the payment reference and the EPC QR code of the bank transfer), in the debtor's language.",
+    parameters: [numberParam],
+    responses: {
+      200: {
+        description: 'The PDF.',
+        content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } },
+      },
+      401: errors[401],
+      404: errors[404],
+    },
+  });
   const putPdf = limited({
     operationId: 'attachInvoicePdf',
     summary: "Attach the invoice's PDF",
@@ -507,7 +522,7 @@ export function openApiDocument(serverUrl: string, rateLimitPerMinute?: number) 
     paths: {
       '/debtors/{externalRef}': { get: getDebtor, put: putDebtor },
       '/invoices/{number}': { get: getInvoice, put: putInvoice },
-      '/invoices/{number}/pdf': { put: putPdf },
+      '/invoices/{number}/pdf': { get: getPdf, put: putPdf },
       '/invoices/{number}/settle': { post: settle },
       '/payments': { get: listPayments },
       '/bank-statements': { post: postBankStatement },

@@ -14,6 +14,8 @@ export {
   type UblPreview,
 } from './import-flow.server';
 export { looksLikePdf } from './pdf.server';
+export { getInvoicePdf, type InvoicePdf, type InvoicePdfScope } from './invoice-pdf.server';
+export { renderInvoicePdf, type InvoicePdfInput, vatByRate } from './render-pdf.server';
 export { findInvoice, upsertInvoice } from './intake.server';
 export { attachInvoicePdf } from './pdf.server';
 export { settleInvoice } from './settle.server';

@@ -82,6 +82,17 @@ export async function epcQrSvg(payload: string): Promise<string> {
   return QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
 }
 
+/**
+ * The same QR code as modules (dark or light, row by row), for drawing it where SVG does not go
+ * (a PDF): the same payload gives the same symbol as `epcQrSvg`, error correction level M.
+ */
+export function epcQrModules(payload: string): { size: number; dark: (row: number, col: number) => boolean } {
+  if (!payload.startsWith('BCD\n')) throw new EpcPayloadError('payload', 'is not an EPC QR payload');
+  assertPayloadSize(payload);
+  const { modules } = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+  return { size: modules.size, dark: (row, col) => modules.get(row, col) === 1 };
+}
+
 function epcBic(bic: string | undefined): string {
   const normalized = (bic ?? '').replace(/\s+/g, '').toUpperCase();
   if (normalized !== '' && !BIC_PATTERN.test(normalized)) {

@@ -3,6 +3,7 @@ export {
   CHECKOUT_TTL_MS,
   type CheckoutError,
   creditKeyFor,
+  linesFor,
   openProviderCheckout,
   PAUSE_MARGIN_MS,
   type PaySelection,
@@ -13,7 +14,7 @@ export {
   transferAfterCredit,
 } from './checkout.server';
 export { completeDemoCheckout, DEMO_OUTCOMES, demoProviderAllowed, getDemoCheckoutPage } from './demo.server';
-export { isOnline, parsePayForm, type PayFormField } from './pay-form.server';
+export { isOnline, parsePayForm, parsePaySelection, type PayFormField } from './pay-form.server';
 export {
   adapterFor,
   getProviderSettings,
@@ -23,4 +24,5 @@ export {
 } from './providers.server';
 export { handleDemoWebhook, handleMollieWebhook, handleStripeWebhook } from './webhooks.server';
 // Server only: it carries the QR encoder, which no browser bundle needs (pages get the SVG).
-export { epcPayload, epcQrSvg } from './epc-qr';
+export { epcPayload, epcQrModules, epcQrSvg } from './epc-qr';
+export { type TransferPayload, transferPayloadFor } from './transfer-payload.server';

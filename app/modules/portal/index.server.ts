@@ -4,7 +4,11 @@ export {
   getPayPage,
   getTransferDetails,
   type PayableInvoice,
+  payTotalFor,
   transferPathFor,
   transferPathForRest,
 } from './pay.server';
-export { getPortalHistory, getPortalInvoice, getPortalOverview, type PortalInvoice } from './portal.server';
+export { getMoneyHistory, MONEY_HISTORY_LIMIT, type MoneyHistoryEntry } from './money-history.server';
+export { getPortalInvoice, getPortalOverview, getSettledInvoices, type PortalInvoice } from './portal.server';
+export { creditorLogo, getReceipt, type Receipt } from './receipts.server';
+export { renderReceiptPdf } from './receipt-pdf.server';

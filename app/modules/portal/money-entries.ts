@@ -46,3 +46,74 @@ export function moneyEntry(row: {
     status: row.status,
   };
 }
+
+/**
+ * How the money came, as the debtor reads it: the provider's method (iDEAL, Bancontact, a card…)
+ * or what the ledger entry was (a bank transfer, a credit note, credit set off). Never a raw enum:
+ * a method the portal does not know reads as an online payment.
+ */
+export type PaymentMethodKey =
+  | 'ideal'
+  | 'bancontact'
+  | 'card'
+  | 'paypal'
+  | 'applepay'
+  | 'directdebit'
+  | 'banktransfer'
+  | 'credit_note'
+  | 'debtor_credit'
+  | 'external'
+  | 'write_off'
+  | 'online';
+
+const METHODS: Record<string, PaymentMethodKey> = {
+  ideal: 'ideal',
+  bancontact: 'bancontact',
+  mistercash: 'bancontact',
+  creditcard: 'card',
+  card: 'card',
+  visa: 'card',
+  mastercard: 'card',
+  amex: 'card',
+  paypal: 'paypal',
+  applepay: 'applepay',
+  apple_pay: 'applepay',
+  directdebit: 'directdebit',
+  sepa_debit: 'directdebit',
+  banktransfer: 'banktransfer',
+  bank_transfer: 'banktransfer',
+};
+
+export function paymentMethodKey(provider: Payment['provider'], method: string | null): PaymentMethodKey {
+  switch (provider) {
+    case 'bank_transfer':
+      return 'banktransfer';
+    case 'credit_note':
+    case 'debtor_credit':
+    case 'write_off':
+      return provider;
+    case 'external':
+      return (method && METHODS[method.toLowerCase()]) || 'external';
+    default:
+      return (method && METHODS[method.toLowerCase()]) || 'online';
+  }
+}
+
+/** The number a receipt is known by: short enough to read out, taken from the payment's id. */
+export function receiptNumber(paymentId: string) {
+  return `R-${paymentId.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+}
+
+/** The catalog key naming a method ("iDEAL", "Bankoverschrijving", "Rechtstreeks aan {organization}", …). */
+export function paymentMethodMessage(method: PaymentMethodKey) {
+  return `receipt.method.${method}` as const;
+}
+
+/** A receipt's heading: a payment's receipt, or the confirmation of a credit note or of credit set off. */
+export function receiptTitleMessage(kind: MoneyEntryKind) {
+  return kind === 'credit_note'
+    ? ('receipt.title.credit_note' as const)
+    : kind === 'credit_used'
+      ? ('receipt.title.credit_used' as const)
+      : ('receipt.title.payment' as const);
+}

@@ -7,10 +7,10 @@ import { invoices, paymentAllocations, payments, type Payment } from '~db/schema
 import { amsterdamDate, systemClock, type Clock } from '~/utils/clock';
 import { getDb } from '~/utils/db.server';
 import {
+  chargeSummary,
   checkPartialAmount,
   formatIban,
   isValidIban,
-  isValidRfReference,
   parseCentsParam,
   type PartialAmountError,
   type ProviderName,
@@ -19,11 +19,12 @@ import {
 import {
   adapterFor,
   creditKeyFor,
-  epcPayload,
   epcQrSvg,
+  linesFor,
   type PaySelection,
   providerConfigFor,
   resolveProviderConfig,
+  transferPayloadFor,
 } from '~/modules/payments/index.server';
 import { getPortalOverview } from './portal.server';
 import { ownInvoices, ownRows } from '~/modules/links/index.server';
@@ -73,6 +74,30 @@ export async function getPayPage(session: DebtorSession, { clock = systemClock }
     bankTransfer: Boolean(iban && isValidIban(iban)),
     creditCents: session.debtor.creditCents,
   };
+}
+
+/**
+ * What a checkout of this selection would charge now: the checkout's own rule (linesFor) on the
+ * debtor's open invoices, then their credit set off first (chargeSummary). The pay page's
+ * "Update total" shows this without JavaScript; paying recomputes it under lock all the same.
+ */
+export async function payTotalFor(
+  session: DebtorSession,
+  selection: PaySelection,
+  { clock = systemClock }: Options = {},
+) {
+  const rows = await getDb()
+    .select()
+    .from(invoices)
+    .where(ownInvoices(session, eq(invoices.status, 'open')))
+    .orderBy(asc(invoices.dueDate), asc(invoices.number));
+  const chosen = linesFor(selection, rows, {
+    today: amsterdamDate(clock.now()),
+    minPartialCents: session.organization.portalSettings.minPartialPaymentCents,
+  });
+  if (!chosen.ok) return chosen;
+  const totalCents = chosen.lines.reduce((sum, line) => sum + line.amountCents, 0);
+  return { ok: true as const, summary: chargeSummary(totalCents, session.debtor.creditCents) };
 }
 
 export type TransferInstruction = {
@@ -141,29 +166,12 @@ export async function getTransferDetails(
     const checked = checkPartialAmount(owedCents(row), parsed.cents, minPartialCents);
     if (!checked.ok) return refuse(checked.error);
     const amount = checked.amountCents;
-    const reference = row.paymentReference?.replace(/\s+/g, '') || row.number;
-    const structured = Boolean(row.paymentReference);
-    const rf = structured && isValidRfReference(reference);
-    let bic: string | undefined = session.organization.bic ?? undefined;
-    let payload: string;
-    try {
-      payload = epcPayload({
-        bic,
-        name: beneficiary,
-        iban,
-        amountCents: amount,
-        ...(rf ? { structuredReference: reference } : { text: reference.slice(0, 140) }),
-      });
-    } catch {
-      // A malformed stored BIC must not cost the debtor the QR code: the BIC is optional in version 002.
-      bic = undefined;
-      payload = epcPayload({
-        name: beneficiary,
-        iban,
-        amountCents: amount,
-        ...(rf ? { structuredReference: reference } : { text: reference.slice(0, 140) }),
-      });
-    }
+    // The same payload the invoice PDF prints, so the page and the PDF ask for the same transfer.
+    const { payload, reference, structured } = transferPayloadFor(
+      { iban, bic: session.organization.bic, legalName: session.organization.legalName },
+      row,
+      amount,
+    );
     transfers.push({
       invoiceId: row.id,
       number: row.number,

@@ -231,43 +231,23 @@ export async function getPortalInvoice(
   };
 }
 
-/** Paid, credited and written-off invoices, newest first, each with the money that settled it. */
-export async function getPortalHistory(session: DebtorSession, { clock = systemClock }: { clock?: Clock } = {}) {
-  const today = amsterdamDate(clock.now());
-  const db = getDb();
-  const rows = await db
-    .select()
+/**
+ * Paid, credited and written-off invoices, newest settled first (the money that settled them is in
+ * the money history, getMoneyHistory).
+ */
+export async function getSettledInvoices(session: DebtorSession) {
+  const rows = await getDb()
+    .select({
+      id: invoices.id,
+      number: invoices.number,
+      status: invoices.status,
+      totalCents: invoices.totalCents,
+      currency: invoices.currency,
+      settledAt: invoices.settledAt,
+    })
     .from(invoices)
     .where(ownInvoices(session, inArray(invoices.status, ['paid', 'credited', 'written_off'])))
     .orderBy(desc(invoices.settledAt), desc(invoices.dueDate))
     .limit(200);
-  const money = rows.length
-    ? await db
-        .select({
-          invoiceId: paymentAllocations.invoiceId,
-          at: paymentAllocations.createdAt,
-          amountCents: paymentAllocations.amountCents,
-          provider: payments.provider,
-          status: payments.status,
-        })
-        .from(paymentAllocations)
-        .innerJoin(payments, eq(payments.id, paymentAllocations.paymentId))
-        .where(
-          and(
-            orgScope(paymentAllocations, session),
-            eq(payments.debtorId, session.debtorId),
-            inArray(
-              paymentAllocations.invoiceId,
-              rows.map((r) => r.id),
-            ),
-          ),
-        )
-        .orderBy(asc(paymentAllocations.createdAt))
-    : [];
-  const none: Pauses = new Map();
-  return rows.map((r) => ({
-    ...shape(session, r, { pauses: none, plan: null, today }),
-    settledAt: r.settledAt?.toISOString() ?? null,
-    money: money.filter((m) => m.invoiceId === r.id).map(moneyEntry),
-  }));
+  return rows.map((r) => ({ ...r, settledAt: r.settledAt?.toISOString() ?? null }));
 }

@@ -173,6 +173,11 @@ export const nl = {
   'pay.status.failed': 'mislukt',
   'pay.status.canceled': 'geannuleerd',
   'pay.status.expired': 'verlopen',
+  // Receipts and the running total on the pay page
+  'pay.return.receipt': 'Bekijk en bewaar uw ontvangstbewijs',
+  'pay.summary.update': 'Bereken totaal',
+  'pay.summary.updateHint': 'Iets anders gekozen? Bereken het totaal opnieuw voordat u betaalt.',
+  'pay.error.unknown_action': 'Deze knop kennen we niet. Vernieuw de pagina en probeer het opnieuw.',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -348,4 +353,9 @@ export const en: Record<keyof typeof nl, string> = {
   'pay.status.failed': 'failed',
   'pay.status.canceled': 'cancelled',
   'pay.status.expired': 'expired',
+  // Receipts and the running total on the pay page
+  'pay.return.receipt': 'View and keep your receipt',
+  'pay.summary.update': 'Update total',
+  'pay.summary.updateHint': 'Changed your choice? Update the total before you pay.',
+  'pay.error.unknown_action': 'We do not know this button. Reload the page and try again.',
 };
