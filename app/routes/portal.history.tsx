@@ -11,7 +11,7 @@ import { requireDebtor } from '~/modules/links/index.server';
 import payStyles from '~/styles/pay.css';
 import { formatDate, formatDateTime, translate, type MessageKey } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
-import { useLocale, useT } from '~/utils/i18n/react';
+import { useLocale, useT, useTn } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: payStyles }];
@@ -44,6 +44,7 @@ const STATUS_BADGE: Record<string, string> = { paid: 'ok', credited: 'neutral', 
 export default function PortalHistory() {
   const { entries, truncated, invoices, organizationName } = useLoaderData<typeof loader>();
   const t = useT();
+  const tn = useTn();
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
   return (
@@ -113,7 +114,7 @@ export default function PortalHistory() {
       )}
       {truncated ? (
         <p className="muted">
-          {t('portal.moneyHistory.truncated', { count: MONEY_HISTORY_LIMIT, organization: organizationName })}
+          {tn('portal.moneyHistory.truncated', MONEY_HISTORY_LIMIT, { organization: organizationName })}
         </p>
       ) : null}
 
