@@ -67,6 +67,9 @@ export default function PortalInvoice() {
           </dd>
         </dl>
         {invoice.status === 'open' ? <NextStepBlock invoice={invoice} organizationName={organizationName} /> : null}
+        <p className="spaced">
+          <Link to={`/portal/invoices/${invoice.id}/question`}>{t('dispute.question.ask')}</Link>
+        </p>
         <InvoiceActions invoice={invoice} />
         {invoice.hasPdf ? (
           <p className="spaced">

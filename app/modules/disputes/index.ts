@@ -10,5 +10,5 @@ export {
 } from './constants';
 export { AGE_FILTERS, ageParts, KIND_FILTERS, parseInboxFilters, STATUS_FILTERS } from './inbox';
 export { AttachmentsField, errorText, FieldError, MessageField } from './ui/fields';
-export { DisputeStatusBadge } from './ui/status';
+export { DisputeKindBadge, DisputeStatusBadge } from './ui/status';
 export { DisputeThread } from './ui/thread';

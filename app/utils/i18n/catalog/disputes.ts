@@ -319,6 +319,8 @@ export const nl = {
   'dispute.staffMail.question_asked': 'Nieuwe vraag {reference} van {debtor}',
   'dispute.staffMail.question_replied': '{debtor} reageerde op vraag {reference}',
   'dispute.staffMail.questionLine': '{debtor}, factuur {number}. Een vraag pauzeert de herinneringen niet.',
+  'dispute.status.questionClosed': 'Beantwoord',
+  'dispute.question.fixErrors': 'Uw vraag is nog niet verstuurd. Zie de melding bij het veld.',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -642,4 +644,6 @@ export const en: Record<keyof typeof nl, string> = {
   'dispute.staffMail.question_asked': 'New question {reference} from {debtor}',
   'dispute.staffMail.question_replied': '{debtor} replied to question {reference}',
   'dispute.staffMail.questionLine': '{debtor}, invoice {number}. A question does not pause reminders.',
+  'dispute.status.questionClosed': 'Answered',
+  'dispute.question.fixErrors': 'Your question has not been sent yet. See the message at the field.',
 };
