@@ -1,5 +1,6 @@
 import { DebtorEmail } from './_lib/debtor-email';
-import { currencyOf, instant, money } from './_lib/format';
+import { amsterdamDate } from '~/utils/clock';
+import { currencyOf, day, money } from './_lib/format';
 import { P, Quote } from './_lib/layout';
 import { previewBase } from './_lib/preview';
 import type { DebtorEmailProps } from './_lib/types';
@@ -39,7 +40,8 @@ export function DisputeReply(props: DisputeReplyProps) {
     staff: props.staffName ?? '',
     credited: money(credit?.creditedCents ?? 0, props.locale, currency),
     open: money(credit?.openCents ?? 0, props.locale, currency),
-    date: credit ? instant(credit.answerDueAt, props.locale) : '',
+    // The term ends at midnight: its last day is the day before.
+    date: credit ? day(amsterdamDate(new Date(Date.parse(credit.answerDueAt) - 1)), props.locale) : '',
   };
   const intro = credit?.isNew
     ? t('disputeCredit.intro', params)

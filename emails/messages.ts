@@ -213,7 +213,7 @@ export const nl = {
     'Naar aanleiding van uw bezwaar ({reference}) hebben wij {credited} van factuur {number} gecrediteerd.',
   'disputeCredit.open': 'Op deze factuur staat nu nog {open} open.',
   'disputeCredit.choice':
-    'Gaat u hiermee akkoord, of wilt u nog iets laten weten? Dat kan tot {date} via de knop hieronder. Daarna ronden wij uw bezwaar af met deze creditering en sturen wij voor het resterende bedrag weer herinneringen.',
+    'Gaat u hiermee akkoord, of wilt u nog iets laten weten? Dat kan tot en met {date} via de knop hieronder. Daarna ronden wij uw bezwaar af met deze creditering en sturen wij voor het resterende bedrag weer herinneringen.',
 } as const;
 
 export type EmailMessageKey = keyof typeof nl;
@@ -410,7 +410,7 @@ export const en: Record<EmailMessageKey, string> = {
   'disputeCredit.intro': 'Following your dispute ({reference}), we have credited {credited} of invoice {number}.',
   'disputeCredit.open': 'There is now {open} outstanding on this invoice.',
   'disputeCredit.choice':
-    'Do you accept this, or is there anything else you would like to tell us? You can do so until {date} with the button below. After that we close your dispute with this credit and reminders for the remaining amount resume.',
+    'Do you accept this, or is there anything else you would like to tell us? You can do so up to and including {date} with the button below. After that we close your dispute with this credit and reminders for the remaining amount resume.',
 };
 
 const messages: Record<EmailLocale, Record<EmailMessageKey, string>> = { nl, en };

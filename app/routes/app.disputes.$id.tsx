@@ -15,6 +15,7 @@ import {
   FieldError,
   INTENT,
   MessageField,
+  answerLastDay,
   PART_CREDIT_ANSWER_DAYS,
 } from '~/modules/disputes/index';
 import {
@@ -255,7 +256,7 @@ export default function StaffDisputeThread() {
               {dispute.answerDueAt ? (
                 <>
                   <dt>{t('dispute.staff.answerDue')}</dt>
-                  <dd data-testid="answer-due">{formatDateTime(dispute.answerDueAt, locale)}</dd>
+                  <dd data-testid="answer-due">{formatDate(answerLastDay(dispute.answerDueAt), locale)}</dd>
                 </>
               ) : null}
               <dt>{t('dispute.facts.opened')}</dt>
@@ -410,7 +411,9 @@ export default function StaffDisputeThread() {
                   <div className="resolve-form">
                     <h3>{t('dispute.staff.creditTitle')}</h3>
                     <p data-testid="awaiting-answer">
-                      {t('dispute.staff.awaitingAnswer', { date: formatDateTime(dispute.answerDueAt, locale) })}
+                      {t('dispute.staff.awaitingAnswer', {
+                        date: formatDate(answerLastDay(dispute.answerDueAt), locale),
+                      })}
                     </p>
                   </div>
                 ) : (

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import {
   AGE_FILTERS,
   ageParts,
+  answerLastDay,
   DisputeKindBadge,
   DisputeStatusBadge,
   KIND_FILTERS,
@@ -139,7 +140,7 @@ export default function DisputeInbox() {
                         {r.answerDueAt ? (
                           <div className="muted small">
                             {t('dispute.inbox.answerDue', {
-                              date: formatDate(new Date(r.answerDueAt), locale, 'short'),
+                              date: formatDate(answerLastDay(r.answerDueAt), locale, 'short'),
                             })}
                           </div>
                         ) : null}

@@ -15,6 +15,7 @@ import {
   FieldError,
   INTENT,
   MessageField,
+  answerLastDay,
 } from '~/modules/disputes/index';
 import {
   acceptPartCredit,
@@ -30,7 +31,7 @@ import {
 } from '~/modules/disputes/index.server';
 import { requireDebtor } from '~/modules/links/index.server';
 import { notFound } from '~/utils/http.server';
-import { formatDateTime, translate, type MessageKey } from '~/utils/i18n';
+import { formatDate, formatDateTime, translate, type MessageKey } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
@@ -213,7 +214,7 @@ export default function PortalDisputeThread() {
           </dl>
           {dispute.answerDueAt ? (
             <p data-testid="answer-due">
-              {t('dispute.credit.term', { date: formatDateTime(dispute.answerDueAt, locale) })}
+              {t('dispute.credit.term', { date: formatDate(answerLastDay(dispute.answerDueAt), locale) })}
             </p>
           ) : null}
           <h3>{t('dispute.credit.question')}</h3>
@@ -272,7 +273,8 @@ export default function PortalDisputeThread() {
               </button>
             </Form>
           </section>
-          {question ? null : (
+          {/* Withdrawing fits a dispute still being weighed; after a credit the choice is accept or reply. */}
+          {question || dispute.creditedCents > 0 ? null : (
             <section className="card" aria-labelledby="withdraw-title">
               <h2 id="withdraw-title">{t('dispute.withdraw.title')}</h2>
               <p>{t('dispute.withdraw.body')}</p>

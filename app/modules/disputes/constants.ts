@@ -1,4 +1,5 @@
 /** Limits and vocabularies of the dispute flow, shared by services, routes and forms. */
+import { addDays, amsterdamDate, amsterdamInstant } from '~/utils/clock';
 
 export const DISPUTE_REASONS = ['not_received', 'amount_wrong', 'quality', 'already_paid', 'other'] as const;
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
@@ -28,9 +29,18 @@ export type DisputeKind = (typeof DISPUTE_KINDS)[number];
  */
 export const PART_CREDIT_ANSWER_DAYS = 14;
 
-/** Until when the debtor may answer a part credit made (or a reply to one sent) at `now`. */
+/**
+ * Until when the debtor may answer a part credit made (or a reply to one sent) at `now`: to the
+ * end of the term's last day in Europe/Amsterdam ("until and including 22 December"), so the
+ * deadline a debtor reads is a whole day, never a time in the night.
+ */
 export function answerDueFrom(now: Date): Date {
-  return new Date(now.getTime() + PART_CREDIT_ANSWER_DAYS * 86_400_000);
+  return amsterdamInstant(addDays(amsterdamDate(now), PART_CREDIT_ANSWER_DAYS + 1), 0);
+}
+
+/** The last day (YYYY-MM-DD, Amsterdam) the debtor may answer, for a deadline from answerDueFrom. */
+export function answerLastDay(answerDueAt: Date | string): string {
+  return amsterdamDate(new Date(new Date(answerDueAt).getTime() - 1));
 }
 
 export const DISPUTE_OUTCOMES = ['credited_full', 'credited_partial', 'rejected', 'paid', 'withdrawn'] as const;

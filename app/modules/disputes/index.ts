@@ -1,5 +1,6 @@
 /** The disputes module's public entry for code that also runs in the browser: other modules and routes import only this (or its sibling index). */
 export {
+  answerLastDay,
   DISPUTE_REASONS,
   disputeReference,
   INTENT,

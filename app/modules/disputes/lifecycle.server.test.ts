@@ -13,6 +13,7 @@ import { addDebtorMessage, getDebtorDispute, openDispute, withdrawDispute } from
 import { recordLedgerEntry } from '~/modules/ledger/ledger.server';
 import { creditDispute, rejectDispute, resolveDisputesForPaidInvoices } from './resolve.server';
 import { addStaffMessage, assignDispute, getStaffDispute } from './staff.server';
+import { answerLastDay } from './constants';
 
 const DAY = 86_400_000;
 const START = '2026-11-23T10:00:00.000Z';
@@ -147,7 +148,9 @@ describe('dispute lifecycle', () => {
       { amountCents: 6_050, note: 'Voorrijkosten vervallen.' },
       { clock: ctx.clock },
     );
-    const answerDueAt = new Date(ctx.clock.now().getTime() + 14 * DAY);
+    // To the end of the fourteenth day in Amsterdam: credited on 23 November, answer until 7 December inclusive.
+    const answerDueAt = new Date('2026-12-07T23:00:00.000Z');
+    expect(answerLastDay(answerDueAt)).toBe('2026-12-07');
     expect(result).toEqual({ ok: true, outcome: 'credited_partial', openCents: 6_050, answerDueAt });
 
     const after = await invoiceRow(ctx.invoice.id);

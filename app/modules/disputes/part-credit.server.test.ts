@@ -8,12 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, communications, disputes, invoices, payments } from '~db/schema';
 import { DEFAULT_PORTAL_SETTINGS } from '~/modules/dunning/default-policy';
 import { activePauses } from '~/modules/dunning/pauses.server';
+import { notBeforeSendHour } from '~/modules/dunning/schedule';
 import { registeredCrontab, registeredTaskList } from '~/modules/jobs/registry.server';
 import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
 import { fixedClock } from '~/utils/clock';
 import { getDb } from '~/utils/db.server';
 import { DISPUTE_ANSWER_EXPIRY_TASK } from './answer-expiry.task.server';
-import { PART_CREDIT_ANSWER_DAYS } from './constants';
+import { answerDueFrom, PART_CREDIT_ANSWER_DAYS } from './constants';
 import { acceptPartCredit, addDebtorMessage, getDebtorDispute, openDispute } from './debtor.server';
 import { closeUnansweredPartCredits, creditDispute } from './resolve.server';
 import { addStaffMessage } from './staff.server';
@@ -141,7 +142,7 @@ describe('a part credit waits for the debtor', () => {
         { clock: ctx.clock },
       ),
     ).toEqual({ ok: true });
-    const due = new Date(ctx.clock.now().getTime() + PART_CREDIT_ANSWER_DAYS * DAY);
+    const due = answerDueFrom(ctx.clock.now());
     const row = await disputeRow(ctx.id);
     expect(row.status).toBe('awaiting_debtor');
     expect(row.answerDueAt?.toISOString()).toBe(due.toISOString());
@@ -185,11 +186,14 @@ describe('a part credit waits for the debtor', () => {
     expect(before.nextActionAt!.getTime()).toBeLessThan(ctx.clock.now().getTime());
 
     // A minute before the term ends: still open, still paused.
-    ctx.clock.set(new Date(ctx.creditedAt.getTime() + PART_CREDIT_ANSWER_DAYS * DAY - 60_000));
+    // Credited on 24 November: the debtor may answer up to and including 8 December (Amsterdam).
+    const due = answerDueFrom(ctx.creditedAt);
+    expect(due.toISOString()).toBe('2026-12-08T23:00:00.000Z');
+    ctx.clock.set(new Date(due.getTime() - 60_000));
     expect(await closeUnansweredPartCredits({ clock: ctx.clock, organizationId: ctx.org.id })).toEqual({ closed: [] });
     expect(await paused(ctx.invoice.id, ctx.clock.now())).toEqual(['dispute']);
 
-    ctx.clock.set(new Date(ctx.creditedAt.getTime() + PART_CREDIT_ANSWER_DAYS * DAY));
+    ctx.clock.set(due);
     expect(await closeUnansweredPartCredits({ clock: ctx.clock, organizationId: ctx.org.id })).toEqual({
       closed: [ctx.id],
     });
@@ -197,8 +201,12 @@ describe('a part credit waits for the debtor', () => {
     expect(row).toMatchObject({ status: 'resolved', outcome: 'credited_partial', creditedCents: 10_000 });
     expect(row.resolvedAt?.toISOString()).toBe(ctx.clock.now().toISOString());
     expect(await paused(ctx.invoice.id, ctx.clock.now())).toEqual([]);
-    // The reminder that fell due during the pause comes next, from now (not a burst of missed ones).
-    expect((await invoiceRow(ctx.invoice.id)).nextActionAt?.toISOString()).toBe(ctx.clock.now().toISOString());
+    // The reminder that fell due during the pause comes next, from now (not a burst of missed ones;
+    // the term ends at midnight, so at the morning's sending hour).
+    expect((await invoiceRow(ctx.invoice.id)).nextActionAt?.toISOString()).toBe(
+      notBeforeSendHour(ctx.clock.now()).toISOString(),
+    );
+    expect(notBeforeSendHour(ctx.clock.now()).getTime() - ctx.clock.now().getTime()).toBeLessThan(DAY);
     const [resolved] = await db()
       .select()
       .from(auditEvents)

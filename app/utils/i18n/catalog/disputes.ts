@@ -274,7 +274,7 @@ export const nl = {
   'dispute.credit.credited': 'Gecrediteerd',
   'dispute.credit.open': 'Nog te betalen op de factuur',
   'dispute.credit.term':
-    'U kunt tot {date} reageren. Daarna ronden we uw bezwaar af met deze creditering en sturen we voor het resterende bedrag weer herinneringen.',
+    'U kunt tot en met {date} reageren. Daarna ronden we uw bezwaar af met deze creditering en sturen we voor het resterende bedrag weer herinneringen.',
   'dispute.credit.question': 'Gaat u akkoord met deze creditering?',
   'dispute.credit.accept': 'Akkoord, rond mijn bezwaar af',
   'dispute.credit.acceptNote': 'Dan ronden we uw bezwaar af. Het resterende bedrag kunt u daarna betalen.',
@@ -282,7 +282,7 @@ export const nl = {
   'dispute.staff.answerDue': 'Reactie van de debiteur uiterlijk',
   'dispute.staff.credited': 'Al gecrediteerd',
   'dispute.staff.awaitingAnswer':
-    'De debiteur kan tot {date} akkoord gaan met de creditering of reageren; daarna wordt het geschil afgerond met de creditering.',
+    'De debiteur kan tot en met {date} akkoord gaan met de creditering of reageren; daarna wordt het geschil afgerond met de creditering.',
   'dispute.staff.questionTitle': 'Vraag over factuur {number}',
   'dispute.staff.holdTitle': 'Herinneringen',
   'dispute.staff.holdOff':
@@ -599,7 +599,7 @@ export const en: Record<keyof typeof nl, string> = {
   'dispute.credit.credited': 'Credited',
   'dispute.credit.open': 'Still to pay on the invoice',
   'dispute.credit.term':
-    'You can respond until {date}. After that we close your dispute with this credit and reminders for the remaining amount resume.',
+    'You can respond up to and including {date}. After that we close your dispute with this credit and reminders for the remaining amount resume.',
   'dispute.credit.question': 'Do you accept this credit?',
   'dispute.credit.accept': 'I accept, close my dispute',
   'dispute.credit.acceptNote': 'We then close your dispute. You can pay the remaining amount afterwards.',
@@ -607,7 +607,7 @@ export const en: Record<keyof typeof nl, string> = {
   'dispute.staff.answerDue': 'Debtor’s answer due',
   'dispute.staff.credited': 'Credited so far',
   'dispute.staff.awaitingAnswer':
-    'The debtor can accept the credit or reply until {date}; after that the dispute is closed with the credit.',
+    'The debtor can accept the credit or reply up to and including {date}; after that the dispute is closed with the credit.',
   'dispute.staff.questionTitle': 'Question about invoice {number}',
   'dispute.staff.holdTitle': 'Reminders',
   'dispute.staff.holdOff':
