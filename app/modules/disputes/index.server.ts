@@ -24,7 +24,7 @@ export {
   withdrawSchema,
 } from './forms.server';
 export { closeDisputesOnSettlement, closeUnansweredPartCredits, creditDispute, rejectDispute } from './resolve.server';
-export { closeQuestion, isOnManualHold, openQuestion, setQuestionHold } from './questions.server';
+export { closeQuestion, openQuestion, setQuestionHold } from './questions.server';
 export {
   addStaffMessage,
   assignDispute,

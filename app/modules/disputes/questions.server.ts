@@ -13,7 +13,7 @@ import { getDb } from '~/utils/db.server';
 import { isUuid } from '~/utils/ids';
 import { orgScope } from '~/utils/org-scope.server';
 import { audit, type Actor } from '~/modules/audit/index.server';
-import { activePauses, liftManualHold, placeManualHold } from '~/modules/dunning/index.server';
+import { liftManualHold, placeManualHold } from '~/modules/dunning/index.server';
 import { ownInvoices } from '~/modules/links/index.server';
 import { ACTIVE_STATUSES, disputeReference, isActiveStatus } from './constants';
 import type { DebtorScope, Refusal } from './debtor.server';
@@ -149,12 +149,6 @@ export async function setQuestionHold(
     );
     return { ok: true, changed: held.held > 0 } as const;
   });
-}
-
-/** Whether the invoice is on manual hold now (for the question page's pause / resume button). */
-export async function isOnManualHold(invoiceId: string, { clock = systemClock }: Options = {}) {
-  const pauses = await activePauses(getDb(), [invoiceId], { clock });
-  return (pauses.get(invoiceId) ?? []).includes('manual');
 }
 
 /**
