@@ -227,6 +227,24 @@ export const nl = {
   'planCompleted.intro': 'Uw betalingsregeling van {total} is afgerond. Dank u wel voor het nakomen van de afspraken.',
   'planCompleted.invoices.one': 'Voor factuur {numbers} staat niets meer open.',
   'planCompleted.invoices.other': 'Voor de facturen {numbers} staat niets meer open.',
+  // disputes: questions and part credits
+  'cta.question': 'Bekijk uw vraag',
+  'questionOpened.subject': 'Wij hebben uw vraag over factuur {number} ontvangen',
+  'questionOpened.heading': 'Vraag ontvangen',
+  'questionOpened.intro': 'Wij hebben uw vraag over factuur {number} ontvangen. Uw kenmerk is {reference}.',
+  'questionOpened.reminders':
+    'Een vraag houdt de herinneringen voor deze factuur niet tegen. Denkt u dat de factuur niet klopt? Maak dan bezwaar in het portaal.',
+  'questionReply.subject': 'Antwoord op uw vraag over factuur {number}',
+  'questionReply.heading': 'Antwoord op uw vraag',
+  'questionReply.intro': '{org} heeft uw vraag over factuur {number} ({reference}) beantwoord:',
+  'questionReply.introStaff': '{staff} van {org} heeft uw vraag over factuur {number} ({reference}) beantwoord:',
+  'disputeCredit.subject': 'Wij hebben een deel van factuur {number} gecrediteerd',
+  'disputeCredit.heading': 'Deel gecrediteerd',
+  'disputeCredit.intro':
+    'Naar aanleiding van uw bezwaar ({reference}) hebben wij {credited} van factuur {number} gecrediteerd.',
+  'disputeCredit.open': 'Op deze factuur staat nu nog {open} open.',
+  'disputeCredit.choice':
+    'Gaat u hiermee akkoord, of wilt u nog iets laten weten? Dat kan tot en met {date} via de knop hieronder. Daarna ronden wij uw bezwaar af met deze creditering en sturen wij voor het resterende bedrag weer herinneringen.',
 } as const;
 
 export type EmailMessageKey = keyof typeof nl;
@@ -434,6 +452,23 @@ export const en: Record<EmailMessageKey, string> = {
   'planCompleted.intro': 'Your payment plan of {total} is complete. Thank you for keeping to the arrangement.',
   'planCompleted.invoices.one': 'Nothing is outstanding any more on invoice {numbers}.',
   'planCompleted.invoices.other': 'Nothing is outstanding any more on invoices {numbers}.',
+  // disputes: questions and part credits
+  'cta.question': 'View your question',
+  'questionOpened.subject': 'We received your question about invoice {number}',
+  'questionOpened.heading': 'Question received',
+  'questionOpened.intro': 'We received your question about invoice {number}. Your reference is {reference}.',
+  'questionOpened.reminders':
+    'A question does not stop the reminders for this invoice. If you think the invoice is wrong, please dispute it in the portal.',
+  'questionReply.subject': 'Answer to your question about invoice {number}',
+  'questionReply.heading': 'Answer to your question',
+  'questionReply.intro': '{org} answered your question about invoice {number} ({reference}):',
+  'questionReply.introStaff': '{staff} of {org} answered your question about invoice {number} ({reference}):',
+  'disputeCredit.subject': 'We have credited part of invoice {number}',
+  'disputeCredit.heading': 'Part credited',
+  'disputeCredit.intro': 'Following your dispute ({reference}), we have credited {credited} of invoice {number}.',
+  'disputeCredit.open': 'There is now {open} outstanding on this invoice.',
+  'disputeCredit.choice':
+    'Do you accept this, or is there anything else you would like to tell us? You can do so up to and including {date} with the button below. After that we close your dispute with this credit and reminders for the remaining amount resume.',
 };
 
 const messages: Record<EmailLocale, Record<EmailMessageKey, string>> = { nl, en };

@@ -23,7 +23,7 @@ const MODULE_MAP: Record<string, string[]> = {
   payments: ['audit', 'dunning', 'jobs', 'ledger', 'links'],
   invoices: ['audit', 'debtors', 'dunning', 'ledger', 'payments', 'staff'],
   plans: ['audit', 'dunning', 'jobs', 'ledger', 'links', 'mail', 'payments', 'staff'],
-  disputes: ['audit', 'dunning', 'ledger', 'links', 'mail', 'staff'],
+  disputes: ['audit', 'dunning', 'jobs', 'ledger', 'links', 'mail', 'staff'],
   bank: ['audit', 'dunning', 'jobs', 'ledger', 'links', 'payments', 'plans'],
   api: ['audit', 'bank', 'debtors', 'invoices', 'ledger'],
   portal: ['dunning', 'ledger', 'links', 'payments'],

@@ -15,10 +15,14 @@ import {
   FieldError,
   INTENT,
   MessageField,
+  answerLastDay,
+  PART_CREDIT_ANSWER_DAYS,
 } from '~/modules/disputes/index';
 import {
   addStaffMessage,
   assignDispute,
+  closeQuestion,
+  closeQuestionSchema,
   creditDispute,
   creditSchema,
   fieldErrors,
@@ -29,6 +33,7 @@ import {
   refusalField,
   rejectDispute,
   rejectSchema,
+  setQuestionHold,
 } from '~/modules/disputes/index.server';
 import { requireStaff } from '~/modules/staff/index.server';
 import { notFound } from '~/utils/http.server';
@@ -51,7 +56,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) notFound();
   return {
     ...found,
-    title: translate(await getLocale(request), 'dispute.staff.title', { number: found.invoice.number }),
+    title: translate(
+      await getLocale(request),
+      found.dispute.kind === 'question' ? 'dispute.staff.questionTitle' : 'dispute.staff.title',
+      { number: found.invoice.number },
+    ),
     organizationName: staff.organizationName,
     me: staff.id,
   };
@@ -103,6 +112,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
       result = await rejectDispute(staff, id, { note: parsed.data.note });
       break;
     }
+    case INTENT.hold:
+    case INTENT.liftHold:
+      result = await setQuestionHold(staff, id, intent === INTENT.hold);
+      break;
+    case INTENT.close: {
+      const parsed = closeQuestionSchema.safeParse(submission.fields);
+      if (!parsed.success) return refuse(fieldErrors(parsed.error));
+      result = await closeQuestion(staff, id, { liftHold: parsed.data.liftHold });
+      break;
+    }
     default:
       return refuse({ form: 'intent_invalid' });
   }
@@ -120,6 +139,9 @@ const HISTORY: Record<string, MessageKey> = {
   'dispute.note_added': 'dispute.history.noteAdded',
   'dispute.assigned': 'dispute.history.assigned',
   'dispute.resolved': 'dispute.history.resolved',
+  'dispute.part_credited': 'dispute.history.partCredited',
+  'dispute.question_asked': 'dispute.history.questionAsked',
+  'dispute.question_closed': 'dispute.history.questionClosed',
   'dispute.withdrawn': 'dispute.history.withdrawn',
   'dunning.paused': 'dispute.history.paused',
   'dunning.resumed': 'dispute.history.resumed',
@@ -153,10 +175,18 @@ export default function StaffDisputeThread() {
   const note = errorsFor(INTENT.note);
   const credit = errorsFor(INTENT.credit);
   const reject = errorsFor(INTENT.reject);
+  const hold = { ...errorsFor(INTENT.hold), ...errorsFor(INTENT.liftHold) };
+  const close = errorsFor(INTENT.close);
+  const question = dispute.kind === 'question';
+  const onHold = invoice.pauses.includes('manual');
   const assign = { ...errorsFor(INTENT.assignMe), ...errorsFor(INTENT.unassign) };
   // A credit note is allocated like any money (art. 6:44 BW): everything owed settles the invoice.
   const owed = owedCents(invoice);
-  const defaultCredit = centsToDecimalString(Math.min(dispute.disputedCents, owed || dispute.disputedCents));
+  // A credit corrects the principal: at most what is open of it, by default what is disputed and not yet credited.
+  const creditable = invoice.status === 'open' ? invoice.openCents : 0;
+  const defaultCredit = centsToDecimalString(
+    Math.max(0, Math.min(dispute.disputedCents - dispute.creditedCents, creditable || dispute.disputedCents)),
+  );
   const historyText = (h: (typeof history)[number]) => {
     const key = HISTORY[h.action];
     const outcome = OUTCOMES.find((o) => o === h.outcome);
@@ -176,8 +206,14 @@ export default function StaffDisputeThread() {
         <Link to="/app/disputes">← {t('dispute.staff.back')}</Link>
       </p>
       <div className="invoice-card-head">
-        <h1>{t('dispute.staff.title', { number: invoice.number })}</h1>
-        <DisputeStatusBadge status={dispute.status} outcome={dispute.outcome} viewer="staff" t={t} />
+        <h1>{t(question ? 'dispute.staff.questionTitle' : 'dispute.staff.title', { number: invoice.number })}</h1>
+        <DisputeStatusBadge
+          status={dispute.status}
+          outcome={dispute.outcome}
+          kind={dispute.kind}
+          viewer="staff"
+          t={t}
+        />
       </div>
       {done && (INTENTS as string[]).includes(done) ? (
         <p className="alert success" role="status">
@@ -202,10 +238,28 @@ export default function StaffDisputeThread() {
               <dd>
                 {debtor.name} <span className="muted small">({debtor.email})</span>
               </dd>
-              <dt>{t('dispute.facts.reason')}</dt>
-              <dd>{t(`dispute.reason.${dispute.reason}`)}</dd>
-              <dt>{t('dispute.facts.amount')}</dt>
-              <dd className="amount">{money(dispute.disputedCents)}</dd>
+              {question ? null : (
+                <>
+                  <dt>{t('dispute.facts.reason')}</dt>
+                  <dd>{t(`dispute.reason.${dispute.reason}`)}</dd>
+                  <dt>{t('dispute.facts.amount')}</dt>
+                  <dd className="amount">{money(dispute.disputedCents)}</dd>
+                </>
+              )}
+              {dispute.creditedCents > 0 ? (
+                <>
+                  <dt>{t('dispute.staff.credited')}</dt>
+                  <dd className="amount" data-testid="credited">
+                    {money(dispute.creditedCents)}
+                  </dd>
+                </>
+              ) : null}
+              {dispute.answerDueAt ? (
+                <>
+                  <dt>{t('dispute.staff.answerDue')}</dt>
+                  <dd data-testid="answer-due">{formatDate(answerLastDay(dispute.answerDueAt), locale)}</dd>
+                </>
+              ) : null}
               <dt>{t('dispute.facts.opened')}</dt>
               <dd>{formatDateTime(dispute.createdAt, locale)}</dd>
               <dt>{t('dispute.staff.assignee')}</dt>
@@ -229,13 +283,17 @@ export default function StaffDisputeThread() {
                 <FieldError id="assign-error" message={text(assign, 'form')} />
               </dd>
             </dl>
-            {dispute.active ? null : (
+            {dispute.active ? null : question ? (
+              <p className="dispute-outcome">
+                <strong>{t('dispute.staff.questionClosed')}</strong>
+              </p>
+            ) : (
               <div className="dispute-outcome">
                 <p>
                   <strong>
                     {t(`dispute.staffOutcome.${dispute.outcome ?? 'withdrawn'}`, {
                       credited: money(dispute.creditedCents),
-                      open: money(invoice.openCents),
+                      open: money(owed),
                     })}
                   </strong>
                 </p>
@@ -306,50 +364,101 @@ export default function StaffDisputeThread() {
             </Form>
           </section>
 
-          {dispute.active ? (
+          {dispute.active && question ? (
+            <>
+              <section className="card" aria-labelledby="hold-title">
+                <h2 id="hold-title">{t('dispute.staff.holdTitle')}</h2>
+                <p data-testid="hold-state">{t(onHold ? 'dispute.staff.holdOn' : 'dispute.staff.holdOff')}</p>
+                <FieldError id="hold-form-error" message={text(hold, 'form')} />
+                {invoice.status === 'open' || onHold ? (
+                  <Form method="post" noValidate>
+                    <button
+                      type="submit"
+                      name="intent"
+                      value={onHold ? INTENT.liftHold : INTENT.hold}
+                      className="secondary"
+                      disabled={busy}
+                    >
+                      {t(onHold ? 'dispute.staff.liftHold' : 'dispute.staff.hold')}
+                    </button>
+                  </Form>
+                ) : null}
+              </section>
+              <section className="card" aria-labelledby="close-title">
+                <h2 id="close-title">{t('dispute.staff.closeTitle')}</h2>
+                <p className="hint">{t('dispute.staff.closeHint')}</p>
+                <FieldError id="close-form-error" message={text(close, 'form')} />
+                <Form method="post" noValidate>
+                  <input type="hidden" name="intent" value={INTENT.close} />
+                  {onHold ? (
+                    <div className="choice">
+                      <input type="checkbox" id="close-lift-hold" name="liftHold" value="yes" defaultChecked />
+                      <label htmlFor="close-lift-hold">{t('dispute.staff.closeLiftHold')}</label>
+                    </div>
+                  ) : null}
+                  <button type="submit" disabled={busy}>
+                    {t('dispute.staff.closeSubmit')}
+                  </button>
+                </Form>
+              </section>
+            </>
+          ) : null}
+
+          {dispute.active && !question ? (
             <section className="card" aria-labelledby="resolve-title">
               <h2 id="resolve-title">{t('dispute.staff.resolveTitle')}</h2>
               <div className="grid cols-2">
-                <Form method="post" className="resolve-form" noValidate>
-                  <h3>{t('dispute.staff.creditTitle')}</h3>
-                  <input type="hidden" name="intent" value={INTENT.credit} />
-                  <FieldError id="credit-form-error" message={text(credit, 'form')} />
-                  <div className="field">
-                    <label htmlFor="credit-amount">{t('dispute.staff.creditAmount')}</label>
-                    <p className="hint" id="credit-amount-hint">
-                      {tn('dispute.staff.creditHint', graceDays, { open: money(owed) })}
+                {dispute.answerDueAt ? (
+                  <div className="resolve-form">
+                    <h3>{t('dispute.staff.creditTitle')}</h3>
+                    <p data-testid="awaiting-answer">
+                      {t('dispute.staff.awaitingAnswer', {
+                        date: formatDate(answerLastDay(dispute.answerDueAt), locale),
+                      })}
                     </p>
-                    <input
-                      id="credit-amount"
-                      name="amount"
-                      type="text"
-                      inputMode="decimal"
-                      autoComplete="off"
-                      required
-                      defaultValue={
-                        valueFor(INTENT.credit, 'amount') ??
-                        (locale === 'nl' ? defaultCredit.replace('.', ',') : defaultCredit)
-                      }
-                      aria-invalid={credit.amount ? true : undefined}
-                      aria-describedby={['credit-amount-hint', credit.amount ? 'credit-amount-error' : null]
-                        .filter(Boolean)
-                        .join(' ')}
-                    />
-                    <FieldError id="credit-amount-error" message={text(credit, 'amount')} />
                   </div>
-                  <MessageField
-                    t={t}
-                    id="credit-note"
-                    name="note"
-                    required={false}
-                    label={t('dispute.staff.creditNote')}
-                    error={text(credit, 'note')}
-                    defaultValue={valueFor(INTENT.credit, 'note')}
-                  />
-                  <button type="submit" disabled={busy}>
-                    {t('dispute.staff.creditSubmit')}
-                  </button>
-                </Form>
+                ) : (
+                  <Form method="post" className="resolve-form" noValidate>
+                    <h3>{t('dispute.staff.creditTitle')}</h3>
+                    <input type="hidden" name="intent" value={INTENT.credit} />
+                    <FieldError id="credit-form-error" message={text(credit, 'form')} />
+                    <div className="field">
+                      <label htmlFor="credit-amount">{t('dispute.staff.creditAmount')}</label>
+                      <p className="hint" id="credit-amount-hint">
+                        {t('dispute.staff.creditHint', { open: money(creditable), days: PART_CREDIT_ANSWER_DAYS })}
+                      </p>
+                      <input
+                        id="credit-amount"
+                        name="amount"
+                        type="text"
+                        inputMode="decimal"
+                        autoComplete="off"
+                        required
+                        defaultValue={
+                          valueFor(INTENT.credit, 'amount') ??
+                          (locale === 'nl' ? defaultCredit.replace('.', ',') : defaultCredit)
+                        }
+                        aria-invalid={credit.amount ? true : undefined}
+                        aria-describedby={['credit-amount-hint', credit.amount ? 'credit-amount-error' : null]
+                          .filter(Boolean)
+                          .join(' ')}
+                      />
+                      <FieldError id="credit-amount-error" message={text(credit, 'amount')} />
+                    </div>
+                    <MessageField
+                      t={t}
+                      id="credit-note"
+                      name="note"
+                      required={false}
+                      label={t('dispute.staff.creditNote')}
+                      error={text(credit, 'note')}
+                      defaultValue={valueFor(INTENT.credit, 'note')}
+                    />
+                    <button type="submit" disabled={busy}>
+                      {t('dispute.staff.creditSubmit')}
+                    </button>
+                  </Form>
+                )}
                 <Form method="post" className="resolve-form" noValidate>
                   <h3>{t('dispute.staff.rejectTitle')}</h3>
                   <input type="hidden" name="intent" value={INTENT.reject} />

@@ -1,6 +1,15 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { AGE_FILTERS, ageParts, DisputeStatusBadge, parseInboxFilters, STATUS_FILTERS } from '~/modules/disputes/index';
+import {
+  AGE_FILTERS,
+  ageParts,
+  answerLastDay,
+  DisputeKindBadge,
+  DisputeStatusBadge,
+  KIND_FILTERS,
+  parseInboxFilters,
+  STATUS_FILTERS,
+} from '~/modules/disputes/index';
 import { disputeStaff, listInbox } from '~/modules/disputes/index.server';
 import { requireStaff } from '~/modules/staff/index.server';
 import { formatDate, translate } from '~/utils/i18n';
@@ -16,7 +25,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, 'support');
   const filters = parseInboxFilters(new URL(request.url).searchParams);
   const [inbox, people] = await Promise.all([listInbox(staff, filters), disputeStaff(staff.organizationId)]);
-  return { title: translate(await getLocale(request), 'dispute.inbox.title'), filters, ...inbox, people, me: staff.id };
+  return {
+    title: translate(await getLocale(request), 'dispute.inbox.titleAll'),
+    filters,
+    ...inbox,
+    people,
+    me: staff.id,
+  };
 }
 
 export default function DisputeInbox() {
@@ -30,9 +45,19 @@ export default function DisputeInbox() {
   };
   return (
     <section className="stack" aria-labelledby="inbox-title">
-      <h1 id="inbox-title">{t('dispute.inbox.title')}</h1>
+      <h1 id="inbox-title">{t('dispute.inbox.titleAll')}</h1>
       <p className="muted">{tn('dispute.inbox.intro', targetHours)}</p>
       <Form method="get" className="card inbox-filters" aria-label={t('dispute.inbox.filters')}>
+        <div className="field">
+          <label htmlFor="filter-kind">{t('dispute.inbox.kind')}</label>
+          <select id="filter-kind" name="kind" defaultValue={filters.kind}>
+            {KIND_FILTERS.map((k) => (
+              <option key={k} value={k}>
+                {t(`dispute.filter.kind.${k}`)}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field">
           <label htmlFor="filter-status">{t('dispute.inbox.status')}</label>
           <select id="filter-status" name="status" defaultValue={filters.status}>
@@ -109,22 +134,40 @@ export default function DisputeInbox() {
                         </span>
                       </span>
                     ) : r.status === 'awaiting_debtor' && r.waitingMs !== null ? (
-                      <span className="badge neutral">{t('dispute.inbox.debtorTurn', { age: age(r.waitingMs) })}</span>
+                      <>
+                        <span className="badge neutral">
+                          {t('dispute.inbox.debtorTurn', { age: age(r.waitingMs) })}
+                        </span>
+                        {r.answerDueAt ? (
+                          <div className="muted small">
+                            {t('dispute.inbox.answerDue', {
+                              date: formatDate(answerLastDay(r.answerDueAt), locale, 'short'),
+                            })}
+                          </div>
+                        ) : null}
+                      </>
                     ) : (
                       <span className="muted small">—</span>
                     )}
                   </td>
                   <td>
+                    <DisputeKindBadge kind={r.kind} t={t} />{' '}
                     <Link to={`/app/disputes/${r.id}`}>{t('dispute.inbox.rowLink', { number: r.invoiceNumber })}</Link>
                     <div className="muted small">
                       {r.reference} · {formatDate(new Date(r.createdAt), locale, 'short')}
                     </div>
                   </td>
                   <td>{r.debtorName}</td>
-                  <td>{t(`dispute.reason.${r.reason}`)}</td>
-                  <td className="num amount">{formatMoney(r.disputedCents, r.currency, locale)}</td>
+                  <td>{r.kind === 'question' ? <span className="muted">—</span> : t(`dispute.reason.${r.reason}`)}</td>
+                  <td className="num amount">
+                    {r.kind === 'question' ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      formatMoney(r.disputedCents, r.currency, locale)
+                    )}
+                  </td>
                   <td>
-                    <DisputeStatusBadge status={r.status} outcome={r.outcome} viewer="staff" t={t} />
+                    <DisputeStatusBadge status={r.status} outcome={r.outcome} kind={r.kind} viewer="staff" t={t} />
                   </td>
                   <td>
                     {r.mine

@@ -15,8 +15,10 @@ import {
   FieldError,
   INTENT,
   MessageField,
+  answerLastDay,
 } from '~/modules/disputes/index';
 import {
+  acceptPartCredit,
   addDebtorMessage,
   fieldErrors,
   type FieldErrors,
@@ -29,7 +31,7 @@ import {
 } from '~/modules/disputes/index.server';
 import { requireDebtor } from '~/modules/links/index.server';
 import { notFound } from '~/utils/http.server';
-import { formatDateTime, translate } from '~/utils/i18n';
+import { formatDate, formatDateTime, translate, type MessageKey } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
 import { useLocale, useT } from '~/utils/i18n/react';
 import { formatMoney } from '~/utils/money';
@@ -39,6 +41,9 @@ import { isUuid } from '~/utils/ids';
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: disputeStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? 'Voldaan' }];
 
+const titleKey = (kind: 'dispute' | 'question'): MessageKey =>
+  kind === 'question' ? 'dispute.question.title' : 'dispute.thread.title';
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
   const id = params.id ?? '';
@@ -47,7 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) notFound();
   return {
     ...found,
-    title: translate(await getLocale(request), 'dispute.thread.title', { number: found.invoice.number }),
+    title: translate(await getLocale(request), titleKey(found.dispute.kind), { number: found.invoice.number }),
     organizationName: session.organization.name,
     debtorName: session.debtor.name,
   };
@@ -73,6 +78,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return redirect(`/portal/disputes/${id}?done=withdrawn`);
   }
+  if (intent === INTENT.accept) {
+    const result = await acceptPartCredit(session, id);
+    if (!result.ok) {
+      if (result.error === 'not_found') notFound();
+      return refuse({ form: result.error });
+    }
+    return redirect(`/portal/disputes/${id}?done=accepted`);
+  }
   if (intent !== INTENT.reply) return refuse({ form: 'intent_invalid' });
   const parsed = messageSchema.safeParse(submission.fields);
   if (!parsed.success) return refuse(fieldErrors(parsed.error));
@@ -93,8 +106,13 @@ export default function PortalDisputeThread() {
   const locale = useLocale();
   const money = (cents: number) => formatMoney(cents, invoice.currency, locale);
   const errors: FieldErrors = actionData?.errors ?? {};
-  const replyErrors = actionData?.intent === INTENT.withdraw ? {} : errors;
+  const replyErrors = actionData?.intent === INTENT.withdraw || actionData?.intent === INTENT.accept ? {} : errors;
   const withdrawErrors = actionData?.intent === INTENT.withdraw ? errors : {};
+  const acceptErrors = actionData?.intent === INTENT.accept ? errors : {};
+  const question = dispute.kind === 'question';
+  // A part credit the debtor may still accept (or answer): what was credited, what is left to pay.
+  const creditOpen = !question && dispute.active && dispute.creditedCents > 0;
+  const owed = invoice.status === 'open' ? invoice.openCents + invoice.costsCents + invoice.interestCents : 0;
   const text = (list: FieldErrors, field: keyof FieldErrors) => {
     const code = list[field];
     return code ? errorText(t, code, actionData?.fileName) : null;
@@ -105,15 +123,21 @@ export default function PortalDisputeThread() {
   return (
     <div className="stack dispute-page">
       <p>
-        <Link to="/portal/disputes">← {t('dispute.thread.back')}</Link>
+        <Link to="/portal/disputes">← {t('dispute.thread.backAll')}</Link>
       </p>
       <div className="invoice-card-head">
-        <h1>{t('dispute.thread.title', { number: invoice.number })}</h1>
-        <DisputeStatusBadge status={dispute.status} outcome={dispute.outcome} viewer="debtor" t={t} />
+        <h1>{t(titleKey(dispute.kind), { number: invoice.number })}</h1>
+        <DisputeStatusBadge
+          status={dispute.status}
+          outcome={dispute.outcome}
+          kind={dispute.kind}
+          viewer="debtor"
+          t={t}
+        />
       </div>
-      {done === 'opened' || done === 'sent' || done === 'withdrawn' ? (
+      {done === 'opened' || done === 'sent' || done === 'withdrawn' || done === 'accepted' ? (
         <p className="alert success" role="status">
-          {t(`dispute.done.${done}`)}
+          {t(done === 'opened' && question ? 'dispute.done.asked' : `dispute.done.${done}`)}
         </p>
       ) : null}
       <section className="card" aria-labelledby="facts-title">
@@ -127,14 +151,33 @@ export default function PortalDisputeThread() {
           <dd>
             <Link to={`/portal/invoices/${invoice.id}`}>{invoice.number}</Link>
           </dd>
-          <dt>{t('dispute.facts.reason')}</dt>
-          <dd>{t(`dispute.reason.${dispute.reason}`)}</dd>
-          <dt>{t('dispute.facts.amount')}</dt>
-          <dd className="amount">{money(dispute.disputedCents)}</dd>
+          {question ? null : (
+            <>
+              <dt>{t('dispute.facts.reason')}</dt>
+              <dd>{t(`dispute.reason.${dispute.reason}`)}</dd>
+              <dt>{t('dispute.facts.amount')}</dt>
+              <dd className="amount">{money(dispute.disputedCents)}</dd>
+            </>
+          )}
           <dt>{t('dispute.facts.invoiceOpen')}</dt>
-          <dd className="amount">{money(invoice.status === 'open' ? invoice.openCents : 0)}</dd>
+          <dd className="amount">{money(owed)}</dd>
         </dl>
-        {dispute.active ? (
+        {question ? (
+          dispute.active ? (
+            <div className="next-step">
+              <p>{t('dispute.question.remindersNote')}</p>
+              {invoice.status === 'open' ? (
+                <p>
+                  <Link to={`/portal/invoices/${invoice.id}/dispute`}>{t('dispute.question.disputeInstead')}</Link>
+                </p>
+              ) : null}
+            </div>
+          ) : (
+            <p className="dispute-outcome">
+              <strong>{t('dispute.question.closed')}</strong>
+            </p>
+          )
+        ) : dispute.active ? (
           <p className="next-step next-paused">{t('dispute.thread.pausedNote')}</p>
         ) : (
           <div className="dispute-outcome">
@@ -142,7 +185,7 @@ export default function PortalDisputeThread() {
               <strong>
                 {t(`dispute.debtorOutcome.${dispute.outcome ?? 'withdrawn'}`, {
                   credited: money(dispute.creditedCents),
-                  open: money(invoice.openCents),
+                  open: money(owed),
                 })}
               </strong>
             </p>
@@ -155,6 +198,43 @@ export default function PortalDisputeThread() {
           </div>
         )}
       </section>
+
+      {creditOpen ? (
+        <section className="card credit-offer" aria-labelledby="credit-title" id="credit">
+          <h2 id="credit-title">{t('dispute.credit.title')}</h2>
+          <dl className="facts">
+            <dt>{t('dispute.credit.credited')}</dt>
+            <dd className="amount" data-testid="credited">
+              {money(dispute.creditedCents)}
+            </dd>
+            <dt>{t('dispute.credit.open')}</dt>
+            <dd className="amount strong" data-testid="credit-open">
+              {money(owed)}
+            </dd>
+          </dl>
+          {dispute.answerDueAt ? (
+            <p data-testid="answer-due">
+              {t('dispute.credit.term', { date: formatDate(answerLastDay(dispute.answerDueAt), locale) })}
+            </p>
+          ) : null}
+          <h3>{t('dispute.credit.question')}</h3>
+          {acceptErrors.form ? (
+            <p className="alert error" role="alert">
+              {text(acceptErrors, 'form')}
+            </p>
+          ) : null}
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value={INTENT.accept} />
+            <p className="hint">{t('dispute.credit.acceptNote')}</p>
+            <button type="submit" disabled={busy}>
+              {t('dispute.credit.accept')}
+            </button>
+          </Form>
+          <p className="spaced">
+            <a href="#reply">{t('dispute.credit.replyInstead')}</a>
+          </p>
+        </section>
+      ) : null}
 
       <section aria-labelledby="thread-title">
         <h2 id="thread-title">{t('dispute.thread.messages')}</h2>
@@ -193,33 +273,36 @@ export default function PortalDisputeThread() {
               </button>
             </Form>
           </section>
-          <section className="card" aria-labelledby="withdraw-title">
-            <h2 id="withdraw-title">{t('dispute.withdraw.title')}</h2>
-            <p>{t('dispute.withdraw.body')}</p>
-            {withdrawErrors.form ? (
-              <p className="alert error" role="alert">
-                {text(withdrawErrors, 'form')}
-              </p>
-            ) : null}
-            <Form method="post" noValidate>
-              <input type="hidden" name="intent" value={INTENT.withdraw} />
-              <div className="choice">
-                <input
-                  type="checkbox"
-                  id="confirm-withdraw"
-                  name="confirm"
-                  value="yes"
-                  aria-invalid={withdrawErrors.confirm ? true : undefined}
-                  aria-describedby={withdrawErrors.confirm ? 'confirm-error' : undefined}
-                />
-                <label htmlFor="confirm-withdraw">{t('dispute.withdraw.confirm')}</label>
-              </div>
-              <FieldError id="confirm-error" message={text(withdrawErrors, 'confirm')} />
-              <button type="submit" className="secondary" disabled={busy}>
-                {t('dispute.withdraw.submit')}
-              </button>
-            </Form>
-          </section>
+          {/* Withdrawing fits a dispute still being weighed; after a credit the choice is accept or reply. */}
+          {question || dispute.creditedCents > 0 ? null : (
+            <section className="card" aria-labelledby="withdraw-title">
+              <h2 id="withdraw-title">{t('dispute.withdraw.title')}</h2>
+              <p>{t('dispute.withdraw.body')}</p>
+              {withdrawErrors.form ? (
+                <p className="alert error" role="alert">
+                  {text(withdrawErrors, 'form')}
+                </p>
+              ) : null}
+              <Form method="post" noValidate>
+                <input type="hidden" name="intent" value={INTENT.withdraw} />
+                <div className="choice">
+                  <input
+                    type="checkbox"
+                    id="confirm-withdraw"
+                    name="confirm"
+                    value="yes"
+                    aria-invalid={withdrawErrors.confirm ? true : undefined}
+                    aria-describedby={withdrawErrors.confirm ? 'confirm-error' : undefined}
+                  />
+                  <label htmlFor="confirm-withdraw">{t('dispute.withdraw.confirm')}</label>
+                </div>
+                <FieldError id="confirm-error" message={text(withdrawErrors, 'confirm')} />
+                <button type="submit" className="secondary" disabled={busy}>
+                  {t('dispute.withdraw.submit')}
+                </button>
+              </Form>
+            </section>
+          )}
         </>
       ) : null}
     </div>

@@ -1,7 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { listDebtorDisputes } from '~/modules/disputes/index.server';
-import { DisputeStatusBadge } from '~/modules/disputes/index';
+import { DisputeKindBadge, DisputeStatusBadge } from '~/modules/disputes/index';
 import { requireDebtor } from '~/modules/links/index.server';
 import { formatDate, translate } from '~/utils/i18n';
 import { getLocale } from '~/utils/i18n/locale.server';
@@ -15,7 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireDebtor(request);
   return {
-    title: translate(await getLocale(request), 'dispute.list.title'),
+    title: translate(await getLocale(request), 'dispute.list.titleAll'),
     disputes: await listDebtorDisputes(session),
   };
 }
@@ -26,10 +26,10 @@ export default function PortalDisputes() {
   const locale = useLocale();
   return (
     <div className="stack">
-      <h1>{t('dispute.list.title')}</h1>
+      <h1>{t('dispute.list.titleAll')}</h1>
       {disputes.length === 0 ? (
         <section className="card">
-          <p>{t('dispute.list.empty')}</p>
+          <p>{t('dispute.list.emptyAll')}</p>
           <p>
             <Link to="/portal">{t('dispute.list.toOverview')}</Link>
           </p>
@@ -40,19 +40,30 @@ export default function PortalDisputes() {
             <li key={d.id} className="card invoice-card">
               <div className="invoice-card-head">
                 <h2 className="h3">
-                  <Link to={`/portal/disputes/${d.id}`}>{t('dispute.list.item', { number: d.invoiceNumber })}</Link>
+                  <Link to={`/portal/disputes/${d.id}`}>
+                    {t(d.kind === 'question' ? 'dispute.list.questionItem' : 'dispute.list.item', {
+                      number: d.invoiceNumber,
+                    })}
+                  </Link>
                 </h2>
-                <DisputeStatusBadge status={d.status} outcome={d.outcome} viewer="debtor" t={t} />
+                <span className="badges">
+                  <DisputeKindBadge kind={d.kind} t={t} />{' '}
+                  <DisputeStatusBadge status={d.status} outcome={d.outcome} kind={d.kind} viewer="debtor" t={t} />
+                </span>
               </div>
               <dl className="invoice-facts">
-                <div>
-                  <dt>{t('dispute.facts.reason')}</dt>
-                  <dd>{t(`dispute.reason.${d.reason}`)}</dd>
-                </div>
-                <div>
-                  <dt>{t('dispute.facts.amount')}</dt>
-                  <dd className="amount">{formatMoney(d.disputedCents, d.currency, locale)}</dd>
-                </div>
+                {d.kind === 'question' ? null : (
+                  <>
+                    <div>
+                      <dt>{t('dispute.facts.reason')}</dt>
+                      <dd>{t(`dispute.reason.${d.reason}`)}</dd>
+                    </div>
+                    <div>
+                      <dt>{t('dispute.facts.amount')}</dt>
+                      <dd className="amount">{formatMoney(d.disputedCents, d.currency, locale)}</dd>
+                    </div>
+                  </>
+                )}
                 <div>
                   <dt>{t('dispute.facts.reference')}</dt>
                   <dd>{d.reference}</dd>

@@ -69,6 +69,9 @@ export default function PortalInvoice() {
           </dd>
         </dl>
         {invoice.status === 'open' ? <NextStepBlock invoice={invoice} organizationName={organizationName} /> : null}
+        <p className="spaced">
+          <Link to={`/portal/invoices/${invoice.id}/question`}>{t('dispute.question.ask')}</Link>
+        </p>
         <InvoiceActions invoice={invoice} />
         {/* Every invoice has a PDF: the creditor's, else one drawn from the invoice data. */}
         <p className="spaced">

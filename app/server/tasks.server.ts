@@ -9,6 +9,7 @@
  */
 import '~/modules/mail/send-communication.task.server';
 import '~/modules/bank/transfer-notices.task.server';
+import '~/modules/disputes/answer-expiry.task.server';
 import '~/modules/dunning/dunning.task.server';
 import '~/modules/links/fresh-link.task.server';
 import '~/modules/payments/payments.task.server';

@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
+import { answerDueFrom } from '~/modules/disputes/constants';
 import { notBeforeSendHour } from '~/modules/dunning/schedule';
 import { DESKTOP, expectAccessible, launch, newContext, PHONE, screenshot, signInAsStaff } from './browser';
 
@@ -222,7 +223,7 @@ describe('disputes end to end', () => {
     await expectAccessible(debtor);
     await screenshot(debtor, 'disputes-thread-phone');
 
-    // 6. Support credits half.
+    // 6. Support credits half: the dispute stays open for the debtor's answer, dunning stays paused.
     await staff.reload();
     await hydrated(staff);
     await expect.poll(() => staff.getByTestId('dispute-message').count()).toBe(3);
@@ -232,10 +233,47 @@ describe('disputes end to end', () => {
     await staff.getByRole('button', { name: 'Creditnota boeken' }).click();
     await expectStatus(staff, 'De creditnota is geboekt');
     await expect.poll(() => staff.getByTestId('invoice-open').textContent()).toContain(money(openCents - half));
-    await expect.poll(() => staff.getByTestId('pauses').textContent()).toContain('niets');
+    await expect.poll(() => staff.getByTestId('credited').textContent()).toContain(money(half));
+    expect(await staff.getByTestId('pauses').textContent()).toContain('bezwaar');
+    expect(await staff.getByTestId('awaiting-answer').textContent()).toContain('akkoord gaan met de creditering');
+    await expectAccessible(staff);
     await staffContext.close();
 
-    // 7. The rows: half credited as a credit note, the other half still open, the pause lifted, the next reminder after the grace period.
+    // 7. The rows: half credited as a credit note on the principal, the dispute waiting on the debtor for 14 days, still paused.
+    const [waiting] = await sql<{ status: string; credited_cents: string; answer_due_at: Date; updated_at: Date }[]>`
+      select status, credited_cents, answer_due_at, updated_at from disputes where id = ${disputeId}`;
+    expect(waiting.status).toBe('awaiting_debtor');
+    expect(Number(waiting.credited_cents)).toBe(half);
+    expect(waiting.answer_due_at.getTime()).toBe(answerDueFrom(waiting.updated_at).getTime());
+    const [credit] = await sql`
+      select p.provider, p.status, a.amount_cents, a.costs_cents, a.interest_cents from payments p
+      join payment_allocations a on a.payment_id = p.id
+      where a.invoice_id = ${target.id} and p.provider = 'credit_note'`;
+    expect(credit).toMatchObject({ provider: 'credit_note', status: 'paid' });
+    expect(Number(credit.amount_cents)).toBe(half);
+    const stillPaused = async () =>
+      (
+        await sql<{ n: number }[]>`
+        select count(*)::int as n from dunning_pauses where invoice_id = ${target.id} and lifted_at is null`
+      )[0].n;
+    expect(await stillPaused()).toBe(1);
+
+    // 8. The debtor sees the credit, what is left and until when they can answer, and accepts (a plain form).
+    await debtor.reload();
+    await hydrated(debtor);
+    await expect.poll(() => debtor.getByTestId('credited').textContent()).toContain(money(half));
+    expect(await debtor.getByTestId('credit-open').textContent()).toContain(money(openCents - half));
+    expect(await debtor.getByTestId('answer-due').textContent()).toContain(
+      `tot en met ${longDate(new Date(waiting.answer_due_at.getTime() - 1))}`,
+    );
+    await expectAccessible(debtor);
+    await screenshot(debtor, 'disputes-part-credit-phone');
+    await debtor.getByRole('button', { name: 'Akkoord, rond mijn bezwaar af' }).click();
+    await expectStatus(debtor, 'We hebben uw bezwaar afgerond met deze creditering.');
+    await expect.poll(() => debtor.locator('.dispute-outcome').textContent()).toContain(`${money(half)} gecrediteerd`);
+    expect(await debtor.getByRole('button', { name: 'Akkoord, rond mijn bezwaar af' }).count()).toBe(0);
+
+    // 9. The rows: closed as credited_partial, the pause lifted, the next reminder after the grace period from the answer.
     const [invoice] = await sql<{ status: string; open_cents: string; next_action_at: Date }[]>`
       select status, open_cents, next_action_at from invoices where id = ${target.id}`;
     expect(invoice.status).toBe('open');
@@ -244,14 +282,7 @@ describe('disputes end to end', () => {
       select status, outcome, credited_cents, resolved_at from disputes where id = ${disputeId}`;
     expect(dispute).toMatchObject({ status: 'resolved', outcome: 'credited_partial' });
     expect(Number(dispute.credited_cents)).toBe(half);
-    const [credit] = await sql`
-      select p.provider, p.status, a.amount_cents from payments p join payment_allocations a on a.payment_id = p.id
-      where a.invoice_id = ${target.id} and p.provider = 'credit_note'`;
-    expect(credit).toMatchObject({ provider: 'credit_note', status: 'paid' });
-    expect(Number(credit.amount_cents)).toBe(half);
-    const [active] =
-      await sql`select count(*)::int as n from dunning_pauses where invoice_id = ${target.id} and lifted_at is null`;
-    expect(active.n).toBe(0);
+    expect(await stillPaused()).toBe(0);
     const [{ grace }] = await sql<{ grace: number }[]>`
       select (portal_settings->>'disputeRejectGraceDays')::int as grace from organizations where slug = ${DEMO_ORG_SLUG}`;
     const graceEnd = new Date(dispute.resolved_at.getTime() + grace * 86_400_000);
@@ -266,14 +297,71 @@ describe('disputes end to end', () => {
     expect(untouched.pauses).toBe(0);
     expect(untouched.next_action_at.getTime()).toBe(other.next_action_at.getTime());
 
-    // 8. The debtor sees the outcome, and on the invoice the remaining half with the next reminder after the grace period.
-    await debtor.reload();
-    await hydrated(debtor);
-    await expect.poll(() => debtor.locator('.dispute-outcome').textContent()).toContain(`${money(half)} gecrediteerd`);
+    // 10. On the invoice: the remaining half with the next reminder after the grace period.
     await debtor.goto(`${baseUrl}/portal/invoices/${target.id}`);
     await hydrated(debtor);
     await expect.poll(() => debtor.getByTestId('invoice-open').textContent()).toContain(money(openCents - half));
     await expect.poll(() => debtor.locator('.next-step').textContent()).toContain(longDate(invoice.next_action_at));
     await debtorContext.close();
+  });
+
+  it('a question about an invoice pauses nothing; support sees it labelled, holds the reminders and closes it', async () => {
+    const { email, target } = await debtorWithOverdueInvoice();
+    const link = await linkFor(email);
+    const debtorContext = await newContext(browser, PHONE);
+    const debtor = await debtorContext.newPage();
+    await debtor.goto(link);
+    await debtor.goto(`${baseUrl}/portal/invoices/${target.id}`);
+    await hydrated(debtor);
+    await debtor.getByRole('link', { name: 'Vraag over deze factuur' }).click();
+    await debtor.waitForURL(`${baseUrl}/portal/invoices/${target.id}/question`);
+    await debtor.getByRole('button', { name: 'Vraag versturen' }).click();
+    await expect.poll(() => debtor.locator('#message-error').textContent()).toBe('Vul een toelichting in.');
+    await expectAccessible(debtor);
+    await debtor.getByLabel('Uw vraag').fill('Waarvoor is de tweede regel op deze factuur?');
+    await debtor.getByRole('button', { name: 'Vraag versturen' }).click();
+    await debtor.waitForURL(/\/portal\/disputes\/[0-9a-f-]{36}\?done=opened$/);
+    const questionId = /disputes\/([0-9a-f-]{36})/.exec(debtor.url())![1];
+    await expectStatus(debtor, 'Uw vraag is verstuurd');
+    await expectAccessible(debtor);
+    await screenshot(debtor, 'question-thread-phone');
+    const pausesOn = async () =>
+      (
+        await sql<{ n: number }[]>`
+        select count(*)::int as n from dunning_pauses where invoice_id = ${target.id} and lifted_at is null`
+      )[0].n;
+    expect(await pausesOn()).toBe(0);
+    await debtor.goto(`${baseUrl}/portal/disputes`);
+    expect(await debtor.getByRole('link', { name: `Vraag over factuur ${target.number}` }).count()).toBe(1);
+    await expectAccessible(debtor);
+    await debtorContext.close();
+
+    const { context: staffContext, page: staff } = await supportPage();
+    await staff.goto(`${baseUrl}/app/disputes?kind=question`);
+    await hydrated(staff);
+    const row = staff.getByTestId('inbox-row').filter({ hasText: target.number });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('.kind-badge').textContent()).toBe('Vraag');
+    await expectAccessible(staff);
+    await row.getByRole('link').click();
+    await staff.waitForURL(`${baseUrl}/app/disputes/${questionId}`);
+    await staff.getByRole('button', { name: 'Herinneringen pauzeren' }).click();
+    await expectStatus(staff, 'De herinneringen voor deze factuur zijn gepauzeerd.');
+    expect(await pausesOn()).toBe(1);
+    await expectAccessible(staff);
+    await staff
+      .getByRole('textbox', { name: 'Antwoord', exact: true })
+      .fill('Dat is de voorrijkosten; die staan in de offerte.');
+    await staff.getByRole('button', { name: 'Antwoord versturen' }).click();
+    await expectStatus(staff, 'Uw antwoord is verstuurd.');
+    expect(await staff.getByLabel('Ook de pauze van de herinneringen opheffen').isChecked()).toBe(true);
+    await staff.getByRole('button', { name: 'Beantwoord / gesloten' }).click();
+    await expectStatus(staff, 'De vraag is afgesloten.');
+    expect(await pausesOn()).toBe(0);
+    const [closed] = await sql<
+      { status: string; kind: string }[]
+    >`select status, kind from disputes where id = ${questionId}`;
+    expect(closed).toEqual({ status: 'resolved', kind: 'question' });
+    await staffContext.close();
   });
 });

@@ -180,13 +180,24 @@ describe('support thread pages', () => {
     const [invoice] = await getDb().select().from(invoices).where(eq(invoices.id, ctx.invoice.id));
     expect(invoice.openCents).toBe(10_000);
     const after = await staffLoader(routeArgs(getRequest(`/app/disputes/${ctx.id}`, { cookie }), { id: ctx.id }));
+    // A part credit waits for the debtor's answer: still active, still paused, with its term.
     expect(after.dispute).toMatchObject({
-      status: 'resolved',
-      outcome: 'credited_partial',
+      status: 'awaiting_debtor',
+      outcome: null,
       creditedCents: 10_000,
-      active: false,
+      active: true,
     });
-    expect(after.invoice.pauses).toEqual([]);
+    expect(after.dispute.answerDueAt).toEqual(expect.any(String));
+    expect(after.invoice.pauses).toEqual(['dispute']);
+    // A second credit while the answer is awaited is refused next to the form, nothing booked.
+    const again = (await staffAction(
+      routeArgs(formRequest(`/app/disputes/${ctx.id}`, { intent: 'credit', amount: '10,00' }, { cookie }), {
+        id: ctx.id,
+      }),
+    )) as { data: { errors: Record<string, string> }; init: { status: number } };
+    expect(again.init.status).toBe(400);
+    expect(again.data.errors.form).toBe('awaiting_answer');
+    expect((await getDb().select().from(invoices).where(eq(invoices.id, ctx.invoice.id)))[0].openCents).toBe(10_000);
   });
 
   it('serves attachments to staff of the organisation as downloads, including those of internal notes', async () => {

@@ -37,6 +37,7 @@ const COVERED: Record<string, string> = {
   'routes/portal.invoices.$id': 'this file: portal',
   'routes/portal.invoices.$id.pdf': 'this file: portal',
   'routes/portal.invoices.$id_.dispute': 'this file: portal',
+  'routes/portal.invoices.$id_.question': 'this file: portal',
   'routes/portal.disputes.$id': 'this file: portal',
   'routes/portal.disputes.$id.attachments.$attachmentId': 'this file: portal',
   'routes/portal.plan.$id': 'this file: portal',
@@ -114,6 +115,7 @@ describe.each(MODES)('tenancy in %s mode', (mode) => {
       invoice: `/portal/invoices/${d.invoices[3].id}`,
       'invoice PDF': `/portal/invoices/${d.invoices[3].id}/pdf`,
       'new dispute page': `/portal/invoices/${d.invoices[3].id}/dispute`,
+      'question page': `/portal/invoices/${d.invoices[3].id}/question`,
       dispute: `/portal/disputes/${d.disputeId}`,
       attachment: `/portal/disputes/${d.disputeId}/attachments/${d.attachmentId}`,
       plan: `/portal/plan/${d.planId}`,
@@ -239,6 +241,12 @@ describe.each(MODES)('tenancy in %s mode', (mode) => {
           confirm: 'yes',
         });
         expect(withdraw.status).toBe(404);
+        const accept = await postFields(app, `/portal/disputes/${victim.disputeId}`, portal, [['intent', 'accept']]);
+        expect(accept.status).toBe(404);
+        const question = await postFields(app, `/portal/invoices/${theirs}/question`, portal, [
+          ['message', 'A question about their invoice'],
+        ]);
+        expect(question.status).toBe(404);
         for (const intent of ['accept', 'decline']) {
           const answer = await postFields(app, `/portal/plan/${victim.planId}`, portal, [['intent', intent]]);
           expect(answer.status, intent).toBe(404);
@@ -373,6 +381,9 @@ describe.each(MODES)('tenancy in %s mode', (mode) => {
           { intent: 'assign_me' },
           { intent: 'credit', amount: '10,00', note: 'Credit' },
           { intent: 'reject', note: 'Rejected' },
+          { intent: 'hold' },
+          { intent: 'lift_hold' },
+          { intent: 'close', liftHold: 'yes' },
         ];
         for (const fields of disputeActions) {
           const answer = await postMultipart(app, `/app/disputes/${victim.disputeId}`, staff, fields);

@@ -1,4 +1,8 @@
-/** The debtor's side of disputes: open one, read the thread, answer, withdraw. Every query is scoped to the session's debtor. */
+/**
+ * The debtor's side of disputes: open one, read the thread, answer, accept a part credit,
+ * withdraw. Every query is scoped to the session's debtor. (Questions are opened in
+ * ./questions.server; their thread is read and answered here like a dispute's.)
+ */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { disputeAttachments, disputeMessages, disputes, files, invoices, staffUsers } from '~db/schema';
 import { systemClock, type Clock } from '~/utils/clock';
@@ -10,7 +14,7 @@ import type { DebtorSession } from '~/modules/links/index.server';
 import { ACTIVE_STATUSES, disputeReference, isActiveStatus, type DisputeReason } from './constants';
 import type { CheckedFile, DisputeErrorCode } from './forms.server';
 import { loadContext, notifyDebtor, notifySupport } from './notify.server';
-import { closeDispute, frozenAt } from './resolve.server';
+import { closeDispute, frozenAt, graceDays } from './resolve.server';
 import { attachmentsOf, insertMessage, isOpenDisputeConflict, lockDispute } from './store.server';
 import { isUuid } from '~/utils/ids';
 import { orgScope } from '~/utils/org-scope.server';
@@ -53,7 +57,13 @@ export async function openDispute(
       const [existing] = await tx
         .select({ id: disputes.id })
         .from(disputes)
-        .where(and(eq(disputes.invoiceId, invoice.id), inArray(disputes.status, ACTIVE_STATUSES)));
+        .where(
+          and(
+            eq(disputes.invoiceId, invoice.id),
+            eq(disputes.kind, 'dispute'),
+            inArray(disputes.status, ACTIVE_STATUSES),
+          ),
+        );
       if (existing) return { ok: false, error: 'already_disputed', disputeId: existing.id };
       const amount = input.amountCents ?? invoice.openCents;
       if (amount <= 0) return { ok: false, error: 'amount_invalid' };
@@ -65,6 +75,7 @@ export async function openDispute(
           organizationId: scope.organizationId,
           debtorId: scope.debtorId,
           invoiceId: invoice.id,
+          kind: 'dispute',
           reason: input.reason,
           status: 'open',
           disputedCents: amount,
@@ -121,7 +132,10 @@ export async function openDispute(
   }
 }
 
-/** The debtor answers in the thread (text and attachments); the dispute then waits on support. */
+/**
+ * The debtor answers in the thread (text and attachments); the dispute (or question) then waits
+ * on support. An answer to a part credit stops its term: support answers first.
+ */
 export async function addDebtorMessage(
   scope: DebtorScope,
   disputeId: string,
@@ -143,7 +157,7 @@ export async function addDebtorMessage(
     });
     const [updated] = await tx
       .update(disputes)
-      .set({ status: 'awaiting_support', lastDebtorMessageAt: now, updatedAt: now })
+      .set({ status: 'awaiting_support', lastDebtorMessageAt: now, answerDueAt: null, updatedAt: now })
       .where(eq(disputes.id, dispute.id))
       .returning();
     await audit(tx, {
@@ -157,7 +171,12 @@ export async function addDebtorMessage(
       data: { messageId, attachments: attachmentIds.length, from: dispute.status, to: 'awaiting_support' },
       at: now,
     });
-    await notifySupport(tx, await loadContext(tx, updated), 'debtor_replied', { message: input.message, clock });
+    await notifySupport(
+      tx,
+      await loadContext(tx, updated),
+      dispute.kind === 'question' ? 'question_replied' : 'debtor_replied',
+      { message: input.message, clock },
+    );
     return { ok: true } as const;
   });
 }
@@ -168,6 +187,7 @@ export async function withdrawDispute(scope: DebtorScope, disputeId: string, { c
   return getDb().transaction(async (tx): Promise<{ ok: true } | Refusal> => {
     const dispute = await lockDispute(tx, disputeId, ownRows(disputes, scope));
     if (!dispute) return { ok: false, error: 'not_found' };
+    if (dispute.kind !== 'dispute') return { ok: false, error: 'not_a_dispute' };
     if (!isActiveStatus(dispute.status)) return { ok: false, error: 'not_active' };
     const at = frozenAt(clock.now());
     const closed = await closeDispute(
@@ -181,11 +201,38 @@ export async function withdrawDispute(scope: DebtorScope, disputeId: string, { c
   });
 }
 
-/** The debtor's disputes, the ones still being handled first. */
+/**
+ * The debtor accepts the part credit support made: the dispute closes with it (outcome
+ * credited_partial), dunning resumes on the rest after the organisation's grace period, the
+ * debtor is told what is still open and support hears of it.
+ */
+export async function acceptPartCredit(scope: DebtorScope, disputeId: string, { clock = systemClock }: Options = {}) {
+  if (!isUuid(disputeId)) return { ok: false, error: 'not_found' } as Refusal;
+  return getDb().transaction(async (tx): Promise<{ ok: true } | Refusal> => {
+    const dispute = await lockDispute(tx, disputeId, ownRows(disputes, scope));
+    if (!dispute) return { ok: false, error: 'not_found' };
+    if (dispute.kind !== 'dispute') return { ok: false, error: 'not_a_dispute' };
+    if (!isActiveStatus(dispute.status)) return { ok: false, error: 'not_active' };
+    if (dispute.creditedCents <= 0) return { ok: false, error: 'nothing_to_accept' };
+    const at = frozenAt(clock.now());
+    const resumeAt = new Date(at.now().getTime() + (await graceDays(tx, dispute.organizationId)) * 86_400_000);
+    const closed = await closeDispute(
+      tx,
+      dispute,
+      { outcome: 'credited_partial', actor: { type: 'debtor', id: scope.debtorId }, note: null, resumeAt },
+      { clock: at },
+    );
+    await notifySupport(tx, await loadContext(tx, closed), 'accepted', { clock: at });
+    return { ok: true };
+  });
+}
+
+/** The debtor's disputes and questions, the ones still being handled first. */
 export async function listDebtorDisputes(scope: DebtorScope, tx: Tx = getDb()) {
   const rows = await tx
     .select({
       id: disputes.id,
+      kind: disputes.kind,
       reason: disputes.reason,
       status: disputes.status,
       outcome: disputes.outcome,
@@ -204,19 +251,31 @@ export async function listDebtorDisputes(scope: DebtorScope, tx: Tx = getDb()) {
     .limit(200);
   return rows.map((r) => ({
     ...r,
-    reference: disputeReference(r.id),
+    reference: disputeReference(r.id, r.kind),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   }));
 }
 
-/** The id of the debtor's dispute still being handled on this invoice, if any. */
-export async function activeDisputeForInvoice(scope: DebtorScope, invoiceId: string) {
+/** The id of the debtor's dispute (or question) still being handled on this invoice, if any. */
+export async function activeDisputeForInvoice(
+  scope: DebtorScope,
+  invoiceId: string,
+  kind: 'dispute' | 'question' = 'dispute',
+) {
   if (!isUuid(invoiceId)) return null;
   const [row] = await getDb()
     .select({ id: disputes.id })
     .from(disputes)
-    .where(ownRows(disputes, scope, eq(disputes.invoiceId, invoiceId), inArray(disputes.status, ACTIVE_STATUSES)));
+    .where(
+      ownRows(
+        disputes,
+        scope,
+        eq(disputes.invoiceId, invoiceId),
+        eq(disputes.kind, kind),
+        inArray(disputes.status, ACTIVE_STATUSES),
+      ),
+    );
   return row?.id ?? null;
 }
 
@@ -256,7 +315,10 @@ export async function getDebtorDispute(scope: DebtorScope, disputeId: string) {
   return {
     dispute: {
       id: dispute.id,
-      reference: disputeReference(dispute.id),
+      kind: dispute.kind,
+      reference: disputeReference(dispute.id, dispute.kind),
+      /** A part credit waiting on the debtor: until when they may accept it or reply. */
+      answerDueAt: dispute.status === 'awaiting_debtor' ? (dispute.answerDueAt?.toISOString() ?? null) : null,
       reason: dispute.reason,
       status: dispute.status,
       outcome: dispute.outcome,
@@ -273,6 +335,8 @@ export async function getDebtorDispute(scope: DebtorScope, disputeId: string) {
       status: invoice.status,
       totalCents: invoice.totalCents,
       openCents: invoice.openCents,
+      costsCents: invoice.costsCents,
+      interestCents: invoice.interestCents,
       currency: invoice.currency,
     },
     messages: messages.map((m) => ({

@@ -58,15 +58,19 @@ describe('inbox rules', () => {
   });
 
   it('falls back to defaults for unknown filter values', () => {
-    expect(parseInboxFilters(new URLSearchParams('status=bogus&age=x&assignee=1%20or%201'))).toEqual({
+    expect(parseInboxFilters(new URLSearchParams('status=bogus&age=x&assignee=1%20or%201&kind=all'))).toEqual({
       status: 'active',
       age: 'any',
       assignee: 'any',
+      kind: 'any',
     });
-    expect(parseInboxFilters(new URLSearchParams('status=closed&age=over_target&assignee=none'))).toEqual({
-      status: 'closed',
-      age: 'over_target',
-      assignee: 'none',
-    });
+    expect(parseInboxFilters(new URLSearchParams('status=closed&age=over_target&assignee=none&kind=question'))).toEqual(
+      {
+        status: 'closed',
+        age: 'over_target',
+        assignee: 'none',
+        kind: 'question',
+      },
+    );
   });
 });

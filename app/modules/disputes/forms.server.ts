@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { errorsByField } from '~/utils/forms';
+import { errorsByField, text } from '~/utils/forms';
 import { hasForbiddenControlChars } from '~/utils/limits';
 import { parseAmountToCents } from '~/utils/money';
 import { DISPUTE_REASONS, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, MAX_MESSAGE_LENGTH } from './constants';
@@ -28,7 +28,12 @@ export type DisputeErrorCode =
   | 'already_disputed'
   | 'not_active'
   | 'credit_too_high'
-  | 'intent_invalid';
+  | 'intent_invalid'
+  | 'awaiting_answer'
+  | 'nothing_to_accept'
+  | 'not_a_dispute'
+  | 'not_a_question'
+  | 'already_asked';
 
 export type FieldErrors = Partial<
   Record<'scope' | 'amount' | 'reason' | 'message' | 'attachments' | 'note' | 'confirm' | 'form', DisputeErrorCode>
@@ -109,6 +114,31 @@ export const rejectSchema = z.object({
 });
 
 export const withdrawSchema = z.object({ confirm: z.literal('yes', { error: 'confirm_withdraw' }) });
+
+/**
+ * The question form (a plain form, read with parseForm): one bounded multi-line message; line
+ * breaks count once, control characters such as NUL are refused.
+ */
+export const questionSchema = z.object({
+  message: z.preprocess(
+    (value) => (typeof value === 'string' ? normalizeText(value) : value),
+    text({
+      required: { key: 'dispute.error.message_empty' },
+      max: MAX_MESSAGE_LENGTH,
+      tooLong: { key: 'dispute.error.message_too_long', params: { length: MAX_MESSAGE_LENGTH } },
+      kind: 'multiline',
+      controlChars: { key: 'dispute.error.control_chars' },
+    }),
+  ),
+});
+
+/** Staff closing a question: whether the invoice's manual hold ends with it. */
+export const closeQuestionSchema = z.object({
+  liftHold: z
+    .unknown()
+    .optional()
+    .transform((value) => value === 'yes'),
+});
 
 /**
  * First issue per field, as error codes (the shared form reading of app/utils/forms.ts, with the

@@ -14,14 +14,25 @@ export type StatusFilter = (typeof STATUS_FILTERS)[number];
 export const AGE_FILTERS = ['any', 'over_target', 'over_week'] as const;
 export type AgeFilter = (typeof AGE_FILTERS)[number];
 
-export type InboxFilters = { status: StatusFilter; age: AgeFilter; assignee: 'any' | 'me' | 'none' | string };
+/** Disputes and questions share the inbox; staff may look at one kind only. */
+export const KIND_FILTERS = ['any', 'dispute', 'question'] as const;
+export type KindFilter = (typeof KIND_FILTERS)[number];
+
+export type InboxFilters = {
+  status: StatusFilter;
+  age: AgeFilter;
+  assignee: 'any' | 'me' | 'none' | string;
+  kind: KindFilter;
+};
 
 /** Reads the inbox's query string; anything unknown falls back to the default. */
 export function parseInboxFilters(params: URLSearchParams): InboxFilters {
   const status = params.get('status');
   const age = params.get('age');
   const assignee = params.get('assignee') ?? 'any';
+  const kind = params.get('kind');
   return {
+    kind: (KIND_FILTERS as readonly string[]).includes(kind ?? '') ? (kind as KindFilter) : 'any',
     status: (STATUS_FILTERS as readonly string[]).includes(status ?? '') ? (status as StatusFilter) : 'active',
     age: (AGE_FILTERS as readonly string[]).includes(age ?? '') ? (age as AgeFilter) : 'any',
     assignee: ['any', 'me', 'none'].includes(assignee) || isUuid(assignee) ? assignee : 'any',

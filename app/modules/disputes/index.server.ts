@@ -1,6 +1,7 @@
 /** The disputes module's public entry for server code: other modules and routes import only this (or its sibling index). */
 export { attachmentResponse } from './attachments.server';
 export {
+  acceptPartCredit,
   activeDisputeForInvoice,
   addDebtorMessage,
   getDebtorAttachment,
@@ -10,17 +11,20 @@ export {
   withdrawDispute,
 } from './debtor.server';
 export {
+  closeQuestionSchema,
   creditSchema,
   type FieldErrors,
   fieldErrors,
   messageSchema,
   openDisputeSchema,
+  questionSchema,
   readSubmission,
   refusalField,
   rejectSchema,
   withdrawSchema,
 } from './forms.server';
-export { closeDisputesOnSettlement, creditDispute, rejectDispute } from './resolve.server';
+export { closeDisputesOnSettlement, closeUnansweredPartCredits, creditDispute, rejectDispute } from './resolve.server';
+export { closeQuestion, openQuestion, setQuestionHold } from './questions.server';
 export {
   addStaffMessage,
   assignDispute,

@@ -1,14 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import {
-  auditEvents,
-  communications,
-  disputes,
-  dunningPauses,
-  invoices,
-  paymentAllocations,
-  payments,
-} from '~db/schema';
+import { auditEvents, communications, disputes, invoices, paymentAllocations, payments } from '~db/schema';
 import { DEFAULT_PORTAL_SETTINGS } from '~/modules/dunning/default-policy';
 import { createDebtor, createInvoice, createOrganization, createStaff } from '~test/factories';
 import { getRequest, routeArgs } from '~test/http';
@@ -21,6 +13,7 @@ import { addDebtorMessage, getDebtorDispute, openDispute, withdrawDispute } from
 import { recordLedgerEntry } from '~/modules/ledger/ledger.server';
 import { creditDispute, rejectDispute, resolveDisputesForPaidInvoices } from './resolve.server';
 import { addStaffMessage, assignDispute, getStaffDispute } from './staff.server';
+import { answerLastDay } from './constants';
 
 const DAY = 86_400_000;
 const START = '2026-11-23T10:00:00.000Z';
@@ -144,7 +137,7 @@ describe('dispute lifecycle', () => {
     expect(audits).toHaveLength(2);
   });
 
-  it('credits half: a credit-note payment and allocation lower the open amount; dunning resumes on the rest after the grace period', async () => {
+  it('credits half: a credit-note payment and allocation lower the principal; the dispute waits on the debtor’s answer, dunning stays paused', async () => {
     const ctx = await setup();
     const before = await invoiceRow(ctx.invoice.id);
     expect(before.nextActionAt!.getTime()).toBeLessThan(ctx.clock.now().getTime());
@@ -155,12 +148,13 @@ describe('dispute lifecycle', () => {
       { amountCents: 6_050, note: 'Voorrijkosten vervallen.' },
       { clock: ctx.clock },
     );
-    expect(result).toEqual({ ok: true, outcome: 'credited_partial', openCents: 6_050 });
+    // To the end of the fourteenth day in Amsterdam: credited on 23 November, answer until 7 December inclusive.
+    const answerDueAt = new Date('2026-12-07T23:00:00.000Z');
+    expect(answerLastDay(answerDueAt)).toBe('2026-12-07');
+    expect(result).toEqual({ ok: true, outcome: 'credited_partial', openCents: 6_050, answerDueAt });
 
     const after = await invoiceRow(ctx.invoice.id);
     expect(after).toMatchObject({ status: 'open', openCents: 6_050, totalCents: 12_100, settledAt: null });
-    const graceEnd = ctx.clock.now().getTime() + 7 * DAY;
-    expect(after.nextActionAt!.getTime()).toBe(graceEnd);
 
     const [payment] = await db().select().from(payments).where(eq(payments.organizationId, ctx.org.id));
     expect(payment).toMatchObject({
@@ -176,38 +170,45 @@ describe('dispute lifecycle', () => {
       .where(eq(paymentAllocations.invoiceId, ctx.invoice.id));
     expect(allocations.map((a) => [a.paymentId, a.amountCents])).toEqual([[payment.id, 6_050]]);
 
+    // Still open: waiting on the debtor, with a term; the staff's note is in the thread.
     const dispute = await disputeRow(ctx.disputeId);
     expect(dispute).toMatchObject({
-      status: 'resolved',
-      outcome: 'credited_partial',
+      status: 'awaiting_debtor',
+      outcome: null,
       creditedCents: 6_050,
-      resolutionNote: 'Voorrijkosten vervallen.',
+      resolvedAt: null,
+      assigneeId: ctx.support.id,
     });
+    expect(dispute.answerDueAt?.toISOString()).toBe(answerDueAt.toISOString());
+    const view = await getDebtorDispute(ctx.scope, ctx.disputeId);
+    expect(view?.messages.map((m) => m.body)).toEqual(['De installatie lekt.', 'Voorrijkosten vervallen.']);
+    expect(view?.dispute).toMatchObject({ active: true, answerDueAt: answerDueAt.toISOString() });
 
-    // Not paused now; nothing happens until the grace period is over, then the next reminder is due.
-    expect((await activePauses(db(), [ctx.invoice.id], { clock: ctx.clock })).size).toBe(0);
-    const [pause] = await db().select().from(dunningPauses).where(eq(dunningPauses.sourceId, ctx.disputeId));
-    expect(pause.liftedReason).toBe('dispute_credited_partial');
-    ctx.clock.advanceDays(6);
-    expect(after.nextActionAt!.getTime()).toBeGreaterThan(ctx.clock.now().getTime());
-    ctx.clock.advanceDays(2);
-    expect(after.nextActionAt!.getTime()).toBeLessThanOrEqual(ctx.clock.now().getTime());
+    // Dunning stays paused while the debtor may answer; nothing resumed, the next action untouched.
+    expect((await activePauses(db(), [ctx.invoice.id], { clock: ctx.clock })).get(ctx.invoice.id)).toEqual(['dispute']);
+    expect(after.nextActionAt?.toISOString()).toBe(before.nextActionAt?.toISOString());
 
-    const [resolved] = await db()
+    // The email says what was credited, what is still open and until when they can answer.
+    const [mail] = await db()
       .select()
       .from(communications)
-      .where(and(eq(communications.organizationId, ctx.org.id), eq(communications.template, 'dispute_resolved')));
-    expect(resolved.props).toMatchObject({
-      outcome: 'credited_partial',
-      creditedCents: 6_050,
-      invoiceOpenCents: 6_050,
+      .where(and(eq(communications.organizationId, ctx.org.id), eq(communications.template, 'dispute_reply')));
+    expect(mail.props).toMatchObject({
+      message: 'Voorrijkosten vervallen.',
+      credit: { creditedCents: 6_050, openCents: 6_050, answerDueAt: answerDueAt.toISOString(), isNew: true },
     });
     const actions = (await db().select().from(auditEvents).where(eq(auditEvents.invoiceId, ctx.invoice.id))).map(
       (a) => a.action,
     );
-    expect(actions).toEqual(
-      expect.arrayContaining(['invoice.partially_credited', 'dispute.resolved', 'dunning.resumed']),
-    );
+    expect(actions).toEqual(expect.arrayContaining(['invoice.partially_credited', 'dispute.part_credited']));
+    expect(actions).not.toContain('dispute.resolved');
+    expect(actions).not.toContain('dunning.resumed');
+
+    // A repeated submission books nothing while the answer is awaited.
+    expect(
+      await creditDispute(ctx.staff, ctx.disputeId, { amountCents: 6_050, note: null }, { clock: ctx.clock }),
+    ).toEqual({ ok: false, error: 'awaiting_answer' });
+    expect(await db().select().from(payments).where(eq(payments.organizationId, ctx.org.id))).toHaveLength(1);
     // The other invoice was never touched.
     expect((await invoiceRow(ctx.other.id)).nextActionAt).toEqual(ctx.other.nextActionAt);
   });
@@ -268,7 +269,7 @@ describe('dispute lifecycle', () => {
       { amountCents: 12_100, note: null },
       { clock: ctx.clock },
     );
-    expect(result).toEqual({ ok: true, outcome: 'credited_full', openCents: 0 });
+    expect(result).toEqual({ ok: true, outcome: 'credited_full', openCents: 0, answerDueAt: null });
     const after = await invoiceRow(ctx.invoice.id);
     expect(after).toMatchObject({ status: 'credited', openCents: 0, nextActionAt: null });
     expect(after.settledAt?.toISOString()).toBe(START);
@@ -424,20 +425,20 @@ describe('dispute lifecycle', () => {
     );
   });
 
-  it('a full credit of an invoice with costs and interest credits them first and settles it as credited', async () => {
+  it('a full credit of the principal credits the invoice and its costs and interest with it', async () => {
     const ctx = await setup();
     await db().update(invoices).set({ costsCents: 4_000, interestCents: 150 }).where(eq(invoices.id, ctx.invoice.id));
-    // What is still owed: 12,100 + 4,000 + 150.
+    // A credit corrects the principal: at most what is open of it (12,100), not the costs and interest.
     expect(
-      await creditDispute(ctx.staff, ctx.disputeId, { amountCents: 16_251, note: null }, { clock: ctx.clock }),
+      await creditDispute(ctx.staff, ctx.disputeId, { amountCents: 12_101, note: null }, { clock: ctx.clock }),
     ).toEqual({ ok: false, error: 'credit_too_high' });
     const result = await creditDispute(
       ctx.staff,
       ctx.disputeId,
-      { amountCents: 16_250, note: null },
+      { amountCents: 12_100, note: null },
       { clock: ctx.clock },
     );
-    expect(result).toEqual({ ok: true, outcome: 'credited_full', openCents: 0 });
+    expect(result).toEqual({ ok: true, outcome: 'credited_full', openCents: 0, answerDueAt: null });
     expect(await invoiceRow(ctx.invoice.id)).toMatchObject({
       status: 'credited',
       openCents: 0,
@@ -448,9 +449,15 @@ describe('dispute lifecycle', () => {
       .select()
       .from(paymentAllocations)
       .where(eq(paymentAllocations.invoiceId, ctx.invoice.id));
-    expect(allocation).toMatchObject({ amountCents: 16_250, costsCents: 4_000, interestCents: 150 });
+    expect(allocation).toMatchObject({ amountCents: 12_100, costsCents: 0, interestCents: 0 });
+    // The costs and interest were waived with the principal, and the audit event says so.
+    const [credited] = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.invoiceId, ctx.invoice.id), eq(auditEvents.action, 'invoice.credited')));
+    expect(credited.data).toMatchObject({ costsWaivedCents: 4_000, interestWaivedCents: 150 });
     // Closed once, by the credit itself (not a second time by the ledger's settlement event).
     expect((await templates(ctx.org.id)).sort()).toEqual(['dispute_opened', 'dispute_resolved', 'staff_notification']);
-    expect(await disputeRow(ctx.disputeId)).toMatchObject({ outcome: 'credited_full', creditedCents: 16_250 });
+    expect(await disputeRow(ctx.disputeId)).toMatchObject({ outcome: 'credited_full', creditedCents: 12_100 });
   });
 });

@@ -42,7 +42,14 @@ export async function loadContext(tx: Tx, dispute: Dispute): Promise<DisputeCont
 
 type DebtorMail =
   | { template: 'dispute_opened' }
-  | { template: 'dispute_reply'; message: string; staffName: string | null }
+  | {
+      template: 'dispute_reply';
+      /** null: a part credit without a note. */
+      message: string | null;
+      staffName: string | null;
+      /** A part credit just booked (or standing, on a later reply): the amount and the answer term. */
+      credit?: { amountCents: number; answerDueAt: Date; isNew: boolean } | null;
+    }
   | { template: 'dispute_resolved'; outcome: DisputeOutcome; creditedCents: number; note: string | null };
 
 /** Queues one email to the debtor with a fresh link that lands on the dispute's thread. */
@@ -69,7 +76,11 @@ export async function notifyDebtor(
   // The disputed invoice only; once credited or paid it shows nothing left open.
   const shown = invoice.status === 'open' ? invoice : { ...invoice, openCents: 0, costsCents: 0, interestCents: 0 };
   const base = debtorEmailPropsFrom({ organization, debtor, invoices: [shown], portalUrl: link.url, locale });
-  const info = { reference: disputeReference(dispute.id), invoiceNumber: invoice.number };
+  const info = {
+    reference: disputeReference(dispute.id, dispute.kind),
+    invoiceNumber: invoice.number,
+    kind: dispute.kind,
+  };
   const common = {
     id: communicationId,
     organizationId: organization.id,
@@ -94,6 +105,14 @@ export async function notifyDebtor(
       dispute: info,
       message: mail.message,
       staffName: mail.staffName,
+      credit: mail.credit
+        ? {
+            creditedCents: mail.credit.amountCents,
+            openCents: shown.openCents + shown.costsCents + shown.interestCents,
+            answerDueAt: mail.credit.answerDueAt.toISOString(),
+            isNew: mail.credit.isNew,
+          }
+        : null,
     };
     return queueCommunication(tx, { ...common, template: 'dispute_reply', props }, { clock });
   }
@@ -108,7 +127,8 @@ export async function notifyDebtor(
   return queueCommunication(tx, { ...common, template: 'dispute_resolved', props }, { clock });
 }
 
-export type SupportEvent = 'opened' | 'debtor_replied' | 'withdrawn';
+export type SupportEvent =
+  'opened' | 'debtor_replied' | 'withdrawn' | 'accepted' | 'question_asked' | 'question_replied';
 
 const EXCERPT = 300;
 
@@ -129,20 +149,23 @@ export async function notifySupport(
   if (recipients.length === 0) return [];
 
   const locale: Locale = isLocale(organization.defaultLocale) ? organization.defaultLocale : 'nl';
-  const reference = disputeReference(dispute.id);
+  const reference = disputeReference(dispute.id, dispute.kind);
   const amount = formatMoney(dispute.disputedCents, invoice.currency, locale);
   const title = translate(locale, `dispute.staffMail.${event}`, { reference, debtor: debtor.name });
-  const lines = [
-    translate(locale, 'dispute.staffMail.invoiceLine', { debtor: debtor.name, number: invoice.number, amount }),
-    translate(locale, 'dispute.staffMail.reasonLine', {
-      reason: translate(locale, `dispute.reason.${dispute.reason}`),
-    }),
-  ];
+  const lines =
+    dispute.kind === 'question'
+      ? [translate(locale, 'dispute.staffMail.questionLine', { debtor: debtor.name, number: invoice.number })]
+      : [
+          translate(locale, 'dispute.staffMail.invoiceLine', { debtor: debtor.name, number: invoice.number, amount }),
+          translate(locale, 'dispute.staffMail.reasonLine', {
+            reason: translate(locale, `dispute.reason.${dispute.reason}`),
+          }),
+        ];
   if (message) {
     const excerpt = message.length > EXCERPT ? `${message.slice(0, EXCERPT)}…` : message;
     lines.push(translate(locale, 'dispute.staffMail.messageLine', { debtor: debtor.name, excerpt }));
   }
-  if (event !== 'withdrawn') {
+  if (event !== 'withdrawn' && event !== 'accepted') {
     lines.push(
       translateCount(locale, 'dispute.staffMail.responseLine', organization.portalSettings.disputeResponseHours),
     );

@@ -1,4 +1,7 @@
-/** The support side of disputes: inbox, thread with internal notes, replies, assignment. Every query is scoped to the staff member's organisation. */
+/**
+ * The support side of disputes and questions: inbox, thread with internal notes, replies,
+ * assignment. Every query is scoped to the staff member's organisation.
+ */
 import { and, asc, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import {
   auditEvents,
@@ -15,7 +18,7 @@ import { systemClock, type Clock } from '~/utils/clock';
 import { getDb } from '~/utils/db.server';
 import { audit } from '~/modules/audit/index.server';
 import { activePauses } from '~/modules/dunning/index.server';
-import { ACTIVE_STATUSES, disputeReference, isActiveStatus, WAITING_ON_SUPPORT } from './constants';
+import { ACTIVE_STATUSES, answerDueFrom, disputeReference, isActiveStatus, WAITING_ON_SUPPORT } from './constants';
 import type { CheckedFile, DisputeErrorCode } from './forms.server';
 import { ageLevel, type InboxFilters } from './inbox';
 import { loadContext, notifyDebtor } from './notify.server';
@@ -99,9 +102,12 @@ export async function listInbox(staff: StaffScope, filters: InboxFilters, { cloc
       : filters.age === 'over_week'
         ? lt(disputes.createdAt, new Date(now.getTime() - 7 * 86_400_000))
         : undefined;
+  const kind = filters.kind === 'any' ? undefined : eq(disputes.kind, filters.kind);
   const rows = await getDb()
     .select({
       id: disputes.id,
+      kind: disputes.kind,
+      answerDueAt: disputes.answerDueAt,
       status: disputes.status,
       outcome: disputes.outcome,
       reason: disputes.reason,
@@ -120,7 +126,7 @@ export async function listInbox(staff: StaffScope, filters: InboxFilters, { cloc
     .innerJoin(invoices, and(eq(invoices.id, disputes.invoiceId), eq(invoices.organizationId, disputes.organizationId)))
     .innerJoin(debtors, and(eq(debtors.id, disputes.debtorId), eq(debtors.organizationId, disputes.organizationId)))
     .leftJoin(staffUsers, eq(staffUsers.id, disputes.assigneeId))
-    .where(and(orgScope(disputes, staff), statusCondition(filters.status), assignee, age))
+    .where(and(orgScope(disputes, staff), statusCondition(filters.status), assignee, age, kind))
     .orderBy(
       sql`case when ${waiting} then 0 when ${disputes.status} = 'awaiting_debtor' then 1 else 2 end`,
       sql`case when ${waiting} then ${waitingSince} end asc nulls last`,
@@ -140,7 +146,10 @@ export async function listInbox(staff: StaffScope, filters: InboxFilters, { cloc
       const waitingMs = since ? now.getTime() - since.getTime() : null;
       return {
         id: r.id,
-        reference: disputeReference(r.id),
+        kind: r.kind,
+        reference: disputeReference(r.id, r.kind),
+        /** A part credit waiting on the debtor's answer: until then. */
+        answerDueAt: r.status === 'awaiting_debtor' ? (r.answerDueAt?.toISOString() ?? null) : null,
         status: r.status,
         outcome: r.outcome,
         reason: r.reason,
@@ -222,7 +231,9 @@ export async function getStaffDispute(staff: StaffScope, disputeId: string, { cl
   return {
     dispute: {
       id: dispute.id,
-      reference: disputeReference(dispute.id),
+      kind: dispute.kind,
+      reference: disputeReference(dispute.id, dispute.kind),
+      answerDueAt: dispute.status === 'awaiting_debtor' ? (dispute.answerDueAt?.toISOString() ?? null) : null,
       reason: dispute.reason,
       status: dispute.status,
       outcome: dispute.outcome,
@@ -278,6 +289,8 @@ export async function getStaffDispute(staff: StaffScope, disputeId: string, { cl
 /**
  * A support reply (the debtor is emailed; the dispute then waits on the debtor) or an internal
  * note (staff only; nothing changes for the debtor). Replying to an unassigned dispute takes it.
+ * A reply to a dispute with a part credit standing starts its answer term again (the debtor may
+ * still accept it or reply; after the term it closes with the credit), and the email says so.
  */
 export async function addStaffMessage(
   staff: StaffScope,
@@ -317,6 +330,8 @@ export async function addStaffMessage(
       });
       return { ok: true } as const;
     }
+    const creditStanding = dispute.kind === 'dispute' && dispute.creditedCents > 0;
+    const answerDueAt = creditStanding ? answerDueFrom(now) : null;
     const [updated] = await tx
       .update(disputes)
       .set({
@@ -324,6 +339,7 @@ export async function addStaffMessage(
         lastStaffReplyAt: now,
         updatedAt: now,
         assigneeId: dispute.assigneeId ?? staff.id,
+        answerDueAt,
       })
       .where(eq(disputes.id, dispute.id))
       .returning();
@@ -341,13 +357,19 @@ export async function addStaffMessage(
         from: dispute.status,
         to: 'awaiting_debtor',
         assignee: updated.assigneeId,
+        ...(answerDueAt ? { answerDueAt: answerDueAt.toISOString() } : {}),
       },
       at: now,
     });
     await notifyDebtor(
       tx,
       await loadContext(tx, updated),
-      { template: 'dispute_reply', message: input.message, staffName: staff.name },
+      {
+        template: 'dispute_reply',
+        message: input.message,
+        staffName: staff.name,
+        credit: answerDueAt ? { amountCents: dispute.creditedCents, answerDueAt, isNew: false } : null,
+      },
       { clock },
     );
     return { ok: true } as const;

@@ -95,11 +95,11 @@ export async function attachmentsOf(tx: Tx, messageIds: string[]) {
 
 export type AttachmentInfo = { id: string; filename: string; contentType: string; sizeBytes: number };
 
-/** True when an insert hit "one open dispute per invoice" (another request opened one first). */
+/** True when an insert hit "one open dispute (or question) per invoice" (another request opened one first). */
 export function isOpenDisputeConflict(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const pg = e as { code?: string; constraint_name?: string };
-    if (pg.code === '23505' && pg.constraint_name === 'disputes_one_open_per_invoice') return true;
+    if (pg.code === '23505' && pg.constraint_name === 'disputes_one_open_per_invoice_and_kind') return true;
   }
   return false;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { allocateProportionally, businessClaim, consumerLetterCosts } from './amounts';
+import { allocateProportionally, businessClaim, claimAfterCorrection, consumerLetterCosts } from './amounts';
 import { bikCosts } from './collection-costs';
+import { statutoryInterest } from './statutory-interest';
 
 describe('allocateProportionally', () => {
   it('sums exactly and follows the weights', () => {
@@ -54,5 +55,87 @@ describe('businessClaim', () => {
     const claim = businessClaim({ openCents: 100_000, dueDate: '2023-06-01', asOf: '2023-07-10' });
     expect(claim.interestFrom).toBe('2023-07-01');
     expect(claim.interestCents).toBe(329); // 1-10 July 2023 at 12%: 100,000 x 0.12 x 10 / 365 = 328.77 cents
+  });
+});
+
+const none = { owedCents: 0, paidCents: 0 };
+
+describe('claimAfterCorrection: costs and interest for a principal a correction lowered', () => {
+  it('charges the staffel on the new principal, never more than was charged', () => {
+    const claim = claimAfterCorrection({
+      principalBeforeCents: 200_000,
+      principalAfterCents: 100_000,
+      costs: { owedCents: bikCosts(200_000), paidCents: 0 },
+      interest: none,
+      interestPeriod: null,
+    });
+    expect(claim).toEqual({ costsCents: bikCosts(100_000), interestCents: 0 });
+    expect(bikCosts(100_000)).toBeLessThan(bikCosts(200_000));
+    // EUR 40 charged by hand on a principal whose staffel is higher: stays 40.
+    expect(
+      claimAfterCorrection({
+        principalBeforeCents: 900_000,
+        principalAfterCents: 800_000,
+        costs: { owedCents: 4_000, paidCents: 0 },
+        interest: none,
+        interestPeriod: null,
+      }).costsCents,
+    ).toBe(4_000);
+  });
+
+  it('counts what was already paid towards costs against the new amount', () => {
+    const claim = claimAfterCorrection({
+      principalBeforeCents: 200_000,
+      principalAfterCents: 100_000,
+      costs: { owedCents: 10_000, paidCents: 20_000 },
+      interest: none,
+      interestPeriod: null,
+    });
+    // Entitled 15,000 on EUR 1,000; 20,000 paid already: nothing more is owed.
+    expect(claim.costsCents).toBe(0);
+  });
+
+  it('computes interest again over the period it was charged for, or in proportion without one', () => {
+    const period = { from: '2024-12-02', to: '2025-01-05' };
+    const charged = statutoryInterest({ principalCents: 20_000, ...period, kind: 'commercial' }).totalCents;
+    const withPeriod = claimAfterCorrection({
+      principalBeforeCents: 20_000,
+      principalAfterCents: 10_000,
+      costs: none,
+      interest: { owedCents: charged, paidCents: 0 },
+      interestPeriod: period,
+    });
+    expect(withPeriod.interestCents).toBe(
+      statutoryInterest({ principalCents: 10_000, ...period, kind: 'commercial' }).totalCents,
+    );
+    const proportional = claimAfterCorrection({
+      principalBeforeCents: 30_000,
+      principalAfterCents: 10_000,
+      costs: none,
+      interest: { owedCents: 301, paidCents: 0 },
+      interestPeriod: null,
+    });
+    expect(proportional.interestCents).toBe(100);
+  });
+
+  it('owes nothing once no principal is left, and refuses a correction that raises the principal', () => {
+    expect(
+      claimAfterCorrection({
+        principalBeforeCents: 20_000,
+        principalAfterCents: 0,
+        costs: { owedCents: 4_000, paidCents: 0 },
+        interest: { owedCents: 250, paidCents: 0 },
+        interestPeriod: null,
+      }),
+    ).toEqual({ costsCents: 0, interestCents: 0 });
+    expect(() =>
+      claimAfterCorrection({
+        principalBeforeCents: 100,
+        principalAfterCents: 200,
+        costs: none,
+        interest: none,
+        interestPeriod: null,
+      }),
+    ).toThrow(RangeError);
   });
 });

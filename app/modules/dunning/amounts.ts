@@ -80,3 +80,57 @@ export function businessClaim(input: {
   });
   return { compensationCents, interestCents: interest.totalCents, interestFrom: from };
 }
+
+/** A part of the claim on an invoice: what it owes now and what was already paid towards it. */
+export type ClaimPart = { owedCents: number; paidCents: number };
+
+/**
+ * What an invoice owes in collection costs and interest after a correction lowered its principal
+ * (a dispute's part credit: the invoice was too high from the start), by the same rules the engine
+ * charged them with, computed again for the lower principal:
+ * - costs: the WIK staffel on the new principal (`bikCosts`, with its EUR 40 minimum: the consumer
+ *   letter's costs and the business compensation alike), if costs were charged at all;
+ * - interest: statutory commercial interest on the new principal over the period it was charged
+ *   for (`interestPeriod`, from the step that charged it); without a period on record, the interest
+ *   charged in proportion to the principal (rounded down).
+ * Never more than was charged; what was already paid towards costs or interest counts against the
+ * new amount, and the result never exceeds what is owed now (a correction charges nothing new).
+ * No principal left: nothing is owed.
+ */
+export function claimAfterCorrection(input: {
+  principalBeforeCents: number;
+  principalAfterCents: number;
+  costs: ClaimPart;
+  interest: ClaimPart;
+  interestPeriod: { from: string; to: string } | null;
+  table?: readonly StatutoryRate[];
+}): { costsCents: number; interestCents: number } {
+  const { principalBeforeCents: before, principalAfterCents: after } = input;
+  if (!Number.isSafeInteger(after) || after < 0 || !Number.isSafeInteger(before) || after > before) {
+    throw new RangeError(`a correction lowers the principal: ${before} -> ${after}`);
+  }
+  if (after === 0) return { costsCents: 0, interestCents: 0 };
+  const owedOf = (part: ClaimPart, recomputed: (charged: number) => number) => {
+    const charged = part.owedCents + part.paidCents;
+    if (charged <= 0) return 0;
+    const entitled = Math.min(charged, recomputed(charged));
+    return Math.min(part.owedCents, Math.max(0, entitled - part.paidCents));
+  };
+  const period = input.interestPeriod;
+  return {
+    costsCents: owedOf(input.costs, () => bikCosts(after)),
+    interestCents: owedOf(input.interest, (charged) =>
+      period
+        ? statutoryInterest({
+            principalCents: after,
+            from: period.from,
+            to: period.to,
+            kind: 'commercial',
+            table: input.table ?? STATUTORY_RATES,
+          }).totalCents
+        : before === 0
+          ? 0
+          : Number((BigInt(charged) * BigInt(after)) / BigInt(before)),
+    ),
+  };
+}

@@ -92,6 +92,30 @@ export function allocate(amountCents: number, invoices: readonly AllocationInvoi
   return { lines: [...lines.values()], restCents: rest };
 }
 
+/**
+ * A correction of one invoice (a credit note that says the invoice was too high, e.g. a dispute's
+ * credit): it lowers the principal, not the costs or interest (those are not paid by it, they are
+ * computed again for the lower principal by the caller). What exceeds the open principal is the rest.
+ */
+export function allocateToPrincipal(amountCents: number, invoice: AllocationInvoice): Allocation {
+  checkCents(amountCents, 'amountCents', { positive: true });
+  checkCents(invoice.openCents, 'openCents');
+  const principal = Math.min(amountCents, invoice.openCents);
+  const lines =
+    principal > 0
+      ? [
+          {
+            invoiceId: invoice.invoiceId,
+            amountCents: principal,
+            costsCents: 0,
+            interestCents: 0,
+            principalCents: principal,
+          },
+        ]
+      : [];
+  return { lines, restCents: amountCents - principal };
+}
+
 /** The default order when nobody chose: oldest due date first, then invoice number. */
 export function oldestDueFirst<T extends { dueDate: string; number: string }>(invoices: readonly T[]): T[] {
   return [...invoices].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));

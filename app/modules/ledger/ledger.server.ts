@@ -17,6 +17,9 @@
  * debtor's open invoices oldest due first; within an invoice costs, then interest, then the
  * principal (art. 6:44 BW); the rest becomes debtor credit or is refused. An invoice owing
  * nothing more is settled: `credited` by a credit note, `written_off` by a write-off, else `paid`.
+ * One exception, asked for by the caller: a correction (a dispute's credit note saying the invoice
+ * was too high) lowers the principal only, and the costs and interest go down to what dunning
+ * computes for the lower principal (LedgerEntryInput.correction).
  *
  * Everything a change means commits with it, in the caller's transaction: rows locked (payment,
  * then invoices in id order, then the debtor), amounts, allocations, audit events, the "payment
@@ -43,7 +46,15 @@ import { hasForbiddenControlChars, MAX_AMOUNT_CENTS } from '~/utils/limits';
 import { audit, prepareAudit, type Actor, type AuditAction, type AuditInput } from '~/modules/audit/index.server';
 import { issuePortalLink } from '~/modules/links/index.server';
 import { debtorEmailPropsFrom, emailLocale, queueCommunication } from '~/modules/mail/index.server';
-import { allocate, oldestDueFirst, owedOf, unallocate, type Allocation, type AllocationInvoice } from './allocate';
+import {
+  allocate,
+  allocateToPrincipal,
+  oldestDueFirst,
+  owedOf,
+  unallocate,
+  type Allocation,
+  type AllocationInvoice,
+} from './allocate';
 import {
   emitLedgerEvent,
   emitLedgerEvents,
@@ -141,6 +152,15 @@ export type LedgerEntryInput = {
   actor: Actor;
   /** What this entry settles on behalf of (e.g. the dispute a credit note resolves); passed to subscribers. */
   origin?: LedgerOrigin | null;
+  /**
+   * A credit note that corrects the invoice instead of paying it (a dispute's credit): it lowers the
+   * principal only (at most the open principal; more is `exceeds_owed`), and the invoice then owes
+   * at most these costs and interest, the ones dunning computes for the lower principal
+   * (dunning's `claimAfterCorrection`). Amounts only go down; what they drop by is waived, not paid.
+   * Only with source `credit_note` and exactly one target. Without it a credit note is allocated
+   * like any money (art. 6:44 BW).
+   */
+  correction?: { costsCents: number; interestCents: number } | null;
 };
 
 export type LedgerEntryResult = {
@@ -298,6 +318,8 @@ function allocationOf(amountCents: number, order: AllocationInvoice[]): Allocati
 // --- booking -----------------------------------------------------------------------------
 
 type BookingContext = {
+  /** A correction (LedgerEntryInput.correction): the invoice's costs and interest after it, at most. */
+  claimAfter?: { costsCents: number; interestCents: number } | null;
   paymentId: string;
   organizationId: string;
   debtorId: string;
@@ -336,6 +358,17 @@ function applyAllocation<I extends LedgerInvoice>(
       costsCents: invoice.costsCents - line.costsCents,
       interestCents: invoice.interestCents - line.interestCents,
     };
+    // A correction lowers costs and interest to what the lower principal carries (never raises them).
+    const waived = b.claimAfter
+      ? {
+          costsCents: Math.max(0, next.costsCents - b.claimAfter.costsCents),
+          interestCents: Math.max(0, next.interestCents - b.claimAfter.interestCents),
+        }
+      : null;
+    if (waived) {
+      next.costsCents -= waived.costsCents;
+      next.interestCents -= waived.interestCents;
+    }
     const settled = owedOf(next) === 0;
     rows.set(invoice.id, {
       ...invoice,
@@ -367,6 +400,7 @@ function applyAllocation<I extends LedgerInvoice>(
         interestCents: line.interestCents,
         openCents: next.openCents,
         owedCents: owedOf(next),
+        ...(waived ? { costsWaivedCents: waived.costsCents, interestWaivedCents: waived.interestCents } : {}),
       },
       at: b.now,
     });
@@ -622,6 +656,15 @@ function checkEntry(input: LedgerEntryInput) {
       bad(`${field} must be at most ${max} plain characters`);
   }
   if (input.targets && input.targets.length > 1000) bad('at most 1000 target invoices');
+  if (input.correction) {
+    if (input.source !== 'credit_note' || input.targets?.length !== 1 || input.restAsCredit) {
+      bad('a correction is a credit note on exactly one invoice, with no rest kept as credit');
+    }
+    for (const value of [input.correction.costsCents, input.correction.interestCents]) {
+      if (!Number.isSafeInteger(value) || value < 0)
+        bad('a correction’s costs and interest are whole, non-negative cents');
+    }
+  }
   for (const target of input.targets ?? []) {
     if (!isUuid(target.invoiceId)) bad('target invoiceId must be a UUID');
     const cap = target.amountCents;
@@ -1242,7 +1285,9 @@ function allocateEntry(input: LedgerEntryInput, order: AllocationInvoice[], cred
       { creditCents: Math.max(0, creditCents) },
     );
   }
-  const allocation = allocate(input.amountCents, order);
+  const allocation = input.correction
+    ? allocateToPrincipal(input.amountCents, order[0])
+    : allocate(input.amountCents, order);
   if (allocation.restCents > 0 && (!input.restAsCredit || input.source === 'debtor_credit')) {
     const owed = input.amountCents - allocation.restCents;
     throw new LedgerError('exceeds_owed', `the amount is more than the ${owed} cents owed`, { owedCents: owed });
@@ -1269,6 +1314,7 @@ function bookEntry(
       source: input.source,
       actor: input.actor,
       now,
+      claimAfter: input.correction ?? null,
     },
     changed,
   );
