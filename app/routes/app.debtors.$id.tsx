@@ -164,9 +164,7 @@ export default function DebtorPage() {
         <div className="stat">
           <div className="label">{t('bo.debtor.open')}</div>
           <div className="value amount">{money(d.totals.openCents)}</div>
-          <div className="small muted">
-            {tn('bo.dashboard.invoices', d.totals.openCount)}
-          </div>
+          <div className="small muted">{tn('bo.dashboard.invoices', d.totals.openCount)}</div>
         </div>
         <div className="stat">
           <div className="label">{t('bo.debtor.overdue')}</div>
@@ -461,10 +459,15 @@ export default function DebtorPage() {
                 {d.disputes.map((x) => (
                   <li key={x.id}>
                     <div>
-                      <Link to={`/app/disputes/${x.id}`}>{t('bo.debtor.dispute', { number: x.invoiceNumber })}</Link>
+                      <Link to={`/app/disputes/${x.id}`}>
+                        {t(x.kind === 'question' ? 'bo.debtor.question' : 'bo.debtor.dispute', {
+                          number: x.invoiceNumber,
+                        })}
+                      </Link>
                       <div className="small muted">
-                        {t(`bo.disputeReason.${x.reason}`)} · {money(x.disputedCents)} ·{' '}
-                        {formatDate(x.createdAt, locale, 'short')}
+                        {x.kind === 'question'
+                          ? formatDate(x.createdAt, locale, 'short')
+                          : `${t(`bo.disputeReason.${x.reason}`)} · ${money(x.disputedCents)} · ${formatDate(x.createdAt, locale, 'short')}`}
                       </div>
                     </div>
                     <span

@@ -328,7 +328,9 @@ export default function InvoicePage() {
                 {d.disputes.map((x) => (
                   <li key={x.id}>
                     <div>
-                      <Link to={`/app/disputes/${x.id}`}>{t(`bo.disputeReason.${x.reason}`)}</Link>
+                      <Link to={`/app/disputes/${x.id}`}>
+                        {x.kind === 'question' ? t('bo.invoice.question') : t(`bo.disputeReason.${x.reason}`)}
+                      </Link>
                       <div className="small muted">{formatDate(x.createdAt, locale, 'short')}</div>
                     </div>
                     <span className="badge neutral">{t(`bo.disputeStatus.${x.status}`)}</span>

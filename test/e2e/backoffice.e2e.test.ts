@@ -89,7 +89,7 @@ describe('back-office dashboard', () => {
     expect(await page.getByRole('link', { name: /Regelingen wachten op besluit/ }).getAttribute('href')).toBe(
       '/app/plans',
     );
-    expect(await page.getByRole('link', { name: /Bezwaren wachten op support/ }).getAttribute('href')).toBe(
+    expect(await page.getByRole('link', { name: /Bezwaren en vragen wachten op support/ }).getAttribute('href')).toBe(
       '/app/disputes',
     );
 

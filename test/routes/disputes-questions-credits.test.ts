@@ -16,6 +16,9 @@ import { action as threadAction, loader as threadLoader } from '~/routes/portal.
 import { loader as listLoader } from '~/routes/portal.disputes._index';
 import { action as staffAction, loader as staffLoader } from '~/routes/app.disputes.$id';
 import { loader as inboxLoader } from '~/routes/app.disputes._index';
+import { loader as debtorPageLoader } from '~/routes/app.debtors.$id';
+import { loader as invoicePageLoader } from '~/routes/app.invoices.$id';
+import { describeEvent } from '~/modules/debtors/index';
 import { getDb } from '~/utils/db.server';
 import { activePauses } from '~/modules/dunning/pauses.server';
 import { openDispute } from '~/modules/disputes/debtor.server';
@@ -197,6 +200,26 @@ describe('the debtor’s answer to a part credit', () => {
     expect(foreign.status).toBe(404);
     const [row] = await getDb().select().from(disputes).where(eq(disputes.id, opened.disputeId));
     expect(row.status).toBe('open');
+  });
+});
+
+describe('a question on the other staff pages', () => {
+  it('reads as a question, not a dispute, on the debtor page, the invoice page and in the timeline', async () => {
+    const ctx = await setup();
+    await ask(ctx, ctx.invoice.id, { message: 'Wat is regel 2?' });
+    const cookie = await staffCookie(ctx.support);
+    const debtorPage = await debtorPageLoader(
+      routeArgs(getRequest(`/app/debtors/${ctx.debtor.id}`, { cookie }), { id: ctx.debtor.id }),
+    );
+    expect(debtorPage.disputes.map((d) => d.kind)).toEqual(['question']);
+    const invoicePage = await invoicePageLoader(
+      routeArgs(getRequest(`/app/invoices/${ctx.invoice.id}`, { cookie }), { id: ctx.invoice.id }),
+    );
+    expect(invoicePage.disputes.map((d) => d.kind)).toEqual(['question']);
+    const asked = debtorPage.timeline.find((e) => e.action === 'dispute.question_asked');
+    expect(asked).toBeDefined();
+    expect(describeEvent(asked!, 'nl').text).toBe('Vraag over een factuur gesteld');
+    expect(describeEvent(asked!, 'en').text).toBe('Question about an invoice asked');
   });
 });
 

@@ -185,7 +185,13 @@ export async function getInvoiceDetail(
       .orderBy(desc(communications.createdAt))
       .limit(50),
     db
-      .select({ id: disputes.id, status: disputes.status, reason: disputes.reason, createdAt: disputes.createdAt })
+      .select({
+        id: disputes.id,
+        kind: disputes.kind,
+        status: disputes.status,
+        reason: disputes.reason,
+        createdAt: disputes.createdAt,
+      })
       .from(disputes)
       .where(and(orgScope(disputes, organizationId), eq(disputes.invoiceId, inv.id)))
       .orderBy(desc(disputes.createdAt)),

@@ -248,6 +248,7 @@ async function recentDisputes(db: Tx, ref: DebtorRef) {
   const rows = await db
     .select({
       id: disputes.id,
+      kind: disputes.kind,
       status: disputes.status,
       reason: disputes.reason,
       outcome: disputes.outcome,
