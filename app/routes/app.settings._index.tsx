@@ -18,6 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       legalName: org.legalName,
       kvkNumber: org.kvkNumber,
       vatNumber: org.vatNumber,
+      address: [org.addressLine, [org.postalCode, org.city].filter(Boolean).join(' '), org.country]
+        .filter(Boolean)
+        .join(', '),
       iban: org.iban,
       email: org.email,
       brandColor: org.brandColor,
@@ -51,6 +54,8 @@ export default function SettingsOverview() {
           <dd>{org.legalName}</dd>
           <dt>{t('settings.kvk')}</dt>
           <dd>{org.kvkNumber ?? '—'}</dd>
+          <dt>{t('settings.address')}</dt>
+          <dd>{org.address || '—'}</dd>
           <dt>{t('settings.vat')}</dt>
           <dd>{org.vatNumber ?? '—'}</dd>
           <dt>{t('settings.iban')}</dt>

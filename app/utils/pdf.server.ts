@@ -214,3 +214,28 @@ export function pdfResponse(bytes: Uint8Array, filename: string) {
     },
   });
 }
+
+export type PostalAddress = {
+  addressLine: string | null;
+  postalCode: string | null;
+  city: string | null;
+  country: string | null;
+};
+
+/** A postal address as printed lines: street, "postcode  city", and the country unless it is the Netherlands. */
+export function addressLines(address: PostalAddress, localeTag: string): string[] {
+  const country = address.country?.toUpperCase();
+  return [
+    address.addressLine,
+    [address.postalCode, address.city].filter(Boolean).join('  ') || null,
+    country && country !== 'NL' ? countryName(country, localeTag) : null,
+  ].filter((line): line is string => Boolean(line));
+}
+
+function countryName(code: string, localeTag: string) {
+  try {
+    return new Intl.DisplayNames([localeTag], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -48,6 +48,11 @@ export const organizations = pgTable(
     email: text('email'),
     phone: text('phone'),
     website: text('website'),
+    /** The creditor's postal address, printed on generated invoice PDFs and receipts (art. 35a Wet OB). */
+    addressLine: text('address_line'),
+    postalCode: text('postal_code'),
+    city: text('city'),
+    country: text('country').notNull().default('NL'),
     logoFileId: uuid('logo_file_id'),
     brandColor: text('brand_color').notNull().default('#0b5d4b'),
     defaultLocale: text('default_locale').notNull().default('nl'),

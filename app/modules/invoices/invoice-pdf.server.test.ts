@@ -39,6 +39,7 @@ function input(overrides: Partial<InvoicePdfInput> = {}): InvoicePdfInput {
       email: 'debiteuren@warm.example',
       phone: '020 123 4567',
       website: 'warm.example',
+      address: { addressLine: 'Ovenweg 3', postalCode: '1234 AB', city: 'Zwolle', country: 'NL' },
       logo: null,
     },
     debtor: {
@@ -84,6 +85,8 @@ describe('an invoice drawn from its data', () => {
     for (const expected of [
       'Warm Installaties B.V.',
       'KvK 12345678',
+      'Ovenweg 3',
+      '1234 AB  Zwolle',
       'Btw-nummer NL123456789B01',
       'IBAN NL91 ABNA 0417 1643 00',
       'Jansen Bouw',

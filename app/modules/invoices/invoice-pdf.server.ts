@@ -77,6 +77,7 @@ export async function getInvoicePdf(
         email: org.email,
         phone: org.phone,
         website: org.website,
+        address: { addressLine: org.addressLine, postalCode: org.postalCode, city: org.city, country: org.country },
         logo: logo ? new Uint8Array(logo.data) : null,
       },
       debtor: {

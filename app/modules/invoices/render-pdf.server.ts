@@ -26,6 +26,8 @@ import {
   pdfText,
   rule,
   tableRow,
+  addressLines,
+  type PostalAddress,
 } from '~/utils/pdf.server';
 
 export type InvoicePdfCreditor = {
@@ -38,6 +40,7 @@ export type InvoicePdfCreditor = {
   email: string | null;
   phone: string | null;
   website: string | null;
+  address: PostalAddress;
   /** The logo's bytes; drawn when PNG or JPEG, left out otherwise. */
   logo: Uint8Array | null;
 };
@@ -113,13 +116,6 @@ function numberText(value: number, locale: Locale) {
   return new Intl.NumberFormat(localeTags[locale], { maximumFractionDigits: 4 }).format(value);
 }
 
-function countryName(code: string, locale: Locale) {
-  try {
-    return new Intl.DisplayNames([localeTags[locale]], { type: 'region' }).of(code.toUpperCase()) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 /** The invoice as PDF bytes (compressed unless `compress: false`, which tests use to read the text). */
 export async function renderInvoicePdf(input: InvoicePdfInput, { compress = true }: { compress?: boolean } = {}) {
@@ -141,6 +137,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput, { compress = true
   drawLogo(doc, creditor.logo, { x: PDF_MARGIN, y: top, width: 160, height: 60 });
   const details = [
     creditor.name !== creditor.legalName ? creditor.name : null,
+    ...addressLines(creditor.address, localeTags[locale]),
     creditor.email,
     creditor.phone,
     creditor.website,
@@ -172,9 +169,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput, { compress = true
   const address = [
     debtor.name,
     debtor.contactName,
-    debtor.addressLine,
-    [debtor.postalCode, debtor.city].filter(Boolean).join('  ') || null,
-    debtor.country && debtor.country.toUpperCase() !== 'NL' ? countryName(debtor.country, locale) : null,
+    ...addressLines(debtor, localeTags[locale]),
     debtor.vatNumber ? t('pdf.debtor.vat', { vat: debtor.vatNumber }) : null,
   ].filter((line): line is string => Boolean(line));
   doc

@@ -30,6 +30,10 @@ export type DebtorSession = {
     | 'email'
     | 'phone'
     | 'website'
+    | 'addressLine'
+    | 'postalCode'
+    | 'city'
+    | 'country'
   > & {
     portalSettings: Organization['portalSettings'];
     planPolicy: Organization['planPolicy'];
@@ -110,6 +114,10 @@ export async function readDebtorSession(
         email: organizations.email,
         phone: organizations.phone,
         website: organizations.website,
+        addressLine: organizations.addressLine,
+        postalCode: organizations.postalCode,
+        city: organizations.city,
+        country: organizations.country,
         portalSettings: organizations.portalSettings,
         planPolicy: organizations.planPolicy,
         dunningPolicy: organizations.dunningPolicy,

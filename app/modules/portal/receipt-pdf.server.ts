@@ -4,9 +4,10 @@
  * booking itself, so the same receipt gives the same bytes.
  */
 import { formatIban } from '~/modules/payments/index';
-import { formatDate, formatDateTime, translate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import { formatDate, formatDateTime, localeTags, translate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
 import { formatMoney } from '~/utils/money';
 import {
+  addressLines,
   amountLine,
   type Column,
   drawLogo,
@@ -54,6 +55,7 @@ export async function renderReceiptPdf(
   drawLogo(doc, logo, { x: PDF_MARGIN, y: PDF_MARGIN, width: 160, height: 60 });
   const details = [
     payee.name !== payee.legalName ? payee.name : null,
+    ...addressLines(payee.address, localeTags[locale]),
     payee.email,
     payee.phone,
     payee.website,

@@ -9,6 +9,7 @@ import { debtors, files, invoices, paymentAllocations, payments, type Payment } 
 import { creditKeyFor } from '~/modules/payments/index.server';
 import { ownInvoices, ownRows, type DebtorSession } from '~/modules/links/index.server';
 import { getDb } from '~/utils/db.server';
+import type { PostalAddress } from '~/utils/pdf.server';
 import { isUuid } from '~/utils/ids';
 import { debtorScope, orgScope } from '~/utils/org-scope.server';
 import {
@@ -54,6 +55,7 @@ export type Receipt = {
     email: string | null;
     phone: string | null;
     website: string | null;
+    address: PostalAddress;
   };
   invoices: ReceiptInvoice[];
   /** What no invoice took, kept as the debtor's credit. */
@@ -168,6 +170,7 @@ export async function getReceipt(session: DebtorSession, paymentId: string): Pro
       email: org.email,
       phone: org.phone,
       website: org.website,
+      address: { addressLine: org.addressLine, postalCode: org.postalCode, city: org.city, country: org.country },
     },
     invoices: [...perInvoice.values()].filter((line) => line.amountCents > 0),
     creditedCents: payment.creditedCents,
