@@ -3,6 +3,7 @@ import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { requireDebtor } from '~/modules/links/index.server';
 import { BrandColors } from '~/ui/brand-colors';
 import { LanguageSwitch } from '~/ui/language-switch';
+import { contactDetails, CreditorContact } from '~/ui/portal/creditor-contact';
 
 import { useT } from '~/utils/i18n/react';
 import portalStyles from '~/styles/portal.css';
@@ -19,15 +20,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
       brandColor: org.brandColor,
       logoUrl: org.logoFileId ? `/brand/${org.id}/logo` : null,
       kvkNumber: org.kvkNumber,
-      email: org.email,
-      phone: org.phone,
-      website: org.website,
     },
+    contact: contactDetails(org),
   };
 }
 
 export default function PortalLayout() {
-  const { organization } = useLoaderData<typeof loader>();
+  const { organization, contact } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <div className="portal">
@@ -41,11 +40,13 @@ export default function PortalLayout() {
             {organization.logoUrl ? (
               <img src={organization.logoUrl} alt={organization.name} />
             ) : (
-              <span className="brand-mark" aria-hidden="true">
-                {organization.name.slice(0, 1)}
-              </span>
+              <>
+                <span className="brand-mark" aria-hidden="true">
+                  {organization.name.slice(0, 1)}
+                </span>
+                <span className="brand-name">{organization.name}</span>
+              </>
             )}
-            {organization.logoUrl ? null : <span>{organization.name}</span>}
           </div>
           <div className="portal-header-tools">
             <LanguageSwitch />
@@ -63,19 +64,27 @@ export default function PortalLayout() {
           <NavLink to="/portal/plan">{t('plan.nav')}</NavLink>
           <NavLink to="/portal/history">{t('portal.nav.history')}</NavLink>
           <NavLink to="/portal/disputes">{t('dispute.nav.portal')}</NavLink>
+          {/* The creditor's contact details are in the footer of every page. */}
+          <a className="portal-contact-link" href="#contact">
+            {t('portal.nav.contact')}
+          </a>
         </nav>
       </header>
       <main id="main" className="container portal-main">
         <Outlet />
       </main>
       <footer className="site">
-        <div className="container">
-          <p>{t('portal.footer.questions', { organization: organization.legalName })}</p>
-          <p>
-            {[organization.email, organization.phone].filter(Boolean).join(' · ')}
-            {organization.kvkNumber ? ` · ${t('portal.footer.kvk', { kvk: organization.kvkNumber })}` : ''}
+        <div className="container stack">
+          <CreditorContact contact={contact} />
+          <p className="small">
+            {[
+              organization.legalName,
+              organization.kvkNumber ? t('portal.footer.kvk', { kvk: organization.kvkNumber }) : null,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </p>
-          <p>{t('portal.footer.secure')}</p>
+          <p className="small">{t('portal.footer.secure')}</p>
         </div>
       </footer>
     </div>

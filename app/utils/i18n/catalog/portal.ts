@@ -107,7 +107,7 @@ export const nl = {
   'portal.paidHistory.title': 'Betaalde facturen',
   'portal.paidHistory.empty': 'Nog geen betaalde facturen.',
   'portal.paidHistory.settledOn': 'Afgehandeld op {date}',
-  'portal.footer.questions': 'Vragen over een factuur? Neem contact op met {organization}.',
+  'portal.footer.questions': 'Vragen over een factuur? {organization} helpt u graag.',
   'portal.footer.kvk': 'KvK {kvk}',
   'portal.footer.secure': 'Deze pagina is alleen voor u. Deel de link uit de e-mail niet met anderen.',
   'portal.signedOut.title': 'U bent afgemeld',
@@ -127,6 +127,13 @@ export const nl = {
   'link.request.sent':
     'Als dit e-mailadres bij ons bekend is, hebben we er zojuist een nieuwe link naartoe gestuurd. Kijk ook in uw map met ongewenste e-mail.',
   'link.request.throttled': 'U hebt al een paar keer een link aangevraagd. Probeer het over een uur opnieuw.',
+  // Layouts: the creditor's contact details (header link, footer block, link-help and signed-out pages)
+  'portal.nav.contact': 'Contact',
+  'portal.contact.title': 'Contact',
+  'portal.contact.email': 'E-mail',
+  'portal.contact.phone': 'Telefoon',
+  'portal.contact.website': 'Website',
+  'portal.contact.none': 'U vindt de contactgegevens op uw factuur.',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -236,7 +243,7 @@ export const en: Record<keyof typeof nl, string> = {
   'portal.paidHistory.title': 'Paid invoices',
   'portal.paidHistory.empty': 'No paid invoices yet.',
   'portal.paidHistory.settledOn': 'Settled on {date}',
-  'portal.footer.questions': 'Questions about an invoice? Contact {organization}.',
+  'portal.footer.questions': 'Questions about an invoice? {organization} will be glad to help.',
   'portal.footer.kvk': 'Chamber of Commerce {kvk}',
   'portal.footer.secure': 'This page is for you only. Do not share the link from the email with others.',
   'portal.signedOut.title': 'You have been signed out',
@@ -255,4 +262,11 @@ export const en: Record<keyof typeof nl, string> = {
   'link.request.sent':
     'If this email address is known to us, we have just sent a new link to it. Please also check your spam folder.',
   'link.request.throttled': 'You have asked for a link several times already. Please try again in an hour.',
+  // Layouts: the creditor's contact details (header link, footer block, link-help and signed-out pages)
+  'portal.nav.contact': 'Contact',
+  'portal.contact.title': 'Contact',
+  'portal.contact.email': 'Email',
+  'portal.contact.phone': 'Phone',
+  'portal.contact.website': 'Website',
+  'portal.contact.none': 'You will find the contact details on your invoice.',
 };
