@@ -411,13 +411,11 @@ async function ensureFixtures(sessions: Cookie[]): Promise<Fixtures> {
     >`select (now() at time zone 'Europe/Amsterdam')::date::text as today`;
     const tag = randomBytes(4).toString('hex');
     await page.goto(`${baseUrl}/app/bank`);
-    await page
-      .locator('input[name="file"]')
-      .setInputFiles({
-        name: `afschrift-${today}.xml`,
-        mimeType: 'application/xml',
-        buffer: camt053(account.iban, today, tag),
-      });
+    await page.locator('input[name="file"]').setInputFiles({
+      name: `afschrift-${today}.xml`,
+      mimeType: 'application/xml',
+      buffer: camt053(account.iban, today, tag),
+    });
     await page.locator('form:has(input[name="file"]) button[type="submit"]').click();
     await page.locator('form:has(input[name="intent"][value="import"]) button[type="submit"]').click();
     await page.waitForURL(/\/app\/bank\/statements\/[0-9a-f-]{36}/);
@@ -643,7 +641,10 @@ describe.each(COMBINATIONS)('every page on a $viewport in $lang', ({ viewport, l
     const withJs = await sweep(PAGES, { viewport, lang, js: true }, sessions, fixtures, sentences);
     expect(withJs.withForms.length, 'pages with a form, swept again without JavaScript').toBeGreaterThan(10);
     const withoutJs = await sweep(withJs.withForms, { viewport, lang, js: false }, sessions, fixtures, sentences);
-    expect([...withJs.problems, ...withoutJs.problems]).toEqual([]);
+    const problems = [...withJs.problems, ...withoutJs.problems];
+    // Beside the screenshots, and in the failure's message: the whole list, however long.
+    await fs.writeFile(path.join(SWEEP_SHOTS, `problems-${viewport}-${lang}.txt`), problems.join('\n') + '\n');
+    expect(problems, `${problems.length} problems:\n${problems.join('\n')}\n`).toEqual([]);
   }, 300_000);
 });
 
