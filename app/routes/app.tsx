@@ -17,6 +17,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/**
+ * A page link reached with the keyboard scrolls fully into the row's view (the browser itself does
+ * not scroll a partly visible one); without JavaScript the row still scrolls by hand.
+ */
+function revealFocused(event: React.FocusEvent<HTMLElement>) {
+  event.target.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+}
+
 export default function BackOffice() {
   const { staff, bankQueue } = useLoaderData<typeof loader>();
   const t = useT();
@@ -45,7 +53,7 @@ export default function BackOffice() {
             </Form>
           </div>
         </div>
-        <nav className="container topbar-nav" aria-label={t('app.name')}>
+        <nav className="container topbar-nav" onFocus={revealFocused} aria-label={t('app.name')}>
           <NavLink to="/app" end>
             {t('app.dashboard')}
           </NavLink>

@@ -25,6 +25,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/**
+ * A page link reached with the keyboard scrolls fully into the row's view (the browser itself does
+ * not scroll a partly visible one); without JavaScript the row still scrolls by hand.
+ */
+function revealFocused(event: React.FocusEvent<HTMLElement>) {
+  event.target.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+}
+
 export default function PortalLayout() {
   const { organization, contact } = useLoaderData<typeof loader>();
   const t = useT();
@@ -57,7 +65,7 @@ export default function PortalLayout() {
             </Form>
           </div>
         </div>
-        <nav className="container portal-nav" aria-label={t('portal.nav.label')}>
+        <nav className="container portal-nav" onFocus={revealFocused} aria-label={t('portal.nav.label')}>
           <NavLink to="/portal" end>
             {t('portal.nav.overview')}
           </NavLink>

@@ -38,6 +38,7 @@ import postgres from 'postgres';
 import type { Browser, BrowserContext, Cookie, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { INTENT as PLAN_INTENT } from '~/modules/plans/index';
+import * as portalCatalog from '~/utils/i18n/catalog/portal';
 import { localeCookie } from '~/utils/i18n/locale.server';
 import { sha256 } from '~/utils/token.server';
 import { DEMO_DEBTOR_EMAIL, DEMO_ORG_SLUG, DEMO_PASSWORD, demoStaffEmails } from '~db/seed';
@@ -630,9 +631,12 @@ describe('the sweep covers every page', () => {
 
   it('knows the Dutch sentences to look for on English pages', () => {
     expect(sentences.length).toBeGreaterThan(500);
-    expect(sentences).toContain('Wat gebeurt er nu?');
-    // Same in both languages ("Contact", "Website"), or too short to tell: not looked for.
-    expect(sentences).not.toContain('Contact');
+    // A whole sentence, and the piece of one before a placeholder ("… {organization} helpt u graag.").
+    expect(sentences).toContain(normalize(portalCatalog.nl['portal.footer.secure']));
+    expect(sentences).toContain(normalize(portalCatalog.nl['portal.footer.questions'].split('{')[1].split('}')[1]));
+    // The same in both languages ("Contact", "Website"), or too short to tell: not looked for.
+    expect(sentences).not.toContain(portalCatalog.nl['portal.nav.contact']);
+    expect(sentences.every((s) => s.split(' ').length >= 3)).toBe(true);
   });
 });
 
@@ -646,6 +650,45 @@ describe.each(COMBINATIONS)('every page on a $viewport in $lang', ({ viewport, l
     await fs.writeFile(path.join(SWEEP_SHOTS, `problems-${viewport}-${lang}.txt`), problems.join('\n') + '\n');
     expect(problems, `${problems.length} problems:\n${problems.join('\n')}\n`).toEqual([]);
   }, 300_000);
+});
+
+describe('the headers on a phone, by keyboard', () => {
+  it('reach every page link with Tab, each shown whole in its scrolling row with a visible focus ring', async () => {
+    for (const area of [
+      { path: '/portal', row: '.portal-nav' },
+      { path: '/app', row: '.topbar-nav' },
+    ]) {
+      const context = await browser.newContext({ viewport: PHONE, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
+      await context.addCookies([await languageCookie('nl'), ...sessions]);
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}${area.path}`);
+      await page.waitForFunction(() => '__remixRouter' in window);
+      const links = await page.locator(`${area.row} a`).allTextContents();
+      expect(links.length, `links in ${area.row}`).toBeGreaterThanOrEqual(4);
+      const reached: string[] = [];
+      for (let step = 0; step < 20 && reached.length < links.length; step++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate((row) => {
+          const element = document.activeElement as HTMLElement | null;
+          const box = element?.closest(row);
+          if (!element || !box) return null;
+          const r = element.getBoundingClientRect();
+          const b = box.getBoundingClientRect();
+          const style = getComputedStyle(element);
+          return {
+            text: element.textContent?.trim() ?? '',
+            whole: r.left >= b.left - 1 && r.right <= b.right + 1,
+            ring: style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) >= 2,
+          };
+        }, area.row);
+        if (!focused) continue;
+        expect(focused, `${area.path}: "${focused.text}" with focus`).toMatchObject({ whole: true, ring: true });
+        reached.push(focused.text);
+      }
+      expect(reached).toEqual(links.map((l) => l.trim()));
+      await context.close();
+    }
+  });
 });
 
 describe('README screenshots', () => {
