@@ -309,6 +309,13 @@ async function openInvoices(debtorId: string) {
     order by i.due_date, i.number`;
 }
 
+/** An open invoice of the demo debtor that no open dispute and no plan holds, for a fixture to use. */
+async function freeInvoice(debtorId: string, purpose: string) {
+  const free = (await openInvoices(debtorId)).find((i) => !i.disputed && !i.planned);
+  if (!free) throw new Error(`the demo debtor has no open invoice free of disputes and plans to ${purpose}`);
+  return free;
+}
+
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A camt.053 statement of the creditor's account with one incoming transfer nothing points at. */
@@ -354,7 +361,7 @@ async function ensureFixtures(sessions: Cookie[]): Promise<Fixtures> {
   let [dispute] = await sql<{ id: string }[]>`
     select id from disputes where debtor_id = ${debtorId} order by (status in ('resolved', 'withdrawn')), created_at desc limit 1`;
   if (!dispute) {
-    const target = (await openInvoices(debtorId)).find((i) => !i.planned)!;
+    const target = await freeInvoice(debtorId, 'dispute');
     await page.goto(`${baseUrl}/portal/invoices/${target.id}/dispute`);
     await page.locator('input[name="scope"][value="full"]').check();
     await page.locator('input[name="reason"]').first().check();
@@ -372,7 +379,7 @@ async function ensureFixtures(sessions: Cookie[]): Promise<Fixtures> {
   let [plan] = await sql<{ id: string }[]>`
     select id from payment_plans where debtor_id = ${debtorId} order by created_at desc limit 1`;
   if (!plan) {
-    const target = (await openInvoices(debtorId)).find((i) => !i.disputed && !i.planned)!;
+    const target = await freeInvoice(debtorId, 'propose a plan for');
     await page.goto(`${baseUrl}/portal/plan`);
     const boxes = page.locator('input[name="invoice"]:not([disabled])');
     for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).uncheck();
@@ -388,7 +395,7 @@ async function ensureFixtures(sessions: Cookie[]): Promise<Fixtures> {
   let [payment] = await sql<{ id: string }[]>`
     select id from payments where debtor_id = ${debtorId} order by created_at desc limit 1`;
   if (!payment) {
-    const target = (await openInvoices(debtorId)).find((i) => !i.disputed && !i.planned)!;
+    const target = await freeInvoice(debtorId, 'pay part of');
     await page.goto(`${baseUrl}/portal/pay?invoice=${target.id}`);
     await page.locator('input[name="amountMode"][value="part"]').check();
     await page.locator('input[name="amount"]').fill('25');
