@@ -18,6 +18,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/**
+ * A page link reached with the keyboard scrolls fully into the row's view (the browser itself does
+ * not scroll a partly visible one); without JavaScript the row still scrolls by hand.
+ */
+function revealFocused(event: React.FocusEvent<HTMLElement>) {
+  event.target.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+}
+
 export default function BackOffice() {
   const { staff, bankQueue } = useLoaderData<typeof loader>();
   const t = useT();
@@ -27,52 +35,52 @@ export default function BackOffice() {
         {t('nav.skip')}
       </a>
       <header className="topbar">
-        <div className="container">
+        <div className="container topbar-row">
           <a className="brand" href="/app">
             <span className="brand-mark" aria-hidden="true">
               V
             </span>
-            <span>{staff.organizationName}</span>
+            <span className="brand-name">{staff.organizationName}</span>
           </a>
-          <nav className="nav" aria-label={t('app.name')}>
-            <NavLink to="/app" end>
-              {t('app.dashboard')}
-            </NavLink>
-            <NavLink to="/app/debtors">{t('bo.nav.debtors')}</NavLink>
-            <NavLink to="/app/invoices">{t('bo.nav.invoices')}</NavLink>
-            {hasRole(staff, 'support') ? <NavLink to="/app/disputes">{t('dispute.nav.backoffice')}</NavLink> : null}
-            {hasRole(staff, 'finance') ? <NavLink to="/app/plans">{t('plan.bo.nav')}</NavLink> : null}
-            {hasRole(staff, 'finance') ? <NavLink to="/app/imports">{t('bo.import.nav')}</NavLink> : null}
-            {hasRole(staff, 'finance') ? (
-              <NavLink to="/app/bank" data-testid="nav-bank">
-                {t('bank.nav')}
-                {bankQueue > 0 ? (
-                  <>
-                    {' '}
-                    <span className="badge warn" aria-hidden="true">
-                      {bankQueue}
-                    </span>
-                    <span className="visually-hidden">({t('bank.nav.queueCount', { count: bankQueue })})</span>
-                  </>
-                ) : null}
-              </NavLink>
-            ) : null}
-            {hasRole(staff, 'admin') ? <NavLink to="/app/settings">{t('app.settings')}</NavLink> : null}
-          </nav>
-          <div className="nav">
-            <span className="small muted" data-testid="signed-in-as">
+          <div className="topbar-tools">
+            <span className="small muted topbar-who" data-testid="signed-in-as">
               {t('app.signedInAs', { name: staff.name, role: t(`role.${staff.role}` as const) })}
             </span>
             <LanguageSwitch />
             <Form method="post" action="/logout" className="inline-form">
-              <button type="submit" className="secondary">
+              <button type="submit" className="quiet">
                 {t('app.logout')}
               </button>
             </Form>
           </div>
         </div>
+        <nav className="container topbar-nav" onFocus={revealFocused} aria-label={t('app.name')}>
+          <NavLink to="/app" end>
+            {t('app.dashboard')}
+          </NavLink>
+          <NavLink to="/app/debtors">{t('bo.nav.debtors')}</NavLink>
+          <NavLink to="/app/invoices">{t('bo.nav.invoices')}</NavLink>
+          {hasRole(staff, 'support') ? <NavLink to="/app/disputes">{t('dispute.nav.backoffice')}</NavLink> : null}
+          {hasRole(staff, 'finance') ? <NavLink to="/app/plans">{t('plan.bo.nav')}</NavLink> : null}
+          {hasRole(staff, 'finance') ? <NavLink to="/app/imports">{t('bo.import.nav')}</NavLink> : null}
+          {hasRole(staff, 'finance') ? (
+            <NavLink to="/app/bank" data-testid="nav-bank">
+              {t('bank.nav')}
+              {bankQueue > 0 ? (
+                <>
+                  {' '}
+                  <span className="badge warn" aria-hidden="true">
+                    {bankQueue}
+                  </span>
+                  <span className="visually-hidden">({t('bank.nav.queueCount', { count: bankQueue })})</span>
+                </>
+              ) : null}
+            </NavLink>
+          ) : null}
+          {hasRole(staff, 'admin') ? <NavLink to="/app/settings">{t('app.settings')}</NavLink> : null}
+        </nav>
       </header>
-      <main id="main" className="container">
+      <main id="main" className="container bo-main">
         <Outlet />
       </main>
     </>

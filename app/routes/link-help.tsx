@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
+import { getOrganizationSettings } from '~/modules/backoffice/index.server';
 import { requestFreshLink } from '~/modules/links/index.server';
+import { contactDetails, CreditorContact } from '~/ui/portal/creditor-contact';
 import { FreshLinkForm } from '~/ui/portal/fresh-link-form';
 import { LanguageSwitch } from '~/ui/language-switch';
 
@@ -14,10 +16,20 @@ import { pageTitle } from '~/utils/i18n/meta';
 
 export const meta: MetaFunction = ({ matches }) => [{ title: pageTitle(matches, 'link.invalid.title') }];
 
-export function loader({ request }: LoaderFunctionArgs) {
+/**
+ * `o` is the creditor of a link that was signed by us but no longer works (expired, revoked): its
+ * public contact details are shown, so the debtor can also simply ask. Any other value shows none.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const o = url.searchParams.get('o');
-  return { expired: url.searchParams.get('reason') === 'expired', organizationHint: isUuid(o) ? o : null };
+  const organizationHint = isUuid(o) ? o : null;
+  const org = organizationHint ? await getOrganizationSettings(organizationHint) : null;
+  return {
+    expired: url.searchParams.get('reason') === 'expired',
+    organizationHint,
+    contact: org?.active ? contactDetails(org) : null,
+  };
 }
 
 const RequestSchema = z.object({ email: field().pipe(z.email().max(320)), o: field() });
@@ -45,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function LinkHelp() {
-  const { expired, organizationHint } = useLoaderData<typeof loader>();
+  const { expired, organizationHint, contact } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   const t = useT();
   return (
@@ -60,6 +72,7 @@ export default function LinkHelp() {
           </>
         )}
         <FreshLinkForm organizationHint={organizationHint} state={state} />
+        {contact ? <CreditorContact contact={contact} /> : null}
         <div className="small">
           <LanguageSwitch />
         </div>

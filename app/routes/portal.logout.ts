@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { endDebtorSession, signedOutPath } from '~/modules/links/index.server';
+import { endDebtorSession, getDebtorSession, signedOutPath } from '~/modules/links/index.server';
 
 export async function action({ request }: ActionFunctionArgs) {
-  return redirect(signedOutPath('signed_out'), {
+  const session = await getDebtorSession(request);
+  return redirect(signedOutPath('signed_out', session?.organizationId), {
     status: 303,
     headers: { 'Set-Cookie': await endDebtorSession(request) },
   });

@@ -3,6 +3,7 @@ import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { requireDebtor } from '~/modules/links/index.server';
 import { BrandColors } from '~/ui/brand-colors';
 import { LanguageSwitch } from '~/ui/language-switch';
+import { contactDetails, CreditorContact } from '~/ui/portal/creditor-contact';
 
 import { useT } from '~/utils/i18n/react';
 import portalStyles from '~/styles/portal.css';
@@ -19,15 +20,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
       brandColor: org.brandColor,
       logoUrl: org.logoFileId ? `/brand/${org.id}/logo` : null,
       kvkNumber: org.kvkNumber,
-      email: org.email,
-      phone: org.phone,
-      website: org.website,
     },
+    contact: contactDetails(org),
   };
 }
 
+/**
+ * A page link reached with the keyboard scrolls fully into the row's view (the browser itself does
+ * not scroll a partly visible one); without JavaScript the row still scrolls by hand.
+ */
+function revealFocused(event: React.FocusEvent<HTMLElement>) {
+  event.target.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+}
+
 export default function PortalLayout() {
-  const { organization } = useLoaderData<typeof loader>();
+  const { organization, contact } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <div className="portal">
@@ -41,11 +48,13 @@ export default function PortalLayout() {
             {organization.logoUrl ? (
               <img src={organization.logoUrl} alt={organization.name} />
             ) : (
-              <span className="brand-mark" aria-hidden="true">
-                {organization.name.slice(0, 1)}
-              </span>
+              <>
+                <span className="brand-mark" aria-hidden="true">
+                  {organization.name.slice(0, 1)}
+                </span>
+                <span className="brand-name">{organization.name}</span>
+              </>
             )}
-            {organization.logoUrl ? null : <span>{organization.name}</span>}
           </div>
           <div className="portal-header-tools">
             <LanguageSwitch />
@@ -56,26 +65,34 @@ export default function PortalLayout() {
             </Form>
           </div>
         </div>
-        <nav className="container portal-nav" aria-label={t('portal.nav.label')}>
+        <nav className="container portal-nav" onFocus={revealFocused} aria-label={t('portal.nav.label')}>
           <NavLink to="/portal" end>
             {t('portal.nav.overview')}
           </NavLink>
           <NavLink to="/portal/plan">{t('plan.nav')}</NavLink>
           <NavLink to="/portal/history">{t('portal.nav.history')}</NavLink>
           <NavLink to="/portal/disputes">{t('dispute.nav.portal')}</NavLink>
+          {/* The creditor's contact details are in the footer of every page. */}
+          <a className="portal-contact-link" href="#contact">
+            {t('portal.nav.contact')}
+          </a>
         </nav>
       </header>
       <main id="main" className="container portal-main">
         <Outlet />
       </main>
       <footer className="site">
-        <div className="container">
-          <p>{t('portal.footer.questions', { organization: organization.legalName })}</p>
-          <p>
-            {[organization.email, organization.phone].filter(Boolean).join(' · ')}
-            {organization.kvkNumber ? ` · ${t('portal.footer.kvk', { kvk: organization.kvkNumber })}` : ''}
+        <div className="container stack">
+          <CreditorContact contact={contact} />
+          <p className="small">
+            {[
+              organization.legalName,
+              organization.kvkNumber ? t('portal.footer.kvk', { kvk: organization.kvkNumber }) : null,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </p>
-          <p>{t('portal.footer.secure')}</p>
+          <p className="small">{t('portal.footer.secure')}</p>
         </div>
       </footer>
     </div>

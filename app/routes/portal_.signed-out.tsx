@@ -1,17 +1,29 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
+import { getOrganizationSettings } from '~/modules/backoffice/index.server';
 import { parseSessionEndReason, type SessionEndReason } from '~/modules/links/index.server';
+import { contactDetails, CreditorContact } from '~/ui/portal/creditor-contact';
 import { FreshLinkForm } from '~/ui/portal/fresh-link-form';
 import { LanguageSwitch } from '~/ui/language-switch';
 import type { MessageKey } from '~/utils/i18n';
 import { useT } from '~/utils/i18n/react';
 import { titleMeta } from '~/utils/i18n/meta';
+import { isUuid } from '~/utils/ids';
 
 export const meta = titleMeta('portal.signedOut.title');
 
-/** The reason comes from the address, so only a name on the fixed list is read (never echoed). */
-export function loader({ request }: LoaderFunctionArgs) {
-  return { reason: parseSessionEndReason(new URL(request.url).searchParams.get('reason')) };
+/**
+ * The reason comes from the address, so only a name on the fixed list is read (never echoed).
+ * `o`, when the redirect names the creditor of the session that ended: its public contact details.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const search = new URL(request.url).searchParams;
+  const reason = parseSessionEndReason(search.get('reason'));
+  const o = search.get('o');
+  const org = isUuid(o) ? await getOrganizationSettings(o) : null;
+  return org?.active
+    ? { reason, organizationHint: org.id, contact: contactDetails(org) }
+    : { reason, organizationHint: null, contact: null };
 }
 
 const TEXT: Record<SessionEndReason | 'none', { title: MessageKey; body: MessageKey }> = {
@@ -23,7 +35,7 @@ const TEXT: Record<SessionEndReason | 'none', { title: MessageKey; body: Message
 };
 
 export default function SignedOut() {
-  const { reason } = useLoaderData<typeof loader>();
+  const { reason, organizationHint, contact } = useLoaderData<typeof loader>();
   const t = useT();
   const text = TEXT[reason ?? 'none'];
   return (
@@ -37,10 +49,12 @@ export default function SignedOut() {
           whoever held the withdrawn link unless that address is theirs.
         */}
         <FreshLinkForm
+          organizationHint={organizationHint}
           state={undefined}
           intro={reason === 'revoked' ? t('portal.signedOut.revoked.freshIntro') : undefined}
           prominent={reason === 'revoked'}
         />
+        {contact ? <CreditorContact contact={contact} /> : null}
         <div className="small">
           <LanguageSwitch />
         </div>

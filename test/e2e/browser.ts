@@ -9,6 +9,8 @@ export const SCREENSHOTS = path.resolve('test/e2e/screenshots');
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
+/** The common laptop screen the sweep (sweep.e2e.test.ts) and the README's screenshots use. */
+export const LAPTOP = { width: 1366, height: 900 };
 
 /**
  * Debian's Chromium, headless, with the flags this machine's closed network needs. Playwright
@@ -112,15 +114,68 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
 /** Runs axe-core in the page and fails on any WCAG 2.x A/AA violation, listing them. */
 export async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const summary = results.violations.map(
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   );
   expect(summary).toEqual([]);
+}
+
+/**
+ * The WCAG 2.x A/AA rules plus the named best-practice rules (axe runs a rule named in `rules`
+ * whatever the tags say), each violation as one line; `ran` names the extra rules axe did run, so a
+ * caller can check that they were not silently skipped.
+ */
+export async function axeViolations(page: Page, extraRules: string[] = []) {
+  const results = await new AxeBuilder({ page })
+    .options({
+      rules: Object.fromEntries(extraRules.map((rule) => [rule, { enabled: true }])),
+      // Passing nodes are not read: one each is enough to know a rule ran, and much less to send back.
+      resultTypes: ['violations'],
+    })
+    .withTags(WCAG_TAGS)
+    // axe.run in the page itself: our pages have no frames, and the default (axe.finishRun) opens a
+    // fresh page for every analysis.
+    .setLegacyMode()
+    .analyze();
+  const seen = new Set(
+    [...results.passes, ...results.violations, ...results.incomplete, ...results.inapplicable].map((r) => r.id),
+  );
+  return {
+    violations: results.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    ),
+    ran: extraRules.filter((rule) => seen.has(rule)),
+  };
+}
+
+/** React's hydration complaints: production builds log minified errors #418, #423, #425; development ones say so. */
+export const HYDRATION_ERROR = /Minified React error #(418|423|425)\b|Hydration|did not match/i;
+
+/**
+ * Starts recording what a page logs as an error (console.error, a warning about hydration) and what it
+ * throws; `take()` hands over what was recorded since the last call, each line with the address it came from.
+ */
+export function recordErrors(page: Page) {
+  let recorded: { text: string; url: string }[] = [];
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' || (message.type() === 'warning' && HYDRATION_ERROR.test(text))) {
+      recorded.push({ text, url: message.location().url || page.url() });
+    }
+  });
+  page.on('pageerror', (error) => recorded.push({ text: `pageerror: ${error.message}`, url: page.url() }));
+  return {
+    take() {
+      const out = recorded;
+      recorded = [];
+      return out;
+    },
+  };
 }
 
 export async function signInAsStaff(page: Page, baseUrl: string, email: string, password: string) {

@@ -39,7 +39,7 @@ async function landing(cookie: string) {
   const answer = (await settle(() => overview(routeArgs(getRequest('/portal', { cookie }))))) as Response;
   expect(answer.status).toBe(302);
   const location = answer.headers.get('Location')!;
-  const page = signedOut(routeArgs(getRequest(location)) as never);
+  const page = await signedOut(routeArgs(getRequest(location)) as never);
   return { location, reason: page.reason };
 }
 
@@ -66,7 +66,7 @@ describe('the reason a portal session ended', () => {
     const answer = await revoke(s, { confirm: 'yes' });
     expect(statusOf(answer)).toBe(200);
     expect(dataOf(answer)).toEqual({ done: 'links_revoked', count: 1 });
-    expect(await landing(s.cookie)).toEqual({ location: '/portal/signed-out?reason=revoked', reason: 'revoked' });
+    expect(await landing(s.cookie)).toEqual({ location: `/portal/signed-out?reason=revoked&o=${s.org.id}`, reason: 'revoked' });
   });
 
   it('after 30 minutes without activity it says idle, not revoked', async () => {
@@ -75,7 +75,7 @@ describe('the reason a portal session ended', () => {
       .update(debtorSessions)
       .set({ lastSeenAt: sql`${debtorSessions.lastSeenAt} - interval '31 minutes'` })
       .where(eq(debtorSessions.debtorId, s.debtor.id));
-    expect(await landing(s.cookie)).toEqual({ location: '/portal/signed-out?reason=idle', reason: 'idle' });
+    expect(await landing(s.cookie)).toEqual({ location: `/portal/signed-out?reason=idle&o=${s.org.id}`, reason: 'idle' });
   });
 
   it('an idle session revoked later still says idle (what ended it first)', async () => {
@@ -94,9 +94,9 @@ describe('the reason a portal session ended', () => {
       logout(routeArgs(formRequest('/portal/logout', {}, { cookie: s.cookie }))),
     )) as Response;
     expect(out.status).toBe(303);
-    expect(out.headers.get('Location')).toBe('/portal/signed-out?reason=signed_out');
+    expect(out.headers.get('Location')).toBe(`/portal/signed-out?reason=signed_out&o=${s.org.id}`);
     expect(await landing(s.cookie)).toEqual({
-      location: '/portal/signed-out?reason=signed_out',
+      location: `/portal/signed-out?reason=signed_out&o=${s.org.id}`,
       reason: 'signed_out',
     });
   });
@@ -106,7 +106,7 @@ describe('the reason a portal session ended', () => {
     expect(answer.headers.get('Location')).toBe('/portal/signed-out');
   });
 
-  it('reads only a reason from the fixed list from the address', () => {
+  it('reads only a reason from the fixed list from the address', async () => {
     for (const [query, reason] of [
       ['?reason=revoked', 'revoked'],
       ['?reason=expired', 'expired'],
@@ -115,7 +115,9 @@ describe('the reason a portal session ended', () => {
       ['?reason=constructor', null],
       ['', null],
     ] as const) {
-      expect(signedOut(routeArgs(getRequest(`/portal/signed-out${query}`)) as never).reason, query).toBe(reason);
+      expect((await signedOut(routeArgs(getRequest(`/portal/signed-out${query}`)) as never)).reason, query).toBe(
+        reason,
+      );
     }
   });
 });

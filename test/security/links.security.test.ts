@@ -277,6 +277,6 @@ describe.each(MODES)('portal links in %s mode', (mode) => {
     await getDb().transaction((tx) => revokeLink(tx, org.id, link.jti, { type: 'system' }));
     const after = await app.request('/portal', { headers: { cookie } });
     expect(after.status).toBe(302);
-    expect(after.headers.location).toBe('/portal/signed-out?reason=revoked');
+    expect(after.headers.location).toBe(`/portal/signed-out?reason=revoked&o=${org.id}`);
   });
 });

@@ -172,7 +172,7 @@ describe.each(MODES)('session cookies in %s mode', (mode) => {
     expect(portalOut.status).toBeLessThan(400);
     const afterPortal = await app.request('/portal', { headers: { cookie: portalCookie } });
     expect(afterPortal.status).toBe(302);
-    expect(afterPortal.headers.location).toBe('/portal/signed-out?reason=signed_out');
+    expect(afterPortal.headers.location).toBe(`/portal/signed-out?reason=signed_out&o=${debtor.organizationId}`);
   });
 
   it('roles hold within a creditor: support and finance reach only their pages, and only admins create API keys', async () => {

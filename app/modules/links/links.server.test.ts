@@ -84,7 +84,7 @@ describe('portal link landing', () => {
     expect(response.headers.get('Location')).toBe(`/link-help?reason=invalid&o=${org.id}`);
     const after = (await settle(() => portalLoader(routeArgs(getRequest('/portal', { cookie }))))) as Response;
     expect(after.status).toBe(302);
-    expect(after.headers.get('Location')).toBe('/portal/signed-out?reason=revoked');
+    expect(after.headers.get('Location')).toBe(`/portal/signed-out?reason=revoked&o=${org.id}`);
   });
 
   it('revokes all links of a debtor at once', async () => {
@@ -143,7 +143,7 @@ describe('portal link landing', () => {
       .set({ lastSeenAt: sql`${debtorSessions.lastSeenAt} - interval '31 minutes'` })
       .where(eq(debtorSessions.debtorId, debtor.id));
     const idle = (await settle(() => portalLoader(routeArgs(getRequest('/portal', { cookie }))))) as Response;
-    expect(idle.headers.get('Location')).toBe('/portal/signed-out?reason=idle');
+    expect(idle.headers.get('Location')).toBe(`/portal/signed-out?reason=idle&o=${debtor.organizationId}`);
 
     const again = await openPortal(debtor);
     await getDb()
@@ -153,6 +153,6 @@ describe('portal link landing', () => {
     const expired = (await settle(() =>
       portalLoader(routeArgs(getRequest('/portal', { cookie: again.cookie }))),
     )) as Response;
-    expect(expired.headers.get('Location')).toBe('/portal/signed-out?reason=expired');
+    expect(expired.headers.get('Location')).toBe(`/portal/signed-out?reason=expired&o=${debtor.organizationId}`);
   });
 });

@@ -14,9 +14,16 @@ export function parseSessionEndReason(value: string | null | undefined): Session
     : null;
 }
 
-/** The signed-out page's address for a reason (none: the bare page). */
-export function signedOutPath(reason: SessionEndReason | null) {
-  return reason ? `${SIGNED_OUT_PATH}?reason=${reason}` : SIGNED_OUT_PATH;
+/**
+ * The signed-out page's address for a reason (none: the bare page), naming the creditor (`o`) when
+ * known so the page can show how to reach them.
+ */
+export function signedOutPath(reason: SessionEndReason | null, organizationId?: string | null) {
+  const query = new URLSearchParams();
+  if (reason) query.set('reason', reason);
+  if (organizationId) query.set('o', organizationId);
+  const search = query.toString();
+  return search ? `${SIGNED_OUT_PATH}?${search}` : SIGNED_OUT_PATH;
 }
 
 export type EndedSession = {

@@ -79,7 +79,7 @@ export async function getDebtorSession(
 export async function readDebtorSession(
   request: Request,
   { clock = systemClock }: { clock?: Clock } = {},
-): Promise<{ session: DebtorSession } | { ended: SessionEndReason | null }> {
+): Promise<{ session: DebtorSession } | { ended: SessionEndReason | null; organizationId?: string }> {
   const token = await portalCookie().parse(request.headers.get('Cookie'));
   if (typeof token !== 'string' || token.length > 100) return { ended: null };
   const id = sha256(token);
@@ -144,7 +144,7 @@ export async function readDebtorSession(
     expiresAt: row.expiresAt,
     idleMs: PORTAL_IDLE_MS,
   });
-  if (ended) return { ended };
+  if (ended) return { ended, organizationId: row.organization.id };
   if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     await db.update(debtorSessions).set({ lastSeenAt: now }).where(eq(debtorSessions.id, id));
   }
@@ -171,7 +171,7 @@ export async function requireDebtor(request: Request, options: { clock?: Clock }
   }
   const found = await pending;
   // The page says why the session ended (a revoked link is not an idle timeout).
-  if (!('session' in found)) throw redirect(signedOutPath(found.ended));
+  if (!('session' in found)) throw redirect(signedOutPath(found.ended, found.organizationId));
   return found.session;
 }
 

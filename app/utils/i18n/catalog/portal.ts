@@ -108,7 +108,7 @@ export const nl = {
   'portal.paidHistory.title': 'Betaalde facturen',
   'portal.paidHistory.empty': 'Nog geen betaalde facturen.',
   'portal.paidHistory.settledOn': 'Afgehandeld op {date}',
-  'portal.footer.questions': 'Vragen over een factuur? Neem contact op met {organization}.',
+  'portal.footer.questions': 'Vragen over een factuur? {organization} helpt u graag.',
   'portal.footer.kvk': 'KvK {kvk}',
   'portal.footer.secure': 'Deze pagina is alleen voor u. Deel de link uit de e-mail niet met anderen.',
   'portal.signedOut.title': 'U bent afgemeld',
@@ -230,6 +230,13 @@ export const nl = {
   'portal.moneyHistory.invoices': 'Facturen',
   'portal.moneyHistory.receipt': 'Ontvangstbewijs {number}',
   'portal.moneyHistory.settledTitle': 'Afgehandelde facturen',
+  // Layouts: the creditor's contact details (header link, footer block, link-help and signed-out pages)
+  'portal.nav.contact': 'Contact',
+  'portal.contact.title': 'Contact',
+  'portal.contact.email': 'E-mail',
+  'portal.contact.phone': 'Telefoon',
+  'portal.contact.website': 'Website',
+  'portal.contact.none': 'U vindt de contactgegevens op uw factuur.',
 } as const;
 
 export const en: Record<keyof typeof nl, string> = {
@@ -340,7 +347,7 @@ export const en: Record<keyof typeof nl, string> = {
   'portal.paidHistory.title': 'Paid invoices',
   'portal.paidHistory.empty': 'No paid invoices yet.',
   'portal.paidHistory.settledOn': 'Settled on {date}',
-  'portal.footer.questions': 'Questions about an invoice? Contact {organization}.',
+  'portal.footer.questions': 'Questions about an invoice? {organization} will be glad to help.',
   'portal.footer.kvk': 'Chamber of Commerce {kvk}',
   'portal.footer.secure': 'This page is for you only. Do not share the link from the email with others.',
   'portal.signedOut.title': 'You have been signed out',
@@ -460,4 +467,11 @@ export const en: Record<keyof typeof nl, string> = {
   'portal.moneyHistory.invoices': 'Invoices',
   'portal.moneyHistory.receipt': 'Receipt {number}',
   'portal.moneyHistory.settledTitle': 'Settled invoices',
+  // Layouts: the creditor's contact details (header link, footer block, link-help and signed-out pages)
+  'portal.nav.contact': 'Contact',
+  'portal.contact.title': 'Contact',
+  'portal.contact.email': 'Email',
+  'portal.contact.phone': 'Phone',
+  'portal.contact.website': 'Website',
+  'portal.contact.none': 'You will find the contact details on your invoice.',
 };
