@@ -166,7 +166,7 @@ export default function Dashboard() {
               tone: AGE_TONES[a.bucket],
             }))}
           />
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.dashboard.ageingTitle')}>
+          <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.dashboard.ageingTitle')}>
             <table data-testid="ageing-table">
               <caption className="visually-hidden">{t('bo.dashboard.ageingTitle')}</caption>
               <thead>
@@ -232,7 +232,7 @@ export default function Dashboard() {
             />
             <details className="bo-details">
               <summary>{t('bo.dashboard.showTable')}</summary>
-              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.dashboard.dsoTitle')}>
+              <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.dashboard.dsoTitle')}>
                 <table data-testid="dso-table">
                   <thead>
                     <tr>
@@ -280,7 +280,7 @@ export default function Dashboard() {
             />
             <details className="bo-details">
               <summary>{t('bo.dashboard.showTable')}</summary>
-              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.dashboard.collectedTitle')}>
+              <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.dashboard.collectedTitle')}>
                 <table data-testid="collected-table">
                   <thead>
                     <tr>
@@ -329,7 +329,7 @@ export default function Dashboard() {
           {d.paused.byReason.length === 0 ? (
             <Empty>{t('bo.dashboard.pausedNone')}</Empty>
           ) : (
-            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.dashboard.pausedTitle')}>
+            <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.dashboard.pausedTitle')}>
               <table data-testid="paused-table">
                 <thead>
                   <tr>

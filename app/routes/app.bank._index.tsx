@@ -263,7 +263,7 @@ export default function BankStatements() {
         {statements.length === 0 ? (
           <p className="muted bo-empty">{t('bank.statements.empty')}</p>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bank.statements.title')}>
+          <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bank.statements.title')}>
             <table className="bank-lines" data-testid="statements">
               <thead>
                 <tr>
@@ -358,7 +358,7 @@ function PreviewPanel({ result }: { result: PreviewResult }) {
         <dd>{preview.format}</dd>
       </dl>
 
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bank.preview.statements')}>
+      <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bank.preview.statements')}>
         <table className="bank-lines" data-testid="preview-statements">
           <caption className="visually-hidden">{t('bank.preview.statements')}</caption>
           <thead>
@@ -445,7 +445,7 @@ function PreviewPanel({ result }: { result: PreviewResult }) {
       )}
 
       {shown > 0 ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="preview-lines-caption">
+        <div className="table-wrap" tabIndex={0} role="group" aria-labelledby="preview-lines-caption">
           <table className="bank-lines" data-testid="preview-lines">
             <caption id="preview-lines-caption" className="small muted">
               {tn('bank.preview.linesCaption', preview.entries, { shown })}
@@ -536,7 +536,7 @@ function NoticesSection({ notices }: { notices: NoticeRow[] }) {
       {notices.length === 0 ? (
         <p className="muted bo-empty">{t('bank.notices.empty')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bank.notices.title')}>
+        <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bank.notices.title')}>
           <table className="bank-lines" data-testid="transfer-notices">
             <thead>
               <tr>

@@ -195,7 +195,7 @@ export default function StatementPage() {
         {totalEntries === 0 ? (
           <p className="muted bo-empty">{t('bank.statement.noLines')}</p>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="lines-title">
+          <div className="table-wrap" tabIndex={0} role="group" aria-labelledby="lines-title">
             <table className="bank-lines" data-testid="statement-lines">
               <thead>
                 <tr>

@@ -318,7 +318,7 @@ export default function DebtorPage() {
         {d.invoices.length === 0 ? (
           <Empty>{t('bo.debtor.noInvoices')}</Empty>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.debtor.invoices')}>
+          <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.debtor.invoices')}>
             <table className="bo-table" data-testid="debtor-invoices">
               <thead>
                 <tr>

@@ -84,7 +84,7 @@ export default function Debtors() {
         {rows.length === 0 ? (
           <Empty>{t('bo.debtors.none')}</Empty>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.debtors.title')}>
+          <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.debtors.title')}>
             <table className="bo-table" data-testid="debtor-table">
               <thead>
                 <tr>

@@ -189,7 +189,7 @@ export default function Imports() {
         {recent.length === 0 ? (
           <p className="muted">{t('bo.import.recent.empty')}</p>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.import.recent.title')}>
+          <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.import.recent.title')}>
             <table>
               <thead>
                 <tr>
@@ -285,7 +285,7 @@ function CsvPreviewPanel({ preview }: { preview: CsvPreview }) {
         </div>
       ) : null}
       {preview.rows.length > 0 ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.import.preview.rowsCaption')}>
+        <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.import.preview.rowsCaption')}>
           <table>
             <caption className="visually-hidden">{t('bo.import.preview.rowsCaption')}</caption>
             <thead>
@@ -413,7 +413,7 @@ function UblPreviewPanel({ preview }: { preview: UblPreview }) {
             ) : null}
           </dl>
           {invoice.lines.length > 0 ? (
-            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.import.ubl.lines')}>
+            <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.import.ubl.lines')}>
               <table>
                 <caption>{t('bo.import.ubl.lines')}</caption>
                 <thead>

@@ -233,7 +233,7 @@ export default function InvoicePage() {
 
       {invoice.lines.length > 0 ? (
         <Section title={t('bo.invoice.lines')} id="lines-title">
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.invoice.lines')}>
+          <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.invoice.lines')}>
             <table className="bo-table">
               <thead>
                 <tr>

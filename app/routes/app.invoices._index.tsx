@@ -117,7 +117,7 @@ export default function Invoices() {
         {rows.length === 0 ? (
           <Empty>{t('bo.invoices.none')}</Empty>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.invoices.title')}>
+          <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.invoices.title')}>
             <table className="bo-table" data-testid="invoice-table">
               <thead>
                 <tr>

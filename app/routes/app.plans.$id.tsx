@@ -337,7 +337,7 @@ export default function PlanReview() {
         <div className="grid cols-2">
           <div className="card">
             <h3 className="h3">{t('plan.bo.history.invoices')}</h3>
-            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('plan.bo.history.invoices')}>
+            <div className="table-wrap" tabIndex={0} role="group" aria-label={t('plan.bo.history.invoices')}>
               <table>
                 <caption className="visually-hidden">{t('plan.bo.history.invoices')}</caption>
                 <thead>
@@ -368,7 +368,7 @@ export default function PlanReview() {
             {history.payments.length === 0 ? (
               <p className="muted">{t('plan.bo.history.none')}</p>
             ) : (
-              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('plan.bo.history.payments')}>
+              <div className="table-wrap" tabIndex={0} role="group" aria-label={t('plan.bo.history.payments')}>
                 <table>
                   <caption className="visually-hidden">{t('plan.bo.history.payments')}</caption>
                   <thead>

@@ -61,7 +61,7 @@ export default function PlanQueue() {
           {t('plan.bo.queueEmpty')}
         </p>
       ) : (
-        <div className="table-wrap card" tabIndex={0} role="region" aria-label={t('plan.bo.queue')}>
+        <div className="table-wrap card" tabIndex={0} role="group" aria-label={t('plan.bo.queue')}>
           <table>
             <caption className="visually-hidden">{t('plan.bo.queue')}</caption>
             <thead>
@@ -122,7 +122,7 @@ export default function PlanQueue() {
       {awaitingDebtor.length > 0 ? (
         <>
           <h2>{t('plan.bo.awaiting')}</h2>
-          <div className="table-wrap card" tabIndex={0} role="region" aria-label={t('plan.bo.awaiting')}>
+          <div className="table-wrap card" tabIndex={0} role="group" aria-label={t('plan.bo.awaiting')}>
             <table>
               <caption className="visually-hidden">{t('plan.bo.awaiting')}</caption>
               <thead>

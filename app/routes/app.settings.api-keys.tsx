@@ -145,7 +145,7 @@ export default function ApiKeysSettings() {
       {keys.length === 0 ? (
         <p className="muted">{t('bo.apiKeys.empty')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.apiKeys.listTitle')}>
+        <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.apiKeys.listTitle')}>
           <table>
             <thead>
               <tr>

@@ -188,7 +188,7 @@ export default function BankAccountSettings() {
       {accounts.length === 0 ? (
         <p className="muted">{t('bank.settings.empty')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bank.settings.title')}>
+        <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bank.settings.title')}>
           <table data-testid="bank-accounts">
             <thead>
               <tr>

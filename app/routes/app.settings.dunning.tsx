@@ -111,7 +111,7 @@ function FlowEditor({ flow, rows, errors }: { flow: Flow; rows: StageInput[]; er
       <legend>{t(`bo.dunning.flow.${flow}`)}</legend>
       <p className="small muted">{t(`bo.dunning.flowHint.${flow}`)}</p>
       <FieldMessage id={`${flow}-error`} error={flowError} />
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t(`bo.dunning.flow.${flow}`)}>
+      <div className="table-wrap" tabIndex={0} role="group" aria-label={t(`bo.dunning.flow.${flow}`)}>
         <table className="bo-stage-table" data-testid={`stages-${flow}`}>
           <thead>
             <tr>

@@ -144,7 +144,7 @@ export default function Team() {
 
       <section className="card" aria-labelledby="team-title">
         <h2 id="team-title">{t('bo.settings.nav.team')}</h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('bo.settings.nav.team')}>
+        <div className="table-wrap" tabIndex={0} role="group" aria-label={t('bo.settings.nav.team')}>
           <table className="bo-table" data-testid="team-table">
             <thead>
               <tr>

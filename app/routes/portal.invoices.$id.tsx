@@ -83,7 +83,7 @@ export default function PortalInvoice() {
       {lines.length > 0 ? (
         <section className="card" aria-labelledby="lines-title">
           <h2 id="lines-title">{t('portal.invoice.lines')}</h2>
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="lines-title">
+          <div className="table-wrap" tabIndex={0} role="group" aria-labelledby="lines-title">
             <table className="lines-table">
               <thead>
                 <tr>

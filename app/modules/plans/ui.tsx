@@ -88,7 +88,7 @@ export function ScheduleTable({
   const money = (cents: number) => formatMoney(cents, 'EUR', locale);
   const withStatus = rows.some((r) => r.status !== undefined);
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption ?? t('plan.schedule.caption')}>
+    <div className="table-wrap" tabIndex={0} role="group" aria-label={caption ?? t('plan.schedule.caption')}>
       <table className="schedule">
         <caption className={caption ? undefined : 'visually-hidden'}>{caption ?? t('plan.schedule.caption')}</caption>
         <thead>
