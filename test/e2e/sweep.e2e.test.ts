@@ -91,7 +91,7 @@ export const PAGES: SweptPage[] = [
   },
   { name: 'signed-out', route: 'portal_.signed-out', audience: 'public', path: () => '/portal/signed-out' },
   { name: 'invite', route: 'invite.$token', audience: 'public', path: (f) => `/invite/${f.inviteToken}` },
-  { name: 'not-found', route: null, audience: 'public', path: () => '/no-such-page', status: 404 },
+  { name: 'not-found', route: '$', audience: 'public', path: () => '/no-such-page', status: 404 },
 
   { name: 'portal-overview', route: 'portal._index', audience: 'portal', path: () => '/portal' },
   {
@@ -105,6 +105,12 @@ export const PAGES: SweptPage[] = [
     route: 'portal.invoices.$id_.dispute',
     audience: 'portal',
     path: (f) => `/portal/invoices/${f.disputableInvoiceId}/dispute`,
+  },
+  {
+    name: 'portal-question-form',
+    route: 'portal.invoices.$id_.question',
+    audience: 'portal',
+    path: (f) => `/portal/invoices/${f.disputableInvoiceId}/question`,
   },
   { name: 'portal-pay', route: 'portal.pay._index', audience: 'portal', path: () => '/portal/pay' },
   {
@@ -123,6 +129,12 @@ export const PAGES: SweptPage[] = [
   { name: 'portal-plan', route: 'portal.plan.$id', audience: 'portal', path: (f) => `/portal/plan/${f.planId}` },
   { name: 'portal-promise', route: 'portal.promise', audience: 'portal', path: () => '/portal/promise' },
   { name: 'portal-history', route: 'portal.history', audience: 'portal', path: () => '/portal/history' },
+  {
+    name: 'portal-receipt',
+    route: 'portal.receipts.$paymentId',
+    audience: 'portal',
+    path: (f) => `/portal/receipts/${f.paymentId}`,
+  },
   { name: 'portal-disputes', route: 'portal.disputes._index', audience: 'portal', path: () => '/portal/disputes' },
   {
     name: 'portal-dispute',
@@ -393,18 +405,20 @@ async function ensureFixtures(sessions: Cookie[]): Promise<Fixtures> {
 
   // A payment: the demo debtor pays part of an invoice with the demo provider.
   let [payment] = await sql<{ id: string }[]>`
-    select id from payments where debtor_id = ${debtorId} order by created_at desc limit 1`;
+    select id from payments where debtor_id = ${debtorId} and status = 'paid'
+      and provider in ('mollie', 'stripe', 'demo', 'bank_transfer') order by created_at desc limit 1`;
   if (!payment) {
     const target = await freeInvoice(debtorId, 'pay part of');
     await page.goto(`${baseUrl}/portal/pay?invoice=${target.id}`);
     await page.locator('input[name="amountMode"][value="part"]').check();
     await page.locator('input[name="amount"]').fill('25');
-    await page.locator('form:has(input[name="amountMode"]) button[type="submit"]').click();
+    await page.locator('form:has(input[name="amountMode"]) button[type="submit"]:not([value="total"])').click();
     await page.waitForURL(/\/demo-checkout\//);
     await page.locator('button[name="outcome"][value="paid"]').click();
     await page.waitForURL(/\/portal\/pay\/return/);
     [payment] = await sql<{ id: string }[]>`
-      select id from payments where debtor_id = ${debtorId} order by created_at desc limit 1`;
+      select id from payments where debtor_id = ${debtorId} and status = 'paid'
+      and provider in ('mollie', 'stripe', 'demo', 'bank_transfer') order by created_at desc limit 1`;
   }
 
   // A bank statement: finance uploads one with a transfer nothing points at (it waits in the queue).
