@@ -12,3 +12,4 @@ export {
   shortenPauses,
 } from './pauses.server';
 export { applyPolicyChange } from './policy.server';
+export { runDunningPass, type DunningPassResult } from './pass.server';
