@@ -8,8 +8,10 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkLogo } from '~/modules/backoffice/index.server';
+import { generateSigningJwk } from '~/modules/links/keys.server';
 import { addDays, amsterdamDate, daysBetween } from '~/utils/clock';
 import { getDb } from '~/utils/db.server';
+import { resetEnv } from '~/utils/env.server';
 import { DEMO_DEBTOR_EMAIL, DEMO_ORG_SLUG, seedDemo, type DemoSeeded } from './seed';
 import { demoStory } from './seed/story';
 
@@ -254,6 +256,27 @@ describe('the demo year', () => {
     const [{ orgs }] = await rows<{ orgs: number }>(
       sql`select count(*)::int as orgs from organizations where slug = ${DEMO_ORG_SLUG}`,
     );
+    expect(orgs).toBe(1);
+  });
+});
+
+describe('in production', () => {
+  it('refuses before writing anything: its payments need the demo provider, which production does not offer', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'seed-test-session-secret-0123456789abcdef',
+      APP_ENCRYPTION_KEY: Buffer.alloc(32, 11).toString('base64'),
+      PORTAL_SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk('seed-test')] }),
+    });
+    resetEnv();
+    try {
+      await expect(seedDemo({ now: NOW })).rejects.toThrow(/demo payment provider/);
+    } finally {
+      process.env = saved;
+      resetEnv();
+    }
+    const [{ orgs }] = await rows<{ orgs: number }>(sql`select count(*)::int as orgs from organizations`);
     expect(orgs).toBe(1);
   });
 });

@@ -19,6 +19,7 @@ import {
   DEFAULT_PORTAL_SETTINGS,
 } from '../app/modules/dunning/default-policy';
 import { migrateJobQueue } from '../app/modules/jobs/index.server';
+import { demoProviderAllowed } from '../app/modules/payments/index.server';
 import { hashPassword } from '../app/modules/staff/password.server';
 import { amsterdamDate, amsterdamInstant, fixedClock, systemClock } from '../app/utils/clock';
 import { closeDb, getDb } from '../app/utils/db.server';
@@ -61,6 +62,12 @@ export async function seedDemo({
   if (onlyIfEmpty) {
     const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(organizations);
     if (count > 0) return null;
+  }
+  // Its portal payments go through the demo provider (checkout and signed webhook), which production does not offer.
+  if (!demoProviderAllowed()) {
+    throw new Error(
+      'The demo data is made with the demo payment provider, which production does not offer: seed a development or test database.',
+    );
   }
   const story = demoStory(amsterdamDate(now));
   const openedAt = amsterdamInstant(story.start, 9);

@@ -17,8 +17,8 @@ export type WelcomeFacts = {
 
 /**
  * Whether a start creates the demo creditor in an empty database: in development and test only. A
- * production database starts empty of it (its staff would sign in with the published password);
- * `npm run db:seed` still creates it on purpose.
+ * production database starts empty of it (its staff would sign in with the published password, and
+ * its payments need the demo provider, which production does not offer).
  */
 export function seedsDemoOnStart(env: Pick<Env, 'NODE_ENV'>): boolean {
   return env.NODE_ENV !== 'production';

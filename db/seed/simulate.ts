@@ -22,6 +22,7 @@ import { PAYMENT_RECEIVED_TASK, queuePaymentReceived } from '../../app/modules/l
 import { createDebtorSession, redeemLinkToken } from '../../app/modules/links/index.server';
 import { SEND_TASK, sendCommunication } from '../../app/modules/mail/index.server';
 import {
+  adapterFor,
   completeDemoCheckout,
   DEMO_SIGNATURE_HEADER,
   handleDemoWebhook,
@@ -39,6 +40,7 @@ import {
 } from '../../app/modules/plans/index.server';
 import { addDays, amsterdamDate, amsterdamInstant, fixedClock } from '../../app/utils/clock';
 import { getDb } from '../../app/utils/db.server';
+import { debtorScope, orgScope } from '../../app/utils/org-scope.server';
 import { resetEnv } from '../../app/utils/env.server';
 import {
   communications,
@@ -293,30 +295,27 @@ class Simulation {
     this.summary.invoices += 1;
   }
 
-  /** What the debtor owes on an invoice now (principal left, costs and interest), or 0 when it is settled. */
-  private async owed(invoiceKey: string): Promise<number> {
+  /** What the debtor owes on an invoice now (principal left, costs and interest; 0 once settled), and its reference. */
+  private async owed(invoiceKey: string): Promise<{ cents: number; reference: string | null }> {
     const [row] = await this.db
       .select({
         status: invoices.status,
         open: invoices.openCents,
         costs: invoices.costsCents,
         interest: invoices.interestCents,
+        reference: invoices.paymentReference,
       })
       .from(invoices)
-      .where(and(eq(invoices.organizationId, this.orgId), eq(invoices.id, this.invoiceIds.get(invoiceKey)!)));
-    return row.status === 'open' ? row.open + row.costs + row.interest : 0;
+      .where(and(orgScope(invoices, this.orgId), eq(invoices.id, this.invoiceIds.get(invoiceKey)!)));
+    return { cents: row.status === 'open' ? row.open + row.costs + row.interest : 0, reference: row.reference };
   }
 
   private async statement(day: string, paid: StoryInvoice[]) {
     const lines: StatementLine[] = [];
     for (const invoice of paid) {
-      const cents = await this.owed(invoice.key);
+      const { cents, reference } = await this.owed(invoice.key);
       if (cents <= 0) continue;
       const payer = this.storyDebtors.get(invoice.debtorRef)!;
-      const [reference] = await this.db
-        .select({ ref: invoices.paymentReference })
-        .from(invoices)
-        .where(eq(invoices.id, this.invoiceIds.get(invoice.key)!));
       lines.push({
         ref: `${day.replace(/-/g, '')}${String(lines.length + 1).padStart(4, '0')}`,
         cents,
@@ -325,7 +324,7 @@ class Simulation {
         remittance:
           invoice.payment?.via === 'transfer' && invoice.payment.remittance === 'number'
             ? { text: `Factuur ${invoice.number}` }
-            : { structured: reference.ref! },
+            : { structured: reference! },
       });
     }
     if (lines.length === 0) return;
@@ -363,8 +362,7 @@ class Simulation {
       .from(communications)
       .where(
         and(
-          eq(communications.organizationId, this.orgId),
-          eq(communications.debtorId, debtor.id),
+          debtorScope(communications, { organizationId: this.orgId, debtorId: debtor.id }),
           eq(communications.status, 'sent'),
           isNotNull(communications.linkJti),
           lte(communications.sentAt, this.clock.now()),
@@ -397,14 +395,14 @@ class Simulation {
       .select({ debtor: debtors, organization: organizations })
       .from(debtors)
       .innerJoin(organizations, eq(organizations.id, debtors.organizationId))
-      .where(and(eq(debtors.organizationId, this.orgId), eq(debtors.id, id)));
+      .where(and(orgScope(debtors, this.orgId), eq(debtors.id, id)));
     return { organizationId: this.orgId, debtorId: id, debtor: row.debtor, organization: row.organization };
   }
 
   private async portalPayment(list: StoryInvoice[]) {
     const ref = list[0].debtorRef;
     const open: StoryInvoice[] = [];
-    for (const invoice of list) if ((await this.owed(invoice.key)) > 0) open.push(invoice);
+    for (const invoice of list) if ((await this.owed(invoice.key)).cents > 0) open.push(invoice);
     if (open.length === 0) return;
     await this.openPortal(ref);
     const session = await this.session(ref);
@@ -418,9 +416,14 @@ class Simulation {
     const started = await startCheckout(
       session,
       { selection, method },
-      { clock: this.clock, locale: session.debtor.locale === 'en' ? 'en' : 'nl' },
+      { clock: this.clock, locale: session.debtor.locale === 'en' ? 'en' : 'nl', adapter: this.demoProvider() },
     );
     await this.payOnDemoPage(started);
+  }
+
+  /** Always the demo provider, even where Mollie or Stripe keys are set: the story pays no real provider. */
+  private demoProvider() {
+    return adapterFor({ provider: 'demo', source: 'demo' }, { clock: this.clock });
   }
 
   /** The demo provider's hosted page, "Betaling gelukt" two minutes later, and its signed webhook. */
@@ -448,7 +451,7 @@ class Simulation {
     const [payment] = await this.db
       .select({ status: payments.status })
       .from(payments)
-      .where(eq(payments.id, started.paymentId));
+      .where(and(orgScope(payments, this.orgId), eq(payments.id, started.paymentId)));
     if (payment?.status !== 'paid') throw new Error(`the demo payment ended ${payment?.status ?? 'missing'}`);
     this.summary.portalPayments += 1;
   }
@@ -486,13 +489,13 @@ class Simulation {
       .select({ id: planInstallments.id })
       .from(planInstallments)
       .innerJoin(paymentPlans, eq(paymentPlans.id, planInstallments.planId))
-      .where(and(eq(paymentPlans.organizationId, this.orgId), eq(planInstallments.planId, planId)))
+      .where(and(orgScope(paymentPlans, this.orgId), eq(planInstallments.planId, planId)))
       .orderBy(asc(planInstallments.seq))
       .limit(1);
     const started = await startInstallmentCheckout(
       await this.session(debtorRef),
       { planId, installmentId: first.id, method: 'ideal' },
-      { clock: this.clock },
+      { clock: this.clock, adapter: this.demoProvider() },
     );
     await this.payOnDemoPage(started);
   }
