@@ -27,7 +27,6 @@ const FUTURE_BY_NATURE = new Set([
   'invoices.next_action_at',
   'portal_links.expires_at',
   'debtor_sessions.expires_at',
-  'debtor_sessions.idle_expires_at',
   'dunning_pauses.until',
   'promises_to_pay.promised_date',
   'plan_installments.due_date',
@@ -140,8 +139,20 @@ describe('the demo year', () => {
     expect(money.portal).toBeGreaterThan(3);
     expect(money.transfers).toBeGreaterThan(10);
     expect(money.matched).toBe(money.transfers);
-    // The match queue starts empty: every line of the demo's statements found its invoice.
-    expect(money.queued).toBe(0);
+    // Every line found its invoice but one, which waits in the match queue: two invoices paid in one
+    // transfer that names neither (what finance matches by hand).
+    expect(money.queued).toBe(1);
+    const [queued] = await rows<{ cents: string; open: string }>(sql`
+      select e.amount_cents::text as cents,
+        (select sum(i.open_cents)::text from invoices i where i.organization_id = ${orgId} and i.number in (
+          select unnest(array[${sql.join(
+            demoStory(TODAY)
+              .invoices.filter((i) => i.key.startsWith('lettervorm-'))
+              .map((i) => sql`${i.number}`),
+            sql`, `,
+          )}]))) as open
+      from bank_entries e where e.organization_id = ${orgId} and e.status = 'queued'`);
+    expect(queued.cents).toBe(queued.open);
     expect(money.part).toBe(1);
     // Paid invoices are paid in full, to the cent, and each confirmation email is on record.
     const [paid] = await rows<{ invoices: number; short: number; receipts: number; payments: number }>(sql`

@@ -140,7 +140,8 @@ export async function seedDemo({
     );
     return { ...summary, organizationId: org.id, from: story.start, to: story.today };
   } catch (error) {
-    await db.delete(organizations).where(eq(organizations.id, org.id));
+    // A fresh handle: the pool the seed began with was closed and reopened meanwhile.
+    await getDb().delete(organizations).where(eq(organizations.id, org.id));
     throw error;
   }
 }

@@ -76,6 +76,7 @@ export type SimulationSummary = {
 };
 
 type Event = { at: Date; label: string; run: () => Promise<void> };
+type Unmatched = Extract<Story['scripts'][number], { kind: 'unmatched-transfer' }> & { invoices: StoryInvoice[] };
 
 /** Reminders are sent by the scheduled pass at these local hours (the cron's window, 09:00-17:00). */
 const PASS_FIRST_HOUR = 9;
@@ -167,15 +168,26 @@ class Simulation {
     );
 
     // Transfers arrive on the day's statement, which finance imports at the end of the day.
-    const transfersByDay = new Map<string, StoryInvoice[]>();
+    const transfersByDay = new Map<string, { paid: StoryInvoice[]; unmatched: Unmatched[] }>();
+    const dayOf = (day: string) => {
+      const found = transfersByDay.get(day) ?? { paid: [], unmatched: [] };
+      transfersByDay.set(day, found);
+      return found;
+    };
     for (const invoice of story.invoices) {
-      if (invoice.payment?.via !== 'transfer') continue;
-      const list = transfersByDay.get(invoice.payment.day) ?? [];
-      list.push(invoice);
-      transfersByDay.set(invoice.payment.day, list);
+      if (invoice.payment?.via === 'transfer') dayOf(invoice.payment.day).paid.push(invoice);
     }
-    for (const [day, list] of transfersByDay) {
-      events.push({ at: at(day, 17, 30), label: `statement of ${day}`, run: () => this.statement(day, list) });
+    for (const script of story.scripts) {
+      if (script.kind === 'unmatched-transfer') {
+        dayOf(script.day).unmatched.push({ ...script, invoices: script.invoiceKeys.map((k) => byKey.get(k)!) });
+      }
+    }
+    for (const [day, { paid, unmatched }] of transfersByDay) {
+      events.push({
+        at: at(day, 17, 30),
+        label: `statement of ${day}`,
+        run: () => this.statement(day, paid, unmatched),
+      });
     }
 
     // Portal payments: the debtor opens the link of their latest email in the evening and pays
@@ -236,7 +248,7 @@ class Simulation {
               script.date,
             ),
         });
-      } else {
+      } else if (script.kind === 'dispute') {
         let disputeId = '';
         events.push({
           at: at(script.openedOn, 21, 10),
@@ -310,14 +322,15 @@ class Simulation {
     return { cents: row.status === 'open' ? row.open + row.costs + row.interest : 0, reference: row.reference };
   }
 
-  private async statement(day: string, paid: StoryInvoice[]) {
+  private async statement(day: string, paid: StoryInvoice[], unmatched: Unmatched[]) {
     const lines: StatementLine[] = [];
+    const ref = () => `${day.replace(/-/g, '')}${String(lines.length + 1).padStart(4, '0')}`;
     for (const invoice of paid) {
       const { cents, reference } = await this.owed(invoice.key);
       if (cents <= 0) continue;
       const payer = this.storyDebtors.get(invoice.debtorRef)!;
       lines.push({
-        ref: `${day.replace(/-/g, '')}${String(lines.length + 1).padStart(4, '0')}`,
+        ref: ref(),
         cents,
         payerName: payer.name,
         payerIban: payer.iban,
@@ -326,6 +339,20 @@ class Simulation {
             ? { text: `Factuur ${invoice.number}` }
             : { structured: reference! },
       });
+    }
+    const toMatch = lines.length;
+    for (const transfer of unmatched) {
+      let cents = 0;
+      for (const invoice of transfer.invoices) cents += (await this.owed(invoice.key)).cents;
+      if (cents > 0) {
+        lines.push({
+          ref: ref(),
+          cents,
+          payerName: transfer.payerName,
+          payerIban: transfer.payerIban,
+          remittance: { text: transfer.text },
+        });
+      }
     }
     if (lines.length === 0) return;
     this.statementSequence += 1;
@@ -346,8 +373,10 @@ class Simulation {
       },
       { clock: this.clock },
     );
-    if (outcome.matched !== lines.length) {
-      throw new Error(`statement of ${day}: ${outcome.matched} of ${lines.length} transfers matched`);
+    if (outcome.matched !== toMatch || outcome.queued !== lines.length - toMatch) {
+      throw new Error(
+        `statement of ${day}: ${outcome.matched} of ${toMatch} transfers matched, ${outcome.queued} of ${lines.length - toMatch} queued`,
+      );
     }
     this.summary.statements += 1;
   }

@@ -57,6 +57,19 @@ export type StoryScript =
     }
   | { kind: 'promise'; debtorRef: string; invoiceKeys: string[]; madeOn: string; date: string }
   | {
+      /**
+       * One transfer for several invoices from an account nobody knows, naming neither invoice:
+       * it waits in finance's match queue.
+       */
+      kind: 'unmatched-transfer';
+      debtorRef: string;
+      invoiceKeys: string[];
+      day: string;
+      text: string;
+      payerName: string;
+      payerIban: string;
+    }
+  | {
       kind: 'dispute';
       debtorRef: string;
       invoiceKey: string;
@@ -189,6 +202,13 @@ function makeIban(country: 'NL' | 'BE', random: () => number): string {
 const weekday = (day: string) => new Date(`${day}T12:00:00Z`).getUTCDay();
 /** Banks book transfers on business days: a Saturday or Sunday moves to the Monday. */
 const bookingDay = (day: string) => (weekday(day) === 6 ? addDays(day, 2) : weekday(day) === 0 ? addDays(day, 1) : day);
+
+/** The last day before `day` on which a bank books (a weekday). */
+function lastBookingDayBefore(day: string): string {
+  let d = addDays(day, -1);
+  while (weekday(d) === 0 || weekday(d) === 6) d = addDays(d, -1);
+  return d;
+}
 
 type Draft = Omit<StoryInvoice, 'number'>;
 
@@ -371,6 +391,23 @@ export function demoStory(today: string): Story {
     line('Storing koelinstallatie verholpen', 27_500),
     line(LABOUR.business[0], LABOUR.business[1], 3),
   ]);
+
+  // Drukkerij Lettervorm's owner paid its two newest invoices early from his own account, in one
+  // transfer that names neither: the line waits in finance's match queue.
+  invoice('lettervorm-1', b(8), -24, [line('Airconditioning kantoor, onderhoud', 38_500)]);
+  invoice('lettervorm-2', b(8), -13, [
+    line('Luchtbehandeling: filters vervangen', 32_000),
+    line(LABOUR.business[0], LABOUR.business[1], 2),
+  ]);
+  scripts.push({
+    kind: 'unmatched-transfer',
+    debtorRef: b(8),
+    invoiceKeys: ['lettervorm-1', 'lettervorm-2'],
+    day: lastBookingDayBefore(today),
+    text: 'Betaling facturen onderhoud',
+    payerName: 'J.P. Verhoef',
+    payerIban: makeIban('NL', random),
+  });
 
   // Everyone else: a year of ordinary invoices. Three customers never needed a reminder.
   const punctual = new Set([c(9), b(0), b(11)]);
