@@ -51,8 +51,10 @@ export type DemoSeeded = SimulationSummary & { organizationId: string; from: str
 
 /**
  * Seeds the demo creditor. Returns what it made, or null when data already exists and
- * onlyIfEmpty is set. Needs graphile-worker's schema (the outbox queues its sends there); a
- * failure removes the half-made creditor again, so the next start tries afresh.
+ * onlyIfEmpty is set. Needs graphile-worker's schema (the outbox queues its sends there), and must
+ * run before app/server/tasks.server registers the send checks: those judge a message by the
+ * system clock, while the story sends each one at the moment it was queued. A failure removes the
+ * half-made creditor again, so the next start tries afresh.
  */
 export async function seedDemo({
   onlyIfEmpty = false,
