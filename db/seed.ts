@@ -1,32 +1,33 @@
 /**
- * Demo data: one Dutch creditor, a staff user per role, 30 debtors (consumers and businesses)
- * and 120 invoices relative to today: not yet due, overdue 1-90 days, and paid.
+ * Demo data: a Dutch installer, Veldkamp Installatietechniek, that has used Voldaan for a year up
+ * to the moment of the first start. The organisation and its staff accounts are made here (there
+ * is no sign-up flow); everything after that goes through the product's own code with a clock that
+ * moves through the year (db/seed/simulate.ts): the logo through the branding settings, the bank
+ * account through the bank module, debtors and invoices through the intake, every reminder by the
+ * dunning engine at its hours and stored in the outbox as sent, payments through the demo provider's
+ * checkout and webhook or daily camt.053 statements, a plan, a promise and a dispute through their
+ * modules. The story itself (who owes what and does what) is db/seed/story.ts.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { addBankAccount } from '../app/modules/bank/index.server';
+import { saveBranding } from '../app/modules/backoffice/index.server';
 import {
   DEFAULT_DUNNING_POLICY,
   DEFAULT_PLAN_POLICY,
   DEFAULT_PORTAL_SETTINGS,
 } from '../app/modules/dunning/default-policy';
-import { nextActionFor, stagesPassed } from '../app/modules/dunning/schedule';
-import { makeBetalingskenmerk } from '../app/modules/payments/payment-reference';
+import { migrateJobQueue } from '../app/modules/jobs/index.server';
+import { demoProviderAllowed } from '../app/modules/payments/index.server';
 import { hashPassword } from '../app/modules/staff/password.server';
-import { addDays, amsterdamDate } from '../app/utils/clock';
+import { amsterdamDate, amsterdamInstant, fixedClock, systemClock } from '../app/utils/clock';
 import { closeDb, getDb } from '../app/utils/db.server';
-import {
-  bankAccounts,
-  debtors,
-  invoices,
-  organizations,
-  paymentAllocations,
-  payments,
-  staffUsers,
-  type InvoiceLine,
-  type NewDebtor,
-  type NewInvoice,
-} from './schema';
+import { getEnv, resetEnv } from '../app/utils/env.server';
+import { organizations, staffUsers } from './schema';
+import { demoLogoPng } from './seed/logo';
+import { simulate, type SimulationSummary } from './seed/simulate';
+import { demoStory } from './seed/story';
 
 export const DEMO_PASSWORD = 'voldaan-demo-2026';
 export const DEMO_ORG_SLUG = 'veldkamp';
@@ -38,79 +39,43 @@ export const demoStaffEmails = [
 /** The debtor whose link `npm start` prints: a consumer with overdue invoices. */
 export const DEMO_DEBTOR_EMAIL = 'sanne.devries@example.nl';
 
-function prng(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const DEMO_IBAN = 'NL91ABNA0417164300';
 
-const consumers = [
-  ['Sanne de Vries', 'Amsterdam'],
-  ['Daan Jansen', 'Utrecht'],
-  ['Emma Visser', 'Rotterdam'],
-  ['Lucas Smit', 'Den Haag'],
-  ['Julia Meijer', 'Eindhoven'],
-  ['Sem de Boer', 'Groningen'],
-  ['Tess Mulder', 'Tilburg'],
-  ['Milan de Groot', 'Almere'],
-  ['Zoë Bos', 'Breda'],
-  ['Levi Vos', 'Nijmegen'],
-  ['Fenna Peters', 'Haarlem'],
-  ['Noah Hendriks', 'Arnhem'],
-  ['Lotte van Dijk', 'Zwolle'],
-  ['Finn Dekker', 'Leiden'],
-  ['Saar Brouwer', 'Maastricht'],
-  ['Jesse de Wit', 'Delft'],
-  ['Anna Dijkstra', 'Antwerpen'],
-  ['Thijs Smits', 'Gent'],
-] as const;
-const businesses = [
-  ['Bakkerij Van Leeuwen', 'Amersfoort'],
-  ['Hoveniersbedrijf Groenrijk B.V.', 'Apeldoorn'],
-  ['De Koffiebranderij Utrecht', 'Utrecht'],
-  ['Studio Noord Architecten', 'Amsterdam'],
-  ['Fietsenmaker De Spaak', 'Leeuwarden'],
-  ['Restaurant Het Houten Hert', 'Deventer'],
-  ['Tandartspraktijk Zuid', 'Rotterdam'],
-  ['Bouwbedrijf Kramer & Zn.', 'Enschede'],
-  ['Drukkerij Lettervorm', 'Gouda'],
-  ['Autobedrijf Oosterhout', 'Oosterhout'],
-  ['Brasserie Den Anker', 'Brugge'],
-  ['Kinderopvang De Vlieger', 'Hilversum'],
-] as const;
+type SeedOptions = {
+  onlyIfEmpty?: boolean;
+  /** The end of the demo's year: the moment of the first start. Nothing is dated after it. */
+  now?: Date;
+};
 
-const items = [
-  ['Onderhoud cv-ketel', 9500],
-  ['Vervanging thermostaat', 18900],
-  ['Installatie warmtepomp (termijn)', 125000],
-  ['Lekkage verholpen, voorrijkosten', 6500],
-  ['Zonnepanelen, montage', 89000],
-  ['Radiatorkranen vervangen', 24500],
-  ['Badkamer leidingwerk', 64000],
-  ['Storingsdienst weekend', 14500],
-] as const;
+export type DemoSeeded = SimulationSummary & { organizationId: string; from: string; to: string };
 
-type SeedOptions = { onlyIfEmpty?: boolean; now?: Date };
-
-/** Seeds the demo creditor. Returns false when data already exists and onlyIfEmpty is set. */
-export async function seedDemo({ onlyIfEmpty = false, now = new Date() }: SeedOptions = {}): Promise<boolean> {
+/**
+ * Seeds the demo creditor. Returns what it made, or null when data already exists and
+ * onlyIfEmpty is set. Needs graphile-worker's schema (the outbox queues its sends there), and must
+ * run before app/server/tasks.server registers the send checks: those judge a message by the
+ * system clock, while the story sends each one at the moment it was queued. A failure removes the
+ * half-made creditor again, so the next start tries afresh.
+ */
+export async function seedDemo({
+  onlyIfEmpty = false,
+  now = systemClock.now(),
+}: SeedOptions = {}): Promise<DemoSeeded | null> {
   const db = getDb();
   if (onlyIfEmpty) {
     const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(organizations);
-    if (count > 0) return false;
+    if (count > 0) return null;
   }
-  const random = prng(20261123);
-  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
-  const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const today = amsterdamDate(now);
+  // Its portal payments go through the demo provider (checkout and signed webhook), which production does not offer.
+  if (!demoProviderAllowed()) {
+    throw new Error(
+      'The demo data is made with the demo payment provider, which production does not offer: seed a development or test database.',
+    );
+  }
+  const story = demoStory(amsterdamDate(now));
+  const openedAt = amsterdamInstant(story.start, 9);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
-  await db.transaction(async (tx) => {
+  const { org, staff } = await db.transaction(async (tx) => {
     const [org] = await tx
       .insert(organizations)
       .values({
@@ -119,7 +84,7 @@ export async function seedDemo({ onlyIfEmpty = false, now = new Date() }: SeedOp
         legalName: 'Veldkamp Installatietechniek B.V.',
         kvkNumber: '68750110',
         vatNumber: 'NL857391612B01',
-        iban: 'NL91ABNA0417164300',
+        iban: DEMO_IBAN,
         bic: 'ABNANL2A',
         email: 'debiteuren@veldkamp.example',
         phone: '+31 20 123 4567',
@@ -130,137 +95,94 @@ export async function seedDemo({ onlyIfEmpty = false, now = new Date() }: SeedOp
         dunningPolicy: DEFAULT_DUNNING_POLICY,
         planPolicy: DEFAULT_PLAN_POLICY,
         portalSettings: DEFAULT_PORTAL_SETTINGS,
+        createdAt: openedAt,
+        updatedAt: openedAt,
       })
       .returning();
+    const rows = await tx
+      .insert(staffUsers)
+      .values(
+        demoStaffEmails.map((s) => ({
+          organizationId: org.id,
+          email: s.email,
+          name: s.name,
+          role: s.role,
+          passwordHash,
+          createdAt: openedAt,
+          updatedAt: openedAt,
+        })),
+      )
+      .returning();
+    const of = (role: string) => {
+      const row = rows.find((r) => r.role === role)!;
+      return { id: row.id, organizationId: org.id, name: row.name };
+    };
+    return { org, staff: { admin: of('admin'), finance: of('finance'), support: of('support') } };
+  });
 
-    // The account the transfer page's QR names is the account whose statements /app/bank reads.
-    await tx.insert(bankAccounts).values({ organizationId: org.id, iban: org.iban!, label: 'ABN AMRO zakelijk' });
-
-    await tx.insert(staffUsers).values(
-      demoStaffEmails.map((s) => ({
-        organizationId: org.id,
-        email: s.email,
-        name: s.name,
-        role: s.role,
-        passwordHash,
-      })),
+  try {
+    // The first morning: the admin uploads the logo and registers the account the statements come from.
+    const clock = fixedClock(new Date(openedAt.getTime() + 20 * 60_000));
+    await saveBranding(
+      staff.admin,
+      { brandColor: org.brandColor, senderName: org.senderName, replyTo: org.replyTo },
+      { logo: { bytes: demoLogoPng(), filename: 'veldkamp-logo.png' } },
+      { clock },
+    );
+    clock.set(new Date(openedAt.getTime() + 30 * 60_000));
+    await addBankAccount(
+      org.id,
+      { iban: DEMO_IBAN, label: 'ABN AMRO zakelijk' },
+      { type: 'staff', id: staff.admin.id },
+      { clock },
     );
 
-    const debtorRows: NewDebtor[] = [
-      ...consumers.map(([name, city], i) => ({
-        organizationId: org.id,
-        externalRef: `C-${1001 + i}`,
-        kind: 'consumer' as const,
-        name,
-        email: i === 0 ? DEMO_DEBTOR_EMAIL : `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.nl`,
-        locale: 'nl',
-        addressLine: `${pick(['Kerkstraat', 'Dorpsweg', 'Molenlaan', 'Stationsplein', 'Lindelaan'])} ${between(1, 180)}`,
-        postalCode: `${between(1000, 9999)} ${pick(['AB', 'CD', 'KL', 'RT', 'XZ'])}`,
-        city,
-        country: ['Antwerpen', 'Gent'].includes(city) ? 'BE' : 'NL',
-      })),
-      ...businesses.map(([name, city], i) => ({
-        organizationId: org.id,
-        externalRef: `B-${2001 + i}`,
-        kind: 'business' as const,
-        name,
-        contactName: pick(['M. de Graaf', 'J. Willems', 'P. van den Berg', 'R. Koster']),
-        email: `administratie@${name.toLowerCase().replace(/[^a-z]+/g, '')}.example`,
-        locale: i === 3 ? 'en' : 'nl',
-        addressLine: `${pick(['Industrieweg', 'Handelskade', 'Ambachtstraat'])} ${between(1, 90)}`,
-        postalCode: `${between(1000, 9999)} ${pick(['HV', 'PN', 'GE'])}`,
-        city,
-        country: city === 'Brugge' ? 'BE' : 'NL',
-        vatNumber: `NL${between(100000000, 999999999)}B01`,
-      })),
-    ];
-    const insertedDebtors = await tx.insert(debtors).values(debtorRows).returning();
+    const summary = await withoutCommitWaits(() =>
+      simulate({ story, organizationId: org.id, accountIban: DEMO_IBAN, staff, end: now }),
+    );
+    return { ...summary, organizationId: org.id, from: story.start, to: story.today };
+  } catch (error) {
+    // A fresh handle: the pool the seed began with was closed and reopened meanwhile.
+    await getDb().delete(organizations).where(eq(organizations.id, org.id));
+    throw error;
+  }
+}
 
-    let sequence = 0;
-    const invoiceRows: NewInvoice[] = [];
-    const paidInvoiceNumbers = new Set<string>();
-    for (const [index, debtor] of insertedDebtors.entries()) {
-      const policy = DEFAULT_DUNNING_POLICY[debtor.kind];
-      for (let k = 0; k < 4; k++) {
-        sequence += 1;
-        // The demo debtor always has overdue invoices at different stages, so the portal has something to show.
-        const kind =
-          index === 0
-            ? (['overdue', 'overdue', 'overdue', 'not_due'] as const)[k]
-            : pick(['not_due', 'overdue', 'overdue', 'paid', 'paid', 'overdue', 'not_due'] as const);
-        const daysOverdue =
-          index === 0
-            ? [9, 24, 38, -12][k]
-            : kind === 'overdue'
-              ? between(1, 90)
-              : kind === 'not_due'
-                ? -between(1, 30)
-                : between(-10, 60);
-        const dueDate = addDays(today, -daysOverdue);
-        const issueDate = addDays(dueDate, debtor.kind === 'consumer' ? -14 : -30);
-        const lineCount = between(1, 3);
-        const lines: InvoiceLine[] = [];
-        for (let l = 0; l < lineCount; l++) {
-          const [description, base] = pick(items);
-          const quantity = between(1, 2);
-          const unit = Math.round((base * (0.8 + random() * 0.6)) / 5) * 5 * (debtor.kind === 'business' ? 2 : 1);
-          lines.push({ description, quantity, unitPriceCents: unit, vatRatePercent: 21, amountCents: unit * quantity });
-        }
-        const net = lines.reduce((s, l) => s + l.amountCents, 0);
-        const total = net + Math.round(net * 0.21);
-        const number = `VK-${dueDate.slice(0, 4)}-${String(sequence).padStart(4, '0')}`;
-        const paid = kind === 'paid';
-        if (paid) paidInvoiceNumbers.add(number);
-        const done = paid || daysOverdue < 0 ? 0 : stagesPassed(policy, daysOverdue);
-        invoiceRows.push({
-          organizationId: org.id,
-          debtorId: debtor.id,
-          number,
-          description: lines[0].description,
-          issueDate,
-          dueDate,
-          totalCents: total,
-          openCents: paid ? 0 : total,
-          status: paid ? 'paid' : 'open',
-          paymentReference: makeBetalingskenmerk(String(202600000 + sequence)),
-          lines,
-          dunningStage: done,
-          nextActionAt: paid ? null : nextActionFor(policy, dueDate, done),
-          settledAt: paid ? new Date(`${addDays(dueDate, -between(0, 5))}T10:00:00Z`) : null,
-        });
-      }
-    }
-    const insertedInvoices = await tx.insert(invoices).values(invoiceRows).returning();
-
-    for (const invoice of insertedInvoices.filter((i) => paidInvoiceNumbers.has(i.number))) {
-      const [payment] = await tx
-        .insert(payments)
-        .values({
-          organizationId: org.id,
-          debtorId: invoice.debtorId,
-          provider: 'bank_transfer',
-          providerPaymentId: `seed-${invoice.number}`,
-          method: 'banktransfer',
-          amountCents: invoice.totalCents,
-          status: 'paid',
-          paidAt: invoice.settledAt,
-          createdAt: invoice.settledAt ?? now,
-        })
-        .returning();
-      await tx.insert(paymentAllocations).values({
-        organizationId: org.id,
-        paymentId: payment.id,
-        invoiceId: invoice.id,
-        amountCents: invoice.totalCents,
-      });
-    }
-  });
-  return true;
+/**
+ * Demo data needs no durability per transaction: while the year is played (a few thousand small
+ * transactions), commits do not wait for the disk (`synchronous_commit=off`, which postgres.js
+ * sets on each connection from the URL; a crash could only lose the last moments, never
+ * corrupt). The pool is reopened as it was afterwards.
+ */
+async function withoutCommitWaits<T>(work: () => Promise<T>): Promise<T> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return work();
+  const fast = new URL(url);
+  fast.searchParams.set('synchronous_commit', 'off');
+  await closeDb();
+  process.env.DATABASE_URL = fast.toString();
+  resetEnv();
+  try {
+    return await work();
+  } finally {
+    await closeDb();
+    process.env.DATABASE_URL = url;
+    resetEnv();
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  seedDemo({ onlyIfEmpty: true })
-    .then((seeded) => console.log(seeded ? 'demo data created' : 'data already present: nothing seeded'))
+  (async () => {
+    const url = getEnv().DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL is not set: npm run db:seed seeds the database it names');
+    await migrateJobQueue(url);
+    const seeded = await seedDemo({ onlyIfEmpty: true, now: systemClock.now() });
+    console.log(
+      seeded
+        ? `demo data created: ${seeded.from} to ${seeded.to}, ${seeded.invoices} invoices, ${seeded.emails} emails`
+        : 'data already present: nothing seeded',
+    );
+  })()
     .catch((error) => {
       console.error(error);
       process.exitCode = 1;

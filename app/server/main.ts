@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { runMigrations } from '~db/migrate';
 import { seedDemo } from '~db/seed';
+import { systemClock } from '~/utils/clock';
 import { closeDb } from '~/utils/db.server';
 import { getEnv, resetEnv, type Env } from '~/utils/env.server';
 import { startEmbeddedPostgres, type EmbeddedDb } from './embedded-db';
@@ -159,13 +160,18 @@ async function main() {
     checkpoint();
 
     await runMigrations(env.DATABASE_URL!);
-    const seeded = seedsDemoOnStart(env) && (await seedDemo({ onlyIfEmpty: true }));
-    // The job queue's schema is needed to enqueue (in the web process too), not only to work.
-    // Every module's tasks and crontab lines, registered before the worker starts (composition root).
-    await import('./tasks.server');
+    // The job queue's schema is needed to enqueue (in the web process too, and by the demo data), not only to work.
     const { migrateJobQueue, startWorker } = await import('~/modules/jobs/index.server');
     await migrateJobQueue(env.DATABASE_URL!);
     checkpoint();
+    // The demo's year ends at this start: one reading of the clock for all of it. It plays before
+    // the send checks below are registered: they judge with the system clock, the demo's emails
+    // are sent at the moment the story queued them.
+    const demo = seedsDemoOnStart(env) ? await seedDemo({ onlyIfEmpty: true, now: systemClock.now() }) : null;
+    const seeded = demo !== null;
+    checkpoint();
+    // Every module's tasks and crontab lines, registered before the worker starts (composition root).
+    await import('./tasks.server');
     if (env.RUN_WORKER) worker = await startWorker({ logLevel: env.LOG_LEVEL });
 
     health = startDbHealth(env);

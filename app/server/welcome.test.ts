@@ -18,7 +18,11 @@ describe('the start text', () => {
     expect(text).toContain(`Back office:   ${APP_URL}/login`);
     for (const { email } of demoStaffEmails) expect(text).toContain(`${email}  /  ${DEMO_PASSWORD}`);
     expect(text).toContain(facts.demoDebtor!.portalUrl);
+    expect(text).toContain(`${APP_URL}/dev/mail`);
     expect(text).toContain('Another debtor: npm run link -- <email or id>');
+    expect(welcomeText({ APP_URL, NODE_ENV: 'development' }, { ...facts, seeded: true })).toContain(
+      "a year of a creditor's history, up to now",
+    );
   });
 
   it('in production: that demo data is present and how to remove it, without the password or a portal link', () => {
@@ -28,6 +32,7 @@ describe('the start text', () => {
     );
     expect(text).not.toContain(DEMO_PASSWORD);
     expect(text).not.toMatch(/\/l\//);
+    expect(text).not.toContain('/dev/mail');
     expect(text).toContain('Demo data is present');
     expect(text).toContain(REMOVE_DEMO_SQL);
     for (const { email } of demoStaffEmails) expect(text).toContain(email);
@@ -38,6 +43,7 @@ describe('the start text', () => {
     expect(clean).toContain(`Back office:   ${APP_URL}/login`);
   });
 
+  // Seeding plays the demo's year through the product's code: longer than the default test time on a busy machine.
   it('reads the facts from the database: a link only in development, and the printed removal removes the demo data', async () => {
     await seedDemo({ now: new Date('2026-11-10T10:00:00Z') });
     const links = async () =>
@@ -58,7 +64,7 @@ describe('the start text', () => {
       demoStaff: [],
       demoDebtor: null,
     });
-  });
+  }, 300_000);
 });
 
 describe('demo data on start', () => {

@@ -17,8 +17,8 @@ export type WelcomeFacts = {
 
 /**
  * Whether a start creates the demo creditor in an empty database: in development and test only. A
- * production database starts empty of it (its staff would sign in with the published password);
- * `npm run db:seed` still creates it on purpose.
+ * production database starts empty of it (its staff would sign in with the published password, and
+ * its payments need the demo provider, which production does not offer).
  */
 export function seedsDemoOnStart(env: Pick<Env, 'NODE_ENV'>): boolean {
   return env.NODE_ENV !== 'production';
@@ -36,7 +36,9 @@ export function welcomeText(env: Pick<Env, 'APP_URL' | 'NODE_ENV'>, facts: Welco
   const lines = [
     '',
     `Voldaan is running at ${env.APP_URL}`,
-    facts.seeded ? '  Demo data was created on this first start.' : '  Using the data from earlier starts.',
+    facts.seeded
+      ? "  Demo data was created on this first start: a year of a creditor's history, up to now."
+      : '  Using the data from earlier starts.',
     '',
     `  Back office:   ${env.APP_URL}/login`,
   ];
@@ -59,6 +61,7 @@ export function welcomeText(env: Pick<Env, 'APP_URL' | 'NODE_ENV'>, facts: Welco
       `  Portal (demo debtor ${facts.demoDebtor.name}):`,
       `     ${facts.demoDebtor.portalUrl}`,
       '',
+      `  Emails (the local outbox, with the demo's reminders): ${env.APP_URL}/dev/mail`,
       '  Another debtor: npm run link -- <email or id>',
     );
   return lines.join('\n');

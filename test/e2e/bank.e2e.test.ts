@@ -3,8 +3,9 @@
  * overgemaakt"; an admin registers the creditor's account; finance uploads a camt.053 that holds
  * the transfer (with the invoice's own payment reference) and one line nothing points at, sees the
  * preview, confirms. The invoice is paid, its dunning has ended, the debtor got the "payment
- * received" email, the transfer notice is received; the match queue holds exactly the other line,
- * and finance matches it by hand to another open invoice, which is then partly paid. The upload,
+ * received" email, the transfer notice is received; the match queue gains exactly the other line
+ * (beside the one the demo data left there), and finance matches it by hand to another open
+ * invoice, which is then partly paid. The upload,
  * the preview, the confirm and the manual match run without JavaScript; the same pages are
  * checked with axe and photographed on a desktop and a phone.
  */
@@ -172,6 +173,10 @@ const previewButton = (page: Page) =>
 describe('bank statements in the back office', () => {
   it('a transfer the debtor announced is booked from the statement; the other line is matched by hand', async () => {
     const d = await debtorWithInvoices();
+    // The demo's own statements left a line in the queue (a business paid two invoices in one
+    // transfer that names neither); this test's statement adds one more.
+    const [{ before }] = await sql<{ before: number }[]>`
+      select count(*)::int as before from bank_entries where organization_id = ${d.orgId} and status = 'queued'`;
     const [{ today }] = await sql<
       { today: string }[]
     >`select (now() at time zone 'Europe/Amsterdam')::date::text as today`;
@@ -311,17 +316,18 @@ describe('bank statements in the back office', () => {
       )[0].count;
     await expect.poll(mails, { timeout: 20_000 }).toBe(1);
 
-    // The queue holds exactly the one line nothing pointed at; the menu counts it.
+    // The queue gained exactly the one line nothing pointed at; the menu counts it.
     const [{ queued }] = await sql<{ queued: number }[]>`
       select count(*)::int as queued from bank_entries where organization_id = ${d.orgId} and status = 'queued'`;
-    expect(queued).toBe(1);
-    expect(await page.getByTestId('nav-bank').textContent()).toContain('1');
+    expect(queued).toBe(before + 1);
+    expect(await page.getByTestId('nav-bank').textContent()).toContain(String(before + 1));
     await page.getByRole('link', { name: /^Te koppelen/ }).click();
     await page.waitForURL(`${baseUrl}/app/bank/queue`);
     const cards = page.getByTestId('queue').locator(':scope > li');
-    expect(await cards.count()).toBe(1);
-    expect(await cards.first().textContent()).toContain('Fam. Onbekend');
-    expect(await cards.first().textContent()).toMatch(/€\s20,00/);
+    expect(await cards.count()).toBe(before + 1);
+    const card = cards.filter({ hasText: 'Fam. Onbekend' });
+    expect(await card.count()).toBe(1);
+    expect(await card.textContent()).toMatch(/€\s20,00/);
     await screenshot(page, 'bank-queue');
 
     // The phone's views of the same statement and queue, with axe.
@@ -330,12 +336,12 @@ describe('bank statements in the back office', () => {
     await expectAccessible(phone);
     await screenshot(phone, 'bank-statement-phone');
     await phone.goto(`${baseUrl}/app/bank/queue`);
-    await expect.poll(() => phone.getByTestId('queue').locator(':scope > li').count()).toBe(1);
+    await expect.poll(() => phone.getByTestId('queue').locator(':scope > li').count()).toBe(before + 1);
     await expectAccessible(phone);
     await screenshot(phone, 'bank-queue-phone');
 
     // Finance matches it by hand: find the other invoice, 20.00 of its 48.40.
-    await cards.first().getByRole('link', { name: 'Zelf koppelen' }).click();
+    await card.getByRole('link', { name: 'Zelf koppelen' }).click();
     await page.waitForURL(/\/app\/bank\/queue\?entry=/);
     await page.getByLabel('Zoek een factuur of debiteur').fill(d.other.number);
     await page.getByRole('button', { name: 'Zoeken' }).click();
@@ -347,7 +353,10 @@ describe('bank statements in the back office', () => {
     await page.getByRole('button', { name: 'Koppelen', exact: true }).click();
     await page.waitForURL(`${baseUrl}/app/bank/queue?done=matched`);
     await expect.poll(() => page.getByTestId('queue-done').textContent()).toBe('De regel is gekoppeld.');
-    expect(await page.getByTestId('queue-empty').count()).toBe(1);
+    // What the demo left waits on; this test's line is gone from the queue.
+    if (before === 0) expect(await page.getByTestId('queue-empty').count()).toBe(1);
+    else expect(await cards.count()).toBe(before);
+    expect(await cards.filter({ hasText: 'Fam. Onbekend' }).count()).toBe(0);
 
     expect(await invoiceState(d.other.id)).toMatchObject({ status: 'open', open_cents: '2840' });
     const [entry] = await sql<{ status: string; match_rule: string; debtor_id: string }[]>`

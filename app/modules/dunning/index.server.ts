@@ -13,3 +13,4 @@ export {
   shortenPauses,
 } from './pauses.server';
 export { applyPolicyChange } from './policy.server';
+export { runDunningPass, type DunningPassResult } from './pass.server';

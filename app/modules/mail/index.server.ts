@@ -17,6 +17,7 @@ export {
   registerSendCheck,
   type SendCheck,
   type SendCheckResult,
+  SEND_TASK,
   sendCommunication,
 } from './outbox.server';
 export { receiveResendWebhook } from './webhook.server';

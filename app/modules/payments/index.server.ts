@@ -13,7 +13,14 @@ export {
   type StartCheckoutResult,
   transferAfterCredit,
 } from './checkout.server';
-export { completeDemoCheckout, DEMO_OUTCOMES, demoProviderAllowed, getDemoCheckoutPage } from './demo.server';
+export {
+  completeDemoCheckout,
+  DEMO_OUTCOMES,
+  DEMO_SIGNATURE_HEADER,
+  demoProviderAllowed,
+  getDemoCheckoutPage,
+  signDemoWebhook,
+} from './demo.server';
 export { isOnline, parsePayForm, parsePaySelection, type PayFormField } from './pay-form.server';
 export {
   adapterFor,

@@ -12,5 +12,6 @@ export {
 } from './debtor.server';
 export { approvePlan, counterPlan, getPlanForFinance, listProposals, rejectPlan } from './finance.server';
 export { installmentsOnLedgerEvent, installmentsOnLedgerEvents } from './installments.server';
+export { runPlanMaintenance } from './maintenance.server';
 export { notifyFinance } from './notify.server';
 export { nextDueInstallment } from './plans.server';
