@@ -134,6 +134,7 @@ export async function saveBranding(
             sizeBytes: logo.bytes.byteLength,
             sha256: digest,
             data: Buffer.from(logo.bytes),
+            createdAt: (options.clock ?? systemClock).now(),
           })
           .returning({ id: files.id });
         fileId = file.id;

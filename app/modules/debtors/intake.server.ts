@@ -166,6 +166,7 @@ function debtorCreatedEvent(ctx: IntakeContext, debtor: Debtor): AuditInput {
     entityId: debtor.id,
     debtorId: debtor.id,
     data: { source: ctx.source, externalRef: debtor.externalRef },
+    at: ctx.clock.now(),
   };
 }
 

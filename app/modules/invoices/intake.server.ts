@@ -162,6 +162,7 @@ function invoiceCreatedEvent(ctx: IntakeContext, created: Invoice): AuditInput {
       dueDate: created.dueDate,
       paymentReference: created.paymentReference,
     },
+    at: ctx.clock.now(),
   };
 }
 
