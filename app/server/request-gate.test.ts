@@ -122,12 +122,26 @@ describe('the request-forgery gate decision', () => {
     const files = await fs.readdir(path.join(path.dirname(fileURLToPath(import.meta.url)), '../routes'));
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
+      // The one exception, the catch-all `$.tsx`, answers every address no other route answers
+      // with 404, its action too: it does nothing a forged request could want (checked below).
+      if (file === '$.tsx') continue;
       // Segments starting with `_` are pathless layouts; the first one left is the URL's first segment.
       const first = file
         .replace(/\.(tsx?|jsx?)$/, '')
         .split('.')
         .find((segment) => !segment.startsWith('_'));
       expect(first ?? '', file).not.toMatch(/^\(?\$/);
+    }
+    const catchAll = await import('~/routes/$');
+    for (const handler of [catchAll.loader, catchAll.action]) {
+      let thrown: unknown;
+      try {
+        handler();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(Response);
+      expect((thrown as Response).status).toBe(404);
     }
   });
 

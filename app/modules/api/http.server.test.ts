@@ -112,7 +112,7 @@ describe('the OpenAPI document', () => {
     const operations = Object.values(doc.paths).flatMap((path) => Object.values(path)) as {
       responses: Record<string, { headers?: Record<string, unknown> }>;
     }[];
-    expect(operations).toHaveLength(9);
+    expect(operations).toHaveLength(10);
     for (const operation of operations) {
       expect(Object.keys(operation.responses['429'].headers ?? {})).toEqual([
         'Retry-After',

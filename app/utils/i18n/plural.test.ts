@@ -65,14 +65,12 @@ describe('translate with a counted key (a refusal or notice carried as { key, pa
 
 describe('a name that ends in a full stop', () => {
   it('takes the sentence’s full stop: no "B.V.." in the footer, a page or an email', () => {
+    // The footer no longer ends on the name at all.
     expect(translate('nl', 'portal.footer.questions', { organization: 'Voorbeeld Installatietechniek B.V.' })).toBe(
-      'Vragen over een factuur? Neem contact op met Voorbeeld Installatietechniek B.V.',
+      'Vragen over een factuur? Voorbeeld Installatietechniek B.V. helpt u graag.',
     );
     expect(translate('en', 'portal.footer.questions', { organization: 'Acme B.V.' })).toBe(
-      'Questions about an invoice? Contact Acme B.V.',
-    );
-    expect(translate('en', 'portal.footer.questions', { organization: 'Acme' })).toBe(
-      'Questions about an invoice? Contact Acme.',
+      'Questions about an invoice? Acme B.V. will be glad to help.',
     );
     expect(emailText('nl', 'staff.footer', { org: 'Acme B.V.' })).toBe(
       'Deze melding is verstuurd door Voldaan voor Acme B.V.',
