@@ -134,7 +134,7 @@ describe('debtors and invoices', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sanne de Vries');
     expect(await page.getByTestId('debtor-invoices').locator('tbody tr').count()).toBe(4);
 
-    await page.getByLabel('Notitie (optioneel)').fill('Belt vrijdag terug');
+    await page.getByLabel('Notitie (niet verplicht)').fill('Belt vrijdag terug');
     await page.getByRole('button', { name: 'Zet stil' }).click();
     await expect
       .poll(() => page.getByRole('status').first().textContent())
@@ -165,7 +165,7 @@ describe('debtors and invoices', () => {
       .toContain('Herinneringen gepauzeerd: Handmatig stilgezet');
     await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('Herinneringen hervat');
     // Hold this one invoice again, from its own page; the dashboard shows it below.
-    await page.getByLabel('Notitie (optioneel)').fill('Wacht op creditnota');
+    await page.getByLabel('Notitie (niet verplicht)').fill('Wacht op creditnota');
     await page.getByRole('button', { name: 'Zet herinneringen stil' }).click();
     await expect
       .poll(() => page.getByRole('status').first().textContent())
