@@ -38,6 +38,10 @@ const COVERED: Record<string, string> = {
   'routes/portal.invoices.$id.pdf': 'this file: portal',
   'routes/portal.invoices.$id_.dispute': 'this file: portal',
   'routes/portal.invoices.$id_.question': 'this file: portal',
+  'routes/portal.receipts.$paymentId':
+    "app/modules/portal/receipts.server.test.ts: another debtor's payment, a write-off, a chargeback or an open payment is 404",
+  'routes/portal.receipts.$paymentId.pdf':
+    "app/modules/portal/receipts.server.test.ts: another debtor's receipt PDF is 404",
   'routes/portal.disputes.$id': 'this file: portal',
   'routes/portal.disputes.$id.attachments.$attachmentId': 'this file: portal',
   'routes/portal.plan.$id': 'this file: portal',
