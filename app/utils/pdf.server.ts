@@ -239,3 +239,25 @@ function countryName(code: string, localeTag: string) {
     return code;
   }
 }
+
+/**
+ * The creditor's letterhead at the top of a page: the logo on the left, the legal name and the
+ * detail lines on the right; leaves `doc.y` below both.
+ */
+export function drawLetterhead(doc: Pdf, logo: Uint8Array | null, legalName: string, details: (string | null)[]) {
+  const top = PDF_MARGIN;
+  const right = doc.page.width - PDF_MARGIN;
+  drawLogo(doc, logo, { x: PDF_MARGIN, y: top, width: 160, height: 60 });
+  const lines = details.filter((line): line is string => Boolean(line));
+  doc
+    .font(FONT_BOLD)
+    .fontSize(11)
+    .text(pdfText(legalName), right - 220, top, { width: 220, align: 'right' });
+  doc
+    .font(FONT)
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text(pdfText(lines.join('\n')), right - 220, doc.y + 2, { width: 220, align: 'right' });
+  doc.fillColor(INK);
+  doc.y = Math.max(doc.y, top + 70) + 16;
+}

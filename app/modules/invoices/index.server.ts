@@ -19,6 +19,4 @@ export { renderInvoicePdf, type InvoicePdfInput, vatByRate } from './render-pdf.
 export { findInvoice, upsertInvoice } from './intake.server';
 export { attachInvoicePdf } from './pdf.server';
 export { settleInvoice } from './settle.server';
-export {
-  settleReference,
-} from './settle.server';
+export { settleReference } from './settle.server';

@@ -13,7 +13,6 @@ import { formatMoney } from '~/utils/money';
 import {
   amountLine,
   type Column,
-  drawLogo,
   drawQr,
   ensureSpace,
   FONT,
@@ -27,6 +26,7 @@ import {
   rule,
   tableRow,
   addressLines,
+  drawLetterhead,
   type PostalAddress,
 } from '~/utils/pdf.server';
 
@@ -116,7 +116,6 @@ function numberText(value: number, locale: Locale) {
   return new Intl.NumberFormat(localeTags[locale], { maximumFractionDigits: 4 }).format(value);
 }
 
-
 /** The invoice as PDF bytes (compressed unless `compress: false`, which tests use to read the text). */
 export async function renderInvoicePdf(input: InvoicePdfInput, { compress = true }: { compress?: boolean } = {}) {
   const { locale, asOf, creditor, debtor, invoice } = input;
@@ -133,9 +132,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput, { compress = true
   const right = doc.page.width - PDF_MARGIN;
 
   // The creditor: logo on the left, its details on the right.
-  const top = PDF_MARGIN;
-  drawLogo(doc, creditor.logo, { x: PDF_MARGIN, y: top, width: 160, height: 60 });
-  const details = [
+  drawLetterhead(doc, creditor.logo, creditor.legalName, [
     creditor.name !== creditor.legalName ? creditor.name : null,
     ...addressLines(creditor.address, localeTags[locale]),
     creditor.email,
@@ -145,18 +142,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput, { compress = true
     creditor.vatNumber ? t('pdf.creditor.vat', { vat: creditor.vatNumber }) : null,
     creditor.iban ? t('pdf.creditor.iban', { iban: formatIban(creditor.iban) }) : null,
     creditor.bic ? t('pdf.creditor.bic', { bic: creditor.bic }) : null,
-  ].filter((line): line is string => Boolean(line));
-  doc
-    .font(FONT_BOLD)
-    .fontSize(11)
-    .text(pdfText(creditor.legalName), right - 220, top, { width: 220, align: 'right' });
-  doc
-    .font(FONT)
-    .fontSize(9)
-    .fillColor(MUTED)
-    .text(pdfText(details.join('\n')), right - 220, doc.y + 2, { width: 220, align: 'right' });
-  doc.fillColor(INK);
-  doc.y = Math.max(doc.y, top + 70) + 16;
+  ]);
 
   // The debtor and the invoice's facts, side by side.
   doc.x = PDF_MARGIN;

@@ -4,13 +4,21 @@
  * booking itself, so the same receipt gives the same bytes.
  */
 import { formatIban } from '~/modules/payments/index';
-import { formatDate, formatDateTime, localeTags, translate, type Locale, type MessageKey, type Params } from '~/utils/i18n';
+import {
+  formatDate,
+  formatDateTime,
+  localeTags,
+  translate,
+  type Locale,
+  type MessageKey,
+  type Params,
+} from '~/utils/i18n';
 import { formatMoney } from '~/utils/money';
 import {
   addressLines,
+  drawLetterhead,
   amountLine,
   type Column,
-  drawLogo,
   FONT,
   FONT_BOLD,
   INK,
@@ -49,29 +57,16 @@ export async function renderReceiptPdf(
     compress,
   });
   const width = doc.page.width - PDF_MARGIN * 2;
-  const right = doc.page.width - PDF_MARGIN;
   const { payee, payer } = receipt;
 
-  drawLogo(doc, logo, { x: PDF_MARGIN, y: PDF_MARGIN, width: 160, height: 60 });
-  const details = [
+  drawLetterhead(doc, logo, payee.legalName, [
     payee.name !== payee.legalName ? payee.name : null,
     ...addressLines(payee.address, localeTags[locale]),
     payee.email,
     payee.phone,
     payee.website,
     payee.kvkNumber ? t('portal.footer.kvk', { kvk: payee.kvkNumber }) : null,
-  ].filter((line): line is string => Boolean(line));
-  doc
-    .font(FONT_BOLD)
-    .fontSize(11)
-    .text(pdfText(payee.legalName), right - 220, PDF_MARGIN, { width: 220, align: 'right' });
-  doc
-    .font(FONT)
-    .fontSize(9)
-    .fillColor(MUTED)
-    .text(pdfText(details.join('\n')), right - 220, doc.y + 2, { width: 220, align: 'right' });
-  doc.fillColor(INK);
-  doc.y = Math.max(doc.y, PDF_MARGIN + 70) + 16;
+  ]);
 
   doc.font(FONT_BOLD).fontSize(20).text(pdfText(title), PDF_MARGIN, doc.y, { width });
   doc
